@@ -1,0 +1,12 @@
+"""The analysis stage: from a review's text to sentences, sentiment, aspects; from a
+subject's reviews to its verdict, aspects, quotes and consensus.
+
+``Analyzer`` scores one review; ``summarize_subject`` summarises one subject.
+"""
+
+from __future__ import annotations
+
+from generator.analysis.analyzer import ANALYZER_VERSION, AnalysisSettings, Analyzer
+from generator.analysis.summary import summarize_subject
+
+__all__ = ["ANALYZER_VERSION", "AnalysisSettings", "Analyzer", "summarize_subject"]

@@ -1,0 +1,172 @@
+"""The site's settings: defaults, ``sitegen.toml``, command-line overrides, validation.
+
+Every option has a default, so a folder with only ``content/`` builds. Unknown keys
+and wrong types are reported with the file and the key, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.exceptions import ConfigError
+
+log = logging.getLogger(__name__)
+
+CONFIG_FILENAME = "sitegen.toml"
+LANGUAGES = ("fr", "en")
+RATING_SCALES = (5, 10, 20, 100)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where a polarity becomes a label, and when a subject is "mostly rated"."""
+
+    positive: float = 0.1  # polarity >= positive -> "positive"
+    negative: float = -0.1  # polarity <= negative -> "negative"
+    mixed_share: float = 0.25  # a review with both strong pros and cons is "mixed"
+    rated_share: float = 0.5  # share of rated reviews above which the verdict uses ratings
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything that decides what a build produces."""
+
+    title: str = "Avis"
+    description: str = ""
+    language: str = "fr"
+    base_url: str = ""
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("output")
+    templates_dir: Path = Path("templates")
+    item_type: str = "Movie"
+    rating_scale: int = 5
+    page_size: int = 50
+    cname: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # our field -> their column
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    config_path: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths in the config are resolved against."""
+        return self.config_path.parent if self.config_path else Path.cwd()
+
+    def replace(self, **changes: Any) -> SiteConfig:
+        return dataclasses.replace(self, **changes)
+
+
+_SITE_KEYS = {
+    "title": str,
+    "description": str,
+    "language": str,
+    "base_url": str,
+    "content_dir": str,
+    "output_dir": str,
+    "templates_dir": str,
+    "item_type": str,
+    "rating_scale": int,
+    "page_size": int,
+    "cname": str,
+}
+_COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title")
+
+
+def _check_type(path: Path, key: str, value: Any, expected: type) -> None:
+    if expected is int and isinstance(value, bool):
+        raise ConfigError(f"{path}: '{key}' must be a whole number, not {value!r}")
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return
+    if not isinstance(value, expected):
+        names = {str: "a string", int: "a whole number", float: "a number"}
+        raise ConfigError(f"{path}: '{key}' must be {names[expected]}, not {value!r}")
+
+
+def load_config(path: Path | None = None, *, required: bool = False) -> SiteConfig:
+    """Read ``sitegen.toml`` (or ``path``) and return a validated config.
+
+    Without a file, the defaults apply. Relative folders are resolved against the
+    folder holding the config file.
+    """
+    if path is None:
+        candidate = Path.cwd() / CONFIG_FILENAME
+        if not candidate.exists():
+            if required:
+                raise ConfigError(f"no {CONFIG_FILENAME} in {Path.cwd()}")
+            return SiteConfig()
+        path = candidate
+    if not path.exists():
+        raise ConfigError(f"{path}: no such config file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
+    """Validate a parsed TOML document. Raises ConfigError naming the key."""
+    values: dict[str, Any] = {}
+    section = data.get("site", {})
+    top_level = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [site] must be a table")
+    merged = {**top_level, **section}
+    for key, value in merged.items():
+        if key not in _SITE_KEYS:
+            known = ", ".join(sorted(_SITE_KEYS))
+            raise ConfigError(f"{path}: unknown option '{key}' (known options: {known})")
+        _check_type(path, key, value, _SITE_KEYS[key])
+        values[key] = value
+    for key in ("content_dir", "output_dir", "templates_dir"):
+        if key in values:
+            folder = Path(values[key]).expanduser()
+            values[key] = folder if folder.is_absolute() else path.parent / folder
+    language = values.get("language", "fr")
+    if language not in LANGUAGES:
+        raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    scale = values.get("rating_scale", 5)
+    if scale not in RATING_SCALES:
+        allowed = ", ".join(map(str, RATING_SCALES))
+        raise ConfigError(f"{path}: rating_scale must be one of {allowed}, not {scale}")
+    if values.get("page_size", 50) < 1:
+        raise ConfigError(f"{path}: page_size must be at least 1")
+    base_url = values.get("base_url", "")
+    if base_url and not base_url.startswith(("https://", "http://")):
+        raise ConfigError(f"{path}: base_url must start with https:// or http://, not {base_url!r}")
+    if base_url and not base_url.endswith("/"):
+        values["base_url"] = base_url + "/"
+
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{path}: [columns] must be a table mapping fields to column names")
+    for key, value in columns.items():
+        if key not in _COLUMN_FIELDS:
+            raise ConfigError(
+                f"{path}: [columns] has unknown field '{key}' (fields: {', '.join(_COLUMN_FIELDS)})"
+            )
+        _check_type(path, f"columns.{key}", value, str)
+    values["columns"] = dict(columns)
+
+    thresholds = data.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise ConfigError(f"{path}: [thresholds] must be a table")
+    known = {f.name for f in dataclasses.fields(Thresholds)}
+    for key, value in thresholds.items():
+        if key not in known:
+            raise ConfigError(f"{path}: [thresholds] has unknown key '{key}' (known: {', '.join(sorted(known))})")
+        _check_type(path, f"thresholds.{key}", value, float)
+    t = Thresholds(**{k: float(v) for k, v in thresholds.items()})
+    if not -1 <= t.negative < t.positive <= 1:
+        raise ConfigError(f"{path}: thresholds need -1 <= negative < positive <= 1")
+    values["thresholds"] = t
+
+    for extra in set(data) - {"site", "columns", "thresholds"} - set(top_level):
+        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds])")
+    return SiteConfig(config_path=path, **values)
