@@ -69,3 +69,22 @@ def textblob_fr_module() -> ModuleType:
     from textblob_fr import fr
 
     return fr
+
+
+def textblob_fr_data_path(name: str) -> str:
+    """Path of a data file shipped inside textblob-fr (``fr-sentiment.xml``,
+    ``fr-lexicon.txt``...), found without importing the package.
+
+    Importing textblob-fr pulls in TextBlob and NLTK (about a second); sitegen's
+    analyzer only needs textblob-fr's lexicons, which it reads from here once per
+    process. The files are read-only data, so no patch is needed to use them.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("textblob_fr")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("textblob-fr is not installed (pip install textblob-fr)")
+    path = os.path.join(list(spec.submodule_search_locations)[0], name)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"textblob-fr has no {name} (looked in {path})")
+    return path

@@ -1,0 +1,1 @@
+"""One module per command: build, analyze, serve, new, publish."""

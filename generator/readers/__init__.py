@@ -1,0 +1,102 @@
+"""Reading the content folder: one reader per format, chosen by file extension.
+
+``read_content`` walks the folder in a stable order, hands each file to its reader
+(``.txt``, ``.md``, ``.csv``/``.tsv``, ``.json``/``.jsonl``), and returns a ``Corpus``
+of reviews in input order plus every problem found, each naming its file and line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.content import Corpus, Review
+from generator.exceptions import ConfigError, Problem
+from generator.readers import json, markdown, table, text  # noqa: F401  (register readers)
+from generator.readers.base import READERS, ReadContext, reader_for
+
+log = logging.getLogger(__name__)
+
+IGNORED_NAMES = {"readme.md", "readme.txt", "license.txt", "license.md"}
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Every file a reader handles, sorted, hidden files and folders left out."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if name.startswith((".", "_", "~")) or name.lower() in IGNORED_NAMES:
+                continue
+            path = Path(root) / name
+            if path.suffix.lower() in READERS:
+                found.append(path)
+    return found
+
+
+def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
+    """Read every review under the content folder."""
+    folder = content_dir or config.content_dir
+    if not folder.is_dir():
+        raise ConfigError(f"content folder {folder} does not exist (use --content DIR or create it)")
+    context = ReadContext(config=config, content_dir=folder)
+    corpus = Corpus()
+    for path in content_files(folder):
+        read = reader_for(path)
+        assert read is not None
+        result = read(path, context)
+        corpus.files.append(path)
+        corpus.reviews.extend(result.reviews)
+        for meta in result.subjects:
+            corpus.subjects[meta.key] = meta
+    corpus.reviews, duplicates = _unique_ids(corpus.reviews)
+    context.problems.extend(duplicates)
+    for key in corpus.subjects:
+        if not any(r.subject == key for r in corpus.reviews):
+            meta = corpus.subjects[key]
+            context.warn(meta.source or folder, None, f"subject '{key}' has no reviews yet")
+    corpus.problems = context.problems
+    return corpus
+
+
+def read_paths(paths: list[Path], config: SiteConfig) -> Corpus:
+    """Read individual files (for ``sitegen analyze``)."""
+    corpus = Corpus()
+    for path in paths:
+        context = ReadContext(config=config, content_dir=path.parent)
+        read = reader_for(path)
+        if read is None:
+            known = ", ".join(sorted(READERS))
+            raise ConfigError(f"{path}: no reader for '{path.suffix}' files (known: {known})")
+        result = read(path, context)
+        corpus.files.append(path)
+        corpus.reviews.extend(result.reviews)
+        corpus.problems.extend(context.problems)
+    corpus.reviews, duplicates = _unique_ids(corpus.reviews)
+    corpus.problems.extend(duplicates)
+    return corpus
+
+
+def _unique_ids(reviews: list[Review]) -> tuple[list[Review], list[Problem]]:
+    """Give a duplicate id a stable suffix, and say so."""
+    seen: dict[str, Review] = {}
+    out: list[Review] = []
+    problems: list[Problem] = []
+    for review in reviews:
+        key = review.id
+        if key in seen:
+            n = 2
+            while f"{key}-{n}" in seen:
+                n += 1
+            first = seen[key]
+            what = "the same review text appears twice" if first.text == review.text else f"duplicate review id '{key}'"
+            problems.append(
+                Problem(review.source, review.line, f"{what} (first at {first.source}:{first.line}); this one gets the id '{key}-{n}'", severity="warning")
+            )
+            review = replace(review, id=f"{key}-{n}")
+        seen[review.id] = review
+        out.append(review)
+    return out, problems

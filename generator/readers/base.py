@@ -1,0 +1,171 @@
+"""What every reader shares: the registry by file extension, the reading context,
+decoding of bytes to text, stable review ids and rating parsing.
+
+A reader is a class with ``extensions`` and ``read(path, context)``; it returns the
+reviews (and subject metadata) of one file and records problems in the context,
+never raising for bad content, so one broken file does not stop the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from charset_normalizer import from_bytes
+
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+from generator.exceptions import Problem
+
+log = logging.getLogger(__name__)
+
+MAX_REVIEW_CHARS = 100_000  # longer "reviews" are broken pastes, not reviews
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class ReadContext:
+    """Settings and the problem list shared by the readers of one build."""
+
+    config: SiteConfig
+    content_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.display(path), line, message, hint))
+
+    def warn(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.display(path), line, message, hint, "warning"))
+
+    def display(self, path: Path) -> Path:
+        """The path as the user knows it: relative to the current folder when possible."""
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            return path
+
+
+@dataclass
+class FileResult:
+    """What one file holds."""
+
+    reviews: list[Review] = field(default_factory=list)
+    subjects: list[SubjectMeta] = field(default_factory=list)
+
+
+class Reader:
+    """Base class: subclasses set ``extensions`` and implement ``read``."""
+
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def read(self, path: Path, context: ReadContext) -> FileResult:  # pragma: no cover
+        raise NotImplementedError
+
+
+READERS: dict[str, type[Reader]] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator: make ``cls`` the reader for its extensions."""
+    for ext in cls.extensions:
+        READERS[ext] = cls
+    return cls
+
+
+def reader_for(path: Path) -> Callable[[Path, ReadContext], FileResult] | None:
+    cls = READERS.get(path.suffix.lower())
+    return cls().read if cls else None
+
+
+def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
+    """Bytes to text: UTF-8 (with or without BOM) first, else the detected legacy
+    encoding (Windows-1252 for most French spreadsheet exports) with a warning.
+    Returns None, with a problem recorded, for binary or undecodable files."""
+    if not data.strip():
+        context.warn(path, None, "the file is empty; nothing to read")
+        return None
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        context.problem(path, None, "this is a binary file, not text", "remove it or export it as UTF-8 text")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        match = from_bytes(data).best()
+        if match is None or match.encoding in ("utf_8", "ascii"):
+            context.problem(path, line, "the file is not valid UTF-8 text and its encoding could not be recognised", "save it as UTF-8")
+            return None
+        encoding = match.encoding
+        if encoding in ("latin_1", "iso8859_15", "cp1250", "cp1252", "iso8859_1") or encoding.startswith("iso8859"):
+            encoding = "cp1252"  # a superset of Latin-1 for the characters French uses
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            encoding = "latin-1"
+        context.warn(path, line, f"not UTF-8: read as {encoding}", "save the file as UTF-8 to silence this warning")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, context: ReadContext) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            context.problem(path, None, f"the file is {size // 2**20} MB, too large to read")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        context.problem(path, None, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    return decode(path, data, context)
+
+
+def stable_id(subject: str, text: str) -> str:
+    """An id derived from the review itself: the same from build to build, and
+    unchanged when reviews are reordered or other reviews are added."""
+    digest = hashlib.sha1(f"{subject}\n{' '.join(text.split())}".encode()).hexdigest()
+    return digest[:10]
+
+
+_RATING = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:(?:/|sur|out of)\s*(\d+(?:[.,]\d+)?))?\s*(?:★|étoiles?|stars?)?\s*$", re.I)
+
+
+def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
+    """Read a rating such as ``4``, ``4,5``, ``8/10``, ``3.5 étoiles``.
+
+    Returns ``(rating on the site's scale, error message)``; a rating given with
+    its own scale (``8/10``) is converted. Empty values are no rating, not an error.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    if isinstance(value, bool):
+        return None, f"the rating {value!r} is not a number"
+    if isinstance(value, int | float):
+        number, of = float(value), None
+    else:
+        match = _RATING.match(str(value))
+        if not match:
+            return None, f"the rating {str(value)[:40]!r} is not a number"
+        number = float(match.group(1).replace(",", "."))
+        of = float(match.group(2).replace(",", ".")) if match.group(2) else None
+    if of:
+        if not 0 <= number <= of:
+            return None, f"the rating {value} is outside its own scale"
+        number = number / of * scale
+    if number != number or not 0 <= number <= scale:
+        return None, f"the rating {value} is outside the site's scale 0–{scale} (set rating_scale in sitegen.toml)"
+    return round(number, 2), ""
+
+
+def clean_text(text: str) -> str:
+    """Trim and drop control characters a review should never hold."""
+    return "".join(ch for ch in text.strip() if ch in "\n\t" or ch >= " " and ch != "\x7f")

@@ -1,0 +1,99 @@
+"""``.json`` (a list of objects, or an object with a ``reviews`` list) and ``.jsonl``
+(one object per line): one review per object, fields recognised by name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.readers.base import FileResult, ReadContext, Reader, read_text, register
+from generator.readers.columns import map_columns
+from generator.readers.records import make_review
+from generator.readers.text import subject_key_for
+
+
+def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileResult) -> None:
+    if not isinstance(record, dict):
+        context.problem(path, line, f"expected an object with a text field, found {type(record).__name__}")
+        return
+    keys = [str(k) for k in record]
+    mapping = map_columns(keys, context.config.columns)
+    if "text" not in mapping:
+        context.problem(
+            path, line, f"no review text field among {', '.join(keys[:12]) or 'no fields'}",
+            "name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = \"…\"",
+        )
+        return
+    values = {f: record.get(column) for f, column in mapping.items()}
+    subject = str(values.pop("subject", "") or "").strip() or subject_key_for(path, context)
+    review = make_review(context, path, line, subject=subject, **values)
+    if review:
+        result.reviews.append(review)
+
+
+@register
+class JsonReader(Reader):
+    extensions = (".json",)
+
+    def read(self, path: Path, context: ReadContext) -> FileResult:
+        result = FileResult()
+        text = read_text(path, context)
+        if text is None:
+            return result
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            context.problem(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            return result
+        if isinstance(data, dict) and isinstance(data.get("reviews"), list):
+            data = data["reviews"]
+        if not isinstance(data, list):
+            context.problem(path, 1, "expected a list of reviews, or an object with a \"reviews\" list")
+            return result
+        lines = _object_lines(text)
+        for number, record in enumerate(data):
+            _add(record, lines[number] if number < len(lines) else 1, path, context, result)
+        return result
+
+
+@register
+class JsonLinesReader(Reader):
+    extensions = (".jsonl", ".ndjson")
+
+    def read(self, path: Path, context: ReadContext) -> FileResult:
+        result = FileResult()
+        text = read_text(path, context)
+        if text is None:
+            return result
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                context.problem(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            _add(record, number, path, context, result)
+        return result
+
+
+def _object_lines(text: str) -> list[int]:
+    """Line numbers where the top-level list's objects start (best effort)."""
+    decoder = json.JSONDecoder()
+    starts: list[int] = []
+    position = text.find("[", text.find('"reviews"') if text.lstrip().startswith("{") else 0)
+    if position < 0:
+        return starts
+    position += 1
+    while position < len(text):
+        while position < len(text) and text[position] in " \t\n\r,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            break
+        starts.append(text.count("\n", 0, position) + 1)
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            break
+    return starts

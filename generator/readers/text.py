@@ -1,0 +1,34 @@
+"""``.txt``: one review per non-empty line; the subject is the file's stem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.readers.base import FileResult, ReadContext, Reader, read_text, register
+from generator.readers.records import make_review
+
+
+@register
+class TextReader(Reader):
+    extensions = (".txt",)
+
+    def read(self, path: Path, context: ReadContext) -> FileResult:
+        result = FileResult()
+        text = read_text(path, context)
+        if text is None:
+            return result
+        subject = subject_key_for(path, context)
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            review = make_review(context, path, number, subject=subject, text=line)
+            if review:
+                result.reviews.append(review)
+        return result
+
+
+def subject_key_for(path: Path, context: ReadContext) -> str:
+    """A file's subject: its stem, or its folder's name when it sits in a subject folder."""
+    if path.parent != context.content_dir and path.parent.parent == context.content_dir:
+        return path.parent.name
+    return path.stem

@@ -1,0 +1,170 @@
+"""The site model: subjects with their slugs, URLs and pages, built from the corpus
+and the analysis, before any rendering.
+
+Every URL here is relative to the output root (``backstage/index.html``), and every
+output path is checked to stay inside the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from slugify import slugify
+
+from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+
+log = logging.getLogger(__name__)
+
+MAX_SLUG = 60
+# Names the site itself uses at its root, and names Windows cannot hold.
+RESERVED_SLUGS = {
+    "index", "static", "assets", "data", "sitemap", "robots", "404", "page", "search", "favicon",
+    "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One review as its card shows it."""
+
+    review: Review
+    analysis: ReviewAnalysis
+    disagrees: bool = False  # text and rating disagree strongly
+    highlight: tuple[int, int] | None = None  # offsets of the quoted sentence
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """One page of a subject's cards (subjects with many reviews paginate)."""
+
+    number: int  # 1-based
+    path: str  # output path, e.g. "backstage/index.html" or "backstage/page/2/index.html"
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One film, series or product and everything its page shows."""
+
+    key: str
+    slug: str
+    title: str
+    meta: SubjectMeta
+    reviews: tuple[Review, ...]
+    analyses: tuple[ReviewAnalysis, ...]
+    summary: SubjectSummary
+    pages: tuple[CardPage, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Relative URL of the subject's first page from the site root."""
+        return f"{self.slug}/index.html"
+
+    @property
+    def review_count(self) -> int:
+        return len(self.reviews)
+
+    def review_page(self, review_id: str) -> str:
+        """Output path of the card page holding a review."""
+        for page in self.pages:
+            if any(card.review.id == review_id for card in page.cards):
+                return page.path
+        return self.url
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    subjects: tuple[Subject, ...] = field(default_factory=tuple)
+
+    @property
+    def review_count(self) -> int:
+        return sum(s.review_count for s in self.subjects)
+
+
+def make_slug(key: str, taken: set[str]) -> str:
+    """A URL-safe, stable slug that cannot escape the output folder.
+
+    Distinct keys that would share a slug ("Été" and "ete", "Film" and "film") get
+    a short suffix derived from the key itself, so slugs stay stable across builds
+    whatever the input order.
+    """
+    base = slugify(key, max_length=MAX_SLUG, word_boundary=True, lowercase=True) or "sujet"
+    if base in RESERVED_SLUGS or base.isdigit():
+        base = f"{base}-{_short_hash(key)}"
+    slug = base
+    if slug in taken:
+        slug = f"{base[: MAX_SLUG - 9]}-{_short_hash(key)}"
+        n = 2
+        while slug in taken:
+            slug = f"{base[: MAX_SLUG - 12]}-{_short_hash(key)}-{n}"
+            n += 1
+    taken.add(slug)
+    return slug
+
+
+def _short_hash(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def display_title(key: str, meta: SubjectMeta | None) -> str:
+    if meta and meta.title:
+        return meta.title
+    words = re.sub(r"[-_]+", " ", unicodedata.normalize("NFC", key)).strip()
+    return words[:1].upper() + words[1:] if words else key
+
+
+def paginate(slug: str, cards: Sequence[Card], page_size: int) -> tuple[CardPage, ...]:
+    pages = []
+    chunks = [cards[i : i + page_size] for i in range(0, len(cards), page_size)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        path = f"{slug}/index.html" if number == 1 else f"{slug}/page/{number}/index.html"
+        pages.append(CardPage(number, path, tuple(chunk)))
+    return tuple(pages)
+
+
+def make_cards(
+    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], summary: SubjectSummary
+) -> list[Card]:
+    quoted = {q.review_id: (q.start, q.end) for q in (*summary.pros, *summary.cons)}
+    return [
+        Card(review, analysis, review.id in summary.disagreements, quoted.get(review.id))
+        for review, analysis in zip(reviews, analyses)
+    ]
+
+
+def build_site(
+    config: SiteConfig,
+    subjects: Sequence[tuple[str, Sequence[Review], Sequence[ReviewAnalysis], SubjectSummary]],
+    metas: dict[str, SubjectMeta],
+) -> Site:
+    """Assemble the model. ``subjects`` come in first-seen order; slugs are assigned
+    in sorted key order so that adding a subject never renames another."""
+    taken: set[str] = set()
+    slugs = {key: make_slug(key, taken) for key in sorted(k for k, *_ in subjects)}
+    built = []
+    for key, reviews, analyses, summary in subjects:
+        meta = metas.get(key) or SubjectMeta(key=key)
+        slug = slugs[key]
+        cards = make_cards(reviews, analyses, summary)
+        built.append(
+            Subject(
+                key=key,
+                slug=slug,
+                title=display_title(key, meta),
+                meta=meta,
+                reviews=tuple(reviews),
+                analyses=tuple(analyses),
+                summary=summary,
+                pages=paginate(slug, cards, config.page_size),
+            )
+        )
+    built.sort(key=lambda s: (-s.summary.verdict.score, s.title.casefold(), s.slug))
+    return Site(config=config, subjects=tuple(built))
