@@ -1,23 +1,37 @@
 """The per-review analysis: sentences, sentiment, label and key phrases.
 
 ``Analyzer`` is what ``sitegen build`` and ``sitegen analyze`` run on every review.
-It is built once per process (lexicons load once) and is pure: the same text and
+It is built once per process (lexicons and model load once, as module-level
+singletons, so a second ``Analyzer`` is cheap) and is pure: the same text and
 settings always give the same ``ReviewAnalysis``.
+
+Sentiment: textblob-fr's lexicon (merged with sitegen's review vocabulary and
+scored with French negation, intensifiers and contrast) feeds a small logistic
+regression over word uni/bigrams trained on Allociné reviews
+(``training/train_sentiment.py``). Each sentence is scored on its own (for quotes
+and aspect counts); the review score uses all its sentences together.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
+from generator.analysis.aspects import extract as extract_aspects
+from generator.analysis.lexicon import load_lexicon
+from generator.analysis.model import load_model
 from generator.analysis.sentences import split_sentences
-from generator.analysis.textblob_fr_patch import textblob_fr_module
+from generator.analysis.tokens import normalized_tokens
 from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
 from generator.config import Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "0"
+ANALYZER_VERSION = "1"
+# A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
+STRONG_SENTENCE = 0.3
+MAX_KEY_PHRASES = 8
 
 
 @dataclass(frozen=True)
@@ -26,13 +40,27 @@ class AnalysisSettings:
 
     positive: float = 0.1
     negative: float = -0.1
+    mixed_share: float = 0.25
 
     @classmethod
     def from_thresholds(cls, thresholds: Thresholds) -> AnalysisSettings:
-        return cls(positive=thresholds.positive, negative=thresholds.negative)
+        return cls(
+            positive=thresholds.positive,
+            negative=thresholds.negative,
+            mixed_share=thresholds.mixed_share,
+        )
 
     def cache_key(self) -> str:
-        return f"v{ANALYZER_VERSION}:p{self.positive}:n{self.negative}"
+        model = load_model()
+        return (
+            f"v{ANALYZER_VERSION}:m{model.digest}:l{model.lexicon.digest}"
+            f":p{self.positive}:n{self.negative}:x{self.mixed_share}"
+        )
+
+
+def _polarity(z: float) -> float:
+    """Logit -> P(positive) - P(negative), in [-1, 1]."""
+    return math.tanh(max(-40.0, min(40.0, z)) / 2.0)
 
 
 class Analyzer:
@@ -42,37 +70,69 @@ class Analyzer:
 
     def __init__(self, settings: AnalysisSettings | None = None) -> None:
         self.settings = settings or AnalysisSettings()
-        self._sentiment = textblob_fr_module().sentiment
+        self._model = load_model()
+        load_lexicon()
 
     def label_for(self, polarity: float, sentences: tuple[SentenceAnalysis, ...]) -> str:
         s = self.settings
-        has_pos = any(x.polarity >= 0.3 for x in sentences)
-        has_neg = any(x.polarity <= -0.3 for x in sentences)
         if polarity >= s.positive:
             return "positive"
         if polarity <= s.negative:
             return "negative"
+        has_pos = any(x.polarity >= STRONG_SENTENCE for x in sentences)
+        has_neg = any(x.polarity <= -STRONG_SENTENCE for x in sentences)
         if has_pos and has_neg:
             return "mixed"
         return "neutral"
 
     def analyze(self, text: str) -> ReviewAnalysis:
+        model = self._model
         sentences = []
+        total = 0.0
+        n_feats = 0
+        pos = neg = 0.0
+        subj_sum = 0.0
+        subj_n = 0
+        counts: dict[str, int] = {}
+        display: dict[str, str] = {}
         for start, end in split_sentences(text):
             sentence = text[start:end]
-            polarity, subjectivity = self._sentiment(sentence)[:2]
+            tokens = normalized_tokens(sentence)
+            s_total, s_n, s_pos, s_neg, s_subj = model.sentence_raw(tokens)
+            total += s_total
+            n_feats += s_n
+            pos += s_pos
+            neg += s_neg
+            if s_subj:
+                subj_sum += s_subj
+                subj_n += 1
+            polarity = _polarity(model.score(s_total, s_n, s_pos, s_neg, bias=False))
+            keys = []
+            for key, shown in extract_aspects(sentence):
+                if key not in counts:
+                    counts[key] = 0
+                    display[key] = shown
+                    keys.append(key)
+                elif key not in keys:
+                    keys.append(key)
+                counts[key] += 1
             sentences.append(
-                SentenceAnalysis(sentence, start, end, float(polarity), float(subjectivity))
+                SentenceAnalysis(
+                    sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys)
+                )
             )
-        scored = [s for s in sentences if s.polarity or s.subjectivity]
-        polarity = sum(s.polarity for s in scored) / len(scored) if scored else 0.0
-        subjectivity = sum(s.subjectivity for s in scored) / len(scored) if scored else 0.0
-        polarity = max(-1.0, min(1.0, polarity))
+        if n_feats:
+            polarity = _polarity(model.score(total, n_feats, pos, neg))
+        else:
+            polarity = 0.0
+        subjectivity = subj_sum / subj_n if subj_n else 0.0
         result = tuple(sentences)
+        order = sorted(counts, key=lambda k: -counts[k])[:MAX_KEY_PHRASES]
         return ReviewAnalysis(
-            polarity=round(polarity, 4),
+            polarity=round(max(-1.0, min(1.0, polarity)), 4),
             subjectivity=round(max(0.0, min(1.0, subjectivity)), 4),
             label=self.label_for(polarity, result),
             sentences=result,
-            key_phrases=(),
+            key_phrases=tuple(display[k] for k in order),
+            aspect_keys=tuple(order),
         )

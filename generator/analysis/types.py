@@ -28,6 +28,7 @@ class ReviewAnalysis:
     label: str  # one of LABELS
     sentences: tuple[SentenceAnalysis, ...] = ()
     key_phrases: tuple[str, ...] = ()  # display forms, most important first
+    aspect_keys: tuple[str, ...] = ()  # canonical keys of key_phrases, same order
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,183 @@
+"""Aspects: the things reviewers talk about (nouns, a few noun phrases, proper
+names), found with textblob-fr's French lexicon (``fr-lexicon.txt`` part-of-speech
+tags, read once), a stop list and suffix rules -- no tagger runs per review.
+
+Each mention gets a canonical key that merges case, accents and number
+(``Chansons`` / ``chanson`` -> ``chanson``; ``Emmanuelle Seigner`` / ``Seigner``
+-> ``seigner``) and keeps the display form it was written with.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from generator.analysis.lexicon import load_lexicon
+from generator.analysis.textblob_fr_patch import textblob_fr_data_path
+from generator.analysis.tokens import fold
+
+WORD_RE = re.compile(r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:-\w+)*|[^\w\s]+")
+
+DETERMINERS = frozenset(
+    (
+        "le la les l' un une des du de d' ce cet cette ces son sa ses leur leurs mon ma mes "
+        "ton ta tes notre nos votre vos au aux quel quelle quels quelles chaque plusieurs "
+        "certains certaines tous toutes"
+    ).split()
+)
+# Never aspects: function words, pronouns, generic nouns, review meta-words.
+STOP = frozenset(
+    (
+        "a ai as au aux avec avoir c' ca ce ceci cela celle celles celui ces cet cette chez comme "
+        "comment d' dans de des donc dont du elle elles en encore est et etc etre eu fait faire "
+        "il ils j' je l' la le les leur leurs lui m' ma mais me meme mes moi mon n' ne ni non nos "
+        "notre nous on ou par pas peu plus pour pourquoi qu' quand que quel quelle qui quoi s' sa "
+        "sans se ses si son sont sur ta te tes toi ton tous tout toute toutes tres tu un une vos "
+        "votre vous y deja aussi alors apres avant bien bon bof car ceux enfin ici ici-bas "
+        "jamais la-dedans mal moins ok oui peut-etre quelque rien seulement tant toujours trop vraiment "
+        "voila voici beaucoup assez autre autres chacun lorsque puis puisque quoique "
+        # generic nouns and review meta-words
+        "film films chose choses fois gens moment moments temps fait faits truc trucs avis note notes "
+        "genre coup coups part facon maniere monde an ans annee annees heure heures minute minutes "
+        "jour jours soir cas point points niveau cote reste debut fin suite mot mots sens envie "
+        "personne personnes question questions probleme problemes aspect aspects ensemble place "
+        "passage idee chose quelqu'un quelque-chose exemple rapport titre critique critiques "
+        "spectateur spectateurs public cinema oeuvre oeuvres tele television ecran salle "
+        "dvd etoile etoiles merci bravo lol mdr fan fans avis vue oeil yeux tete main mains "
+        "serie series saga histoire-la peine mieux pire plupart milieu bout fond facon sorte "
+        "tout-le-monde quelqu'une madame monsieur mr mme m bref hein ah oh eh bah ben euh "
+        "francais francaise americain americaine vrai faux grand petit gros pres grace doute air "
+        "fois-ci ailleurs abord lieu coeur cours mesure propos travers"
+    ).split()
+)
+# Review nouns textblob-fr's lexicon does not list as nouns.
+EXTRA_NOUNS = frozenset(
+    (
+        "scenario scenarios realisation realisateur realisateurs realisatrice interpretation "
+        "casting actrice actrices comedien comediens comedienne comediennes intrigue intrigues "
+        "dialogue dialogues suspense doublage montage photographie decor decors costume costumes "
+        "episode episodes saison saisons personnage personnages musique musiques chanson chansons "
+        "bande-son humour emotion emotions mise-en-scene effets bo b.o soundtrack rebondissement "
+        "rebondissements acteur acteurs jeu scenariste scenaristes rythme image images scene scenes "
+        "action fin-de-saison finale pilote cliffhanger zombies zombie univers ambiance atmosphere "
+        "duo heros heroine heroines mechant mechants voix chanteuse chanteur"
+    ).split()
+)
+# Multi-word aspects and aliases: folded token sequence -> (key, display).
+PHRASES = {
+    ("mise", "en", "scene"): ("mise en scène", "mise en scène"),
+    ("effets", "speciaux"): ("effets spéciaux", "effets spéciaux"),
+    ("bande", "originale"): ("bande originale", "bande originale"),
+    ("bande", "son"): ("bande originale", "bande-son"),
+    ("bande-son",): ("bande originale", "bande-son"),
+    ("bo",): ("bande originale", "BO"),
+    ("b", ".", "o"): ("bande originale", "BO"),
+    ("jeu", "d'", "acteurs"): ("acteur", "jeu d'acteurs"),
+    ("jeu", "des", "acteurs"): ("acteur", "jeu des acteurs"),
+}
+_PHRASE_FIRST = {k[0] for k in PHRASES}
+_SENTENCE_END = frozenset(".!?…")
+
+_lock = threading.Lock()
+_tables: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns, other_words) from textblob-fr's lexicon, folded; built once."""
+    global _tables
+    if _tables is not None:
+        return _tables
+    with _lock:
+        if _tables is None:
+            nouns: set[str] = set(EXTRA_NOUNS)
+            other: set[str] = set()
+            path = Path(textblob_fr_data_path("fr-lexicon.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line or line.startswith(";;;"):
+                    continue
+                parts = line.split(" ")
+                if len(parts) != 2:
+                    continue
+                word, tag = parts
+                if tag in ("NNP", "NNPS"):
+                    continue
+                f = fold(word)
+                if tag in ("NN", "NNS"):
+                    nouns.add(f)
+                else:
+                    other.add(f)
+            # Strong opinion words are not aspects ("navet", "réussite", "ennui").
+            opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
+            nouns -= opinion
+            nouns -= STOP
+            other |= opinion
+            other -= EXTRA_NOUNS
+            _tables = (frozenset(nouns), frozenset(other))
+    return _tables
+
+
+def singular_key(folded: str) -> str:
+    """Merge number: ``chansons`` -> ``chanson``, ``originaux`` -> ``original``."""
+    if len(folded) > 4 and folded.endswith("aux"):
+        return folded[:-3] + "al"
+    if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith(("ss", "us", "is", "ix", "ois")):
+        return folded[:-1]
+    return folded
+
+
+def extract(sentence: str) -> list[tuple[str, str]]:
+    """Aspect mentions of one sentence as ``(key, display)`` pairs, in order.
+
+    Proper names (capitalised words not opening the sentence, e.g. "Emmanuelle
+    Seigner") are keyed by their last word; common nouns by their folded singular.
+    """
+    nouns, other = _load_tables()
+    tokens = WORD_RE.findall(sentence)
+    folded = [fold(t).replace("’", "'") for t in tokens]
+    out: list[tuple[str, str]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        f = folded[i]
+        if f in _PHRASE_FIRST:
+            hit = None
+            for length in (3, 2, 1):
+                key = tuple(folded[i : i + length])
+                if key in PHRASES:
+                    hit = PHRASES[key], length
+                    break
+            if hit:
+                out.append(hit[0])
+                i += hit[1]
+                continue
+        if not t[0].isalpha():
+            i += 1
+            continue
+        # Proper names: capitalised, not the sentence's first word, not a common word.
+        if t[0].isupper() and not t.isupper() and i > 0 and tokens[i - 1][-1] not in _SENTENCE_END:
+            j = i
+            parts = []
+            while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
+                parts.append(tokens[j])
+                j += 1
+            # Drop leading common words ("Les", "Mais") and a trailing one.
+            while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP):
+                parts.pop(0)
+            if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in STOP and fold(parts[-1]) not in other:
+                key = fold(parts[-1])
+                out.append((key, " ".join(parts)))
+            i = j
+            continue
+        if len(f) < 3 or f in STOP or "'" in f:
+            i += 1
+            continue
+        key = singular_key(f)
+        is_noun = f in nouns or key in nouns
+        if not is_noun and f not in other and key not in other and i > 0 and folded[i - 1] in DETERMINERS:
+            is_noun = f.isalpha() and len(f) > 3
+        if is_noun and key not in STOP:
+            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
+        i += 1
+    return out

@@ -1,0 +1,108 @@
+"""The typer CLI: build, analyze, --version, --help, config defaults and errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator import __version__
+from generator.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "cafe.txt").write_text(
+        "Un excellent café, le service est parfait et l'accueil chaleureux.\n"
+        "\n"
+        "Café tiède et serveur désagréable, je suis très déçu.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"sitegen {__version__}"
+
+
+@pytest.mark.parametrize("command", ["build", "analyze"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and len(result.stdout.splitlines()) > 5
+
+
+def test_build_uses_default_folders(site: Path) -> None:
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "index.html").is_file()
+    assert (site / "output" / "cafe" / "index.html").is_file()
+    assert "2 reviews" in result.stdout
+
+
+def test_build_reads_sitegen_toml(site: Path) -> None:
+    (site / "avis").mkdir()
+    shutil.move(site / "content" / "cafe.txt", site / "avis" / "cafe.txt")
+    (site / "sitegen.toml").write_text(
+        '[site]\ntitle = "Mes cafés"\nlanguage = "en"\ncontent_dir = "avis"\noutput_dir = "public"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.output
+    home = (site / "public" / "index.html").read_text(encoding="utf-8")
+    assert "Mes cafés" in home and 'lang="en"' in home
+
+
+def test_options_override_the_config(site: Path) -> None:
+    result = runner.invoke(app, ["build", "--output", str(site / "elsewhere")])
+    assert result.exit_code == 0, result.output
+    assert (site / "elsewhere" / "index.html").is_file()
+    assert not (site / "output").exists()
+
+
+def test_bad_config_is_a_usage_error_naming_the_file_and_key(site: Path) -> None:
+    (site / "sitegen.toml").write_text('[site]\nrating_scale = "cinq"\n', encoding="utf-8")
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 2
+    assert "sitegen.toml" in result.output and "rating_scale" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_content_folder_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 2
+    assert "content" in result.output and "does not exist" in result.output
+
+
+def test_analyze_json_lines(site: Path) -> None:
+    result = runner.invoke(app, ["analyze", "--json", "content/cafe.txt"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2
+    assert rows[0]["label"] == "positive" and rows[1]["label"] == "negative"
+    assert rows[0]["source"] == "content/cafe.txt:1" and rows[1]["source"] == "content/cafe.txt:3"
+    assert all(-1 <= r["polarity"] <= 1 and r["sentences"] for r in rows)
+
+
+def test_analyze_table(site: Path) -> None:
+    result = runner.invoke(app, ["analyze", "content/cafe.txt"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "positive" in result.stdout and "negative" in result.stdout
+
+
+def test_analyze_unknown_format(site: Path) -> None:
+    (site / "notes.doc").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", "notes.doc"])
+    assert result.exit_code == 2
+    assert "no reader for '.doc'" in result.output
