@@ -18,6 +18,7 @@ import logging
 import math
 from dataclasses import dataclass
 
+from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import extract as extract_aspects
 from generator.analysis.lexicon import load_lexicon
 from generator.analysis.model import load_model
@@ -32,6 +33,8 @@ ANALYZER_VERSION = "1"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
+# Above this |polarity| a review is never "mixed", whatever its sentences.
+MIXED_CEILING = 0.3
 
 
 @dataclass(frozen=True)
@@ -72,18 +75,26 @@ class Analyzer:
         self.settings = settings or AnalysisSettings()
         self._model = load_model()
         load_lexicon()
+        load_aspect_tables()
 
     def label_for(self, polarity: float, sentences: tuple[SentenceAnalysis, ...]) -> str:
         s = self.settings
+        strong = [x.polarity for x in sentences if abs(x.polarity) >= STRONG_SENTENCE]
+        pros = sum(1 for p in strong if p > 0)
+        cons = len(strong) - pros
+        # Both clear pros and clear cons, each at least mixed_share of the opinions,
+        # and no overwhelming overall score: a mixed review.
+        if (
+            strong
+            and abs(polarity) < MIXED_CEILING
+            and min(pros, cons) / len(strong) >= s.mixed_share
+        ):
+            return "mixed"
         if polarity >= s.positive:
             return "positive"
         if polarity <= s.negative:
             return "negative"
-        has_pos = any(x.polarity >= STRONG_SENTENCE for x in sentences)
-        has_neg = any(x.polarity <= -STRONG_SENTENCE for x in sentences)
-        if has_pos and has_neg:
-            return "mixed"
-        return "neutral"
+        return "mixed" if pros and cons else "neutral"
 
     def analyze(self, text: str) -> ReviewAnalysis:
         model = self._model

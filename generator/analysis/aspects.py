@@ -73,10 +73,13 @@ PHRASES = {
     ("bande-son",): ("bande originale", "bande-son"),
     ("bo",): ("bande originale", "BO"),
     ("b", ".", "o"): ("bande originale", "BO"),
-    ("jeu", "d'", "acteurs"): ("acteur", "jeu d'acteurs"),
-    ("jeu", "des", "acteurs"): ("acteur", "jeu des acteurs"),
+    ("jeu", "d'", "acteurs"): ("acteur", "acteurs"),
+    ("jeu", "des", "acteurs"): ("acteur", "acteurs"),
 }
 _PHRASE_FIRST = {k[0] for k in PHRASES}
+_FOLD_1TO1 = str.maketrans(
+    "àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'"
+)
 _SENTENCE_END = frozenset(".!?…")
 
 _lock = threading.Lock()
@@ -134,7 +137,11 @@ def extract(sentence: str) -> list[tuple[str, str]]:
     """
     nouns, other = _load_tables()
     tokens = WORD_RE.findall(sentence)
-    folded = [fold(t).replace("’", "'") for t in tokens]
+    # Fold the sentence once; the table maps one character to one, so the folded
+    # tokens line up with the raw ones (per-token folding is the fallback).
+    folded = WORD_RE.findall(sentence.lower().translate(_FOLD_1TO1))
+    if len(folded) != len(tokens):
+        folded = [fold(t).replace("’", "'") for t in tokens]
     out: list[tuple[str, str]] = []
     n = len(tokens)
     i = 0
@@ -156,15 +163,26 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             i += 1
             continue
         # Proper names: capitalised, not the sentence's first word, not a common word.
-        if t[0].isupper() and not t.isupper() and i > 0 and tokens[i - 1][-1] not in _SENTENCE_END:
+        opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
+        if (
+            t[0].isupper()
+            and not t.isupper()
+            and f not in nouns
+            and f not in other
+            and f not in STOP
+            and singular_key(f) not in nouns
+            and (not opens or len(f) > 3)
+        ):
             j = i
             parts = []
             while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
                 parts.append(tokens[j])
                 j += 1
-            # Drop leading common words ("Les", "Mais") and a trailing one.
-            while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP):
+            # Drop leading and trailing common words ("Les", "Mais", "Saison").
+            while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP or fold(parts[0]) in EXTRA_NOUNS):
                 parts.pop(0)
+            while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
+                parts.pop()
             if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in STOP and fold(parts[-1]) not in other:
                 key = fold(parts[-1])
                 out.append((key, " ".join(parts)))

@@ -148,7 +148,7 @@ def score_tokens(tokens: list[str], lexicon: Lexicon) -> tuple[float, float, int
             for expr, p, s in entries:
                 k = len(expr)
                 if tuple(tokens[i : i + k]) == expr:
-                    _, count = None, count + 1
+                    count += 1
                     value = p * weight
                     if value > 0:
                         pos += value
@@ -197,3 +197,40 @@ def score_tokens(tokens: list[str], lexicon: Lexicon) -> tuple[float, float, int
             intensity_at = -100
         i += 1
     return pos, neg, count, subj
+
+
+# Words naming the kind of work: the model is trained on TV-series reviews and
+# applied to films too, so "film" and "série" must not carry the training data's
+# bias (a series review that talks about "film" tends to be negative).
+WORK_WORDS = frozenset(
+    "film films serie series saison saisons episode episodes feuilleton sitcom".split()
+)
+WORK_TOKEN = "<oeuvre>"
+
+
+def merge_phrases(tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """Model tokens: join the lexicon's multi-word expressions into one token
+    (``pas mal du tout`` -> ``pas_mal_du_tout``), so the n-gram model does not read
+    "pas" and "mal" apart (the expression's meaning then comes from the lexicon
+    features), and replace words naming the kind of work by one placeholder."""
+    phrases = lexicon.phrases
+    tokens = [WORK_TOKEN if t in WORK_WORDS else t for t in tokens]
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        entries = phrases.get(t)
+        if entries:
+            for expr, _, _ in entries:
+                k = len(expr)
+                if tuple(tokens[i : i + k]) == expr:
+                    out.append("_".join(expr))
+                    i += k
+                    break
+            else:
+                out.append(t)
+                i += 1
+        else:
+            out.append(t)
+            i += 1
+    return out

@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.analysis.lexicon import NEGATORS, Lexicon, load_lexicon, score_tokens
+from generator.analysis.lexicon import NEGATORS, Lexicon, load_lexicon, merge_phrases, score_tokens
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MODEL_PATH = DATA_DIR / "sentiment-model.json.gz"
@@ -29,7 +29,8 @@ _CLAUSE_END = frozenset(". , ; : ! ? ... ( ) \" mais".split())
 
 
 def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[str]:
-    """Unigrams and bigrams of one sentence's normalised tokens.
+    """Unigrams and bigrams of one sentence's normalised tokens (after
+    ``merge_phrases``).
 
     With ``negation_marking``, words in a negation's scope (after ``ne``/``pas``/
     ``jamais``... up to the end of the clause) also yield a ``NOT_`` feature, so
@@ -75,7 +76,7 @@ class Model:
         lexicon neg, lexicon subjectivity)."""
         w = self.weights
         total = 0.0
-        feats = sentence_features(tokens, self.negation_marking)
+        feats = sentence_features(merge_phrases(tokens, self.lexicon), self.negation_marking)
         for f in feats:
             v = w.get(f)
             if v is not None:

@@ -15,7 +15,10 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at a run of terminal punctuation (optionally followed by closing
 # quotes or brackets) followed by whitespace, or at a line break.
-_BOUNDARY = re.compile(r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|\n+")
+# An ellipsis glued to a capitalised word ("artiste...Meme") also ends a sentence.
+_BOUNDARY = re.compile(
+    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|\n+"
+)
 _WORD_BEFORE = re.compile(r"([\w.-]+)$")
 
 
@@ -27,7 +30,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = match.end()
         punct = match.group(1)
         if punct == ".":
-            before = _WORD_BEFORE.search(text, 0, match.start())
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
             word = before.group(1).lower() if before else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
                 continue

@@ -48,6 +48,7 @@ CLEAR_TEXT = 0.5  # |polarity| from which a text is "clearly" positive/negative
 MAX_ASPECTS = 12
 QUOTE_MIN_WORDS, QUOTE_MAX_WORDS = 6, 40
 QUOTE_MIN_POLARITY = 0.5
+QUOTE_MIN_REVIEW = 0.8  # quotes come only from reviews the analyzer is sure about
 
 
 def verdict_key(score: int) -> str:
@@ -199,7 +200,7 @@ def pick_quotes(
     for review, analysis in zip(reviews, analyses):
         if analysis.label != ("positive" if positive else "negative"):
             continue
-        if abs(analysis.polarity) < CLEAR_TEXT:
+        if abs(analysis.polarity) < QUOTE_MIN_REVIEW:
             continue
         if review.rating is not None:
             share = review.rating / scale
@@ -217,7 +218,7 @@ def pick_quotes(
                 continue
             named = [k for k in sentence.aspects if k in important]
             aspect = min(named, key=important.get) if named else ""
-            strength = polarity + 0.3 * abs(analysis.polarity) + (0.2 if aspect else 0.0)
+            strength = polarity + abs(analysis.polarity) + (0.2 if aspect else 0.0)
             candidates.append((-round(strength, 6), review.id, sentence.start, review, sentence, aspect))
     candidates.sort(key=lambda c: c[:3])
     chosen: list[Quote] = []
@@ -301,7 +302,8 @@ def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr") -> str:
     if c:
         parts.append(f"{'ils critiquent' if p else 'Les spectateurs critiquent'} {_join(c, language)}")
     if d:
-        phrase = f"{_join(d, language)} divise"
+        plural = len(d) > 1 or d[0].startswith("les ")
+        phrase = f"{_join(d, language)} {'divisent' if plural else 'divise'}"
         parts.append(phrase if parts else phrase[0].upper() + phrase[1:])
     return (" ; ".join(parts) + ".") if parts else ""
 

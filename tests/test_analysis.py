@@ -1,0 +1,249 @@
+"""Tests of the analysis stage (sentences, sentiment, aspects, summaries).
+
+All review texts here are written for these tests, except the example site's
+reviews in content/backstage.txt (the project's own example content).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
+from generator.analysis.aspects import extract
+from generator.analysis.sentences import split_sentences
+from generator.config import SiteConfig, Thresholds
+from generator.content import Review
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKSTAGE = ROOT / "content" / "backstage.txt"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def review(i: int, text: str, rating: float | None = None, subject: str = "backstage") -> Review:
+    return Review(id=f"r{i}", subject=subject, text=text, source=Path("x.txt"), line=i, rating=rating)
+
+
+# --- sentiment -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ce n'est pas un bon film.", "negative"),
+        ("Pas terrible.", "negative"),
+        ("Franchement, pas terrible ce film.", "negative"),
+        ("Pas mal du tout !", "positive"),
+        ("Un navet.", "negative"),
+        ("Quel navet, j'ai failli partir avant la fin.", "negative"),
+        ("Un chef-d'œuvre.", "positive"),
+        ("Un vrai chef d'oeuvre, à voir absolument !", "positive"),
+        ("Bof.", "negative"),
+        ("Une perte de temps totale.", "negative"),
+        ("Très bon film, je le recommande.", "positive"),
+        ("Les acteurs sont bons, mais le scénario est ennuyeux et la fin est ratée.", "negative"),
+        ("Le début est lent, mais la suite est excellente et très émouvante.", "positive"),
+    ],
+)
+def test_french_sentences(analyzer: Analyzer, text: str, expected: str) -> None:
+    assert analyzer.analyze(text).label == expected
+
+
+def test_negation_flips_polarity(analyzer: Analyzer) -> None:
+    assert analyzer.analyze("C'est un bon film.").polarity > 0
+    assert analyzer.analyze("Ce n'est pas un bon film.").polarity < 0
+
+
+# The label a careful French reader gives each example review, in file order.
+BACKSTAGE_EXPECTED = [
+    {"positive"},  # 1 "Tres bon film ... A voir et a ecouter sans modération !"
+    {"positive"},  # 2 "C'est un très beau film, les acteurs sont parfaits"
+    {"negative"},  # 3 "Quel film je pourrais me louer ... quelle erreur!"
+    {"positive"},  # 4 "Magnifique film ! Certes peu crédible mais ..."
+    {"mixed", "negative"},  # 5 praises the actresses, but "très inégal", "bien dommage"
+    {"negative", "mixed"},  # 6 "Bof moyen ... un gros gros bof"
+    {"positive"},  # 7 "Un film extraordinaire!"
+    {"positive"},  # 8 "Un excellent film ... A ne pas manquer!"
+    {"positive"},  # 9 "foncez voir le film"
+    {"negative"},  # 10 "les chansons sont laides et ennuyeuses"
+    {"positive"},  # 11 "'Backstage' est puissant ... une présence extraordinaire"
+]
+
+
+def test_backstage_labels(analyzer: Analyzer) -> None:
+    texts = BACKSTAGE.read_text(encoding="utf-8").split("\n")
+    assert len(texts) == 11
+    labels = [analyzer.analyze(t).label for t in texts]
+    wrong = [(i + 1, got) for i, (got, ok) in enumerate(zip(labels, BACKSTAGE_EXPECTED)) if got not in ok]
+    assert not wrong, f"reviews with an unexpected label: {wrong}"
+
+
+def test_polarity_in_range_and_deterministic(analyzer: Analyzer) -> None:
+    texts = [
+        "Génial génial génial !!! " * 30,
+        "Nul nul nul, à éviter. " * 30,
+        "",
+        "...",
+        "Le film dure deux heures.",
+    ]
+    for text in texts:
+        a = analyzer.analyze(text)
+        assert -1.0 <= a.polarity <= 1.0
+        assert 0.0 <= a.subjectivity <= 1.0
+        assert all(-1.0 <= s.polarity <= 1.0 for s in a.sentences)
+        assert a == Analyzer().analyze(text)
+
+
+def test_sentence_offsets_point_into_text(analyzer: Analyzer) -> None:
+    text = "Super film ! Les acteurs sont excellents.\nMais la fin déçoit."
+    a = analyzer.analyze(text)
+    assert [s.text for s in a.sentences] == [
+        "Super film !", "Les acteurs sont excellents.", "Mais la fin déçoit."
+    ]
+    for s in a.sentences:
+        assert text[s.start : s.end] == s.text
+
+
+def test_cache_key_covers_settings_and_model() -> None:
+    a = AnalysisSettings()
+    b = AnalysisSettings.from_thresholds(Thresholds(positive=0.2, negative=-0.2))
+    assert a.cache_key() != b.cache_key()
+    assert Analyzer.version in a.cache_key()
+    assert ":m" in a.cache_key() and ":l" in a.cache_key()
+
+
+# --- sentence splitter -----------------------------------------------------------
+
+def pieces(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_split_abbreviations_and_decimals() -> None:
+    assert pieces("M. Dupont joue bien. Note : 4.5 sur 5, etc. et voilà.") == [
+        "M. Dupont joue bien.", "Note : 4.5 sur 5, etc. et voilà."
+    ]
+
+
+def test_split_ellipsis_without_space() -> None:
+    # "artiste...Meme": no space after the dots, a new sentence starts anyway.
+    assert pieces("je suis fan d'une artiste...Meme plusieurs ! Et donc voilà") == [
+        "je suis fan d'une artiste...", "Meme plusieurs !", "Et donc voilà"
+    ]
+
+
+def test_split_line_breaks_and_questions() -> None:
+    assert pieces("Quel film ?! Vraiment\n\nbien.") == ["Quel film ?!", "Vraiment", "bien."]
+
+
+# --- aspects -----------------------------------------------------------------------
+
+def test_aspect_keys_merge_number_case_accents() -> None:
+    keys = [k for k, _ in extract("La chanson est belle, les Chansons aussi.")]
+    assert keys == ["chanson", "chanson"]
+    assert [k for k, _ in extract("Le scénario et le Scenario.")] == ["scenario", "scenario"]
+
+
+def test_aspect_names_merge(analyzer: Analyzer) -> None:
+    texts = [
+        "J'ai adoré Emmanuelle Seigner dans ce rôle, et les chansons sont belles.",
+        "Seigner est parfaite, la chanson finale aussi.",
+        "Une chanson magnifique, et Seigner chante juste.",
+    ]
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    by_key = {a.key: a for a in summary.aspects}
+    assert by_key["seigner"].mentions == 3
+    assert by_key["seigner"].text == "Emmanuelle Seigner"
+    assert by_key["chanson"].mentions == 3
+    assert by_key["chanson"].positive >= 2
+
+
+def test_no_junk_or_title_aspects(analyzer: Analyzer) -> None:
+    texts = BACKSTAGE.read_text(encoding="utf-8").split("\n")
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    keys = [a.key for a in summary.aspects]
+    assert keys, "the example has aspects"
+    junk = {"film", "chose", "fois", "c'est", "d'", "il", "elle", "on", "backstage", "tout", "gens"}
+    assert not junk & set(keys)
+    assert {"chanson", "actrice"} & set(keys[:6])
+    assert summary.consensus.startswith("Les spectateurs")
+
+
+def test_consensus_in_english(analyzer: Analyzer) -> None:
+    texts = ["Les acteurs sont excellents et géniaux."] * 3 + ["Des acteurs formidables, bravo."]
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en"))
+    assert summary.consensus.startswith("Reviewers mostly praise the acteurs")
+
+
+# --- quotes -----------------------------------------------------------------------
+
+def test_quotes_on_example(analyzer: Analyzer) -> None:
+    texts = BACKSTAGE.read_text(encoding="utf-8").split("\n")
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    analyses = [analyzer.analyze(t) for t in texts]
+    summary = summarize_subject(reviews, analyses, SiteConfig())
+    assert len(summary.pros) >= 2 and len(summary.cons) >= 2
+    for quotes in (summary.pros, summary.cons):
+        ids = [q.review_id for q in quotes]
+        assert len(ids) == len(set(ids)), "never two quotes from one review"
+    for q in summary.pros + summary.cons:
+        assert "?" not in q.text
+        assert 6 <= len(q.text.split()) <= 40
+        text = texts[int(q.review_id[1:])]
+        assert text[q.start : q.end] == q.text
+    assert all(q.polarity > 0 for q in summary.pros)
+    assert all(q.polarity < 0 for q in summary.cons)
+
+
+def test_quotes_skip_questions_and_duplicates(analyzer: Analyzer) -> None:
+    texts = [
+        "Ce film est-il vraiment le meilleur film de cette année, génial et magnifique ?",
+        "Les acteurs sont excellents et la musique est magnifique du début à la fin.",
+        "Les acteurs sont excellents et la musique est magnifique du début à la fin.",
+    ]
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    assert len(summary.pros) == 1
+    assert "?" not in summary.pros[0].text
+
+
+# --- ratings ----------------------------------------------------------------------
+
+def test_verdict_uses_ratings_when_most_reviews_are_rated(analyzer: Analyzer) -> None:
+    texts = ["Un très bon film.", "Pas terrible.", "Excellent, à voir.", "Bof."]
+    ratings = [5.0, 2.0, 4.0, None]
+    reviews = [review(i, t, r) for i, (t, r) in enumerate(zip(texts, ratings))]
+    v = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig()).verdict
+    assert v.based_on == "ratings"
+    assert v.rated == 3
+    assert v.average_rating == pytest.approx(11 / 3, abs=0.01)
+    assert v.share_good_ratings == pytest.approx(2 / 3, abs=0.001)
+    assert v.score == round(100 * (11 / 3) / 5)
+    assert v.positive == 2 and v.negative == 2  # labels still come from the text
+
+
+def test_verdict_uses_text_when_few_ratings(analyzer: Analyzer) -> None:
+    texts = ["Un très bon film.", "Excellent, à voir.", "Magnifique.", "Bof."]
+    reviews = [review(i, t, 1.0 if i == 0 else None) for i, t in enumerate(texts)]
+    v = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en")).verdict
+    assert v.based_on == "text"
+    assert v.average_rating is None
+    assert v.score == 75 and v.label == "Positive"
+
+
+def test_disagreements(analyzer: Analyzer) -> None:
+    texts = [
+        "Un navet absolu, nul et ennuyeux, une perte de temps.",  # rated 10/10
+        "Un chef-d'œuvre magnifique, je recommande, génial !",  # rated 1/10
+        "Un chef-d'œuvre magnifique, je recommande, génial !",  # rated 9/10
+    ]
+    reviews = [review(i, t, r) for i, (t, r) in enumerate(zip(texts, [10, 1, 9]))]
+    config = SiteConfig(rating_scale=10)
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], config)
+    assert summary.disagreements == frozenset({"r0", "r1"})
