@@ -94,20 +94,34 @@ def make_slug(key: str, taken: set[str]) -> str:
 
     Distinct keys that would share a slug ("Été" and "ete", "Film" and "film") get
     a short suffix derived from the key itself, so slugs stay stable across builds
-    whatever the input order.
+    whatever the input order. Reserved names (the site's own root entries, Windows
+    device names such as ``con`` or ``com1``) and all-digit slugs get the suffix too.
     """
-    base = slugify(key, max_length=MAX_SLUG, word_boundary=True, lowercase=True) or "sujet"
+    base = slug_base(key)
     if base in RESERVED_SLUGS or base.isdigit():
         base = f"{base}-{_short_hash(key)}"
     slug = base
     if slug in taken:
-        slug = f"{base[: MAX_SLUG - 9]}-{_short_hash(key)}"
+        slug = f"{base[: MAX_SLUG - 9].rstrip('-')}-{_short_hash(key)}"
         n = 2
         while slug in taken:
-            slug = f"{base[: MAX_SLUG - 12]}-{_short_hash(key)}-{n}"
+            slug = f"{base[: MAX_SLUG - 12].rstrip('-')}-{_short_hash(key)}-{n}"
             n += 1
     taken.add(slug)
     return slug
+
+
+def slug_base(key: str) -> str:
+    """The plain slug of a key: lowercase ASCII letters, digits and ``-`` only (so no
+    ``/``, ``..``, NUL or drive letter), at most ``MAX_SLUG`` characters, never empty."""
+    return slugify(key, max_length=MAX_SLUG, word_boundary=True, lowercase=True) or "sujet"
+
+
+def slug_order(key: str) -> tuple[bool, str]:
+    """The order keys claim slugs in: a key that is already its own slug (``film``)
+    keeps it whatever other keys (``Film``, ``FILM``) appear; the rest by key, so the
+    same keys always get the same slugs, whatever the input order."""
+    return (slug_base(key) != key, key)
 
 
 def _short_hash(key: str) -> str:
@@ -146,9 +160,10 @@ def build_site(
     metas: dict[str, SubjectMeta],
 ) -> Site:
     """Assemble the model. ``subjects`` come in first-seen order; slugs are assigned
-    in sorted key order so that adding a subject never renames another."""
+    in ``slug_order`` so that they do not depend on the input order, and adding a
+    subject renames no other unless their slugs collide (see ``slug_order``)."""
     taken: set[str] = set()
-    slugs = {key: make_slug(key, taken) for key in sorted(k for k, *_ in subjects)}
+    slugs = {key: make_slug(key, taken) for key in sorted((k for k, *_ in subjects), key=slug_order)}
     built = []
     for key, reviews, analyses, summary in subjects:
         meta = metas.get(key) or SubjectMeta(key=key)

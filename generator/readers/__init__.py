@@ -57,7 +57,10 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
     for key in corpus.subjects:
         if not any(r.subject == key for r in corpus.reviews):
             meta = corpus.subjects[key]
-            context.warn(meta.source or folder, None, f"subject '{key}' has no reviews yet")
+            context.warn(
+                meta.source or folder, None, f"subject '{key}' has no reviews yet; its page shows none",
+                f"add review files beside {Path(meta.source).name if meta.source else 'index.md'}, or remove the folder",
+            )
     corpus.problems = context.problems
     return corpus
 
@@ -94,7 +97,12 @@ def _unique_ids(reviews: list[Review]) -> tuple[list[Review], list[Problem]]:
             first = seen[key]
             what = "the same review text appears twice" if first.text == review.text else f"duplicate review id '{key}'"
             problems.append(
-                Problem(review.source, review.line, f"{what} (first at {first.source}:{first.line}); this one gets the id '{key}-{n}'", severity="warning")
+                Problem(
+                    review.source, review.line,
+                    f"{what} (first at {first.source}:{first.line}); this one gets the id '{key}-{n}'",
+                    "remove the copy" if first.text == review.text else "give every review its own id",
+                    severity="warning",
+                )
             )
             review = replace(review, id=f"{key}-{n}")
         seen[review.id] = review

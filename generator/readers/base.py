@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
     encoding (Windows-1252 for most French spreadsheet exports) with a warning.
     Returns None, with a problem recorded, for binary or undecodable files."""
     if not data.strip():
-        context.warn(path, None, "the file is empty; nothing to read")
+        context.warn(path, None, "the file is empty; nothing to read", "add reviews to it or delete it")
         return None
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         context.problem(path, None, "this is a binary file, not text", "remove it or export it as UTF-8 text")
@@ -111,8 +112,7 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
             text = data.decode("latin-1")
             encoding = "latin-1"
         context.warn(path, line, f"not UTF-8: read as {encoding}", "save the file as UTF-8 to silence this warning")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -120,11 +120,11 @@ def read_text(path: Path, context: ReadContext) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            context.problem(path, None, f"the file is {size // 2**20} MB, too large to read")
+            context.problem(path, None, f"the file is {size // 2**20} MB, too large to read", "split it into smaller files")
             return None
         data = path.read_bytes()
     except OSError as exc:
-        context.problem(path, None, f"cannot read the file: {exc.strerror or exc}")
+        context.problem(path, None, f"cannot read the file: {exc.strerror or exc}", "check that it exists and that you may read it")
         return None
     return decode(path, data, context)
 
@@ -136,7 +136,7 @@ def stable_id(subject: str, text: str) -> str:
     return digest[:10]
 
 
-_RATING = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:(?:/|sur|out of)\s*(\d+(?:[.,]\d+)?))?\s*(?:★|étoiles?|stars?)?\s*$", re.I)
+_RATING = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:(?:/|sur|out of)\s*(\d+(?:[.,]\d+)?))?\s*(?:★|étoiles?|stars?)?\s*$", re.IGNORECASE)
 
 
 def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
@@ -150,22 +150,32 @@ def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
     if isinstance(value, bool):
         return None, f"the rating {value!r} is not a number"
     if isinstance(value, int | float):
+        if isinstance(value, int) and abs(value) > 10**9:
+            return None, f"the rating {str(value)[:20]}… is outside the site's scale 0–{scale}"
         number, of = float(value), None
+    elif not isinstance(value, str):  # a list or mapping: never str() it (YAML aliases can make it huge)
+        return None, f"the rating is {type(value).__name__}, not a number"
     else:
         match = _RATING.match(str(value))
         if not match:
             return None, f"the rating {str(value)[:40]!r} is not a number"
         number = float(match.group(1).replace(",", "."))
         of = float(match.group(2).replace(",", ".")) if match.group(2) else None
-    if of:
-        if not 0 <= number <= of:
-            return None, f"the rating {value} is outside its own scale"
+    shown = str(value)[:40]
+    if of is not None:
+        if not 0 < of < float("inf") or not 0 <= number <= of:
+            return None, f"the rating {shown} is outside its own scale"
         number = number / of * scale
-    if number != number or not 0 <= number <= scale:
-        return None, f"the rating {value} is outside the site's scale 0–{scale} (set rating_scale in sitegen.toml)"
+    if math.isnan(number) or not 0 <= number <= scale:
+        return None, f"the rating {shown} is outside the site's scale 0–{scale} (set rating_scale in sitegen.toml)"
     return round(number, 2), ""
 
 
+# C0 and C1 control characters (but tab and newline), and lone surrogates (which a
+# JSON "\\ud800" escape can produce and which cannot be written as UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
-    """Trim and drop control characters a review should never hold."""
-    return "".join(ch for ch in text.strip() if ch in "\n\t" or ch >= " " and ch != "\x7f")
+    """Trim and drop control characters and lone surrogates a review should never hold."""
+    return _CONTROL.sub("", text).strip()

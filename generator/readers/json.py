@@ -7,15 +7,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.readers.base import FileResult, ReadContext, Reader, read_text, register
+from generator.readers.base import FileResult, ReadContext, Reader, clean_text, read_text, register
 from generator.readers.columns import map_columns
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
+_JSON_HINT = "check the file with a JSON validator; a missing comma or quote is the usual cause"
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
 
 def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileResult) -> None:
     if not isinstance(record, dict):
-        context.problem(path, line, f"expected an object with a text field, found {type(record).__name__}")
+        context.problem(
+            path, line, f"expected an object with a text field, found {_kind(record)}",
+            'write each review as {"texte": "…", "note": 4}',
+        )
         return
     keys = [str(k) for k in record]
     mapping = map_columns(keys, context.config.columns)
@@ -26,7 +36,11 @@ def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileR
         )
         return
     values = {f: record.get(column) for f, column in mapping.items()}
-    subject = str(values.pop("subject", "") or "").strip() or subject_key_for(path, context)
+    given = values.pop("subject", None)
+    if given is not None and not isinstance(given, str | int | float):
+        context.problem(path, line, f"the subject is {_kind(given)}, not text; the file's subject is used", "give subject a plain string")
+        given = None
+    subject = clean_text(str(given or "")) or subject_key_for(path, context)
     review = make_review(context, path, line, subject=subject, **values)
     if review:
         result.reviews.append(review)
@@ -44,12 +58,18 @@ class JsonReader(Reader):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            context.problem(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            context.problem(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno}); no review of this file was read", _JSON_HINT)
+            return result
+        except (RecursionError, ValueError) as exc:  # too deep; a number of thousands of digits
+            context.problem(path, 1, f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}", _JSON_HINT)
             return result
         if isinstance(data, dict) and isinstance(data.get("reviews"), list):
             data = data["reviews"]
         if not isinstance(data, list):
-            context.problem(path, 1, "expected a list of reviews, or an object with a \"reviews\" list")
+            context.problem(
+                path, 1, f"expected a list of reviews, or an object with a \"reviews\" list, found {_kind(data)}",
+                'write [{"texte": "…"}, …] or {"reviews": [{"texte": "…"}, …]}',
+            )
             return result
         lines = _object_lines(text)
         for number, record in enumerate(data):
@@ -72,7 +92,11 @@ class JsonLinesReader(Reader):
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                context.problem(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                context.problem(path, number, f"invalid JSON: {exc.msg} (column {exc.colno}); line skipped", "each line of a .jsonl file must be one complete JSON object")
+                continue
+            except (RecursionError, ValueError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                context.problem(path, number, f"invalid JSON: {reason}; line skipped")
                 continue
             _add(record, number, path, context, result)
         return result

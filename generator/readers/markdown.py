@@ -8,6 +8,7 @@ matter may give author, rating, date, title and id. Markdown is rendered with
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +58,22 @@ class MarkdownReader(Reader):
         if text is None:
             return result
         try:
-            post = frontmatter.loads(text)
+            raw_meta, content = split_front_matter(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            context.problem(path, line, f"invalid front matter: {reason}", "the block between the --- lines must be YAML")
+            context.problem(path, line, f"invalid front matter: {reason}; file skipped", "the block between the --- lines must be YAML key: value pairs")
             return result
-        except Exception as exc:  # frontmatter raises plain ValueError for some shapes
-            context.problem(path, 1, f"invalid front matter: {exc}")
+        except Exception as exc:  # noqa: BLE001 - JSON front matter, recursion, odd shapes: reported, never raised
+            context.problem(path, 1, f"invalid front matter: {str(exc)[:200]}; file skipped", "the block between the --- lines must be YAML key: value pairs")
             return result
-        meta: dict[str, Any] = post.metadata if isinstance(post.metadata, dict) else {}
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        if raw_meta is not None and not isinstance(raw_meta, dict):
+            context.problem(
+                path, 2, f"the front matter is {type(raw_meta).__name__}, not key: value pairs; it is ignored",
+                "write it as lines such as 'auteur: Marie' and 'note: 4'",
+            )
         body_line = _body_line(text)
         subject = subject_key_for(path, context)
         if path.stem == "index":
@@ -77,10 +83,10 @@ class MarkdownReader(Reader):
             result.subjects.append(
                 SubjectMeta(
                     key=subject,
-                    title=clean_text(str(meta.get("title") or "")),
-                    year=clean_text(str(meta.get("year") or "")),
-                    image=clean_text(str(meta.get("image") or "")),
-                    description_html=markdown_to_html(post.content) if post.content.strip() else "",
+                    title=_text(meta.get("title", meta.get("titre"))),
+                    year=_text(meta.get("year", meta.get("annee", meta.get("année")))),
+                    image=safe_image(_text(meta.get("image")), path, context),
+                    description_html=markdown_to_html(content) if content.strip() else "",
                     source=context.display(path),
                 )
             )
@@ -89,18 +95,62 @@ class MarkdownReader(Reader):
             context,
             path,
             body_line,
-            subject=str(meta.get("subject") or subject),
-            text=plain_text(post.content),
+            subject=_text(meta.get("subject", meta.get("sujet"))) or subject,
+            text=plain_text(content),
             id=meta.get("id"),
             rating=meta.get("rating", meta.get("note")),
             author=meta.get("author", meta.get("auteur")),
             date=meta.get("date"),
             title=meta.get("title", meta.get("titre")),
-            body_html=markdown_to_html(post.content),
+            body_html=markdown_to_html(content),
         )
         if review:
             result.reviews.append(review)
         return result
+
+
+def split_front_matter(text: str) -> tuple[Any, str]:
+    """``(front matter as parsed, Markdown body)``; the front matter is ``None`` when
+    there is none. Unlike ``frontmatter.loads`` a front matter that is not a mapping
+    is returned as it is, so that it can be reported rather than silently dropped."""
+    stripped = text.strip()
+    handler = frontmatter.detect_format(stripped, frontmatter.handlers)
+    if handler is None:
+        return None, stripped
+    try:
+        block, content = handler.split(stripped)
+    except ValueError:
+        return None, stripped
+    return handler.load(block), content.strip()
+
+
+def _text(value: Any) -> str:
+    """A front-matter scalar as text; lists and mappings are not text."""
+    if value is None or isinstance(value, dict | list | bool):
+        return ""
+    return clean_text(str(value))
+
+
+_IMAGE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def safe_image(value: str, path: Path, context: ReadContext) -> str:
+    """The subject's image: an http(s) URL or a relative path inside the site; anything
+    else (``javascript:``, ``data:``, absolute or ``..`` paths) is dropped with a problem."""
+    if not value:
+        return ""
+    url = "".join(value.split())  # browsers ignore whitespace inside schemes: "java\tscript:"
+    lowered = url.lower()
+    if _IMAGE_SCHEME.match(url):
+        if lowered.startswith(("https://", "http://")) and len(url) > len("https://"):
+            return url
+    elif not url.startswith("/") and "\\" not in url and ".." not in url.split("/"):
+        return url
+    context.problem(
+        path, 1, f"the image {value[:60]!r} is not an http(s) URL or a relative path; it is left out",
+        "give image: a path such as affiche.jpg or an https:// URL",
+    )
+    return ""
 
 
 def _body_line(text: str) -> int:

@@ -1,0 +1,153 @@
+"""A build that fails or is interrupted (SIGKILL, Ctrl-C) leaves the previous output
+exactly as it was, and the next build succeeds."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.exceptions import SitegenError
+from generator.output import MARKER, write_site
+from generator.render import OutputFile
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    """Every file's relative path -> sha256 of its bytes (and folders, as '<dir>')."""
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        result[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+def sitegen_command() -> list[str]:
+    exe = shutil.which("sitegen", path=str(Path(sys.executable).parent)) or shutil.which("sitegen")
+    return [exe] if exe else [sys.executable, "-m", "generator"]
+
+
+def make_big_content(folder: Path, reviews: int = 20_000, subjects: int = 2_000) -> None:
+    rng = random.Random(7)
+    good = ["excellent", "superbe", "réussi", "magnifique", "drôle"]
+    bad = ["raté", "ennuyeux", "décevant", "trop long", "mauvais"]
+    aspects = ["scénario", "jeu des acteurs", "musique", "fin", "mise en scène", "dialogues"]
+    folder.mkdir(parents=True)
+    with open(folder / "gros.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["film", "texte", "note"])
+        for i in range(reviews):
+            writer.writerow([
+                f"Film {i % subjects}",
+                f"Le {rng.choice(aspects)} est {rng.choice(good)} mais la {rng.choice(aspects)} est {rng.choice(bad)}. Avis {i}.",
+                rng.randint(0, 5),
+            ])
+
+
+@pytest.fixture
+def previous_site(tmp_path: Path) -> Path:
+    """A project with a built site in ``out/`` from small content."""
+    small = tmp_path / "petit"
+    small.mkdir()
+    (small / "film.txt").write_text("Un film très réussi.\nUne fin ratée.\n", encoding="utf-8")
+    output = tmp_path / "out"
+    build(SiteConfig(content_dir=small, output_dir=output, templates_dir=tmp_path / "templates"))
+    assert (output / MARKER).is_file() and (output / "index.html").is_file()
+    return output
+
+
+def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.CompletedProcess | int:
+    big = tmp_path / "gros"
+    if not big.exists():
+        make_big_content(big)
+    process = subprocess.Popen(
+        [*sitegen_command(), "build", "--content", str(big), "--output", str(output), "--templates", str(tmp_path / "templates")],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    staging = None
+    while time.monotonic() < deadline and process.poll() is None:
+        found = list(output.parent.glob(f".{output.name}.sitegen-new-*"))
+        if found:
+            staging = found[0]
+            break
+        time.sleep(0.002)
+    if staging is None:
+        process.kill()
+        process.wait()
+        pytest.fail("the build ended (or timed out) before its staging folder appeared; nothing was interrupted")
+    time.sleep(0.05)  # midway through writing
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr
+
+
+@pytest.mark.slow
+def test_sigkill_midway_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+    before = tree_hash(previous_site)
+    code, _ = run_and_interrupt(tmp_path, previous_site, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    assert tree_hash(previous_site) == before
+    # The next build recovers: it succeeds and leaves no staging folder behind.
+    result = subprocess.run(
+        [*sitegen_command(), "build", "--content", str(tmp_path / "gros"), "--output", str(previous_site), "--templates", str(tmp_path / "templates"), "-q"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (previous_site / "film-0" / "index.html").is_file()
+    assert not list(tmp_path.glob(".out.sitegen-new-*"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_midway_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+    before = tree_hash(previous_site)
+    code, stderr = run_and_interrupt(tmp_path, previous_site, signal.SIGINT)
+    assert code != 0
+    assert tree_hash(previous_site) == before
+    assert not list(tmp_path.glob(".out.sitegen-new-*"))  # cleaned up on the way out
+    assert "Traceback" not in stderr
+
+
+def test_failing_build_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+    before = tree_hash(previous_site)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "subject.html").write_text("{% extends 'base.html' %}{% block main %}{{ subject.nope.nope }}{% endblock %}")
+    with pytest.raises(SitegenError):
+        build(SiteConfig(content_dir=previous_site.parent / "petit", output_dir=previous_site, templates_dir=templates))
+    assert tree_hash(previous_site) == before
+
+
+def test_error_while_writing_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+    before = tree_hash(previous_site)
+
+    def files():
+        yield OutputFile("index.html", b"nouveau")
+        yield OutputFile("a/b.html", b"x")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_site(files(), previous_site)
+    assert tree_hash(previous_site) == before
+    assert not list(tmp_path.glob(".out.sitegen-new-*"))
+
+
+def test_output_outside_escape_is_refused_while_writing(tmp_path: Path, previous_site: Path) -> None:
+    before = tree_hash(previous_site)
+    with pytest.raises(SitegenError):
+        write_site([OutputFile("../evil.html", b"x")], previous_site)
+    assert not (tmp_path / "evil.html").exists()
+    assert tree_hash(previous_site) == before

@@ -1,0 +1,118 @@
+"""Property tests: readers never crash on any bytes, analysis never crashes and keeps its
+scores in range, a build is reproducible byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from generator.config import SiteConfig
+from generator.readers import read_content
+from generator.readers.base import READERS
+
+EXTENSIONS = sorted(READERS)
+# Characters that matter to the formats, so that random input reaches deep paths.
+SYNTAX = st.sampled_from(list(';,\t"\'\n\r{}[]:-#*<>\\/ \x00\ufeffé€œ') + ["---\n", "\n---\n", '{"texte": "', '"}', "texte;note\n", "note: ", "\ud800"])
+TEXTISH = st.lists(st.one_of(SYNTAX, st.text(max_size=8)), max_size=40).map("".join)
+BYTES = st.one_of(
+    st.binary(max_size=400),
+    TEXTISH.map(lambda s: s.encode("utf-8", "surrogatepass")),
+    TEXTISH.map(lambda s: s.encode("cp1252", "replace")),
+    TEXTISH.map(lambda s: s.encode("utf-16", "surrogatepass")),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EXTENSIONS), BYTES)
+@example(".csv", b'texte;note\n"ouvert;3\nx;2\n')
+@example(".md", b"---\n- a\n---\nb")
+@example(".md", b"---\na: &a [*a]\n---\nb")
+@example(".json", b"[" * 100_000)
+@example(".json", b'[{"texte": "a", "note": 1' + b"0" * 5000 + b"}]")
+@example(".jsonl", b'{"texte": "\\ud800"}')
+@example(".txt", b"\xff\xfe\x00")
+def test_readers_never_crash(extension: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"f{extension}"
+        path.write_bytes(data)
+        corpus = read_content(SiteConfig(content_dir=Path(folder)))
+    for problem in corpus.problems:
+        assert problem.severity in ("error", "warning") and problem.message
+    for review in corpus.reviews:
+        assert review.text.strip() and review.id
+        review.text.encode("utf-8")  # writable: no lone surrogates
+        assert review.rating is None or 0 <= review.rating <= 5
+        assert all(ch in "\n\t" or ord(ch) >= 32 for ch in review.text)
+
+
+_ANALYZER = None
+
+
+def analyzer():
+    global _ANALYZER
+    if _ANALYZER is None:
+        from generator.analysis import AnalysisSettings, Analyzer
+
+        _ANALYZER = Analyzer(AnalysisSettings())
+    return _ANALYZER
+
+
+FRENCH = st.lists(
+    st.sampled_from(["très", "pas", "bien", "mal", "excellent", "nul", "!", "?", ".", "mais", "ne", "jamais", "film", "superbe", "😀", "…", "\n", " "]),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), FRENCH, TEXTISH))
+@example("")
+@example("!!!!!!!!" * 50)
+@example("pas pas pas pas pas pas très très très très excellent")
+def test_analysis_never_crashes_and_stays_in_range(text: str) -> None:
+    result = analyzer().analyze(text)
+    assert -1 <= result.polarity <= 1 and not math.isnan(result.polarity)
+    assert 0 <= result.subjectivity <= 1 and not math.isnan(result.subjectivity)
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+REVIEW = st.tuples(
+    st.sampled_from(["Amélie", "Dune", "été", "Été", "../x", "CON"]),
+    st.one_of(FRENCH, st.text(min_size=1, max_size=60)),
+    st.one_of(st.none(), st.integers(0, 5), st.sampled_from(["4,5", "abc", "8/10"])),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(REVIEW, min_size=1, max_size=12))
+def test_building_twice_gives_identical_bytes(reviews: list[tuple[str, str, object]]) -> None:
+    import json
+
+    from generator.commands.build import build
+    from generator.exceptions import ContentError
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "content").mkdir()
+        records = [{"film": s, "texte": t, "note": r} for s, t, r in reviews]
+        (root / "content" / "avis.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        config = SiteConfig(content_dir=root / "content", output_dir=root / "site", templates_dir=root / "templates")
+        try:
+            build(config)
+        except ContentError:  # every text blank: nothing to build, and that is said
+            assert all(not t.strip() for _, t, _ in reviews)
+            return
+        first = tree_hash(root / "site")
+        build(config)
+        assert tree_hash(root / "site") == first
