@@ -140,6 +140,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     base_url = values.get("base_url", "")
     if base_url and not base_url.startswith(("https://", "http://")):
         raise ConfigError(f"{path}: base_url must start with https:// or http://, not {base_url!r}")
+    if base_url and any(ch.isspace() or ch in "\"'<>`\\" for ch in base_url):
+        raise ConfigError(f"{path}: base_url must be a plain URL without spaces or quotes, not {base_url!r}")
     if base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
 

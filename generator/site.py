@@ -131,7 +131,10 @@ def _short_hash(key: str) -> str:
 def display_title(key: str, meta: SubjectMeta | None) -> str:
     if meta and meta.title:
         return meta.title
-    words = re.sub(r"[-_]+", " ", unicodedata.normalize("NFC", key)).strip()
+    key = unicodedata.normalize("NFC", key).strip()
+    if " " in key:  # already a name ("Breaking Bad", from a subject column): keep it as written
+        return key
+    words = re.sub(r"[-_]+", " ", key).strip()  # a file stem such as "le_grand_bleu"
     return words[:1].upper() + words[1:] if words else key
 
 

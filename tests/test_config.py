@@ -60,3 +60,10 @@ def test_errors_name_the_file_and_the_key(tmp_path: Path, text: str, words: list
     assert str(tmp_path / "sitegen.toml") in message
     for word in words:
         assert word in message
+
+
+def test_base_url_cannot_smuggle_lines_or_quotes(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="base_url"):
+        load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\nSitemap: https://evil.example/"\n'))
+    with pytest.raises(ConfigError, match="base_url"):
+        load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\" onload=\\"x"\n'))
