@@ -6,8 +6,9 @@ singletons, so a second ``Analyzer`` is cheap) and is pure: the same text and
 settings always give the same ``ReviewAnalysis``.
 
 Sentiment: textblob-fr's lexicon (merged with sitegen's review vocabulary and
-scored with French negation, intensifiers and contrast) feeds a small logistic
-regression over word uni/bigrams trained on Allociné reviews
+scored with French negation, intensifiers and contrast) feeds a small NB-scaled
+logistic regression over word uni/bigrams and character 3-5-grams trained on
+Allociné reviews
 (``training/train_sentiment.py``). Each sentence is scored on its own (for quotes
 and aspect counts); the review score uses all its sentences together.
 """
@@ -29,7 +30,7 @@ from generator.config import Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
@@ -101,6 +102,8 @@ class Analyzer:
         sentences = []
         total = 0.0
         n_feats = 0
+        c_total = 0.0
+        c_n = 0
         pos = neg = 0.0
         subj_sum = 0.0
         subj_n = 0
@@ -109,15 +112,19 @@ class Analyzer:
         for start, end in split_sentences(text):
             sentence = text[start:end]
             tokens = normalized_tokens(sentence)
-            s_total, s_n, s_pos, s_neg, s_subj = model.sentence_raw(tokens)
+            s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, s_subj = model.sentence_raw(tokens)
             total += s_total
             n_feats += s_n
+            c_total += s_ctotal
+            c_n += s_cn
             pos += s_pos
             neg += s_neg
             if s_subj:
                 subj_sum += s_subj
                 subj_n += 1
-            polarity = _polarity(model.score(s_total, s_n, s_pos, s_neg, bias=False))
+            polarity = _polarity(
+                model.score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
+            )
             keys = []
             for key, shown in extract_aspects(sentence):
                 if key not in counts:
@@ -133,7 +140,9 @@ class Analyzer:
                 )
             )
         if n_feats:
-            polarity = _polarity(model.score(total, n_feats, pos, neg))
+            polarity = _polarity(
+                model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n)
+            )
         else:
             polarity = 0.0
         subjectivity = subj_sum / subj_n if subj_n else 0.0

@@ -188,14 +188,33 @@ def extract(sentence: str) -> list[tuple[str, str]]:
                 out.append((key, " ".join(parts)))
             i = j
             continue
-        if len(f) < 3 or f in STOP or "'" in f:
-            i += 1
-            continue
-        key = singular_key(f)
-        is_noun = f in nouns or key in nouns
-        if not is_noun and f not in other and key not in other and i > 0 and folded[i - 1] in DETERMINERS:
-            is_noun = f.isalpha() and len(f) > 3
-        if is_noun and key not in STOP:
+        kind_key = _common.get(f)
+        if kind_key is None:
+            kind_key = _common_kind(f, nouns, other)
+        kind, key = kind_key
+        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
         i += 1
     return out
+
+
+# folded word -> (0 never an aspect, 1 a noun, 2 a noun after a determiner; key)
+_common: dict[str, tuple[int, str]] = {}
+
+
+def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+    if len(f) < 3 or f in STOP or "'" in f:
+        kind, key = 0, ""
+    else:
+        key = singular_key(f)
+        if key in STOP:
+            kind = 0
+        elif f in nouns or key in nouns:
+            kind = 1
+        elif f not in other and key not in other and f.isalpha() and len(f) > 3:
+            kind = 2
+        else:
+            kind = 0
+    if len(_common) < 200_000:
+        _common[f] = (kind, key)
+    return kind, key

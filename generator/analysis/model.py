@@ -1,11 +1,19 @@
-"""The sentiment model: logistic regression over word uni/bigrams plus
-textblob-fr lexicon scores, trained by ``training/train_sentiment.py`` and
-applied here in pure Python (no numpy at run time).
+"""The sentiment model: logistic regression (with naive-Bayes log-count-ratio
+feature scaling, "NB-LR") over word uni/bigrams, character 3-5-grams of each
+word and textblob-fr lexicon scores, trained by ``training/train_sentiment.py``
+and applied here in pure Python (no numpy at run time).
 
-Weights ship as ``generator/data/sentiment-model.json.gz``: a dict from feature
-string to weight, an intercept and the settings the features were built with.
-Review score ``z = b + sum(w_f * x_f)``; polarity is ``tanh(z / 2)`` which is
-``P(positive) - P(negative)`` of the logistic model, so it lies in [-1, 1].
+Weights ship as ``generator/data/sentiment-model.json.gz``: dicts from feature
+string to weight (the NB ratio is already folded into each weight), an intercept
+and the settings the features were built with. Word n-grams and character n-grams
+are two blocks, each scaled by 1/sqrt(its feature count in the text), so long
+texts do not accumulate logits. Review score ``z = b + sum(w_f * x_f)``;
+polarity is ``tanh(z / 2)`` which is ``P(positive) - P(negative)`` of the
+logistic model, so it lies in [-1, 1].
+
+Character n-grams (of accent-free, lower-case words, with ``<`` ``>`` word
+boundaries) make the model robust to typos and inflections it never saw
+("exellent", "decevante"); their per-word sums are cached.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import hashlib
 import json
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.analysis.lexicon import NEGATORS, Lexicon, load_lexicon, merge_phrases, score_tokens
@@ -54,6 +62,24 @@ def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[
     return feats
 
 
+CHAR_SIZES = (3, 4, 5)
+# Each block is scaled by 1/sqrt(max(count, floor)): the floors are about the 5th
+# percentile of the training reviews' counts, so a two-word text ("Magnifique.")
+# is not scaled far beyond anything seen in training (there the lexicon decides).
+WORD_NORM_FLOOR = 25
+CHAR_NORM_FLOOR = 100
+
+
+def char_features(token: str) -> list[str]:
+    """Character 3-5-grams of one normalised word, with word boundaries; none for
+    punctuation and one-letter tokens."""
+    if len(token) < 2 or not token[0].isalpha():
+        return []
+    w = "<" + token + ">"
+    n = len(w)
+    return [w[i : i + k] for k in CHAR_SIZES for i in range(n - k + 1)]
+
+
 def lexicon_features(pos: float, neg: float) -> tuple[float, float, float]:
     return (
         math.log1p(pos),
@@ -70,10 +96,26 @@ class Model:
     negation_marking: bool
     digest: str
     lexicon: Lexicon
+    char_weights: dict[str, float] = field(default_factory=dict)
+    word_floor: int = 1
+    char_floor: int = 1
+    # word -> (sum of its character n-gram weights, number of n-grams); filled lazily.
+    _char_cache: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False, repr=False)
 
-    def sentence_raw(self, tokens: list[str]) -> tuple[float, int, float, float, float]:
-        """Per-sentence pieces: (sum of n-gram weights, n-gram count, lexicon pos,
-        lexicon neg, lexicon subjectivity)."""
+    def _word_chars(self, token: str) -> tuple[float, int]:
+        hit = self._char_cache.get(token)
+        if hit is None:
+            grams = char_features(token)
+            w = self.char_weights
+            hit = (sum(w.get(g, 0.0) for g in grams), len(grams))
+            if len(self._char_cache) < 200_000:
+                self._char_cache[token] = hit
+        return hit
+
+    def sentence_raw(self, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
+        """Per-sentence pieces: (sum of word n-gram weights, word n-gram count, sum
+        of character n-gram weights, character n-gram count, lexicon pos, lexicon
+        neg, lexicon subjectivity)."""
         w = self.weights
         total = 0.0
         feats = sentence_features(merge_phrases(tokens, self.lexicon), self.negation_marking)
@@ -81,14 +123,34 @@ class Model:
             v = w.get(f)
             if v is not None:
                 total += v
+        c_total = 0.0
+        c_n = 0
+        cache = self._char_cache
+        for t in tokens:
+            hit = cache.get(t)
+            if hit is None:
+                hit = self._word_chars(t)
+            c_total += hit[0]
+            c_n += hit[1]
         pos, neg, count, subj = score_tokens(tokens, self.lexicon)
-        return total, len(feats), pos, neg, subj / count if count else 0.0
+        return total, len(feats), c_total, c_n, pos, neg, subj / count if count else 0.0
 
-    def score(self, ngram_sum: float, n_feats: int, pos: float, neg: float, bias: bool = True) -> float:
+    def score(
+        self,
+        ngram_sum: float,
+        n_feats: int,
+        pos: float,
+        neg: float,
+        bias: bool = True,
+        char_sum: float = 0.0,
+        n_chars: int = 0,
+    ) -> float:
         """The model's logit for pieces summed over a text."""
         lp, ln, lb = lexicon_features(pos, neg)
         a, b, c = self.lex_weights
-        z = ngram_sum / math.sqrt(n_feats or 1) + a * lp + b * ln + c * lb
+        z = ngram_sum / math.sqrt(max(n_feats, self.word_floor)) + a * lp + b * ln + c * lb
+        if n_chars:
+            z += char_sum / math.sqrt(max(n_chars, self.char_floor))
         return z + self.intercept if bias else z
 
 
@@ -113,6 +175,9 @@ def load_model(path: Path = MODEL_PATH) -> Model:
             intercept=float(data["intercept"]),
             lex_weights=tuple(data["lex_weights"]),
             negation_marking=bool(data["negation_marking"]),
+            char_weights=data.get("char_weights", {}),
+            word_floor=int(data.get("norm_floors", [1, 1])[0]),
+            char_floor=int(data.get("norm_floors", [1, 1])[1]),
             digest=hashlib.sha256(raw).hexdigest()[:16],
             lexicon=load_lexicon(),
         )
