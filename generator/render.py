@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 import generator
+from generator import charts
 from generator.exceptions import SitegenError
-from generator.i18n import format_number, translator
+from generator.i18n import format_date, format_number, iso_date, translator
 from generator.site import Card, CardPage, Site, Subject
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,11 @@ def theme_dir() -> Path:
 
 def template_dirs(site_templates: Path | None) -> list[Path]:
     dirs = []
-    if site_templates and site_templates.is_dir() and site_templates.resolve() != theme_dir().resolve():
+    if (
+        site_templates
+        and site_templates.is_dir()
+        and site_templates.resolve() != theme_dir().resolve()
+    ):
         dirs.append(site_templates)
     dirs.append(theme_dir())
     return dirs
@@ -59,12 +64,26 @@ def make_environment(site_templates: Path | None, language: str) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["t"] = translator(language)
+    t = translator(language)
+    env.globals["t"] = t
+    env.globals["LABELS"] = LABEL_ORDER
+    env.globals["distribution_chart"] = lambda subject, chart_id: distribution_chart(
+        subject, chart_id, t
+    )
+    env.globals["score_ring"] = charts.score_ring
     env.filters["number"] = lambda v, digits=1: format_number(float(v), language, digits)
     env.filters["percent"] = lambda v: format_number(100 * float(v), language, 0)
     env.filters["json_script"] = json_script
     env.filters["highlight"] = highlight
+    env.filters["date"] = lambda text: format_date(text, language)
+    env.filters["iso_date"] = iso_date
+    env.filters["stars"] = stars
+    env.filters["quote"] = lambda text: t("quote.open") + text + t("quote.close")
     return env
+
+
+# Labels in the order charts, legends and filters show them: best to worst.
+LABEL_ORDER = ("positive", "mixed", "neutral", "negative")
 
 
 def json_script(value: Any) -> Markup:
@@ -83,16 +102,131 @@ def highlight(card: Card) -> Markup:
     if card.highlight:
         start, end = card.highlight
         return Markup(
-            f"{escape(text[:start])}<mark id=\"quote-{escape(card.review.id)}\">"
+            f'{escape(text[:start])}<mark id="quote-{escape(card.review.id)}">'
             f"{escape(text[start:end])}</mark>{escape(text[end:])}"
         )
     return escape(text)
+
+
+def stars(rating: float, scale: int) -> Markup:
+    """Five stars filled in proportion to ``rating`` on ``scale``; decorative (the
+    rating is written beside them), so hidden from assistive technologies."""
+    share = max(0.0, min(1.0, float(rating) / scale)) if scale else 0.0
+    return Markup(
+        f'<span class="stars" aria-hidden="true" style="--fill:{round(share * 100, 1)}%">★★★★★</span>'
+    )
 
 
 def relative(target: str, from_path: str) -> str:
     """Relative URL from the page at ``from_path`` to ``target`` (both root-relative)."""
     base = posixpath.dirname(from_path) or "."
     return posixpath.relpath(target, base)
+
+
+def pretty_path(path: str) -> str:
+    """``backstage/index.html`` -> ``backstage/``: the form canonical URLs use."""
+    return path.removesuffix("index.html")
+
+
+def label_segments(subject: Subject, t: Any) -> list[charts.Segment]:
+    verdict = subject.summary.verdict
+    return [
+        charts.Segment(label, t("label." + label), getattr(verdict, label)) for label in LABEL_ORDER
+    ]
+
+
+def distribution_chart(subject: Subject, chart_id: str, t: Any) -> Markup:
+    """The split of a subject's reviews by label, as one stacked bar."""
+    segments = label_segments(subject, t)
+    details = ", ".join(f"{s.label} {s.count}" for s in segments)
+    title = t("subject.distribution_title", total=subject.review_count, details=details)
+    return charts.stacked_bar(chart_id, title, segments)
+
+
+@dataclass(frozen=True)
+class SubjectFigures:
+    """The charts of a subject page and the numbers they show, for the text beside them."""
+
+    distribution: Markup
+    segments: list[charts.Segment]
+    ratings: Markup | None
+    buckets: list[tuple[str, int]]
+    rated: int
+    aspects: Markup | None
+
+
+def subject_figures(subject: Subject, scale: int, language: str) -> SubjectFigures:
+    t = translator(language)
+    slug = subject.slug
+    segments = label_segments(subject, t)
+    ratings = [r.rating for r in subject.reviews if r.rating is not None]
+    buckets: list[tuple[str, int]] = []
+    ratings_chart = None
+    if ratings:
+        raw = charts.rating_buckets(ratings, scale)
+        buckets = [(format_number(value, language, 1) + " ★", n) for value, n in raw]
+        details = ", ".join(t("subject.rating_bucket", label=label, n=n) for label, n in buckets)
+        ratings_chart = charts.bar_rows(
+            f"ratings-{slug}",
+            t("subject.ratings_title", total=len(ratings), scale=scale, details=details),
+            [charts.Bar(label, (charts.Segment("star", label, n),)) for label, n in buckets],
+            label_width=44,
+            css="chart-rows chart-ratings",
+        )
+    aspects_chart = None
+    aspects = subject.summary.aspects[:8]
+    if aspects:
+        bars = []
+        for aspect in aspects:
+            positive = max(aspect.positive, 0)
+            negative = max(aspect.negative, 0)
+            neutral = max(aspect.mentions - positive - negative, 0)
+            bars.append(
+                charts.Bar(
+                    aspect.text,
+                    (
+                        charts.Segment("positive", "+", positive),
+                        charts.Segment("neutral", "=", neutral),
+                        charts.Segment("negative", "-", negative),
+                    ),
+                    value=aspect.mentions,
+                )
+            )
+        details = "; ".join(
+            t(
+                "subject.aspect_short",
+                text=a.text,
+                mentions=a.mentions,
+                positive=a.positive,
+                negative=a.negative,
+            )
+            for a in aspects
+        )
+        aspects_chart = charts.bar_rows(
+            f"aspects-{slug}",
+            t("subject.aspects_title", details=details),
+            bars,
+            label_width=118,
+            css="chart-rows chart-aspects",
+        )
+    return SubjectFigures(
+        distribution=distribution_chart(subject, f"distribution-{slug}", t),
+        segments=segments,
+        ratings=ratings_chart,
+        buckets=buckets,
+        rated=len(ratings),
+        aspects=aspects_chart,
+    )
+
+
+def verdict_groups(subjects: Sequence[Subject]) -> list[tuple[str, str, list[Subject]]]:
+    """Subjects grouped by verdict (``key``, ``label``, subjects), in the order they
+    come (the site model sorts them best score first); subjects without reviews last."""
+    groups: dict[str, tuple[str, str, list[Subject]]] = {}
+    for subject in subjects:
+        verdict = subject.summary.verdict
+        groups.setdefault(verdict.key, (verdict.key, verdict.label, []))[2].append(subject)
+    return sorted(groups.values(), key=lambda group: group[0] == "none")
 
 
 class Renderer:
@@ -102,39 +236,110 @@ class Renderer:
         self.site = site
         self.config = site.config
         self.env = make_environment(self.config.templates_dir, self.config.language)
+        self.t = translator(self.config.language)
 
-    def _render(self, template: str, path: str, **context: Any) -> OutputFile:
-        root = "../" * path.count("/")
+    def absolute(self, path: str) -> str:
+        """Absolute URL of an output path under ``base_url`` (``""`` without one)."""
+        return self.config.base_url + pretty_path(path) if self.config.base_url else ""
+
+    def _render(
+        self, template: str, path: str, *, root: str | None = None, **context: Any
+    ) -> OutputFile:
+        if root is None:
+            root = "../" * path.count("/")
         try:
             html = self.env.get_template(template).render(
                 site=self.site,
                 config=self.config,
                 root=root,
                 page_path=path,
-                canonical=self.config.base_url + path.removesuffix("index.html") if self.config.base_url else "",
+                canonical=self.absolute(path),
+                absolute=self.absolute,
                 url=lambda target: relative(target, path),
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
-            raise SitegenError(f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}") from exc
+            raise SitegenError(
+                f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
+            ) from exc
         except jinja2.TemplateError as exc:
             raise SitegenError(f"{template}: template error while rendering {path}: {exc}") from exc
         return OutputFile(path, html.encode("utf-8"))
 
+    def site_description(self) -> str:
+        t = self.t
+        return self.config.description or t(
+            "site.description",
+            subjects=t("count.titles", n=len(self.site.subjects)),
+            reviews=t("count.reviews", n=self.site.review_count),
+        )
+
     def home(self) -> OutputFile:
-        return self._render("index.html", "index.html")
+        return self._render(
+            "index.html",
+            "index.html",
+            groups=verdict_groups(self.site.subjects),
+            description=self.site_description(),
+            json_ld=self.home_json_ld(),
+        )
 
     def subject_pages(self, subject: Subject) -> Iterator[OutputFile]:
+        figures = subject_figures(subject, self.config.rating_scale, self.config.language)
+        numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
         for page in subject.pages:
             yield self._render(
-                "subject.html", page.path, subject=subject, page=page, json_ld=self.json_ld(subject, page)
+                "subject.html",
+                page.path,
+                subject=subject,
+                page=page,
+                figures=figures,
+                numbers=numbers,
+                description=self.subject_description(subject),
+                json_ld=self.json_ld(subject, page),
             )
 
+    @staticmethod
+    def _cards(subject: Subject) -> Iterator[Card]:
+        for page in subject.pages:
+            yield from page.cards
+
+    def subject_description(self, subject: Subject) -> str:
+        verdict = subject.summary.verdict
+        text = self.t(
+            "subject.description",
+            title=subject.title,
+            label=verdict.label,
+            score=verdict.score,
+            n=self.t("count.reviews", n=subject.review_count),
+            consensus=subject.summary.consensus,
+        ).strip()
+        return text if len(text) <= 300 else text[:299].rstrip() + "…"
+
     def not_found(self) -> OutputFile:
-        return self._render("404.html", "404.html")
+        # Hosts serve 404.html for any missing path, at any depth: with a base_url its
+        # links and assets are absolute so they resolve from wherever it is served.
+        return self._render(
+            "404.html",
+            "404.html",
+            root=self.config.base_url or None,
+            description=self.t("notfound.text"),
+        )
+
+    def home_json_ld(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.config.title,
+            "description": self.site_description(),
+            "inLanguage": self.config.language,
+        }
+        if self.config.base_url:
+            data["url"] = self.config.base_url
+        return data
 
     def json_ld(self, subject: Subject, page: CardPage) -> dict[str, Any]:
-        """schema.org data for search engines: the item, its aggregate rating, reviews."""
+        """schema.org data for search engines: the item, its aggregate rating, and the
+        reviews of this page nested in it (so each Review's itemReviewed is the item)."""
         verdict = subject.summary.verdict
         scale = self.config.rating_scale
         item: dict[str, Any] = {
@@ -143,40 +348,58 @@ class Renderer:
             "name": subject.title,
         }
         if self.config.base_url:
-            item["url"] = self.config.base_url + subject.url.removesuffix("index.html")
-        if verdict.average_rating is not None:
+            item["url"] = self.absolute(subject.url)
+        if subject.meta.year and self.config.item_type in (
+            "Movie",
+            "TVSeries",
+            "Book",
+            "CreativeWork",
+        ):
+            item["dateCreated"] = subject.meta.year
+        if subject.summary.consensus:
+            item["description"] = subject.summary.consensus
+        ratings = [r.rating for r in subject.reviews if r.rating is not None]
+        if verdict.average_rating is not None and ratings:
             item["aggregateRating"] = {
                 "@type": "AggregateRating",
                 "ratingValue": round(verdict.average_rating, 2),
                 "bestRating": scale,
                 "worstRating": 0,
-                "ratingCount": verdict.rated,
+                "ratingCount": verdict.rated or len(ratings),
                 "reviewCount": subject.review_count,
             }
         elif subject.review_count:
+            # No ratings to average: the verdict's score, on its own 0-100 scale.
             item["aggregateRating"] = {
                 "@type": "AggregateRating",
                 "ratingValue": verdict.score,
                 "bestRating": 100,
                 "worstRating": 0,
+                "ratingCount": subject.review_count,
                 "reviewCount": subject.review_count,
             }
         reviews = []
         for card in page.cards:
+            review = card.review
             entry: dict[str, Any] = {
                 "@type": "Review",
-                "reviewBody": card.review.text,
-                "author": {"@type": "Person", "name": card.review.author or translator(self.config.language)("card.anonymous")},
+                "author": {"@type": "Person", "name": review.author or self.t("card.anonymous")},
+                "reviewBody": review.text,
+                "inLanguage": self.config.language,
             }
-            if card.review.rating is not None:
+            if self.config.base_url:
+                entry["url"] = f"{self.absolute(page.path)}#review-{review.id}"
+            if iso_date(review.date):
+                entry["datePublished"] = iso_date(review.date)
+            if review.rating is not None:
                 entry["reviewRating"] = {
                     "@type": "Rating",
-                    "ratingValue": card.review.rating,
+                    "ratingValue": review.rating,
                     "bestRating": scale,
                     "worstRating": 0,
                 }
-            if card.review.title:
-                entry["name"] = card.review.title
+            if review.title:
+                entry["name"] = review.title
             reviews.append(entry)
         if reviews:
             item["review"] = reviews

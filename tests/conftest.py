@@ -1,0 +1,165 @@
+"""Shared fixtures: built sites to render, validate and browse.
+
+``example_build``: the example content (``content/backstage.txt``, French) built the
+way a published site is (a ``base_url``, 5 cards per page so pagination shows).
+``rated_build``: a small English site made straight from the site model (no reader,
+no analysis), with what the example lacks: ratings, authors, dates, titles, a
+Markdown body, a review holding ``</script>``, a subject without reviews.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.analysis.types import (
+    Aspect,
+    Quote,
+    ReviewAnalysis,
+    SentenceAnalysis,
+    SubjectSummary,
+    Verdict,
+)
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+from generator.render import Renderer
+from generator.site import Site, build_site
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_BASE_URL = "https://example.org/avis/"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("example") / "output"
+    config = SiteConfig(
+        title="Avis de spectateurs",
+        content_dir=REPO / "content",
+        output_dir=output,
+        templates_dir=REPO / "no-site-templates",
+        base_url=EXAMPLE_BASE_URL,
+        page_size=5,
+    )
+    report = build(config)
+    assert report.reviews == 11
+    return output
+
+
+# (id, rating, author, date, title, label, polarity, text); the first sentence is quoted.
+RATED_REVIEWS = [
+    (
+        "r1",
+        5.0,
+        "Alice",
+        "2024-03-01",
+        "A joy",
+        "positive",
+        0.8,
+        "Wonderful actors. I laughed a lot.",
+    ),
+    ("r2", 4.5, "Bob", "2024-02-10", "", "positive", 0.6, "Great humour all along. Go and see it."),
+    ("r3", 4.0, "", "2023-12-24", "", "positive", 0.4, "Good fun with friends. Nice music."),
+    (
+        "r4",
+        2.0,
+        "Chloé",
+        "mars 2019",
+        "",
+        "negative",
+        -0.5,
+        "The plot is thin and predictable. Too long.",
+    ),
+    (
+        "r5",
+        1.0,
+        "Dan",
+        "2024-01-05",
+        "Not for me",
+        "mixed",
+        0.1,
+        "Nice cast but a dull script. </script><script>alert(1)</script>",
+    ),
+    ("r6", 3.0, "Eve", "", "", "positive", 0.3, "Pleasant enough. The actors carry it."),
+    (
+        "r7",
+        5.0,
+        "Fay",
+        "2024-04-02",
+        "",
+        "positive",
+        0.9,
+        "A masterpiece of comedy. Best film this year.",
+    ),
+]
+
+
+def _review(subject: str, row: tuple) -> tuple[Review, ReviewAnalysis]:
+    rid, rating, author, date, title, label, polarity, text = row
+    first = text.split(". ")[0] + "."
+    body_html = "<p>Nice cast but a <em>dull</em> script.</p>" if rid == "r5" else ""
+    review = Review(
+        rid, subject, text, Path("reviews.csv"), 2, rating, author, date, title, body_html
+    )
+    sentence = SentenceAnalysis(first, 0, len(first), polarity, 0.5, ())
+    return review, ReviewAnalysis(polarity, 0.5, label, (sentence,), ())
+
+
+def rated_site(config: SiteConfig) -> Site:
+    reviews, analyses = zip(*(_review("le-grand-bain", row) for row in RATED_REVIEWS))
+    quote = lambda r, a: Quote(a.sentences[0].text, r.id, a.polarity, 0, a.sentences[0].end)
+    summary = SubjectSummary(
+        verdict=Verdict(71, "Positive", "positive", 5, 1, 1, 0, 5 / 7, 3.5, 5 / 7, 7, "ratings"),
+        aspects=(
+            Aspect("acteur", "actors", 3, 3, 0),
+            Aspect("humour", "humour", 2, 2, 0),
+            Aspect("scenario", "script and plot of the film", 2, 0, 2),
+        ),
+        pros=(quote(reviews[6], analyses[6]), quote(reviews[0], analyses[0])),
+        cons=(quote(reviews[3], analyses[3]),),
+        consensus="Viewers praise the actors and the humour; the plot divides.",
+        disagreements=frozenset({"r5"}),
+    )
+    flop_reviews, flop_analyses = zip(
+        *(
+            _review(
+                "flop",
+                (f"f{i}", None, "", "", "", "negative", -0.7, "Boring and far too long. Avoid."),
+            )
+            for i in (1, 2)
+        )
+    )
+    flop = SubjectSummary(Verdict(5, "Very negative", "very_negative", 0, 2, 0, 0, 0.0))
+    empty = SubjectSummary(Verdict(50, "No reviews yet", "none", 0, 0, 0, 0, 0.0))
+    metas = {
+        "le-grand-bain": SubjectMeta(
+            "le-grand-bain", "Le Grand Bain", "2018", "", "<p>A French comedy.</p>"
+        )
+    }
+    return build_site(
+        config,
+        [
+            ("le-grand-bain", reviews, analyses, summary),
+            ("flop", flop_reviews, flop_analyses, flop),
+            ("soon", [], [], empty),
+        ],
+        metas,
+    )
+
+
+@pytest.fixture(scope="session")
+def rated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("rated")
+    config = SiteConfig(
+        title="Reviews",
+        language="en",
+        item_type="TVSeries",
+        page_size=3,
+        templates_dir=REPO / "no-site-templates",
+    )
+    for item in Renderer(rated_site(config)).render_all():
+        target = output / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(item.data)
+    return output
