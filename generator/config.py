@@ -124,10 +124,14 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
             raise ConfigError(f"{path}: unknown option '{key}' (known options: {known})")
         _check_type(path, key, value, _SITE_KEYS[key])
         values[key] = value
+    defaults = {f.name: f.default for f in dataclasses.fields(SiteConfig)}
     for key in ("content_dir", "output_dir", "templates_dir"):
-        if key in values:
-            folder = Path(values[key]).expanduser()
-            values[key] = folder if folder.is_absolute() else path.parent / folder
+        folder = Path(values.get(key, defaults[key])).expanduser()
+        # Relative folders are relative to the config file's folder (left relative
+        # when that is the current folder, so messages stay short).
+        if not folder.is_absolute() and path.parent.resolve() != Path.cwd().resolve():
+            folder = path.parent / folder
+        values[key] = folder
     language = values.get("language", "fr")
     if language not in LANGUAGES:
         raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")

@@ -55,7 +55,26 @@ def template_dirs(site_templates: Path | None) -> list[Path]:
     return dirs
 
 
+_ENVIRONMENTS: dict[tuple[object, ...], jinja2.Environment] = {}
+
+
 def make_environment(site_templates: Path | None, language: str) -> jinja2.Environment:
+    """The Jinja environment for a site, reused across the rebuilds of one process
+    (``sitegen serve``) so templates compile once. Jinja re-reads a template whose
+    file changed; the key holds the names of the site's own templates so that adding
+    or removing an override also takes effect."""
+    overrides: tuple[str, ...] = ()
+    if site_templates and site_templates.is_dir():
+        overrides = tuple(sorted(p.as_posix() for p in site_templates.rglob("*") if p.is_file()))
+    key = (site_templates.resolve() if site_templates else None, language, overrides)
+    if key not in _ENVIRONMENTS:
+        if len(_ENVIRONMENTS) > 8:
+            _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = _new_environment(site_templates, language)
+    return _ENVIRONMENTS[key]
+
+
+def _new_environment(site_templates: Path | None, language: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),

@@ -67,3 +67,13 @@ def test_base_url_cannot_smuggle_lines_or_quotes(tmp_path: Path) -> None:
         load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\nSitemap: https://evil.example/"\n'))
     with pytest.raises(ConfigError, match="base_url"):
         load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\" onload=\\"x"\n'))
+
+
+def test_default_folders_are_relative_to_a_config_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(tmp_path)
+    config = load_config(write(site, '[site]\ntitle = "x"\noutput_dir = "public"\n'))
+    assert config.content_dir == site / "content"
+    assert config.templates_dir == site / "templates"
+    assert config.output_dir == site / "public"

@@ -403,3 +403,17 @@ def test_a_subject_without_reviews_claims_no_score(rated: dict[str, Page]) -> No
     assert "50" not in page.visible and "out of 100" not in page.visible
     assert not page.find("svg", role="img") and not page.find("button")
     assert "aggregateRating" not in page.json_ld[0] and "review" not in page.json_ld[0]
+
+
+def test_an_override_added_between_builds_takes_effect(tmp_path) -> None:
+    """The environment is reused across rebuilds (serve), yet a new override is seen."""
+    from generator.render import make_environment
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    first = make_environment(templates, "fr").get_template("404.html").render
+    assert first is not None
+    (templates / "404.html").write_text("OVERRIDDEN {{ 1 + 1 }}", encoding="utf-8")
+    env = make_environment(templates, "fr")
+    assert env.get_template("404.html").render() == "OVERRIDDEN 2"
+    assert make_environment(templates, "fr") is env, "the same site reuses its environment"
