@@ -6,7 +6,7 @@ subject's reviews to its verdict, aspects, quotes and consensus.
 
 from __future__ import annotations
 
-from generator.analysis.analyzer import ANALYZER_VERSION, AnalysisSettings, Analyzer
+from generator.analysis.analyzer import ANALYZER_VERSION, AnalysisSettings, Analyzer, clear_caches
 from generator.analysis.summary import summarize_subject
 
-__all__ = ["ANALYZER_VERSION", "AnalysisSettings", "Analyzer", "summarize_subject"]
+__all__ = ["ANALYZER_VERSION", "AnalysisSettings", "Analyzer", "clear_caches", "summarize_subject"]

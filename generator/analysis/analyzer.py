@@ -19,12 +19,14 @@ import logging
 import math
 from dataclasses import dataclass
 
+from generator.analysis import aspects as _aspects
 from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import extract as extract_aspects
+from generator.analysis.aspects import fold_1to1
 from generator.analysis.lexicon import load_lexicon
 from generator.analysis.model import load_model
 from generator.analysis.sentences import split_sentences
-from generator.analysis.tokens import normalized_tokens
+from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
 from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
 from generator.config import Thresholds
 
@@ -99,6 +101,8 @@ class Analyzer:
 
     def analyze(self, text: str) -> ReviewAnalysis:
         model = self._model
+        sentence_raw = model.sentence_raw
+        score = model.score
         sentences = []
         total = 0.0
         n_feats = 0
@@ -109,10 +113,22 @@ class Analyzer:
         subj_n = 0
         counts: dict[str, int] = {}
         display: dict[str, str] = {}
+        # Lower-case and fold the whole review once. Both folds work character by
+        # character (but for the Greek capital sigma, whose lower case depends on
+        # its neighbours), so when they keep the length, a sentence's fold is the
+        # same slice of the review's fold.
+        lowered = text.lower()
+        aligned = len(lowered) == len(text) and "Σ" not in text
+        folded = fold_lowered(lowered)
+        model_slices = aligned and len(folded) == len(text)
+        aspect_folded = fold_1to1(lowered) if aligned else None
+        repeats = has_repeats(folded)
         for start, end in split_sentences(text):
             sentence = text[start:end]
-            tokens = normalized_tokens(sentence)
-            s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, s_subj = model.sentence_raw(tokens)
+            tokens = tokens_of_folded(
+                folded[start:end] if model_slices else fold(sentence), repeats
+            )
+            s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, s_subj = sentence_raw(tokens)
             total += s_total
             n_feats += s_n
             c_total += s_ctotal
@@ -123,10 +139,13 @@ class Analyzer:
                 subj_sum += s_subj
                 subj_n += 1
             polarity = _polarity(
-                model.score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
+                score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
             )
             keys = []
-            for key, shown in extract_aspects(sentence):
+            mentions = extract_aspects(
+                sentence, aspect_folded[start:end] if aligned else None
+            )
+            for key, shown in mentions:
                 if key not in counts:
                     counts[key] = 0
                     display[key] = shown
@@ -156,3 +175,10 @@ class Analyzer:
             key_phrases=tuple(display[k] for k in order),
             aspect_keys=tuple(order),
         )
+
+
+def clear_caches() -> None:
+    """Empty the analysis's per-word memo tables, as in a fresh process after
+    loading (benchmarks use it to time cold passes; results never depend on it)."""
+    load_model().clear_caches()
+    _aspects.clear_caches()

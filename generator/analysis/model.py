@@ -13,7 +13,14 @@ logistic model, so it lies in [-1, 1].
 
 Character n-grams (of accent-free, lower-case words, with ``<`` ``>`` word
 boundaries) make the model robust to typos and inflections it never saw
-("exellent", "decevante"); their per-word sums are cached.
+("exellent", "decevante"); their per-word sums are memoised.
+
+Speed: ``Model.sentence_raw`` looks each token up once in a per-word memo (which
+word lists it is in, its n-gram count), sums weights with ``map``/``sum`` in C and
+walks in Python only the few tokens the lexicon scorer acts on. It adds the same
+floats in the same order as the plain definitions (``sentence_features``,
+``merge_phrases``, ``score_tokens``, kept for training and for
+``_reference.py``), so results are identical bit for bit.
 """
 
 from __future__ import annotations
@@ -22,11 +29,28 @@ import gzip
 import hashlib
 import json
 import math
+import sys
 import threading
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import chain, compress, count, repeat
+from operator import and_, or_, rshift
 from pathlib import Path
 
-from generator.analysis.lexicon import NEGATORS, Lexicon, load_lexicon, merge_phrases, score_tokens
+from generator.analysis.lexicon import (
+    AFTER_CONTRAST,
+    BEFORE_CONTRAST,
+    BREAKS,
+    CONTRASTS,
+    DIMINISHERS,
+    INTENSIFIERS,
+    NEGATION_REACH,
+    NEGATORS,
+    WORK_TOKEN,
+    WORK_WORDS,
+    Lexicon,
+    load_lexicon,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MODEL_PATH = DATA_DIR / "sentiment-model.json.gz"
@@ -88,6 +112,164 @@ def lexicon_features(pos: float, neg: float) -> tuple[float, float, float]:
     )
 
 
+# Sums below must add the same floats in the same order as the straightforward
+# code (``_reference.py``) so results stay identical bit for bit. Up to Python
+# 3.11 ``sum`` of floats is plain left-to-right addition done in C; from 3.12 it
+# compensates rounding, so there a Python loop is used instead.
+if sys.version_info < (3, 12):
+    _seq_sum = sum
+else:  # pragma: no cover - exercised on Python >= 3.12 only
+
+    def _seq_sum(values, start=0.0):  # type: ignore[no-redef]
+        total = start
+        for v in values:
+            total += v
+        return total
+
+
+_ZEROS = repeat(0.0)
+_SHIFTS = repeat(6)  # _COUNT_SHIFT
+_SCORED_MASK = repeat(32)  # _SCORED
+_START = ("<s>",)
+_END = ("</s>",)
+MEMO_LIMIT = 200_000  # per-word memo tables stop growing here
+
+
+class _CharSums(dict):
+    """word -> sum of its character n-gram weights; computed on first use."""
+
+    __slots__ = ("char_weights", "counts")
+
+    def __init__(self, char_weights: dict[str, float], counts: dict[str, int]) -> None:
+        super().__init__()
+        self.char_weights = char_weights
+        self.counts = counts
+
+    def __missing__(self, token: str) -> float:
+        # sum(w.get(g, 0.0) for g in char_features(token)): the same n-grams in the
+        # same order (3-grams, 4-grams, 5-grams, each left to right), cut with
+        # slice objects made once per word length.
+        if len(token) < 2 or not token[0].isalpha():
+            value, n_grams = 0, 0
+        else:
+            w = "<" + token + ">"
+            n = len(w)
+            cuts = _CUTS[n] if n < len(_CUTS) else _cuts(n)
+            value = sum(map(self.char_weights.get, map(w.__getitem__, cuts), _ZEROS))
+            n_grams = len(cuts)
+        if len(self) < MEMO_LIMIT:
+            self[token] = value
+            self.counts[token] = n_grams
+        return value
+
+
+def _cuts(n: int) -> tuple[slice, ...]:
+    """Slices giving ``char_features``' n-grams of a bracketed word of length n."""
+    return tuple(slice(i, i + k) for k in CHAR_SIZES for i in range(n - k + 1))
+
+
+_CUTS = tuple(_cuts(n) for n in range(64))
+
+
+class _CharCounts(dict):
+    """word -> number of its character n-grams; computed on first use."""
+
+    __slots__ = ()
+
+    def __missing__(self, token: str) -> int:
+        return len(char_features(token))
+
+
+# Bits of a token's code (``_Fast.codes``); the n-gram count sits above them.
+_IS_WORK, _IS_PHRASE, _IS_NEGATOR, _IS_OPINION, _IS_CONTRAST = 1, 2, 4, 8, 16
+_SCORED = 32  # score_tokens acts on it (opinion, negator, intensifier, break...)
+_COUNT_SHIFT = 6
+
+
+class _Codes(dict):
+    """token -> int: which of the word lists it is in (bits above) and, shifted
+    by _COUNT_SHIFT, its number of character n-grams; filled on first use."""
+
+    __slots__ = ("fast",)
+
+    def __init__(self, fast: _Fast) -> None:
+        super().__init__()
+        self.fast = fast
+
+    def __missing__(self, token: str) -> int:
+        fast = self.fast
+        code = 0
+        if token in WORK_WORDS:
+            code |= _IS_WORK
+        if token in fast.phrase_keys:
+            code |= _IS_PHRASE
+        if token in NEGATORS:
+            code |= _IS_NEGATOR
+        if token in fast.opinion:
+            code |= _IS_OPINION
+        if token in CONTRASTS:
+            code |= _IS_CONTRAST
+        if token in fast.scored:
+            code |= _SCORED
+        if len(token) >= 2 and token[0].isalpha():
+            code |= (3 * len(token) - 3) << _COUNT_SHIFT  # = len(char_features(token))
+        if len(self) < MEMO_LIMIT:
+            self[token] = code
+        return code
+
+
+class _Fast:
+    """Lookup tables derived from a model and its lexicon once, at load time, for
+    ``Model.sentence_raw``. They add nothing: each one answers exactly what the
+    straightforward code asks of the model's feature strings (see _reference.py).
+    """
+
+    def __init__(self, model: Model) -> None:
+        weights = model.weights
+        lexicon = model.lexicon
+        self.weight = weights.get
+        # "a b" -> w  becomes  ("a", "b") -> w: no string is built per bigram.
+        # Tokens never hold spaces, so a key with one space is one pair.
+        bigrams: dict[tuple[str, str], float] = {}
+        nots: dict[str, float] = {}
+        for key, value in weights.items():
+            if key.startswith("NOT_"):
+                nots[key[4:]] = value
+            if key.count(" ") == 1:
+                a, b = key.split(" ")
+                bigrams[(a, b)] = value
+        self.bigram = bigrams.get
+        self.not_weight = nots.get
+        self.char_counts = _CharCounts()
+        self.char_sums = _CharSums(model.char_weights, self.char_counts)
+        self.phrases = lexicon.phrases
+        # merge_phrases replaces work words before matching expressions.
+        self.phrase_keys = frozenset(lexicon.phrases) - WORK_WORDS
+        # Expressions by their first two tokens, in the lexicon's order: the first
+        # that matches is the same, and most "a" / "pas" are rejected at once.
+        by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], float, float, str]]] = {}
+        for entries in lexicon.phrases.values():
+            for expr, p, subj in entries:
+                if len(expr) < 2:  # never stored as a phrase (one token is a word)
+                    raise ValueError(f"one-token lexicon phrase {expr!r}")
+                by_pair.setdefault((expr[0], expr[1]), []).append((expr, p, subj, "_".join(expr)))
+        self.phrase_by_pair = {k: tuple(v) for k, v in by_pair.items()}
+        words = lexicon.words
+        self.words = words
+        # Tokens score_tokens acts on; any other token is skipped there.
+        opinion = frozenset(lexicon.phrases) | {w for w, (p, _) in words.items() if p != 0.0}
+        self.opinion = opinion
+        self.scored = (
+            opinion | CONTRASTS | BREAKS | NEGATORS | frozenset(INTENSIFIERS) | DIMINISHERS
+        )
+        self.codes = _Codes(self)
+
+    def clear(self) -> None:
+        self.char_sums.clear()
+        self.char_counts.clear()
+        self.codes.clear()
+
+
 @dataclass(frozen=True)
 class Model:
     weights: dict[str, float]
@@ -99,41 +281,68 @@ class Model:
     char_weights: dict[str, float] = field(default_factory=dict)
     word_floor: int = 1
     char_floor: int = 1
-    # word -> (sum of its character n-gram weights, number of n-grams); filled lazily.
-    _char_cache: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False, repr=False)
+    _fast: _Fast | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fast", _Fast(self))
 
     def _word_chars(self, token: str) -> tuple[float, int]:
-        hit = self._char_cache.get(token)
-        if hit is None:
-            grams = char_features(token)
-            w = self.char_weights
-            hit = (sum(w.get(g, 0.0) for g in grams), len(grams))
-            if len(self._char_cache) < 200_000:
-                self._char_cache[token] = hit
-        return hit
+        """(sum of the word's character n-gram weights, number of n-grams)."""
+        fast = self._fast
+        value = fast.char_sums[token]
+        return value, fast.char_counts[token]
+
+    def clear_caches(self) -> None:
+        """Empty the per-word memo tables (they refill as texts are analysed)."""
+        self._fast.clear()
 
     def sentence_raw(self, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
         """Per-sentence pieces: (sum of word n-gram weights, word n-gram count, sum
         of character n-gram weights, character n-gram count, lexicon pos, lexicon
-        neg, lexicon subjectivity)."""
-        w = self.weights
-        total = 0.0
-        feats = sentence_features(merge_phrases(tokens, self.lexicon), self.negation_marking)
-        for f in feats:
-            v = w.get(f)
-            if v is not None:
-                total += v
-        c_total = 0.0
-        c_n = 0
-        cache = self._char_cache
-        for t in tokens:
-            hit = cache.get(t)
-            if hit is None:
-                hit = self._word_chars(t)
-            c_total += hit[0]
-            c_n += hit[1]
-        pos, neg, count, subj = score_tokens(tokens, self.lexicon)
-        return total, len(feats), c_total, c_n, pos, neg, subj / count if count else 0.0
+        neg, lexicon subjectivity).
+
+        Same numbers as scoring ``sentence_features(merge_phrases(tokens))`` one
+        feature string at a time (``_reference.sentence_raw``), added in the same
+        order: unigrams, then bigrams, then negated words.
+        """
+        fast = self._fast
+        codes = list(map(fast.codes.__getitem__, tokens))
+        present = reduce(or_, codes, 0)
+        # merge_phrases: work words -> placeholder, expressions -> one token.
+        if present & _IS_WORK:
+            merged = [WORK_TOKEN if t in WORK_WORDS else t for t in tokens]
+        else:
+            merged = tokens
+        if present & _IS_PHRASE:  # work words are never phrase keys
+            merged = _merge(merged, fast)
+        n = len(merged)
+        # Unigrams, then bigrams (with <s> and </s>); a missing feature adds 0.0,
+        # which leaves a sum that started at 0.0 unchanged.
+        total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
+        total = _seq_sum(
+            map(fast.bigram, zip(chain(_START, merged), chain(merged, _END)), _ZEROS), total
+        )
+        n_feats = n + n + 1
+        # Negated words (a negator merged into an expression negates nothing).
+        if self.negation_marking and present & _IS_NEGATOR:
+            not_weight = fast.not_weight
+            negated = False
+            for t in merged:
+                if t in _CLAUSE_END:
+                    negated = False
+                elif t in NEGATORS:
+                    negated = True
+                elif negated:
+                    n_feats += 1
+                    v = not_weight(t)
+                    if v is not None:
+                        total += v
+        c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
+        c_n = sum(map(rshift, codes, _SHIFTS))
+        if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
+            return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
+        pos, neg, n_scored, subj = _score(tokens, codes, present, fast)
+        return total, n_feats, c_total, c_n, pos, neg, subj / n_scored if n_scored else 0.0
 
     def score(
         self,
@@ -152,6 +361,116 @@ class Model:
         if n_chars:
             z += char_sum / math.sqrt(max(n_chars, self.char_floor))
         return z + self.intercept if bias else z
+
+
+def _merge(tokens: list[str], fast: _Fast) -> list[str]:
+    """``merge_phrases`` after the work-word step, trying expressions only where
+    a token can start one."""
+    by_pair = fast.phrase_by_pair
+    out: list[str] = []
+    i = 0
+    last = len(tokens) - 1
+    for j in compress(count(), map(fast.phrase_keys.__contains__, tokens)):
+        if j < i or j == last:  # an expression has two tokens or more
+            continue
+        entries = by_pair.get((tokens[j], tokens[j + 1]))
+        if entries:
+            for expr, _, _, joined in entries:
+                k = len(expr)
+                if tuple(tokens[j : j + k]) == expr:
+                    out += tokens[i:j]
+                    out.append(joined)
+                    i = j + k
+                    break
+    if not i:
+        return tokens
+    out += tokens[i:]
+    return out
+
+
+def _score(tokens: list[str], codes: list[int], present: int, fast: _Fast) -> tuple[float, float, int, float]:
+    """``lexicon.score_tokens``, visiting only the tokens it acts on (the others
+    change nothing there but the position, and positions are kept)."""
+    words = fast.words
+    phrases = fast.phrases
+    by_pair = fast.phrase_by_pair
+    n = len(tokens)
+    pos = neg = subj = 0.0
+    n_scored = 0
+    weight = 1.0
+    last_negator = -100
+    intensity = 1.0
+    intensity_at = -100
+    visit = list(compress(count(), map(and_, codes, _SCORED_MASK)))
+    contrast_at = -1
+    if present & _IS_CONTRAST:
+        for i in visit:
+            if tokens[i] in CONTRASTS:
+                contrast_at = i
+        weight = BEFORE_CONTRAST
+    skip_to = 0
+    for i in visit:
+        if i < skip_to:
+            continue
+        t = tokens[i]
+        if i == contrast_at:
+            weight = AFTER_CONTRAST
+            last_negator = -100
+            continue
+        if t in BREAKS:
+            last_negator = -100
+            intensity_at = -100
+            continue
+        entries = phrases.get(t) and i + 1 < n and by_pair.get((t, tokens[i + 1]))
+        if entries:
+            matched = False
+            for expr, p, s, _ in entries:
+                k = len(expr)
+                if tuple(tokens[i : i + k]) == expr:
+                    n_scored += 1
+                    value = p * weight
+                    if value > 0:
+                        pos += value
+                    else:
+                        neg -= value
+                    subj += s
+                    skip_to = i + k
+                    last_negator = -100
+                    matched = True
+                    break
+            if matched:
+                continue
+        if t in NEGATORS:
+            last_negator = i
+            continue
+        factor = INTENSIFIERS.get(t)
+        if factor is not None:
+            intensity = factor
+            intensity_at = i
+            continue
+        if t in DIMINISHERS:
+            intensity = -0.5
+            intensity_at = i
+            continue
+        value_s = words.get(t)
+        if value_s is not None and value_s[0] != 0.0:
+            p, s = value_s
+            if i - intensity_at <= 2:
+                if intensity < 0:
+                    p = p * intensity if p > 0 else p * 0.5
+                else:
+                    p = max(-1.0, min(1.0, p * intensity))
+            if i - last_negator <= NEGATION_REACH:
+                p = -0.7 * p if p > 0 else -0.4 * p
+            value = p * weight
+            if value > 0:
+                pos += value
+            else:
+                neg -= value
+            subj += s
+            n_scored += 1
+            intensity_at = -100
+    return pos, neg, n_scored, subj
 
 
 _lock = threading.Lock()

@@ -1,0 +1,280 @@
+"""The straightforward (slow) per-review analysis, kept as the reference the fast
+path is tested against (``tests/test_analysis_speed.py``).
+
+This is the analysis code as it stood before the speed work (ANALYZER_VERSION
+"2"): one tokenisation per sentence, ``str.translate`` folding, the model's
+features built as strings, the lexicon scorer and the aspect extractor walking
+every token, character n-gram sums recomputed with no memo. It shares only the
+loaded data (model weights, lexicon, aspect word tables) and the feature
+definitions training uses (``sentence_features``, ``char_features``,
+``merge_phrases``, ``score_tokens``) with the fast path. Never used at run time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.analysis import aspects as _aspects
+from generator.analysis.analyzer import MAX_KEY_PHRASES, Analyzer, _polarity
+from generator.analysis.lexicon import merge_phrases, score_tokens
+from generator.analysis.model import Model, char_features, sentence_features
+from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
+
+# --- tokens.py ---------------------------------------------------------------
+
+TOKEN_RE = re.compile(
+    r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)"
+    r"|\w+(?:-\w+)*"
+    r"|\.{2,}|…|[!?.,;:()\"«»+]"
+)
+_ACCENTS = str.maketrans(
+    {
+        "à": "a", "â": "a", "ä": "a", "á": "a", "ã": "a",
+        "ç": "c",
+        "é": "e", "è": "e", "ê": "e", "ë": "e",
+        "î": "i", "ï": "i", "í": "i", "ì": "i",
+        "ô": "o", "ö": "o", "ó": "o", "ò": "o", "õ": "o",
+        "ù": "u", "û": "u", "ü": "u", "ú": "u",
+        "ÿ": "y", "ñ": "n",
+        "œ": "oe", "æ": "ae",
+        "’": "'", "…": "...",
+        "«": '"', "»": '"',
+    }
+)
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACED_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu)' +(?=\w)")
+_DOTS = re.compile(r"\.{3,}")
+
+
+def fold(text: str) -> str:
+    return text.lower().translate(_ACCENTS)
+
+
+def normalized_tokens(text: str) -> list[str]:
+    folded = _DOTS.sub("...", _REPEATS.sub(r"\1\1", fold(text)))
+    if "' " in folded:
+        folded = _SPACED_ELISION.sub(r"\1'", folded)
+    return TOKEN_RE.findall(folded)
+
+
+# --- sentences.py ------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    "m mm mme mlle mlles dr pr st ste etc cf ex éd fig p vol av boul c.-à-d env vs".split()
+)
+_BOUNDARY = re.compile(
+    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|\n+"
+)
+_WORD_BEFORE = re.compile(r"([\w.-]+)$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        punct = match.group(1)
+        if punct == ".":
+            before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            word = before.group(1).lower() if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
+                continue
+        _append(text, start, end, spans)
+        start = end
+    _append(text, start, len(text), spans)
+    return spans
+
+
+def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(ch.isalnum() for ch in text[start:end]):
+        spans.append((start, end))
+
+
+# --- model.py ----------------------------------------------------------------
+
+
+def word_chars(model: Model, token: str) -> tuple[float, int]:
+    grams = char_features(token)
+    w = model.char_weights
+    return sum(w.get(g, 0.0) for g in grams), len(grams)
+
+
+def sentence_raw(model: Model, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
+    w = model.weights
+    total = 0.0
+    feats = sentence_features(merge_phrases(tokens, model.lexicon), model.negation_marking)
+    for f in feats:
+        v = w.get(f)
+        if v is not None:
+            total += v
+    c_total = 0.0
+    c_n = 0
+    for t in tokens:
+        hit = word_chars(model, t)
+        c_total += hit[0]
+        c_n += hit[1]
+    pos, neg, count, subj = score_tokens(tokens, model.lexicon)
+    return total, len(feats), c_total, c_n, pos, neg, subj / count if count else 0.0
+
+
+# --- aspects.py --------------------------------------------------------------
+
+WORD_RE = _aspects.WORD_RE
+DETERMINERS = _aspects.DETERMINERS
+STOP = _aspects.STOP
+EXTRA_NOUNS = _aspects.EXTRA_NOUNS
+PHRASES = _aspects.PHRASES
+_PHRASE_FIRST = {k[0] for k in PHRASES}
+_FOLD_1TO1 = str.maketrans(
+    "àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'"
+)
+_SENTENCE_END = frozenset(".!?…")
+
+
+def singular_key(folded: str) -> str:
+    if len(folded) > 4 and folded.endswith("aux"):
+        return folded[:-3] + "al"
+    if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith(("ss", "us", "is", "ix", "ois")):
+        return folded[:-1]
+    return folded
+
+
+def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+    if len(f) < 3 or f in STOP or "'" in f:
+        return 0, ""
+    key = singular_key(f)
+    if key in STOP:
+        kind = 0
+    elif f in nouns or key in nouns:
+        kind = 1
+    elif f not in other and key not in other and f.isalpha() and len(f) > 3:
+        kind = 2
+    else:
+        kind = 0
+    return kind, key
+
+
+def extract(sentence: str) -> list[tuple[str, str]]:
+    nouns, other = _aspects._load_tables()
+    tokens = WORD_RE.findall(sentence)
+    folded = WORD_RE.findall(sentence.lower().translate(_FOLD_1TO1))
+    if len(folded) != len(tokens):
+        folded = [fold(t).replace("’", "'") for t in tokens]
+    out: list[tuple[str, str]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        f = folded[i]
+        if f in _PHRASE_FIRST:
+            hit = None
+            for length in (3, 2, 1):
+                key = tuple(folded[i : i + length])
+                if key in PHRASES:
+                    hit = PHRASES[key], length
+                    break
+            if hit:
+                out.append(hit[0])
+                i += hit[1]
+                continue
+        if not t[0].isalpha():
+            i += 1
+            continue
+        opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
+        if (
+            t[0].isupper()
+            and not t.isupper()
+            and f not in nouns
+            and f not in other
+            and f not in STOP
+            and singular_key(f) not in nouns
+            and (not opens or len(f) > 3)
+        ):
+            j = i
+            parts = []
+            while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
+                parts.append(tokens[j])
+                j += 1
+            while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP or fold(parts[0]) in EXTRA_NOUNS):
+                parts.pop(0)
+            while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
+                parts.pop()
+            if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in STOP and fold(parts[-1]) not in other:
+                key = fold(parts[-1])
+                out.append((key, " ".join(parts)))
+            i = j
+            continue
+        kind, key = _common_kind(f, nouns, other)
+        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
+            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
+        i += 1
+    return out
+
+
+# --- analyzer.py -------------------------------------------------------------
+
+
+def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
+    """``Analyzer.analyze`` as it was: the reference result for ``text``."""
+    model = analyzer._model
+    sentences = []
+    total = 0.0
+    n_feats = 0
+    c_total = 0.0
+    c_n = 0
+    pos = neg = 0.0
+    subj_sum = 0.0
+    subj_n = 0
+    counts: dict[str, int] = {}
+    display: dict[str, str] = {}
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        tokens = normalized_tokens(sentence)
+        s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, s_subj = sentence_raw(model, tokens)
+        total += s_total
+        n_feats += s_n
+        c_total += s_ctotal
+        c_n += s_cn
+        pos += s_pos
+        neg += s_neg
+        if s_subj:
+            subj_sum += s_subj
+            subj_n += 1
+        polarity = _polarity(
+            model.score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
+        )
+        keys = []
+        for key, shown in extract(sentence):
+            if key not in counts:
+                counts[key] = 0
+                display[key] = shown
+                keys.append(key)
+            elif key not in keys:
+                keys.append(key)
+            counts[key] += 1
+        sentences.append(
+            SentenceAnalysis(
+                sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys)
+            )
+        )
+    if n_feats:
+        polarity = _polarity(
+            model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n)
+        )
+    else:
+        polarity = 0.0
+    subjectivity = subj_sum / subj_n if subj_n else 0.0
+    result = tuple(sentences)
+    order = sorted(counts, key=lambda k: -counts[k])[:MAX_KEY_PHRASES]
+    return ReviewAnalysis(
+        polarity=round(max(-1.0, min(1.0, polarity)), 4),
+        subjectivity=round(max(0.0, min(1.0, subjectivity)), 4),
+        label=analyzer.label_for(polarity, result),
+        sentences=result,
+        key_phrases=tuple(display[k] for k in order),
+        aspect_keys=tuple(order),
+    )

@@ -1,0 +1,186 @@
+"""The fast analysis path gives exactly the results of the straightforward one.
+
+``generator.analysis._reference`` keeps the analysis code as it was before the
+speed work (per-sentence ``str.translate`` folding, feature strings, every token
+walked, no memo). Every comparison here is of ``repr``s, so floats must agree bit
+for bit (``-0.0`` and ``0.0`` differ). No timing here: speed is measured by
+``benchmarks/bench_analyzer.py``.
+
+All texts are written for these tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.analysis import Analyzer, aspects, clear_caches, model, tokens
+from generator.analysis import _reference as ref
+from generator.analysis.sentences import split_sentences
+
+TEXTS = [
+    "",
+    " ",
+    "\n\n",
+    "...",
+    "!!!",
+    "Super.",
+    "Bof",
+    "Ce n'est pas un bon film.",
+    "Ce n’est pas un bon film, mais les acteurs sont excellents !",
+    "Pas mal du tout ! Je n'ai jamais ri autant. Rien à redire.",
+    "Pas terrible... Une perte de temps, franchement.",
+    "C'est très très bon, vraiment génial. Un peu long peut-être ?",
+    "L'histoire est prenante ; la mise en scène, sublime. La B.O est magnifique.",
+    "Les effets spéciaux sont ratés mais la bande originale et la bande-son sauvent tout.",
+    "Le jeu des acteurs est bon, le jeu d'acteurs aussi. Les Chansons, la chanson.",
+    "Emmanuelle Seigner est formidable. Seigner joue juste. Mais Saison Deux déçoit.",
+    "Omar Sy et François Cluzet : un duo génial !!! À voir absolument.",
+    "Un chef-d'œuvre. Un chef d'oeuvre. Œuvre ÆTHER cœur sœur.",
+    "trooooop bieeeen le fiiilm, genial!!! exellent, decevante, magnifiqe",
+    "c' est nul . j' ai pas aimé . qu' est -ce que c' est ?",
+    "QU'IL est LONG ! JUSQU'À la fin... LORSQU'ON s'ennuie, PUISQU'IL le faut.",
+    "Qu'il soit dit. Jusqu'au bout ! Lorsqu'on aime. Puisqu'il faut.",
+    "Ç'a été un plaisir ; ça m'a plu. Ç’aurait pu être pire.",
+    "M. Dupont et Mme Durand, etc. ont noté 4.5 sur 5. C.-à-d. pas mal. Dr. House !",
+    "Fin de saison…Quelle claque. L'artiste...Meme pas peur. Et puis….. rien",
+    "Il pleut.\nIl fait beau.\n\nLa série est top.» Non ? « Si ! »",
+    "Le film 🎬 est génial 😍👍 !!! Vraiment 🔥🔥",
+    "ΟΔΟΣ ΣΟΦΟΣ... Σ. İstanbul est belle. İİİ",
+    "Un épisode pilote, puis des épisodes sans fin, une saga, une sitcom, un feuilleton.",
+    "Ni bon ni mauvais, sans intérêt, aucun suspense, guère drôle, nullement réussi.",
+    "Pourtant l'intrigue est bonne, cependant le rythme est lent ; toutefois on rit.",
+    "Les personnages, les dialogues, le scénario, la réalisation, l'interprétation, le casting.",
+    "Excellent, Excellent, EXCELLENT, excellent, excellents, excellente, excellentes.",
+    "Jean-Pierre Jeunet et Marc Caro signent un film-culte ; le réalisateur-scénariste brille.",
+    "’’ '' l' d’ ’ ' -- — – … ... .... ..... (!) [?] {x} <b>gras</b> & % $ # @ * + = / \\",
+    "1er épisode : 10/10. 2e : 3/10. 3ème saison, 24h chrono, 007, 3D, 4K, 1.5 étoile",
+    "Un navet. Bof. Nul, nul, nul. Une catastrophe ! Quelle horreur... Ennui total.",
+    "Incroyable ! Bouleversant ! Magnifique ! Sublime ! Parfait ! Chef-d'œuvre absolu !",
+    "Scénario : 2/5. Acteurs : 4/5. Musique : 5/5. Effets : 1/5. Dialogues : 3/5.",
+    "é à è ù â ê î ô û ë ï ü ÿ ç ñ á í ó ú ã õ ö ì ò É À È Ù Â Ê Î Ô Û Ë Ï Ü Ÿ Ç Ñ",
+    "Tabulations\tet\tespaces  multiples   ici.\r\nFin de ligne Windows.\rEt Mac.",
+    "ﬁlm ﬂop Straße ǅemal ǈ ǋ ẞ K Å Ω ſ",
+    "Anticonstitutionnellement " + "vraiment" * 12 + " " + "é" * 70 + " x" + "y" * 61 + ".",
+]
+LONG = " ".join(TEXTS[6:]) * 3
+TEXTS.append(LONG)
+TEXTS.append("\n".join(TEXTS[6:20]))
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def same(a: object, b: object) -> bool:
+    return repr(a) == repr(b)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_analyze_matches_reference(analyzer: Analyzer, text: str) -> None:
+    assert same(analyzer.analyze(text), ref.analyze(analyzer, text))
+
+
+def test_results_do_not_depend_on_memos(analyzer: Analyzer) -> None:
+    warm = [analyzer.analyze(t) for t in TEXTS]
+    clear_caches()
+    cold = [analyzer.analyze(t) for t in TEXTS]
+    assert same(warm, cold)
+    assert same(cold, [ref.analyze(analyzer, t) for t in TEXTS])
+
+
+def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer) -> None:
+    # With the per-word memos full, words are recomputed each time: same results.
+    clear_caches()
+    monkeypatch.setattr(model, "MEMO_LIMIT", 3)
+    for memo in (aspects._folded_flags,):
+        memo.update({f"__filler{i}": 0 for i in range(200_000)})
+    try:
+        for text in TEXTS[:25]:
+            assert same(analyzer.analyze(text), ref.analyze(analyzer, text))
+        assert len(model.load_model()._fast.char_sums) <= 3
+    finally:
+        clear_caches()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_pieces_match_reference(analyzer: Analyzer, text: str) -> None:
+    m = analyzer._model
+    assert split_sentences(text) == ref.split_sentences(text)
+    assert tokens.fold(text) == ref.fold(text)
+    assert tokens.normalized_tokens(text) == ref.normalized_tokens(text)
+    assert tokens.FAST_TOKEN_RE.findall(text) == tokens.TOKEN_RE.findall(text)
+    assert tokens.FAST_TOKEN_RE.findall(ref.fold(text)) == tokens.TOKEN_RE.findall(ref.fold(text))
+    assert aspects._FAST_WORD_RE.findall(text) == aspects.WORD_RE.findall(text)
+    assert aspects.fold_1to1(text.lower()) == text.lower().translate(ref._FOLD_1TO1)
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        toks = ref.normalized_tokens(sentence)
+        assert same(m.sentence_raw(toks), ref.sentence_raw(m, toks))
+        assert aspects.extract(sentence) == ref.extract(sentence)
+        for t in toks:
+            assert same(m._word_chars(t), ref.word_chars(m, t))
+
+
+def test_repeat_check_agrees() -> None:
+    for text in TEXTS + ["aaa", "aab", "xAAAy", "éééé", "ooo!", "a a a"]:
+        folded = ref.fold(text)
+        assert tokens.has_repeats(folded) == bool(ref._REPEATS.search(folded))
+
+
+# --- random text ------------------------------------------------------------
+
+WORDS = (
+    "c' l' d' qu' jusqu' lorsqu' puisqu' n' s' j' m' t' Qu' QU' JUSQU' "
+    "film série saison épisode scénario acteurs mise en scène effets spéciaux bande originale "
+    "b o bo jeu des d' pas mal du tout terrible perte de temps à voir chef-d'œuvre "
+    "ne jamais rien aucun sans ni très vraiment trop peu assez mais pourtant cependant "
+    "bon bonne excellent génial nul navet bof ennui long drôle triste superbe "
+    "Emmanuelle Seigner Omar Sy Paris Les Mais Saison M. Mme etc. Dr. C.-à-d. 4.5"
+).split()
+ALPHABET = "aeiouyscdjlmnqtrpAEIOUSCDJLMNQTRPéèêàùçôîïüœæÉÀÇŒ’'-_.,;:!?…«»\"()[]+*/ \n\t0123456789😀ΣσςİK"
+
+fragment = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(alphabet=ALPHABET, min_size=1, max_size=8),
+    st.sampled_from([" ", " ", " ", ". ", "! ", "? ", "... ", "…", "\n", ", ", "’", "'", " ' "]),
+)
+review_text = st.lists(fragment, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=review_text)
+def test_random_reviews_match_reference(text: str) -> None:
+    analyzer = Analyzer()
+    assert same(analyzer.analyze(text), ref.analyze(analyzer, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=80))
+def test_random_unicode_matches_reference(text: str) -> None:
+    analyzer = Analyzer()
+    assert same(analyzer.analyze(text), ref.analyze(analyzer, text))
+    assert tokens.fold(text) == ref.fold(text)
+    assert split_sentences(text) == ref.split_sentences(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(review_text, st.text(max_size=40)))
+def test_random_regexes_match(text: str) -> None:
+    assert tokens.FAST_TOKEN_RE.findall(text) == tokens.TOKEN_RE.findall(text)
+    assert aspects._FAST_WORD_RE.findall(text) == aspects.WORD_RE.findall(text)
+    spans = [m.span() for m in ref._BOUNDARY.finditer(text)]
+    from generator.analysis.sentences import _FAST_BOUNDARY
+
+    assert [m.span() for m in _FAST_BOUNDARY.finditer(text)] == spans
+
+
+def test_reference_module_is_the_old_code() -> None:
+    # The reference keeps the original patterns, not the fast rewrites.
+    assert ref.TOKEN_RE.pattern == tokens.TOKEN_RE.pattern
+    assert ref.WORD_RE.pattern == aspects.WORD_RE.pattern
+    assert re.compile(ref._BOUNDARY.pattern).pattern.startswith("([.!?…]+")
