@@ -110,8 +110,7 @@ def make_text(rng: random.Random, pool: list[str], target: int) -> str:
 
 def subject_sizes(reviews: int, subjects: int, rng: random.Random) -> list[int]:
     """A skewed split of ``reviews`` over ``subjects`` (each gets at least one)."""
-    if subjects > reviews:
-        subjects = reviews
+    subjects = min(subjects, reviews)
     weights = [1.0 / (rank + 1) ** 0.8 for rank in range(subjects)]
     rng.shuffle(weights)
     total = sum(weights)

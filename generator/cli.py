@@ -78,7 +78,10 @@ def resolve_config(
     return config.replace(**changes) if changes else config
 
 
-def print_problems(problems: list[Problem], limit: int = 50) -> None:
+def print_problems(problems: list[Problem], limit: int | None = 50) -> None:
+    """Print problems, errors first; ``limit=None`` prints them all (``--strict``)."""
+    problems = sorted(problems, key=lambda p: p.severity != "error")
+    limit = len(problems) if limit is None else limit
     for problem in problems[:limit]:
         kind = "error" if problem.severity == "error" else "warning"
         err.print(f"{kind}: {problem}", markup=False)
@@ -95,27 +98,30 @@ def build(
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows.")] = False,
     force: Annotated[bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]")] = None,
+    executor: Annotated[Optional[str], typer.Option("--executor", help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore .sitegen-cache/: analyse every review and rewrite every page.")] = False,
 ) -> None:
     """Read the reviews, analyse them and write the static site."""
     from generator.commands.build import build as run_build
+    from generator.progress import make_progress
 
     try:
         settings = resolve_config(config, content, output, templates)
-        report = run_build(settings, strict=strict, force=force)
+        report = run_build(
+            settings, strict=strict, force=force,
+            jobs=jobs or settings.jobs or None, executor=executor or settings.executor,
+            cache=not no_cache, progress=make_progress(quiet),
+        )
     except ContentError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, limit=None)
         err.print(f"error: {str(exc).splitlines()[0]}", markup=False)
         raise typer.Exit(1) from None
     except SitegenError as exc:
         raise fail(exc) from None
     print_problems(report.problems)
     if not quiet:
-        problems = f", {len(report.errors)} errors, {len(report.warnings)} warnings" if report.problems else ""
-        out.print(
-            f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files "
-            f"into {report.output} in {report.seconds:.2f} s{problems}.",
-            markup=False,
-        )
+        out.print(report.summary_line(), markup=False)
 
 
 @app.command()
@@ -145,6 +151,86 @@ def analyze(
             ", ".join(row["key_phrases"][:4]), text[:60] + ("…" if len(text) > 60 else ""),
         )
     out.print(table)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 shows the preview to the network.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the site in the web browser.")] = False,
+    content: Annotated[Optional[Path], typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="Folder to write the site to. [default: output/]")] = None,
+    templates: Annotated[Optional[Path], typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+    strict: Annotated[bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")] = False,
+) -> None:
+    """Build, serve the site on 127.0.0.1, and rebuild and reload the browser on every change."""
+    from generator.commands.serve import serve as run_serve
+
+    try:
+        run_serve(
+            lambda: resolve_config(config, content, output, templates),
+            host=host,
+            port=port,
+            open_browser=open_browser,
+            strict=strict,
+            config_file=config,
+        )
+    except SitegenError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def new(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the site in (new or empty).", file_okay=True)],
+) -> None:
+    """Create a new site: a commented sitegen.toml, example reviews and templates/."""
+    from generator.commands.new import new_site
+
+    try:
+        site = new_site(directory)
+    except SitegenError as exc:
+        raise fail(exc) from None
+    out.print(f"Created a new site in {site.root} ({len(site.files)} files). Next:", markup=False)
+    out.print(f"  cd {site.root}\n  sitegen build    # writes output/\n  sitegen serve    # preview on http://127.0.0.1:8000/ with live reload", markup=False)
+
+
+@app.command()
+def publish(
+    to: Annotated[Optional[Path], typer.Option("--to", help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).")] = None,
+    branch: Annotated[str, typer.Option(help="Git branch to commit the site to.")] = "gh-pages",
+    remote: Annotated[str, typer.Option(help="Git remote to push the branch to.")] = "origin",
+    message: Annotated[Optional[str], typer.Option("--message", "-m", help="Commit message. [default: Deployed <sha> with sitegen <version>]")] = None,
+    push: Annotated[bool, typer.Option("--push/--no-push", help="Push the branch after committing.")] = True,
+    build_first: Annotated[bool, typer.Option("--build/--no-build", help="Build before publishing.")] = True,
+    strict: Annotated[bool, typer.Option(help="Refuse to publish if the content has any error.")] = False,
+    force: Annotated[bool, typer.Option(help="With --to: mirror into a non-empty folder that sitegen did not create.")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+) -> None:
+    """Build, then publish the site to a git branch (GitHub Pages) or, with --to, a folder."""
+    from generator.commands.build import build as run_build
+    from generator.commands.publish import publish_branch, publish_folder
+
+    try:
+        settings = resolve_config(config)
+        if build_first:
+            report = run_build(settings, strict=strict)
+            print_problems(report.problems)
+            out.print(f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files.", markup=False)
+        if to is not None:
+            result = publish_folder(settings, to, force=force)
+            removed = f", removed {len(result.removed)} old file(s)" if result.removed else ""
+            out.print(f"Published {result.files} files to {result.destination}{removed}.", markup=False)
+        else:
+            result = publish_branch(settings, branch=branch, remote=remote, message=message, push=push)
+            where = f"and pushed to {remote}" if result.pushed else "(not pushed: --no-push)"
+            out.print(f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}.", markup=False)
+    except ContentError as exc:
+        print_problems(exc.problems, limit=None)
+        err.print(f"error: {str(exc).splitlines()[0]}; nothing published", markup=False)
+        raise typer.Exit(1) from None
+    except SitegenError as exc:
+        raise fail(exc) from None
 
 
 def main() -> None:

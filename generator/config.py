@@ -47,6 +47,8 @@ class SiteConfig:
     rating_scale: int = 5
     page_size: int = 50
     cname: str = ""
+    jobs: int = 0  # analysis processes; 0 = every core
+    executor: str = "process"  # "process", "serial" or "dask://HOST:PORT"
     columns: dict[str, str] = field(default_factory=dict)  # our field -> their column
     thresholds: Thresholds = field(default_factory=Thresholds)
     config_path: Path | None = None
@@ -72,6 +74,8 @@ _SITE_KEYS = {
     "rating_scale": int,
     "page_size": int,
     "cname": str,
+    "jobs": int,
+    "executor": str,
 }
 _COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title")
 
@@ -139,6 +143,11 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     if scale not in RATING_SCALES:
         allowed = ", ".join(map(str, RATING_SCALES))
         raise ConfigError(f"{path}: rating_scale must be one of {allowed}, not {scale}")
+    if values.get("jobs", 0) < 0:
+        raise ConfigError(f"{path}: jobs must be 0 (every core) or more")
+    executor = values.get("executor", "process")
+    if executor not in ("process", "serial") and not executor.startswith(("dask://", "tcp://")):
+        raise ConfigError(f"{path}: executor must be \"process\", \"serial\" or \"dask://HOST:PORT\", not {executor!r}")
     if values.get("page_size", 50) < 1:
         raise ConfigError(f"{path}: page_size must be at least 1")
     base_url = values.get("base_url", "")

@@ -77,3 +77,10 @@ def test_default_folders_are_relative_to_a_config_elsewhere(tmp_path: Path, monk
     assert config.content_dir == site / "content"
     assert config.templates_dir == site / "templates"
     assert config.output_dir == site / "public"
+
+
+def test_executor_and_jobs(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[site]\njobs = 3\nexecutor = "dask://127.0.0.1:8786"\n'))
+    assert config.jobs == 3 and config.executor == "dask://127.0.0.1:8786"
+    with pytest.raises(ConfigError, match="executor"):
+        load_config(write(tmp_path, '[site]\nexecutor = "threads"\n'))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.commands.new import new_site
-from generator.commands.serve import AnalysisMemo, Rebuilder, Refused, resolve_request, with_error
+from generator.commands.serve import Rebuilder, Refused, resolve_request, with_error
 from generator.config import load_config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -171,35 +171,11 @@ def served(site: Path) -> Iterator[Served]:
 # ------------------------------------------------------- in-process units
 
 
-def test_memo_reanalyses_only_changed_reviews(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(site)
-    calls: list[int] = []
-
-    from generator.commands.build import analyze_reviews
-
-    def counting(reviews, settings):  # type: ignore[no-untyped-def]
-        calls.append(len(reviews))
-        return analyze_reviews(reviews, settings)
-
-    messages: list[str] = []
-    rebuilder = Rebuilder(lambda: load_config(), memo=AnalysisMemo(counting), echo=messages.append, echo_error=messages.append)
-    state = rebuilder.first_build()
-    assert state.error is None, state.error
-    assert calls == [8]  # 5 lines of .txt + 3 Markdown reviews
-    text = (site / TXT).read_text(encoding="utf-8").replace("drôle", "drôle et inventive", 1)
-    (site / TXT).write_text(text, encoding="utf-8")
-    assert rebuilder.rebuild([TXT]) is True
-    assert calls == [8, 1]
-    assert "drôle et inventive" in (site / "output/la-cuisine-de-mamie/index.html").read_text(encoding="utf-8")
-    assert rebuilder.rebuild([]) is True  # nothing changed in the text: nothing analysed
-    assert calls == [8, 1]
-
-
 def test_default_rebuild_analyses_only_the_edited_review_and_keeps_lexicons(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Whatever reuse the build offers (its persistent cache, or serve's memo), an edit
-    re-analyses one review, and no new Analyzer (textblob-fr lexicons) is made."""
+    """Through the build's persistent cache, an edit re-analyses one review, and no
+    new Analyzer (textblob-fr lexicons) is made."""
     from generator.analysis.analyzer import Analyzer
 
     monkeypatch.chdir(site)

@@ -89,7 +89,9 @@ def build_site(root: Path, payloads: list[str]) -> Path:
         'content_dir = "content"\noutput_dir = "site"\ntemplates_dir = "templates"\n'
         f"title = {json.dumps(p + ' </title><script>alert(1)</script>')}\n"
         f"description = {json.dumps(payloads[2])}\n"
-        f"base_url = {json.dumps('https://exemple.fr/' + payloads[2])}\n"
+        # A raw payload in base_url is refused by the config (tests/test_config.py);
+        # what passes validation still reaches canonical, og and sitemap URLs.
+        f"base_url = {json.dumps('https://exemple.fr/%22%3E%3Csvg%20onload=alert(1)%3E/javascript:alert(1)/')}\n"
         f"item_type = {json.dumps(payloads[4])}\n",
         encoding="utf-8",
     )

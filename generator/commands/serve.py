@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import html
-import inspect
 import logging
 import mimetypes
 import os
@@ -39,10 +38,7 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
 
-from generator.analysis import AnalysisSettings
-from generator.analysis.types import ReviewAnalysis
 from generator.config import CONFIG_FILENAME, SiteConfig
-from generator.content import Review
 from generator.exceptions import ConfigError, SitegenError, UnsafeOutputError
 
 log = logging.getLogger(__name__)
@@ -52,46 +48,6 @@ IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".pyc")
 
 
 # --------------------------------------------------------------------------- build
-
-
-class AnalysisMemo:
-    """Per-review analyses kept across rebuilds, keyed by (settings, text).
-
-    Misses are analysed in one batch by the build's own analysis function (so the
-    persistent cache and parallel analysis apply when the build module has them).
-    Only the entries used by the latest build are kept, so memory stays bounded.
-    """
-
-    def __init__(self, analyze: Callable[[Sequence[Review], AnalysisSettings], list[ReviewAnalysis]] | None = None) -> None:
-        self._analyze = analyze
-        self._memo: dict[tuple[AnalysisSettings, str], ReviewAnalysis] = {}
-        self.hits = 0
-        self.misses = 0
-
-    def _default_analyze(self) -> Callable[[Sequence[Review], AnalysisSettings], list[ReviewAnalysis]]:
-        if self._analyze is not None:
-            return self._analyze
-        from generator.commands import build as build_module
-
-        default = inspect.signature(build_module.build).parameters.get("analyze")
-        if default is not None and callable(default.default):
-            return default.default
-        return build_module.analyze_reviews
-
-    def __call__(self, reviews: Sequence[Review], settings: AnalysisSettings) -> list[ReviewAnalysis]:
-        missing: dict[str, Review] = {}
-        for review in reviews:
-            if (settings, review.text) not in self._memo and review.text not in missing:
-                missing[review.text] = review
-        if missing:
-            fresh = self._default_analyze()(list(missing.values()), settings)
-            for review, analysis in zip(missing.values(), fresh):
-                self._memo[(settings, review.text)] = analysis
-        self.misses += len(missing)
-        self.hits += len(reviews) - len(missing)
-        kept = {(settings, r.text): self._memo[(settings, r.text)] for r in reviews}
-        self._memo = kept
-        return [kept[(settings, r.text)] for r in reviews]
 
 
 @dataclass
@@ -113,7 +69,6 @@ class Rebuilder:
     strict: bool = False
     echo: Callable[[str], None] = field(default=lambda text: print(text, flush=True))
     echo_error: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
-    memo: AnalysisMemo | None = None  # None: the build's own cache when it has one
     state: ServeState | None = None
     last_report: Any = None
 
@@ -149,13 +104,9 @@ class Rebuilder:
 
         assert self.state is not None
         started = time.perf_counter()
-        kwargs: dict[str, Any] = {"strict": self.strict}
-        parameters = inspect.signature(build_module.build).parameters
-        if self.memo is None and "cache" not in parameters:
-            self.memo = AnalysisMemo()  # no persistent cache in the build: remember here
-        if self.memo is not None and "analyze" in parameters:
-            kwargs["analyze"] = self.memo
-        report = build_module.build(config, **kwargs)
+        # The build's persistent cache re-analyses only edited reviews and re-renders
+        # only changed subjects; the process keeps its analyzer (lexicons) loaded.
+        report = build_module.build(config, strict=self.strict)
         self.last_report = report
         for problem in report.problems:
             kind = "error" if problem.severity == "error" else "warning"

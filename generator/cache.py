@@ -1,0 +1,322 @@
+"""The build cache: ``<site root>/.sitegen-cache/cache.sqlite``.
+
+One SQLite file holds what makes rebuilds fast:
+
+``analysis``
+    one row per (analysis settings, review text): the compact, pickled
+    ``ReviewAnalysis`` (sentence texts are not stored, they are slices of the review
+    text). The namespace is ``AnalysisSettings.cache_key()`` (analyzer version,
+    model and lexicon digests, thresholds) plus the shape of the result types, so a
+    new analyzer or new settings never read old results.
+``files``
+    per content file, its parse result keyed by path, modification time, size and
+    the reading settings: a light index (ids, subjects, text hashes) read at every
+    build, and the full reviews, read only when one of the file's subjects changed.
+``subjects``
+    per subject, keyed by the hash of everything its pages depend on: its summary,
+    its slim per-review data and its part of ``data.json``.
+``manifests``
+    per output folder, which subject digest produced which pages, and the size,
+    time and inode of every file the last build wrote, so the next build can
+    hard-link the pages that did not change.
+
+Safe when builds run at once (separate processes, even sharing one cache): WAL
+journal, a busy timeout, ``INSERT OR IGNORE``/``INSERT OR REPLACE`` only, one short
+transaction per batch. Deleting the folder is always safe: the next build is cold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import pickle
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
+
+log = logging.getLogger(__name__)
+
+CACHE_DIRNAME = ".sitegen-cache"
+CACHE_FILENAME = "cache.sqlite"
+SCHEMA_VERSION = 4
+_PICKLE = pickle.HIGHEST_PROTOCOL
+_BATCH = 900  # SQLite's default limit of host parameters is 999 on old builds
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS analysis (
+    ns INTEGER NOT NULL, hash BLOB NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (ns, hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, stamp TEXT NOT NULL, light BLOB NOT NULL, full BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subjects (
+    digest BLOB PRIMARY KEY, data BLOB NOT NULL, fragment BLOB NOT NULL, used REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, data BLOB NOT NULL);
+"""
+
+
+def text_hash(text: str) -> bytes:
+    """16-byte hash of a review text (the analysis cache key within a namespace)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+# --------------------------------------------------------------------------- encoding
+
+_REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
+_SENTENCE_FIELDS = tuple(f.name for f in dataclasses.fields(SentenceAnalysis))
+_SENTENCES_AT = _REVIEW_FIELDS.index("sentences")
+_TEXT_AT = _SENTENCE_FIELDS.index("text")
+_START_AT = _SENTENCE_FIELDS.index("start")
+_END_AT = _SENTENCE_FIELDS.index("end")
+
+
+def schema_signature() -> str:
+    """The shape of the stored results: part of the analysis namespace, so a field
+    added to ``ReviewAnalysis`` or ``SentenceAnalysis`` never reads old rows."""
+    return f"s{SCHEMA_VERSION}:" + ",".join(_REVIEW_FIELDS) + "/" + ",".join(_SENTENCE_FIELDS)
+
+
+def encode_analysis(analysis: ReviewAnalysis, text: str) -> bytes:
+    """Compact bytes for one analysis: field values in order, sentence texts left out
+    when they are the slice ``text[start:end]`` (they always are for our analyzer)."""
+    values = [getattr(analysis, name) for name in _REVIEW_FIELDS]
+    sentences = []
+    for sentence in analysis.sentences:
+        row = [getattr(sentence, name) for name in _SENTENCE_FIELDS]
+        if row[_TEXT_AT] == text[row[_START_AT] : row[_END_AT]]:
+            row[_TEXT_AT] = None
+        sentences.append(tuple(row))
+    values[_SENTENCES_AT] = tuple(sentences)
+    return pickle.dumps(tuple(values), _PICKLE)
+
+
+def decode_analysis(data: bytes, text: str) -> ReviewAnalysis:
+    values = list(pickle.loads(data))
+    sentences = []
+    for row in values[_SENTENCES_AT]:
+        if row[_TEXT_AT] is None:
+            row = list(row)
+            row[_TEXT_AT] = text[row[_START_AT] : row[_END_AT]]
+        sentences.append(SentenceAnalysis(*row))
+    values[_SENTENCES_AT] = tuple(sentences)
+    return ReviewAnalysis(*values)
+
+
+def slim_analysis(analysis: ReviewAnalysis) -> ReviewAnalysis:
+    """The analysis without its sentences: what cards and data.json need, once the
+    subject's summary (quotes, aspects) has been made. Keeps memory flat."""
+    return dataclasses.replace(analysis, sentences=()) if analysis.sentences else analysis
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class BuildCache:
+    """The build cache of one site. ``path=None`` keeps it in memory (``--no-cache``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        # In memory (--no-cache), nothing outlives the build: parsed files, analyses,
+        # subjects and manifests are not stored at all, which keeps memory flat.
+        self.persistent = path is not None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_readme(path.parent)
+        self._local = threading.local()
+        self._namespaces: dict[str, int] = {}
+        self._db = self._connect()
+
+    @classmethod
+    def for_site(cls, root: Path) -> BuildCache:
+        return cls(root / CACHE_DIRNAME / CACHE_FILENAME)
+
+    def _connect(self) -> sqlite3.Connection:
+        target = str(self.path) if self.path is not None else ":memory:"
+        db = sqlite3.connect(target, timeout=60.0, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout = 60000")
+        if self.path is not None:
+            _retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
+            db.execute("PRAGMA synchronous = NORMAL")
+        _retry(lambda: db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] != str(SCHEMA_VERSION):
+            with self._transaction(db):
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is not None and row[0] != str(SCHEMA_VERSION):
+                    log.info("cache %s has schema %s, not %s: starting afresh", self.path, row[0], SCHEMA_VERSION)
+                    for table in ("analysis", "files", "subjects", "manifests", "namespaces"):
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
+                    db.execute("DELETE FROM meta WHERE key = 'schema'")
+        _retry(lambda: db.executescript(_SCHEMA))
+        _retry(lambda: db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)))
+        return db
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> BuildCache:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self, db: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        db = db or self._db
+        _retry(lambda: db.execute("BEGIN IMMEDIATE"))
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        else:
+            _retry(lambda: db.execute("COMMIT"))
+
+    # ---- analyses
+
+    def namespace(self, name: str) -> int:
+        """The small integer standing for an analysis namespace (settings + schema)."""
+        if name not in self._namespaces:
+            with self._transaction() as db:
+                db.execute("INSERT OR IGNORE INTO namespaces (name) VALUES (?)", (name,))
+            row = self._db.execute("SELECT id FROM namespaces WHERE name = ?", (name,)).fetchone()
+            self._namespaces[name] = int(row[0])
+        return self._namespaces[name]
+
+    def get_analyses(self, ns: int, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        for i in range(0, len(hashes), _BATCH):
+            chunk = hashes[i : i + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash, data FROM analysis WHERE ns = ? AND hash IN ({marks})", (ns, *chunk)
+            )
+            found.update(rows)
+        return found
+
+    def put_analyses(self, ns: int, items: Iterable[tuple[bytes, bytes]]) -> None:
+        if not self.persistent:
+            return
+        rows = [(ns, h, d) for h, d in items]
+        if rows:
+            with self._transaction() as db:
+                db.executemany("INSERT OR IGNORE INTO analysis VALUES (?, ?, ?)", rows)
+
+    def count_analyses(self, ns: int | None = None) -> int:
+        if ns is None:
+            return int(self._db.execute("SELECT count(*) FROM analysis").fetchone()[0])
+        return int(self._db.execute("SELECT count(*) FROM analysis WHERE ns = ?", (ns,)).fetchone()[0])
+
+    # ---- parsed files
+
+    def get_file_index(self, path: str, stamp: str) -> Any | None:
+        row = self._db.execute("SELECT stamp, light FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None or row[0] != stamp:
+            return None
+        return pickle.loads(row[1])
+
+    def get_file_reviews(self, path: str, stamp: str) -> Any | None:
+        row = self._db.execute("SELECT stamp, full FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None or row[0] != stamp:
+            return None
+        return pickle.loads(row[1])
+
+    def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
+        if not self.persistent:
+            return
+        data = [(p, s, pickle.dumps(light, _PICKLE), pickle.dumps(full, _PICKLE)) for p, s, light, full in rows]
+        if data:
+            with self._transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", data)
+
+    # ---- subjects
+
+    def get_subjects(self, digests: Sequence[bytes]) -> dict[bytes, Any]:
+        found: dict[bytes, Any] = {}
+        for i in range(0, len(digests), _BATCH):
+            chunk = digests[i : i + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            for digest, data in self._db.execute(
+                f"SELECT digest, data FROM subjects WHERE digest IN ({marks})", chunk
+            ):
+                found[digest] = pickle.loads(data)
+        return found
+
+    def get_fragments(self, digests: Sequence[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        for i in range(0, len(digests), _BATCH):
+            chunk = digests[i : i + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT digest, fragment FROM subjects WHERE digest IN ({marks})", chunk))
+        return found
+
+    def put_subjects(self, items: Iterable[tuple[bytes, Any, bytes]]) -> None:
+        if not self.persistent:
+            return
+        now = time.time()
+        rows = [(d, pickle.dumps(a, _PICKLE), f, now) for d, a, f in items]
+        if rows:
+            with self._transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?)", rows)
+
+    # ---- manifests
+
+    def get_manifest(self, output: Path) -> Any | None:
+        row = self._db.execute("SELECT data FROM manifests WHERE output = ?", (str(output),)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put_manifest(self, output: Path, manifest: Any) -> None:
+        if not self.persistent:
+            return
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(output), pickle.dumps(manifest, _PICKLE))
+            )
+
+    def prune_subjects(self, keep_days: float = 7.0) -> int:
+        """Forget subject entries that no manifest uses and no build used lately."""
+        used: set[bytes] = set()
+        for (data,) in self._db.execute("SELECT data FROM manifests"):
+            with contextlib.suppress(Exception):
+                used.update(pickle.loads(data).get("subjects", {}).values())
+        cutoff = time.time() - keep_days * 86400
+        old = [d for (d,) in self._db.execute("SELECT digest FROM subjects WHERE used < ?", (cutoff,)) if d not in used]
+        with self._transaction() as db:
+            db.executemany("DELETE FROM subjects WHERE digest = ?", [(d,) for d in old])
+        return len(old)
+
+
+def _retry(action: Any, attempts: int = 50) -> Any:
+    """Run a statement, retrying while another process holds a lock the busy
+    timeout does not cover (``BEGIN IMMEDIATE`` on a WAL database, schema changes)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None
+
+
+def _write_readme(folder: Path) -> None:
+    readme = folder / "README.txt"
+    if not readme.exists():
+        with contextlib.suppress(OSError):
+            readme.write_text(
+                "sitegen's build cache (analyses, parsed files, page manifests). Safe to delete:\n"
+                "the next build is then a full one. Keep it out of version control.\n",
+                encoding="utf-8",
+            )

@@ -1,0 +1,233 @@
+"""Where the analysis runs: in this process, in a pool of local processes, or on
+any ``concurrent.futures``-style executor such as a Dask cluster.
+
+Texts travel in chunks (a few hundred kilobytes each), never one by one, and come
+back as the compact bytes the cache stores (``cache.encode_analysis``), so the
+parent process only writes them to SQLite. Each worker builds its ``Analyzer``
+once: in its initializer for a local pool, on its first chunk elsewhere.
+
+``--executor``:
+
+* ``process`` (default): a pool of ``--jobs`` processes (default: every core);
+  with ``--jobs 1`` the analysis runs in the build's own process;
+* ``serial``: in the build's own process;
+* ``dask://HOST:PORT`` (or ``tcp://``/``tls://``): a Dask distributed scheduler,
+  through ``Client.get_executor()``. Needs ``pip install sitegen[dask]``; every
+  worker needs sitegen installed. Dask is imported only then.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.analysis import AnalysisSettings, Analyzer
+from generator.cache import encode_analysis
+from generator.exceptions import ConfigError
+
+log = logging.getLogger(__name__)
+
+CHUNK_CHARS = 200_000  # about 200 reviews: big enough to amortise a round trip
+CHUNK_TEXTS = 500
+DASK_CHUNK_CHARS = 2_000_000
+MIN_POOL_CHARS = 2 * CHUNK_CHARS  # less work than this runs here: a pool costs ~0.5 s to start
+
+_ANALYZERS: dict[AnalysisSettings, Analyzer] = {}
+
+
+def get_analyzer(settings: AnalysisSettings) -> Analyzer:
+    """One analyzer per settings per process: lexicons and model load once, also
+    across the rebuilds of ``sitegen serve`` and across a worker's chunks."""
+    analyzer = _ANALYZERS.get(settings)
+    if analyzer is None:
+        analyzer = _ANALYZERS[settings] = Analyzer(settings)
+    return analyzer
+
+
+def analyze_texts(settings: AnalysisSettings, texts: Sequence[str]) -> list[bytes]:
+    """The task a worker runs: analyse a chunk, return the encoded results in order."""
+    analyzer = get_analyzer(settings)
+    return [encode_analysis(analyzer.analyze(text), text) for text in texts]
+
+
+def _initialize(settings: AnalysisSettings, parent: int | None = None) -> None:
+    # Ctrl-C is the parent's to handle (it shuts the pool down); a worker that
+    # also got it would print a traceback for nothing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    get_analyzer(settings)
+
+
+def _exit_with(parent: int) -> None:
+    """A build killed outright (SIGKILL, SIGTERM) cannot shut its pool down, and
+    idle workers would wait for work forever: leave when the build is gone."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Runner:
+    """An executor (or none: run here), with how many tasks to keep in flight and
+    how big a chunk to send."""
+
+    executor: cf.Executor | None
+    description: str
+    in_flight: int = 1
+    chunk_chars: int = CHUNK_CHARS
+
+    def run(
+        self, settings: AnalysisSettings, chunks: Iterable[tuple[Any, list[str]]]
+    ) -> Iterator[tuple[Any, list[bytes]]]:
+        """Analyse ``(tag, texts)`` chunks; yield ``(tag, encoded results)`` as they
+        finish (any order). At most ``in_flight`` chunks are queued at once, so
+        memory stays bounded whatever the corpus size."""
+        if self.executor is None:
+            for tag, texts in chunks:
+                yield tag, analyze_texts(settings, texts)
+            return
+        pending: dict[cf.Future[list[bytes]], Any] = {}
+        source = iter(chunks)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < self.in_flight:
+                    try:
+                        tag, texts = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending[self.executor.submit(analyze_texts, settings, texts)] = tag
+                if not pending:
+                    return
+                done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    tag = pending.pop(future)
+                    yield tag, future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def chunked(items: Iterable[tuple[Any, str]], max_chars: int, max_texts: int = CHUNK_TEXTS) -> Iterator[tuple[list[Any], list[str]]]:
+    """Group ``(tag, text)`` pairs into ``(tags, texts)`` chunks of bounded size."""
+    tags: list[Any] = []
+    texts: list[str] = []
+    size = 0
+    for tag, text in items:
+        tags.append(tag)
+        texts.append(text)
+        size += len(text)
+        if size >= max_chars or len(texts) >= max_texts:
+            yield tags, texts
+            tags, texts, size = [], [], 0
+    if texts:
+        yield tags, texts
+
+
+def _process_pool(jobs: int, settings: AnalysisSettings) -> cf.ProcessPoolExecutor:
+    # forkserver: workers start from a clean process (not a copy of a parent holding
+    # the whole corpus and a progress thread), yet start fast.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["generator.executors"])
+    return cf.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid())
+    )
+
+
+@contextlib.contextmanager
+def open_runner(
+    spec: str | cf.Executor | None,
+    jobs: int | None,
+    settings: AnalysisSettings,
+    *,
+    work: int = 0,
+) -> Iterator[Runner]:
+    """The runner for ``--executor``/``--jobs``. ``work`` is the number of characters
+    to analyse: small jobs run here rather than pay for starting a pool."""
+    if isinstance(spec, cf.Executor):
+        yield Runner(spec, type(spec).__name__, in_flight=max(2, 2 * (jobs or default_jobs())))
+        return
+    name = (spec or "process").strip()
+    if name in ("process", "local", ""):
+        workers = jobs or default_jobs()
+        if workers <= 1 or work < MIN_POOL_CHARS:
+            yield Runner(None, "this process")
+            return
+        pool = _process_pool(workers, settings)
+        try:
+            yield Runner(pool, f"{workers} processes", in_flight=3 * workers)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    if name in ("serial", "none"):
+        yield Runner(None, "this process")
+        return
+    if name.startswith(("dask://", "tcp://", "tls://")):
+        with _dask_runner(name, jobs) as runner:
+            yield runner
+        return
+    raise ConfigError(f"unknown executor {spec!r}: use process, serial or dask://HOST:PORT")
+
+
+@contextlib.contextmanager
+def _dask_runner(address: str, jobs: int | None) -> Iterator[Runner]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            "--executor dask://… needs Dask: pip install 'sitegen[dask]'"
+        ) from None
+    if address.startswith("dask://"):
+        address = "tcp://" + address.removeprefix("dask://")
+    try:
+        client = Client(address, timeout="15s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        executor = client.get_executor(pure=False)
+        try:
+            yield Runner(
+                executor,
+                f"Dask at {address} ({threads} worker threads)",
+                in_flight=max(4, 2 * (jobs or threads)),
+                chunk_chars=DASK_CHUNK_CHARS,
+            )
+        finally:
+            executor.shutdown(wait=True)
+    finally:
+        client.close()
+
+
+def describe(spec: str | cf.Executor | None, jobs: int | None) -> str:
+    if isinstance(spec, cf.Executor):
+        return type(spec).__name__
+    return f"{spec or 'process'} (jobs={jobs or default_jobs()})"
+
+
+AnalyzeFn = Callable[[Sequence[Any], AnalysisSettings], list[Any]]

@@ -1,0 +1,194 @@
+"""Incremental rebuilds: only the pages whose inputs changed are rendered and
+written, the others are hard-linked from the previous output, and the result is
+byte for byte what a full build gives."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cache import BuildCache
+from generator.commands import build as build_module
+from generator.commands.build import _read_sources, build, build_uncached
+from generator.config import SiteConfig
+from generator.output import data_json, data_json_from, subject_fragment
+from generator.progress import NullProgress
+from generator.readers import read_content
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus import edit_one_review, make_corpus
+
+
+def make_site(tmp_path: Path, reviews: int = 120, subjects: int = 6) -> SiteConfig:
+    root = tmp_path / "site"
+    make_corpus(root, reviews=reviews, subjects=subjects, seed=5, mean_chars=250)
+    past = 1_600_000_000
+    for path in (root / "content").iterdir():
+        os.utime(path, (past, past))  # not "just modified": the file cache trusts them
+    return SiteConfig(
+        content_dir=root / "content",
+        output_dir=root / "output",
+        templates_dir=root / "templates",
+        config_path=root / "sitegen.toml",
+        page_size=10,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def full_build(config: SiteConfig, name: str = "full") -> dict[str, bytes]:
+    other = config.replace(output_dir=config.root / name)
+    build(other, executor="serial", cache=False)
+    return tree(other.output_dir)
+
+
+def test_nothing_changed_writes_no_subject_page(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    first = build(config, executor="serial")
+    before = inodes(config.output_dir)
+    second = build(config, executor="serial")
+    after = inodes(config.output_dir)
+    assert after == before  # not one file replaced: the output already was the result
+    assert second.up_to_date and second.pages_written == 0 and second.files == first.files
+    assert second.subjects_rebuilt == 0 and second.analyzed == 0
+    assert second.files_parsed == 0
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_one_edited_review_rewrites_only_its_subject(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    before = inodes(config.output_dir)
+    edited = config.content_dir / "film-0002.csv"
+    edit_one_review(edited)
+    report = build(config, executor="serial")
+    after = inodes(config.output_dir)
+    assert report.analyzed == 1 and report.subjects_rebuilt == 1 and report.files_parsed == 1
+    assert report.pages_linked == len([p for p in before if p.startswith("film-") and not p.startswith("film-0002/")])
+    for path, inode in before.items():
+        if path.startswith("film-0002/"):
+            assert after[path] != inode
+        elif path.startswith("film-"):
+            assert after[path] == inode, path
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_added_and_removed_subjects(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    (config.content_dir / "film-0003.csv").unlink()
+    (config.content_dir / "nouveau.txt").write_text("Un film superbe, vraiment.\nTrès ennuyeux.\n", encoding="utf-8")
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 1
+    assert not (config.output_dir / "film-0003").exists()
+    assert (config.output_dir / "nouveau" / "index.html").is_file()
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_template_change_rerenders_everything(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    config.templates_dir.mkdir()
+    theme = Path(build_module.__file__).resolve().parents[2] / "templates"
+    text = (theme / "subject.html").read_text(encoding="utf-8")
+    (config.templates_dir / "subject.html").write_text(text.replace("{% block main %}", "{% block main %}<p>modèle local</p>", 1), encoding="utf-8")
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == report.subjects and report.analyzed == 0
+    assert b"mod\xc3\xa8le local" in (config.output_dir / "film-0001" / "index.html").read_bytes()
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_a_page_changed_in_the_output_is_rebuilt(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    page = config.output_dir / "film-0001" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 1
+    assert page.read_bytes() == original
+    home = config.output_dir / "index.html"
+    original = home.read_bytes()
+    home.write_bytes(b"edited by hand")
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 0 and not report.up_to_date
+    assert home.read_bytes() == original
+
+
+def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    assert full_build(config, "a") == full_build(config, "b")
+
+
+def test_fast_path_equals_the_straightforward_pipeline(tmp_path: Path) -> None:
+    config = make_site(tmp_path, reviews=60, subjects=3)
+    build(config, executor="serial")
+    reference = config.replace(output_dir=config.root / "reference")
+    build_uncached(reference)
+    assert tree(config.output_dir) == tree(reference.output_dir)
+
+
+def test_a_failing_rebuild_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    before, before_inodes = tree(config.output_dir), inodes(config.output_dir)
+    edit_one_review(config.content_dir / "film-0001.csv")
+
+    def broken(self, subject):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(build_module.Renderer, "subject_pages", broken)
+    with pytest.raises(RuntimeError):
+        build(config, executor="serial")
+    assert tree(config.output_dir) == before and inodes(config.output_dir) == before_inodes
+    assert not list(config.root.glob(".output.sitegen-new-*"))
+    monkeypatch.undo()
+    build(config, executor="serial")
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "sujet").mkdir(parents=True)
+    (content / "a.txt").write_text("Très bon.\nTrès bon.\nNul, vraiment nul.\n", encoding="utf-8")
+    (content / "sujet" / "index.md").write_text("---\ntitle: Un sujet\n---\nSans avis.\n", encoding="utf-8")
+    with open(content / "b.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "film", "texte", "note"])
+        writer.writerow(["x1", "a", "Magnifique film.", "4"])
+        writer.writerow(["x1", "c", "Pas mal du tout.", "douze"])
+        writer.writerow(["x3", "c", "", "3"])
+    for path in content.rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    config = SiteConfig(content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml")
+    expected = read_content(config)
+    for round_ in range(2):  # parsed, then from the cache
+        store = BuildCache.for_site(tmp_path)
+        report = build_module.BuildReport()
+        sources = _read_sources(config, store, "k", report, NullProgress())
+        store.close()
+        reviews = [r.id for r in expected.reviews]
+        assert sources.ids == reviews
+        assert [(r[1], r[4], r[5]) for r in sources.records] == [(r.subject, r.source, r.line) for r in expected.reviews]
+        assert sources.problems == expected.problems
+        assert sources.metas == expected.subjects
+        assert report.files_parsed == (0 if round_ else 3)
+
+
+def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
+    config = make_site(tmp_path, reviews=40, subjects=3)
+    site = build(config, executor="serial", cache=False).site
+    assert data_json_from(subject_fragment(s) for s in site.subjects) == data_json(site)
+    assert data_json_from(subject_fragment(s).encode() for s in site.subjects) == data_json(site)
+    empty = type(site)(config=config, subjects=())
+    assert data_json_from([]) == data_json(empty)

@@ -1,0 +1,140 @@
+"""Parallel analysis gives exactly the serial results, on a process pool and on any
+concurrent.futures executor."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import executors
+from generator.analysis import AnalysisSettings
+from generator.cache import decode_analysis
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.executors import analyze_texts, chunked, get_analyzer, open_runner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus import make_corpus
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> SiteConfig:
+    root = tmp_path / "site"
+    make_corpus(root, reviews=300, subjects=5, seed=11, mean_chars=300)
+    return SiteConfig(content_dir=root / "content", output_dir=root / "serial", config_path=root / "sitegen.toml", page_size=20)
+
+
+def test_process_pool_equals_serial(config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = build(config, executor="serial", cache=False)
+    monkeypatch.setattr(executors, "MIN_POOL_CHARS", 0)  # a pool even for a small corpus
+    monkeypatch.setattr(executors, "CHUNK_CHARS", 5_000)  # many chunks, finishing in any order
+    parallel = build(config.replace(output_dir=config.root / "parallel"), jobs=2, cache=False)
+    assert parallel.executor == "2 processes"
+    assert parallel.analyzed == serial.analyzed == 300
+    assert tree(config.root / "parallel") == tree(config.root / "serial")
+
+
+def test_any_executor_equals_serial(config: SiteConfig) -> None:
+    serial = build(config, executor="serial", cache=False)
+    with cf.ThreadPoolExecutor(2) as pool:
+        threaded = build(config.replace(output_dir=config.root / "threads"), executor=pool, cache=False)
+    assert threaded.executor == "ThreadPoolExecutor"
+    assert threaded.analyzed == serial.analyzed
+    assert tree(config.root / "threads") == tree(config.root / "serial")
+
+
+def test_runner_results_match_the_analyzer() -> None:
+    settings = AnalysisSettings()
+    texts = [f"Film numéro {i}. Très bon scénario, mais la fin est ratée." for i in range(50)]
+    with cf.ThreadPoolExecutor(3) as pool, open_runner(pool, 3, settings) as runner:
+        got = {}
+        for tags, results in runner.run(settings, chunked(list(enumerate(texts)), max_chars=200)):
+            got.update(zip(tags, results))
+    analyzer = get_analyzer(settings)
+    assert sorted(got) == list(range(50))
+    assert all(decode_analysis(got[i], t) == analyzer.analyze(t) for i, t in enumerate(texts))
+    assert analyze_texts(settings, texts[:2]) == [got[0], got[1]]
+
+
+def test_chunks_are_bounded_and_keep_everything() -> None:
+    items = [(i, "x" * (i % 7 + 1)) for i in range(100)]
+    chunks = list(chunked(items, max_chars=20, max_texts=8))
+    assert [tag for tags, _ in chunks for tag in tags] == list(range(100))
+    assert all(len(texts) <= 8 and sum(map(len, texts)) < 20 + 7 for _, texts in chunks)
+
+
+def test_unknown_executor_is_a_config_error(config: SiteConfig) -> None:
+    from generator.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown executor"):
+        build(config, executor="carrier-pigeon", cache=False)
+
+
+def test_cli_accepts_jobs_and_executor(config: SiteConfig) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--content", str(config.content_dir), "--output", str(config.root / "cli"),
+         "--jobs", "1", "--executor", "serial", "--no-cache"],
+        cwd=config.root, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "300 reviews analysed" in result.stdout and "0 from cache" in result.stdout
+    assert not (config.root / ".sitegen-cache").exists()
+
+
+def test_progress_is_silent_off_a_terminal_and_quiet() -> None:
+    import io
+
+    from generator.progress import BarProgress, NullProgress, make_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert type(make_progress(False, stream=io.StringIO())) is NullProgress
+    assert type(make_progress(True, stream=Terminal())) is NullProgress
+    stream = Terminal()
+    bar = make_progress(False, stream=stream)
+    assert isinstance(bar, BarProgress)
+    bar.stage("Analysing", 10)
+    bar.advance(5)
+    bar.close()
+    assert stream.getvalue() == ""  # a build shorter than the delay shows nothing
+    late = BarProgress(delay=0.0, stream=stream)
+    late.stage("Analysing", 10)
+    late.advance(10)
+    late.close()
+    assert "Analysing" in stream.getvalue()
+
+
+@pytest.mark.slow
+def test_workers_leave_when_the_build_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    root = tmp_path / "site"
+    make_corpus(root, reviews=3000, subjects=10, seed=4)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--jobs", "2", "--no-cache", "-q"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 60
+    workers = []
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        workers = [p for p in parent.children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+        time.sleep(0.05)
+    assert process.poll() is None, "the build ended before its pool started"
+    everyone = parent.children(recursive=True)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _, alive = psutil.wait_procs(everyone, timeout=15)
+    assert not alive, f"left behind: {[p.pid for p in alive]}"
