@@ -1,5 +1,10 @@
 """The fast analysis path gives exactly the results of the straightforward one.
 
+Rules added since (ANALYZER_VERSION "3": glued sentences such as
+"identifie.Les", dotted initials such as "B.O. excellente", the aspects' display
+forms per sentence) are written plainly in the reference too, so these tests keep
+proving the fast path equivalent.
+
 ``generator.analysis._reference`` keeps the analysis code as it was before the
 speed work (per-sentence ``str.translate`` folding, feature strings, every token
 walked, no memo). Every comparison here is of ``repr``s, so floats must agree bit
@@ -47,6 +52,9 @@ TEXTS = [
     "Ç'a été un plaisir ; ça m'a plu. Ç’aurait pu être pire.",
     "M. Dupont et Mme Durand, etc. ont noté 4.5 sur 5. C.-à-d. pas mal. Dr. House !",
     "Fin de saison…Quelle claque. L'artiste...Meme pas peur. Et puis….. rien",
+    "On y croit.Les acteurs sont bons!Super?Oui. M.Dupont, www.Site.fr, 3.Le, etc.Bof, Mr.Bean",
+    "Une B.O. superbe. La B.O. Les U.S.A. et la V.O. !. Fin .Un mot :Top. feel-good.Les fans",
+    "Bravo!.Le film?!La suite..!Encore. Allocine.Fr et Netflix.Com , bof.Ça, É.Tonnant, ab .Cd",
     "Il pleut.\nIl fait beau.\n\nLa série est top.» Non ? « Si ! »",
     "Le film 🎬 est génial 😍👍 !!! Vraiment 🔥🔥",
     "ΟΔΟΣ ΣΟΦΟΣ... Σ. İstanbul est belle. İİİ",
@@ -140,7 +148,8 @@ WORDS = (
     "b o bo jeu des d' pas mal du tout terrible perte de temps à voir chef-d'œuvre "
     "ne jamais rien aucun sans ni très vraiment trop peu assez mais pourtant cependant "
     "bon bonne excellent génial nul navet bof ennui long drôle triste superbe "
-    "Emmanuelle Seigner Omar Sy Paris Les Mais Saison M. Mme etc. Dr. C.-à-d. 4.5"
+    "Emmanuelle Seigner Omar Sy Paris Les Mais Saison M. Mme etc. Dr. C.-à-d. 4.5 "
+    "identifie.Les beau!Le www.Site.fr B.O. Mr.Bean temps .Un"
 ).split()
 ALPHABET = "aeiouyscdjlmnqtrpAEIOUSCDJLMNQTRPéèêàùçôîïüœæÉÀÇŒ’'-_.,;:!?…«»\"()[]+*/ \n\t0123456789😀ΣσςİK"
 

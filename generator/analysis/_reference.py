@@ -8,6 +8,11 @@ every token, character n-gram sums recomputed with no memo. It shares only the
 loaded data (model weights, lexicon, aspect word tables) and the feature
 definitions training uses (``sentence_features``, ``char_features``,
 ``merge_phrases``, ``score_tokens``) with the fast path. Never used at run time.
+
+Behaviour changed since then is changed here too, written plainly, so the
+comparison still holds: ANALYZER_VERSION "3" splits glued sentences
+("identifie.Les"), keeps dotted initials before a lower-case word ("B.O.
+excellente") and records each aspect's display form per sentence.
 """
 
 from __future__ import annotations
@@ -62,23 +67,45 @@ def normalized_tokens(text: str) -> list[str]:
 _ABBREVIATIONS = frozenset(
     "m mm mme mlle mlles dr pr st ste etc cf ex éd fig p vol av boul c.-à-d env vs".split()
 )
+_GLUED_ABBREVIATIONS = _ABBREVIATIONS | frozenset("mr mrs ms jr sr no www http https".split())
 _BOUNDARY = re.compile(
-    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|\n+"
+    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|[.!?]+(?=[A-ZÀ-ÖØ-Þ])|\n+"
 )
 _WORD_BEFORE = re.compile(r"([\w.-]+)$")
+_WEB_AFTER = re.compile(r"\w+(?:\.[a-z]{2,4}\b|/)|(?:fr|com|net|org|Fr|Com|FR|COM)\b")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    # ANALYZER_VERSION "3" added the glued-punctuation rule ("identifie.Les") and
+    # dotted initials before a lower-case word ("B.O. excellente") to the
+    # original splitter; both paths share these rules, written plainly here.
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         punct = match.group(1)
+        run = match.group(0)
+        if punct is None and run[0] in ".!?" and not run.endswith(".."):
+            # A single mark glued to a capital letter.
+            m = re.search(r"([\w-]+) *$", text[max(0, match.start() - 40) : match.start()])
+            word = m.group(1).lower() if m else ""
+            if (
+                len(word) < 2
+                or not word.replace("-", "").isalpha()
+                or word in _GLUED_ABBREVIATIONS
+                or _WEB_AFTER.match(text, end)
+            ):
+                continue
         if punct == ".":
             before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
-            word = before.group(1).lower() if before else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
+            raw = before.group(1) if before else ""
+            word = raw.lower()
+            if word in _ABBREVIATIONS or (len(raw) == 1 and raw.isalpha() and raw.isupper()):
                 continue
+            if "." in word and all(len(part) <= 2 for part in word.split(".")):
+                rest = text[end:].lstrip()
+                if rest and rest[0].islower():
+                    continue
         _append(text, start, end, spans)
         start = end
     _append(text, start, len(text), spans)
@@ -248,17 +275,21 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
             model.score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
         )
         keys = []
+        forms = []
         for key, shown in extract(sentence):
             if key not in counts:
                 counts[key] = 0
                 display[key] = shown
                 keys.append(key)
+                forms.append(shown)
             elif key not in keys:
                 keys.append(key)
+                forms.append(shown)
             counts[key] += 1
         sentences.append(
             SentenceAnalysis(
-                sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys)
+                sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys),
+                tuple(forms),
             )
         )
     if n_feats:

@@ -32,7 +32,7 @@ from generator.config import Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
@@ -142,6 +142,7 @@ class Analyzer:
                 score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
             )
             keys = []
+            forms = []
             mentions = extract_aspects(
                 sentence, aspect_folded[start:end] if aligned else None
             )
@@ -150,12 +151,15 @@ class Analyzer:
                     counts[key] = 0
                     display[key] = shown
                     keys.append(key)
+                    forms.append(shown)
                 elif key not in keys:
                     keys.append(key)
+                    forms.append(shown)
                 counts[key] += 1
             sentences.append(
                 SentenceAnalysis(
-                    sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys)
+                    sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys),
+                    tuple(forms),
                 )
             )
         if n_feats:

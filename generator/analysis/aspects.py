@@ -53,7 +53,9 @@ STOP = frozenset(
         "serie series saga histoire-la peine mieux pire plupart milieu bout fond facon sorte "
         "tout-le-monde quelqu'une madame monsieur mr mme m bref hein ah oh eh bah ben euh "
         "francais francaise americain americaine vrai faux grand petit gros pres grace doute air "
-        "fois-ci ailleurs abord lieu coeur cours mesure propos travers"
+        "fois-ci ailleurs abord lieu coeur cours mesure propos travers vie "
+        # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
+        "interet interets qualite qualites defaut defauts"
     ).split()
 )
 # Review nouns textblob-fr's lexicon does not list as nouns.
@@ -96,6 +98,7 @@ _SENTENCE_END = frozenset(".!?…")
 
 _lock = threading.Lock()
 _tables: tuple[frozenset[str], frozenset[str]] | None = None
+_word_classes: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
@@ -107,6 +110,8 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
         if _tables is None:
             nouns: set[str] = set(EXTRA_NOUNS)
             other: set[str] = set()
+            verbs: set[str] = set()
+            all_nouns: set[str] = set(EXTRA_NOUNS)
             path = Path(textblob_fr_data_path("fr-lexicon.txt"))
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line or line.startswith(";;;"):
@@ -120,16 +125,31 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
                 f = fold(word)
                 if tag in ("NN", "NNS"):
                     nouns.add(f)
+                    all_nouns.add(f)
                 else:
                     other.add(f)
+                    if tag.startswith("VB"):
+                        verbs.add(f)
             # Strong opinion words are not aspects ("navet", "réussite", "ennui").
             opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
             nouns -= opinion
             nouns -= STOP
             other |= opinion
             other -= EXTRA_NOUNS
+            global _word_classes
+            _word_classes = (frozenset(verbs), frozenset(all_nouns))
             _tables = (frozenset(nouns), frozenset(other))
     return _tables
+
+
+def word_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """(verbs, nouns) of textblob-fr's lexicon, folded: every word tagged as a
+    verb form (``est``, ``regardent``, ``inspirée``), every common noun (``film``
+    included). Quotes use them to tell a sentence from a fragment."""
+    if _word_classes is None:
+        _load_tables()
+    assert _word_classes is not None
+    return _word_classes
 
 
 def singular_key(folded: str) -> str:

@@ -2,8 +2,15 @@
 
 A rule-based splitter tuned for French spectator reviews: it cuts after ``.``, ``!``,
 ``?`` and ``…`` (also runs like ``?!`` or ``...``) and at line breaks, keeps
-abbreviations (``M.``, ``etc.``, ``c.-à-d.``) and decimals (``4.5``) whole, and
-returns character offsets so a sentence can be highlighted inside its review.
+abbreviations (``M.``, ``etc.``, ``c.-à-d.``, ``B.O. excellente``) and decimals
+(``4.5``) whole, and returns character offsets so a sentence can be highlighted
+inside its review.
+
+Reviewers often forget the space after a full stop ("on s'identifie.Les
+personnages"): ``.``, ``!`` or ``?`` glued to a capital letter also ends a sentence
+when the word before it is a word of two letters or more that is not an
+abbreviation -- so initials (``M.Dupont``), abbreviations (``etc.Le``, ``Mme.Durand``),
+web addresses (``www.Site.fr``) and numbers (``4.5``, ``3.Le``) stay whole.
 """
 
 from __future__ import annotations
@@ -13,11 +20,15 @@ import re
 _ABBREVIATIONS = frozenset(
     "m mm mme mlle mlles dr pr st ste etc cf ex éd fig p vol av boul c.-à-d env vs".split()
 )
+# Glued to the next word, these stay whole too ("Mr.Bean", "Jr.Smith").
+_GLUED_ABBREVIATIONS = _ABBREVIATIONS | frozenset("mr mrs ms jr sr no www http https".split())
 # A sentence ends at a run of terminal punctuation (optionally followed by closing
 # quotes or brackets) followed by whitespace, or at a line break.
 # An ellipsis glued to a capitalised word ("artiste...Meme") also ends a sentence.
+# A single ".", "!" or "?" glued to a capital letter may end one too
+# (``_glued_end`` decides).
 _BOUNDARY = re.compile(
-    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|\n+"
+    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|[.!?]+(?=[A-ZÀ-ÖØ-Þ])|\n+"
 )
 # The same matches, written so that every alternative opens with a literal
 # character: the regex engine then skips straight to the next ".", "!", "?", "…"
@@ -25,13 +36,17 @@ _BOUNDARY = re.compile(
 # Alternatives per first character, in _BOUNDARY's order; "x+" is "xx*". A match
 # is _BOUNDARY's first alternative with group(1) == "." exactly when it is ".".
 _FAST_BOUNDARY = re.compile(
-    r"\.[.!?…]*[\"'»”)\]]*(?=\s|$)|\.\.+(?=[A-ZÀ-ÖØ-Þ])"
-    r"|![.!?…]*[\"'»”)\]]*(?=\s|$)"
-    r"|\?[.!?…]*[\"'»”)\]]*(?=\s|$)"
+    r"\.[.!?…]*[\"'»”)\]]*(?=\s|$)|\.\.+(?=[A-ZÀ-ÖØ-Þ])|\.[.!?]*(?=[A-ZÀ-ÖØ-Þ])"
+    r"|![.!?…]*[\"'»”)\]]*(?=\s|$)|![.!?]*(?=[A-ZÀ-ÖØ-Þ])"
+    r"|\?[.!?…]*[\"'»”)\]]*(?=\s|$)|\?[.!?]*(?=[A-ZÀ-ÖØ-Þ])"
     r"|…[.!?…]*[\"'»”)\]]*(?=\s|$)|…(?=[A-ZÀ-ÖØ-Þ])"
     r"|\n\n*"
 )
 _WORD_BEFORE = re.compile(r"([\w.-]+)$")
+_GLUED_WORD_BEFORE = re.compile(r"([\w-]+) *$")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+# What follows a full stop inside a web address: "Site.fr", "Allocine/", "Fr/".
+_WEB_AFTER = re.compile(r"\w+(?:\.[a-z]{2,4}\b|/)|(?:fr|com|net|org|Fr|Com|FR|COM)\b")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -40,15 +55,54 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _FAST_BOUNDARY.finditer(text):
         end = match.end()
-        if end - match.start() == 1 and text[end - 1] == ".":
-            before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
-            word = before.group(1).lower() if before else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
+        if end < len(text) and text[end - 1] in ".!?" and not text[end].isspace():
+            # Punctuation glued to a capital letter: an ellipsis ("artiste...Meme")
+            # always ends a sentence, a single mark ("identifie.Les") only after
+            # a word.
+            if text[end - 2 : end] != ".." and not _glued_end(text, match.start(), end):
                 continue
+        elif (
+            end - match.start() == 1
+            and text[end - 1] == "."
+            and _abbreviation_before(text, match.start())
+        ):
+            continue
         _append(text, start, end, spans)
         start = end
     _append(text, start, len(text), spans)
     return spans
+
+
+def _word_before(text: str, at: int) -> str:
+    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    return before.group(1) if before else ""
+
+
+def _abbreviation_before(text: str, at: int) -> bool:
+    """Whether the "." at ``at`` (followed by a space) ends an abbreviation or an
+    initial rather than a sentence."""
+    word = _word_before(text, at)
+    low = word.lower()
+    if low in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
+        return True
+    # Dotted initials ("B.O. excellente", "U.S.A. et"): a sentence goes on when
+    # the next word is in lower case.
+    if "." in word and all(len(part) <= 2 for part in word.split(".")):
+        nxt = _NEXT_CHAR.match(text, at + 1)
+        return nxt is not None and nxt.group(1).islower()
+    return False
+
+
+def _glued_end(text: str, at: int, end: int) -> bool:
+    """Whether the ".", "!" or "?" run ``text[at:end]``, glued to a capital letter, ends a
+    sentence: only after a word of two letters or more (hyphens allowed, spaces
+    between it and the mark too: "les temps .Un mot") that is not an abbreviation -- never after an initial or a number, nor inside a web
+    address ("www.Site.fr", "Allocine.Fr")."""
+    before = _GLUED_WORD_BEFORE.search(text, max(0, at - 40), at)
+    word = before.group(1).lower() if before else ""
+    if len(word) < 2 or not word.replace("-", "").isalpha() or word in _GLUED_ABBREVIATIONS:
+        return False
+    return not _WEB_AFTER.match(text, end)
 
 
 def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -17,6 +17,7 @@ class SentenceAnalysis:
     polarity: float
     subjectivity: float
     aspects: tuple[str, ...] = ()  # canonical keys of the aspects it mentions
+    aspect_forms: tuple[str, ...] = ()  # how each was first written there, same order
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ class Aspect:
     key: str  # canonical key, e.g. "chanson"
     text: str  # display form, e.g. "chansons"
     mentions: int  # number of reviews mentioning it
-    positive: int  # mentions in positive sentences
-    negative: int  # mentions in negative sentences
+    # Reviews whose sentences naming it have summed polarity >= 0.3 / <= -0.3
+    # (so positive + negative <= mentions).
+    positive: int
+    negative: int
 
 
 @dataclass(frozen=True)
