@@ -21,8 +21,6 @@ from generator.commands.new import new_site
 from generator.commands.serve import Rebuilder, Refused, resolve_request, with_error
 from generator.config import load_config
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 60.0
 CHANGE_TIMEOUT = 30.0
 TXT = "content/la-cuisine-de-mamie.txt"
@@ -406,28 +404,6 @@ def test_busy_port_is_a_clear_error(site: Path) -> None:
 # ---------------------------------------------------------------- browser
 
 
-@pytest.fixture
-def chromium() -> Iterator[object]:
-    reason = ""
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "Playwright is not installed (pip install playwright)"
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def open_live(browser: object, url: str):  # type: ignore[no-untyped-def]
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(url)
@@ -438,8 +414,8 @@ def open_live(browser: object, url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.browser
-def test_browser_shows_edit_without_manual_reload(served: Served, chromium: object) -> None:
-    page = open_live(chromium, served.url + "la-cuisine-de-mamie/")
+def test_browser_shows_edit_without_manual_reload(served: Served, browser: object) -> None:
+    page = open_live(browser, served.url + "la-cuisine-de-mamie/")
     assert "MARQUEURNAVIGATEUR" not in page.inner_text("body")
     served.append(TXT, "Un film MARQUEURNAVIGATEUR magnifique et touchant.\n")
     served.browser_wait(page, "() => document.body.innerText.includes('MARQUEURNAVIGATEUR')")
@@ -448,8 +424,8 @@ def test_browser_shows_edit_without_manual_reload(served: Served, chromium: obje
 
 
 @pytest.mark.browser
-def test_browser_error_page_then_recovery(served: Served, chromium: object) -> None:
-    page = open_live(chromium, served.url)
+def test_browser_error_page_then_recovery(served: Served, browser: object) -> None:
+    page = open_live(browser, served.url)
     index = served.root / "templates/index.html"
     index.write_text('{% extends "base.html" %}\n{% block main %}\n<p>{{ site.title }\n{% endblock %}\n', encoding="utf-8")
     served.browser_wait(page, "() => document.querySelector('#sitegen-build-error') !== null")
