@@ -84,3 +84,23 @@ def test_executor_and_jobs(tmp_path: Path) -> None:
     assert config.jobs == 3 and config.executor == "dask://127.0.0.1:8786"
     with pytest.raises(ConfigError, match="executor"):
         load_config(write(tmp_path, '[site]\nexecutor = "threads"\n'))
+
+
+def test_the_readme_sample_is_a_valid_config(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, sample))
+    assert config.rating_scale == 5 and config.columns["text"] == "commentaire_client"
+    assert config.thresholds.mixed_share == 0.25
+
+
+def test_the_scaffold_lists_every_option() -> None:
+    import dataclasses
+
+    from generator.config import Thresholds
+
+    scaffold = (Path(__file__).resolve().parents[1] / "generator" / "scaffold" / "sitegen.toml").read_text(encoding="utf-8")
+    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "config_path"}
+    options |= {f.name for f in dataclasses.fields(Thresholds)}
+    missing = [name for name in options if f"# {name} =" not in scaffold]
+    assert not missing, missing
