@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,59 @@ def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
     else:
         body = b',\n  "subjects": []\n}'
     return OutputFile("data.json", head + body + b"\n")
+
+
+_DATA_HEAD = _json_safe(json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]).encode("utf-8")
+
+
+def data_json_pieces(
+    fragments: Sequence[bytes | tuple[int, int]],
+) -> tuple[list[bytes | tuple[int, int]], list[tuple[int, int]]]:
+    """``data.json`` as pieces (bytes, or ``(offset, length)`` spans of the current
+    data.json, for the unchanged subjects' fragments), and where each fragment
+    lands in the new file: ``data_json_from`` without reading the unchanged parts.
+    Adjacent spans are merged (with the separator between them)."""
+    pieces: list[bytes | tuple[int, int]] = []
+    layout: list[tuple[int, int]] = []
+    at = 0
+
+    def add(piece: bytes | tuple[int, int]) -> None:
+        nonlocal at
+        if isinstance(piece, bytes):
+            pieces.append(piece)
+            at += len(piece)
+            return
+        offset, length = piece
+        last = pieces[-1] if pieces else None
+        if isinstance(last, tuple) and last[0] + last[1] == offset:
+            pieces[-1] = (last[0], last[1] + length)
+        else:
+            pieces.append(piece)
+        at += length
+
+    add(_DATA_HEAD)
+    if not fragments:
+        add(b',\n  "subjects": []\n}\n')
+        return pieces, layout
+    add(b',\n  "subjects": [\n')
+    previous_span: tuple[int, int] | None = None
+    for i, fragment in enumerate(fragments):
+        if i:
+            if isinstance(fragment, tuple) and previous_span is not None and previous_span[0] + previous_span[1] + 2 == fragment[0]:
+                add((previous_span[0] + previous_span[1], 2))  # the ",\n" between them in the old file too
+            else:
+                add(b",\n")
+        size = len(fragment) if isinstance(fragment, bytes) else fragment[1]
+        layout.append((at, size))
+        add(fragment)
+        previous_span = fragment if isinstance(fragment, tuple) else None
+    add(b"\n  ]\n}\n")
+    return pieces, layout
+
+
+def data_json_layout(fragments: Sequence[bytes]) -> list[tuple[int, int]]:
+    """Where each fragment lies in ``data_json_from(fragments)``."""
+    return data_json_pieces(list(fragments))[1]
 
 
 def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = False) -> None:
@@ -254,6 +307,16 @@ def _recover(output: Path) -> None:
         os.replace(old, output)
         log.warning("restored %s from an interrupted build", output)
     for stale in output.parent.glob(f".{output.name}.sitegen-new-*"):
+        journal = stale / _JOURNAL
+        if journal.is_file():  # killed while swapping files into the output: finish
+            try:
+                data = json.loads(journal.read_text(encoding="utf-8"))
+                moves = [(str(name), _safe_relative(str(rel))) for name, rel in data["moves"]]
+            except (ValueError, KeyError, TypeError, UnsafeOutputError):
+                moves = None
+            if moves is not None and data.get("output") == str(output) and output.is_dir():
+                _roll_forward(stale, str(output), moves)
+                log.warning("finished updating %s after an interrupted build", output)
         shutil.rmtree(stale, ignore_errors=True)
     for trash in output.parent.glob(f".{output.name}.sitegen-trash-*"):
         _remove_in_background(trash)
@@ -264,9 +327,9 @@ def _recover(output: Path) -> None:
 FileStat = tuple[int, int, int]  # size, mtime_ns, inode
 
 
-def file_stat(path: Path) -> FileStat | None:
+def file_stat(path: Path | str) -> FileStat | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -280,90 +343,209 @@ def _safe_relative(path: str) -> str:
     return norm
 
 
-class StagedOutput:
-    """A new output folder built beside the old one, then swapped in.
+# At most this many files are swapped into a live output one by one; more, and a
+# whole new tree is staged and swapped in with two renames.
+IN_PLACE_LIMIT = 500
+_PENDING = "pending"  # flat folder of new files inside a staging folder
+_JOURNAL = "JOURNAL"  # its presence marks a rename loop under way
 
-    Unchanged files are hard-linked from the current output (same inode, no copy);
-    changed ones are written as new files. An existing name in the staging folder is
-    unlinked before writing, so a write can never go through a link into the
-    previous site, which stays intact until the swap (and intact if the build fails
-    or is killed: the staging folder is then removed, now or by the next build).
-    Use inside ``output_lock(output)``.
+
+class StagedOutput:
+    """Writes a build's files so that a failed or killed build leaves the previous
+    output exactly as it was. Use inside ``output_lock(output)``.
+
+    New files are written, flat, into a staging folder beside the output; unchanged
+    ones are only named (``keep``). ``commit`` then either
+
+    * **swaps the few new files into the live output** (``in_place``), when the
+      build keeps the same set of paths, changes at most ``IN_PLACE_LIMIT`` files
+      and no folder of the output changed since the last build (``dirs``: nothing
+      added or removed by hand). A journal naming every (new file, target) is
+      written (an atomic rename: the commit point), then each file is renamed over
+      its target in a tight loop. A build killed before the journal leaves the
+      output untouched; one killed during the loop is rolled forward by the next
+      build (``_recover``), before it reads the output;
+    * or **stages a whole new tree**: unchanged files hard-linked from the current
+      output (no copy), new ones moved in, swapped in with two renames.
+
+    Nothing is ever written through a hard link into the previous site.
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(
+        self,
+        output: Path,
+        *,
+        in_place: bool = False,
+        dirs: dict[str, FileStat] | None = None,
+        files: Iterable[str] | None = None,
+    ) -> None:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.output)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.sitegen-new-", dir=self.output.parent))
+        self._pending = os.path.join(str(self.staging), _PENDING)
+        os.mkdir(self._pending)
+        self.in_place_ok = in_place
+        self.old_dirs = dirs
+        self.old_files = set(files) if files is not None else None  # what the last build wrote
         self.written = 0
         self.linked = 0
+        self.in_place = False  # how the last commit went
         self.stats: dict[str, FileStat] = {}
-        self._dirs: set[str] = {""}
-        self._root = str(self.staging)
+        self.dirs: dict[str, FileStat] = {}  # folder -> stat after the commit
+        self._new: dict[str, str] = {}  # rel -> name in the pending folder
+        self._kept: dict[str, FileStat | None] = {}
         self._output = str(self.output)
+        self._count = 0
 
-    def _prepare(self, rel: str) -> str:
-        parent = os.path.dirname(rel)
-        if parent not in self._dirs:
-            self._mkdir(parent)
-        return os.path.join(self._root, rel)
+    def _create(self, rel: str) -> tuple[str, int]:
+        rel = _safe_relative(rel)
+        if rel in self._new:
+            os.unlink(os.path.join(self._pending, self._new.pop(rel)))
+        self._kept.pop(rel, None)
+        self._count += 1
+        name = str(self._count)
+        path = os.path.join(self._pending, name)
+        self._new[rel] = name
+        return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
 
-    def _mkdir(self, rel: str) -> None:
-        # One mkdir per folder (os.makedirs costs several calls each, thousands of times).
-        above = os.path.dirname(rel)
-        if above not in self._dirs:
-            self._mkdir(above)
-        try:
-            os.mkdir(os.path.join(self._root, rel))
-        except FileExistsError:
-            pass
-        self._dirs.add(rel)
-
-    def link(self, path: str) -> bool:
-        """Reuse ``path`` from the current output. False if it is not there."""
-        rel = _safe_relative(path)
-        source = os.path.join(self._output, rel)
-        destination = self._prepare(rel)
-        try:
-            os.link(source, destination, follow_symlinks=False)
-        except FileExistsError:
-            return False
-        except OSError:
-            try:
-                shutil.copy2(source, destination)
-            except OSError:
-                return False
-        self.linked += 1
-        return True
-
-    def write(self, item: OutputFile, *, record: bool = False) -> None:
-        rel = _safe_relative(item.path)
-        destination = self._prepare(rel)
-        try:
-            fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            os.unlink(destination)  # never write through a hard link
-            fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    def write(self, item: OutputFile, *, record: bool = True) -> None:
+        path, fd = self._create(item.path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(item.data)
-        self.written += 1
-        if record:
-            self.stats[rel] = file_stat(Path(destination))  # type: ignore[assignment]
+        self._written(item.path, path)
 
-    def record(self, rel: str) -> None:
-        stat = file_stat(Path(self._root, _safe_relative(rel)))
-        if stat is not None:
-            self.stats[rel] = stat
+    def write_spliced(self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str) -> None:
+        """Write ``rel`` from ``pieces``: bytes, or ``(offset, length)`` spans copied
+        from the current output's file ``source`` (in the kernel where it can)."""
+        path, fd = self._create(rel)
+        with os.fdopen(fd, "wb") as handle, open(os.path.join(self._output, _safe_relative(source)), "rb") as old:
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    handle.write(piece)
+                    continue
+                offset, length = piece
+                handle.flush()
+                while length > 0:
+                    try:
+                        done = os.copy_file_range(old.fileno(), handle.fileno(), length, offset)
+                    except (AttributeError, OSError):
+                        done = 0
+                    if done <= 0:  # not supported here: read and write
+                        handle.write(os.pread(old.fileno(), length, offset))
+                        break
+                    offset += done
+                    length -= done
+                    handle.seek(0, os.SEEK_END)
+        self._written(rel, path)
+
+    def _written(self, rel: str, path: str) -> None:
+        self.written += 1
+        self.stats[_safe_relative(rel)] = file_stat(Path(path))  # type: ignore[assignment]
+
+    def keep(self, rel: str, stat: FileStat | None) -> None:
+        """Keep ``rel`` as the current output has it (``stat``: as last recorded)."""
+        rel = _safe_relative(rel)
+        if rel not in self._new:
+            self._kept[rel] = stat
+
+    def link(self, path: str) -> bool:
+        """Keep ``path`` from the current output. False if it is not there."""
+        rel = _safe_relative(path)
+        stat = file_stat(Path(self._output, rel))
+        if stat is None:
+            return False
+        self.keep(rel, stat)
+        return True
+
+    def record(self, rel: str) -> None:  # kept for callers of the old interface
+        pass
+
+    def _folders(self) -> set[str]:
+        folders = {""}
+        for rel in (*self._new, *self._kept):
+            parent = os.path.dirname(rel)
+            while parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        return folders
+
+    def _can_go_in_place(self, folders: set[str]) -> bool:
+        if not self.in_place_ok or self.old_dirs is None or len(self._new) > IN_PLACE_LIMIT:
+            return False
+        if not os.path.isfile(os.path.join(self._output, MARKER)):
+            return False
+        if set(self.old_dirs) != folders or self.old_files is None:
+            return False
+        if self.old_files != self._new.keys() | self._kept.keys():
+            return False  # a file to add or to remove: stage a whole tree
+        root = self._output
+        for rel, stat in self.old_dirs.items():
+            if file_stat(os.path.join(root, rel) if rel else root) != stat:
+                return False  # a file added or removed by hand, a folder replaced
+        for rel in self._new:  # only replacements of existing files
+            if not os.path.isfile(os.path.join(self._output, rel)) or os.path.islink(os.path.join(self._output, rel)):
+                return False
+        return True
 
     def commit(self) -> int:
+        folders = self._folders()
+        if self._can_go_in_place(folders):
+            moves = [(name, rel) for rel, name in self._new.items()]
+            journal = os.path.join(str(self.staging), _JOURNAL)
+            with open(journal + ".tmp", "w", encoding="utf-8") as handle:
+                json.dump({"output": self._output, "moves": moves}, handle)
+            os.replace(journal + ".tmp", journal)  # the commit point
+            _roll_forward(self.staging, self._output, moves)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.in_place = True
+            changed = {os.path.dirname(rel) for rel in self._new}
+            self.dirs = {rel: (file_stat(os.path.join(self._output, rel)) if rel in changed else stat)  # type: ignore[misc]
+                         for rel, stat in self.old_dirs.items()}  # type: ignore[union-attr]
+            for rel, stat in self._kept.items():
+                self.stats[rel] = stat  # type: ignore[assignment]
+            self.linked = len(self._kept)
+            return self.written + self.linked
+        # A whole new tree: folders, links to the unchanged files, new files moved in.
+        root = str(self.staging)
+        for rel in sorted(folders):
+            if rel:
+                os.mkdir(os.path.join(root, rel))
+        for rel in self._kept:
+            source = os.path.join(self._output, rel)
+            destination = os.path.join(root, rel)
+            try:
+                os.link(source, destination, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(source, destination)
+            stat = file_stat(Path(destination))
+            if stat is None:
+                raise RuntimeError(f"{rel} vanished from {self.output} during the build")
+            self.stats[rel] = stat
+        self.linked = len(self._kept)
+        for rel, name in self._new.items():
+            os.rename(os.path.join(self._pending, name), os.path.join(root, rel))
+        os.rmdir(self._pending)
         (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(self.staging, 0o755)
         swap_in(self.staging, self.output, background=True)
+        self.dirs = {rel: file_stat(os.path.join(self._output, rel)) for rel in folders}  # type: ignore[misc]
         return self.written + self.linked
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _roll_forward(staging: Path, output: str, moves: list[tuple[str, str]]) -> None:
+    """Rename every pending file of a committed in-place swap over its target
+    (those already moved are skipped)."""
+    pending = os.path.join(str(staging), _PENDING)
+    for name, rel in moves:
+        try:
+            os.replace(os.path.join(pending, name), os.path.join(output, rel))
+        except FileNotFoundError:
+            if os.path.exists(os.path.join(pending, name)):
+                raise
 
 
 output_lock = _lock

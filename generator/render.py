@@ -302,10 +302,11 @@ class Renderer:
             json_ld=self.home_json_ld(),
         )
 
-    def subject_pages(self, subject: Subject) -> Iterator[OutputFile]:
+    def subject_pages(self, subject: Subject, pages: Sequence[CardPage] | None = None) -> Iterator[OutputFile]:
+        """The pages of ``subject`` (only ``pages`` of them, when given)."""
         figures = subject_figures(subject, self.config.rating_scale, self.config.language)
         numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
-        for page in subject.pages:
+        for page in subject.pages if pages is None else pages:
             yield self._render(
                 "subject.html",
                 page.path,
@@ -424,8 +425,10 @@ class Renderer:
             item["review"] = reviews
         return item
 
-    def render_all(self) -> Iterator[OutputFile]:
-        yield self.home()
+    def render_all(self, *, home: bool = True) -> Iterator[OutputFile]:
+        """Every file of the site (``home=False``: all but ``index.html``)."""
+        if home:
+            yield self.home()
         for subject in self.site.subjects:
             yield from self.subject_pages(subject)
         yield self.not_found()

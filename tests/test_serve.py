@@ -348,11 +348,19 @@ def test_path_escapes_are_refused(served: Served) -> None:
 
 
 def test_content_edit_is_served_after_atomic_swap(served: Served) -> None:
-    old_inode = (served.root / "output").stat().st_ino
+    # A small edit is renamed into place file by file...
     served.append(TXT, "Un film MARQUEURUNIQUE vraiment excellent, je recommande.\n")
     served.page_with("/la-cuisine-de-mamie/", "MARQUEURUNIQUE")
-    assert (served.root / "output").stat().st_ino != old_inode  # a new folder was swapped in
     assert "Changed:" in served.output()
+    # ...a new subject swaps in a whole new output folder, which is served at once.
+    old_inode = (served.root / "output").stat().st_ino
+    (served.root / "content" / "nouveau-titre.txt").write_text(
+        "Un second titre MARQUEURDEUX, très réussi et touchant.\n", encoding="utf-8"
+    )
+    served.page_with("/nouveau-titre/", "MARQUEURDEUX")
+    served.page_with("/", "nouveau-titre/")
+    assert (served.root / "output").stat().st_ino != old_inode  # a new folder was swapped in
+    assert not list(served.root.glob(".output.sitegen-new-*")), "no staging folder left behind"
 
 
 def test_broken_files_show_error_page_then_recover(served: Served) -> None:

@@ -15,8 +15,21 @@ from pathlib import Path
 from generator.config import SiteConfig
 from generator.content import Corpus, Review
 from generator.exceptions import ConfigError, Problem
-from generator.readers import json, markdown, table, text  # noqa: F401  (register readers)
-from generator.readers.base import READERS, ReadContext, reader_for
+from generator.readers import json, table, text  # noqa: F401  (register readers)
+from generator.readers.base import READERS, FileResult, ReadContext, Reader, reader_for, register
+
+
+@register
+class _MarkdownOnDemand(Reader):
+    """The Markdown reader, imported on first use (markdown, frontmatter, YAML and
+    nh3 take a while to import, and most builds read no Markdown)."""
+
+    extensions = (".md", ".markdown")
+
+    def read(self, path: Path, context: ReadContext) -> FileResult:
+        from generator.readers.markdown import MarkdownReader
+
+        return MarkdownReader().read(path, context)
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +67,9 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
             corpus.subjects[meta.key] = meta
     corpus.reviews, duplicates = _unique_ids(corpus.reviews)
     context.problems.extend(duplicates)
+    with_reviews = {r.subject for r in corpus.reviews}
     for key in corpus.subjects:
-        if not any(r.subject == key for r in corpus.reviews):
+        if key not in with_reviews:
             meta = corpus.subjects[key]
             context.warn(
                 meta.source or folder, None, f"subject '{key}' has no reviews yet; its page shows none",

@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
-
-from charset_normalizer import from_bytes
 
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
@@ -43,12 +42,22 @@ class ReadContext:
     def warn(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, message, hint, "warning"))
 
+    _shown: dict[tuple[Path, str], Path] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def display(self, path: Path) -> Path:
-        """The path as the user knows it: relative to the current folder when possible."""
-        try:
-            return path.resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            return path
+        """The path as the user knows it: relative to the current folder when possible.
+        Memoised per path (readers call it for every review; resolving is a few
+        system calls each), keyed with the current folder in case it changes."""
+        cwd = os.getcwd()
+        key = (path, cwd)
+        shown = self._shown.get(key)
+        if shown is None:
+            try:
+                shown = path.resolve().relative_to(Path(cwd).resolve())
+            except ValueError:
+                shown = path
+            self._shown[key] = shown
+        return shown
 
 
 @dataclass
@@ -99,6 +108,10 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        from charset_normalizer import (
+            from_bytes,  # only for files that are not UTF-8 (slow to import)
+        )
+
         match = from_bytes(data).best()
         if match is None or match.encoding in ("utf_8", "ascii"):
             context.problem(path, line, "the file is not valid UTF-8 text and its encoding could not be recognised", "save it as UTF-8")
