@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.config import SiteConfig
 from generator.content import Corpus, Review
 from generator.exceptions import ConfigError, Problem
-from generator.readers import json, table, text  # noqa: F401  (register readers)
+from generator.readers import json as _json, table as _table, text as _text  # noqa: F401  (register readers)
 from generator.readers.base import READERS, FileResult, ReadContext, Reader, reader_for, register
 
 
@@ -26,10 +26,11 @@ class _MarkdownOnDemand(Reader):
 
     extensions = (".md", ".markdown")
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         from generator.readers.markdown import MarkdownReader
 
-        return MarkdownReader().read(path, context)
+        MarkdownReader().parse(text, path, context, result)
+
 
 log = logging.getLogger(__name__)
 

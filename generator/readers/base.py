@@ -69,11 +69,22 @@ class FileResult:
 
 
 class Reader:
-    """Base class: subclasses set ``extensions`` and implement ``read``."""
+    """Base class: subclasses set ``extensions`` and implement ``parse``.
+
+    ``read`` decodes the file (reporting unreadable, binary or mis-encoded files)
+    and hands the text to ``parse``, which adds reviews and subject metadata to the
+    result and records problems in the context."""
 
     extensions: ClassVar[tuple[str, ...]] = ()
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:  # pragma: no cover
+    def read(self, path: Path, context: ReadContext) -> FileResult:
+        result = FileResult()
+        text = read_text(path, context)
+        if text is not None:
+            self.parse(text, path, context, result)
+        return result
+
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:  # pragma: no cover
         raise NotImplementedError
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.readers.base import FileResult, ReadContext, Reader, clean_text, read_text, register
+from generator.readers.base import FileResult, ReadContext, Reader, clean_text, register
 from generator.readers.columns import map_columns
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
@@ -50,19 +50,15 @@ def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileR
 class JsonReader(Reader):
     extensions = (".json",)
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
-        result = FileResult()
-        text = read_text(path, context)
-        if text is None:
-            return result
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             context.problem(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno}); no review of this file was read", _JSON_HINT)
-            return result
+            return
         except (RecursionError, ValueError) as exc:  # too deep; a number of thousands of digits
             context.problem(path, 1, f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}", _JSON_HINT)
-            return result
+            return
         if isinstance(data, dict) and isinstance(data.get("reviews"), list):
             data = data["reviews"]
         if not isinstance(data, list):
@@ -70,22 +66,17 @@ class JsonReader(Reader):
                 path, 1, f"expected a list of reviews, or an object with a \"reviews\" list, found {_kind(data)}",
                 'write [{"texte": "…"}, …] or {"reviews": [{"texte": "…"}, …]}',
             )
-            return result
+            return
         lines = _object_lines(text)
         for number, record in enumerate(data):
             _add(record, lines[number] if number < len(lines) else 1, path, context, result)
-        return result
 
 
 @register
 class JsonLinesReader(Reader):
     extensions = (".jsonl", ".ndjson")
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
-        result = FileResult()
-        text = read_text(path, context)
-        if text is None:
-            return result
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
@@ -99,7 +90,6 @@ class JsonLinesReader(Reader):
                 context.problem(path, number, f"invalid JSON: {reason}; line skipped")
                 continue
             _add(record, number, path, context, result)
-        return result
 
 
 def _object_lines(text: str) -> list[int]:

@@ -18,7 +18,7 @@ import nh3
 import yaml
 
 from generator.content import SubjectMeta
-from generator.readers.base import FileResult, ReadContext, Reader, clean_text, read_text, register
+from generator.readers.base import FileResult, ReadContext, Reader, clean_text, register
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
@@ -52,11 +52,7 @@ def plain_text(markdown_text: str) -> str:
 class MarkdownReader(Reader):
     extensions = (".md", ".markdown")
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
-        result = FileResult()
-        text = read_text(path, context)
-        if text is None:
-            return result
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         try:
             raw_meta, content = split_front_matter(text)
         except yaml.YAMLError as exc:
@@ -64,10 +60,10 @@ class MarkdownReader(Reader):
             line = mark.line + 1 if mark is not None else 1
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             context.problem(path, line, f"invalid front matter: {reason}; file skipped", "the block between the --- lines must be YAML key: value pairs")
-            return result
+            return
         except Exception as exc:  # noqa: BLE001 - JSON front matter, recursion, odd shapes: reported, never raised
             context.problem(path, 1, f"invalid front matter: {str(exc)[:200]}; file skipped", "the block between the --- lines must be YAML key: value pairs")
-            return result
+            return
         meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
         if raw_meta is not None and not isinstance(raw_meta, dict):
             context.problem(
@@ -79,7 +75,7 @@ class MarkdownReader(Reader):
         if path.stem == "index":
             if path.parent == context.content_dir:
                 context.warn(path, 1, "index.md belongs in a subject folder (content/<subject>/index.md); ignored")
-                return result
+                return
             result.subjects.append(
                 SubjectMeta(
                     key=subject,
@@ -90,7 +86,7 @@ class MarkdownReader(Reader):
                     source=context.display(path),
                 )
             )
-            return result
+            return
         review = make_review(
             context,
             path,
@@ -106,7 +102,6 @@ class MarkdownReader(Reader):
         )
         if review:
             result.reviews.append(review)
-        return result
 
 
 def split_front_matter(text: str) -> tuple[Any, str]:

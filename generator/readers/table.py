@@ -19,7 +19,6 @@ from generator.readers.base import (
     FileResult,
     ReadContext,
     Reader,
-    read_text,
     register,
 )
 from generator.readers.columns import map_columns
@@ -89,11 +88,7 @@ def _rows(text: str, delimiter: str, width: int | None, path: Path, context: Rea
 class TableReader(Reader):
     extensions = (".csv", ".tsv")
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
-        result = FileResult()
-        text = read_text(path, context)
-        if text is None:
-            return result
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         delimiter = _delimiter(path, text)
         rows = _rows(text, delimiter, None, path, context)
         header_line, header = next(rows, (1, []))
@@ -101,7 +96,7 @@ class TableReader(Reader):
         if not any(header):
             context.problem(path, header_line, "the first row, which names the columns, is empty",
                             "put the column names (texte;note;auteur…) on the first line")
-            return result
+            return
         mapping = map_columns(header, context.config.columns)
         if "text" not in mapping:
             context.problem(
@@ -110,7 +105,7 @@ class TableReader(Reader):
                 f"no review text column among {', '.join(repr(h) for h in header[:12])}",
                 "name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = \"…\"",
             )
-            return result
+            return
         index = {fieldname: header.index(column) for fieldname, column in mapping.items()}
         default_subject = subject_key_for(path, context)
         for line, row in rows:
@@ -130,4 +125,3 @@ class TableReader(Reader):
             review = make_review(context, path, line, subject=subject, **{k: v for k, v in values.items() if k != "subject"})
             if review:
                 result.reviews.append(review)
-        return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.readers.base import FileResult, ReadContext, Reader, read_text, register
+from generator.readers.base import FileResult, ReadContext, Reader, register
 from generator.readers.records import make_review
 
 
@@ -12,11 +12,7 @@ from generator.readers.records import make_review
 class TextReader(Reader):
     extensions = (".txt",)
 
-    def read(self, path: Path, context: ReadContext) -> FileResult:
-        result = FileResult()
-        text = read_text(path, context)
-        if text is None:
-            return result
+    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
         subject = subject_key_for(path, context)
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
@@ -24,7 +20,6 @@ class TextReader(Reader):
             review = make_review(context, path, number, subject=subject, text=line)
             if review:
                 result.reviews.append(review)
-        return result
 
 
 def subject_key_for(path: Path, context: ReadContext) -> str:
