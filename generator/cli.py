@@ -33,6 +33,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
+# Options shared by the commands that build (build, serve, publish, analyze).
+ContentOption = Annotated[Optional[Path], typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")]
+OutputOption = Annotated[Optional[Path], typer.Option(help="Folder to write the site to. [default: output/]")]
+TemplatesOption = Annotated[Optional[Path], typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")]
+
 def _version(value: bool) -> None:
     if value:
         print(f"sitegen {__version__}")
@@ -91,10 +97,10 @@ def print_problems(problems: list[Problem], limit: int | None = 50) -> None:
 
 @app.command()
 def build(
-    content: Annotated[Optional[Path], typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")] = None,
-    output: Annotated[Optional[Path], typer.Option(help="Folder to write the site to. [default: output/]")] = None,
-    templates: Annotated[Optional[Path], typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+    content: ContentOption = None,
+    output: OutputOption = None,
+    templates: TemplatesOption = None,
+    config: ConfigOption = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows.")] = False,
     force: Annotated[bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
@@ -128,7 +134,7 @@ def build(
 def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Review files (.txt, .md, .csv, .tsv, .json, .jsonl).", exists=True, dir_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per review, one per line.")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Print the analysis of each review: a table, or JSON lines with --json."""
     from generator.commands.analyze import analyze_files
@@ -158,10 +164,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 shows the preview to the network.")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option("--open", help="Open the site in the web browser.")] = False,
-    content: Annotated[Optional[Path], typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")] = None,
-    output: Annotated[Optional[Path], typer.Option(help="Folder to write the site to. [default: output/]")] = None,
-    templates: Annotated[Optional[Path], typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+    content: ContentOption = None,
+    output: OutputOption = None,
+    templates: TemplatesOption = None,
+    config: ConfigOption = None,
     strict: Annotated[bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")] = False,
 ) -> None:
     """Build, serve the site on 127.0.0.1, and rebuild and reload the browser on every change."""
@@ -205,7 +211,7 @@ def publish(
     build_first: Annotated[bool, typer.Option("--build/--no-build", help="Build before publishing.")] = True,
     strict: Annotated[bool, typer.Option(help="Refuse to publish if the content has any error.")] = False,
     force: Annotated[bool, typer.Option(help="With --to: mirror into a non-empty folder that sitegen did not create.")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Build, then publish the site to a git branch (GitHub Pages) or, with --to, a folder."""
     from generator.commands.build import build as run_build
