@@ -106,15 +106,24 @@ class BuildReport:
         return [p for p in self.problems if p.severity == "warning"]
 
     def summary_line(self) -> str:
-        problems = f", {len(self.errors)} errors, {len(self.warnings)} warnings" if self.problems else ""
-        if self.up_to_date:
-            done = f"{self.files} files already up to date"
-        else:
-            done = f"{self.pages_written} files written, {self.pages_linked} unchanged"
-        return (
-            f"Built {self.subjects} subject(s), {self.reviews} reviews into {self.output} in "
-            f"{self.seconds:.2f} s: {done}, {self.analyzed} reviews analysed, {self.cache_hits} from cache{problems}."
+        problems = (
+            f", {_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+            if self.problems
+            else ""
         )
+        if self.up_to_date:
+            done = f"{_count(self.files, 'file')} already up to date"
+        else:
+            done = f"{_count(self.pages_written, 'file')} written, {self.pages_linked} unchanged"
+        return (
+            f"Built {_count(self.subjects, 'subject')}, {_count(self.reviews, 'review')} into {self.output} in "
+            f"{self.seconds:.2f} s: {done}, {_count(self.analyzed, 'review')} analysed, "
+            f"{self.cache_hits} from cache{problems}."
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def analyze_reviews(reviews: Sequence[Review], settings: AnalysisSettings) -> list[ReviewAnalysis]:
