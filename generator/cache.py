@@ -244,12 +244,6 @@ class BuildCache:
 
     # ---- parsed files
 
-    def get_file_index(self, path: str, stamp: str) -> Any | None:
-        row = self._db.execute("SELECT stamp, light FROM files WHERE path = ?", (path,)).fetchone()
-        if row is None or row[0] != stamp:
-            return None
-        return pickle.loads(row[1])
-
     def get_file_indexes(self, paths: Sequence[str]) -> dict[str, tuple[str, Any]]:
         """path -> (stamp, light index) for the paths the cache knows, in a few queries.
         The index is unpickled only when asked for (``.value``) by a caller whose

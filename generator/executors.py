@@ -224,10 +224,4 @@ def _dask_runner(address: str, jobs: int | None) -> Iterator[Runner]:
         client.close()
 
 
-def describe(spec: str | cf.Executor | None, jobs: int | None) -> str:
-    if isinstance(spec, cf.Executor):
-        return type(spec).__name__
-    return f"{spec or 'process'} (jobs={jobs or default_jobs()})"
-
-
 AnalyzeFn = Callable[[Sequence[Any], AnalysisSettings], list[Any]]

@@ -477,10 +477,6 @@ _lock = threading.Lock()
 _model: Model | None = None
 
 
-def file_digest(path: Path = MODEL_PATH) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
 def load_model(path: Path = MODEL_PATH) -> Model:
     """The shipped model, loaded once per process."""
     global _model

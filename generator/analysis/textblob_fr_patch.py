@@ -7,8 +7,10 @@ parser crash. It also opens those files without an encoding, so a machine whose
 locale is not UTF-8 reads the French lexicon as garbage.
 
 ``apply()`` replaces ``_read`` with a version that returns normally and reads UTF-8.
-It is idempotent, and every sitegen module that touches textblob-fr imports the
-engine through ``textblob_fr_module()`` so the patch is always in place first.
+It is idempotent; call it before using textblob-fr's tagger, parser or
+``PatternAnalyzer`` (the tests and the benchmarks' textblob-fr baseline do).
+sitegen's own analyzer reads textblob-fr's lexicon files directly
+(``textblob_fr_data_path``) and never needs the patched code.
 
 Nothing here downloads anything: textblob-fr ships its lexicons inside the package,
 and sitegen never calls TextBlob's NLTK-based sentence splitter (which needs the
@@ -20,7 +22,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from types import ModuleType
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,6 @@ def apply() -> None:
     _text._read = _read
     _applied = True
     log.debug("textblob-fr patched: _text._read no longer raises StopIteration")
-
-
-def textblob_fr_module() -> ModuleType:
-    """Return ``textblob_fr.fr`` (lexicons, parser, sentiment) with the patch applied."""
-    apply()
-    from textblob_fr import fr
-
-    return fr
 
 
 def textblob_fr_data_path(name: str) -> str:

@@ -1,12 +1,11 @@
 """One tokenizer for training and runtime, for raw review text and for the
 pre-tokenised Allociné TV data alike.
 
-``tokenize`` keeps case, accents and character offsets (aspects and quotes need
-them); ``normalize`` turns a token into the form the sentiment model and lexicon
-use: lower case, no accents, ``œ`` -> ``oe``, elided articles split off
-(``c'est`` -> ``c'`` ``est``), punctuation kept as tokens. The TV data (already
-lower-cased and space-separated) goes through the same two functions, so both
-sources are normalised identically.
+``fold`` puts text in the form the sentiment model and lexicon use (lower case,
+no accents, ``œ`` -> ``oe``); ``tokens_of_folded`` / ``normalized_tokens`` cut it
+into tokens: elided articles split off (``c'est`` -> ``c'`` ``est``), punctuation
+kept as tokens. The TV data (already lower-cased and space-separated) goes
+through the same functions, so both sources are normalised identically.
 """
 
 from __future__ import annotations
@@ -14,7 +13,9 @@ from __future__ import annotations
 import re
 
 # An elided word (c', l', qu', jusqu'...) is its own token; then words (with inner
-# hyphens), ellipses, and single punctuation marks.
+# hyphens), ellipses, and single punctuation marks. This readable pattern is the
+# specification; FAST_TOKEN_RE below is what runs (tests/test_analysis_speed.py
+# checks that both find the same tokens).
 TOKEN_RE = re.compile(
     r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)"
     r"|\w+(?:-\w+)*"
@@ -111,8 +112,3 @@ def tokens_of_folded(folded: str, repeats: bool = True) -> list[str]:
 def normalized_tokens(text: str) -> list[str]:
     """Model/lexicon tokens of ``text``: folded, elisions split, punctuation kept."""
     return tokens_of_folded(fold(text))
-
-
-def tokenize(text: str) -> list[str]:
-    """Raw tokens of ``text`` (case and accents kept)."""
-    return TOKEN_RE.findall(text)
