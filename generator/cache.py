@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIRNAME = ".sitegen-cache"
 CACHE_FILENAME = "cache.sqlite"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _BATCH = 900  # SQLite's default limit of host parameters is 999 on old builds
 
@@ -55,13 +55,13 @@ CREATE TABLE IF NOT EXISTS namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS analysis (
     ns INTEGER NOT NULL, hash BLOB NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (ns, hash)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, stamp TEXT NOT NULL, light BLOB NOT NULL, full BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS subjects (
     digest BLOB PRIMARY KEY, data BLOB NOT NULL, fragment BLOB NOT NULL, used REAL NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 

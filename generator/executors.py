@@ -97,6 +97,8 @@ class Runner:
     description: str
     in_flight: int = 1
     chunk_chars: int = CHUNK_CHARS
+    workers: int = 1  # how many tasks can run at once
+    local: bool = True  # tasks run on this machine (they may write files here)
 
     def run(
         self, settings: AnalysisSettings, chunks: Iterable[tuple[Any, list[str]]]
@@ -104,22 +106,28 @@ class Runner:
         """Analyse ``(tag, texts)`` chunks; yield ``(tag, encoded results)`` as they
         finish (any order). At most ``in_flight`` chunks are queued at once, so
         memory stays bounded whatever the corpus size."""
+        return self.map(analyze_texts, ((tag, (settings, texts)) for tag, texts in chunks))
+
+    def map(self, task: Callable[..., Any], calls: Iterable[tuple[Any, tuple[Any, ...]]]) -> Iterator[tuple[Any, Any]]:
+        """Run ``task(*args)`` for each ``(tag, args)``; yield ``(tag, result)`` as they
+        finish (any order), at most ``in_flight`` queued at once. ``task`` must be
+        a module-level function (it travels to the workers by name)."""
         if self.executor is None:
-            for tag, texts in chunks:
-                yield tag, analyze_texts(settings, texts)
+            for tag, args in calls:
+                yield tag, task(*args)
             return
-        pending: dict[cf.Future[list[bytes]], Any] = {}
-        source = iter(chunks)
+        pending: dict[cf.Future[Any], Any] = {}
+        source = iter(calls)
         exhausted = False
         try:
             while True:
                 while not exhausted and len(pending) < self.in_flight:
                     try:
-                        tag, texts = next(source)
+                        tag, args = next(source)
                     except StopIteration:
                         exhausted = True
                         break
-                    pending[self.executor.submit(analyze_texts, settings, texts)] = tag
+                    pending[self.executor.submit(task, *args)] = tag
                 if not pending:
                     return
                 done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
@@ -153,7 +161,7 @@ def _process_pool(jobs: int, settings: AnalysisSettings) -> cf.ProcessPoolExecut
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["generator.executors"])
+        context.set_forkserver_preload(["generator.executors", "generator.commands.build_subject"])
     return cf.ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid())
     )
@@ -170,7 +178,9 @@ def open_runner(
     """The runner for ``--executor``/``--jobs``. ``work`` is the number of characters
     to analyse: small jobs run here rather than pay for starting a pool."""
     if isinstance(spec, cf.Executor):
-        yield Runner(spec, type(spec).__name__, in_flight=max(2, 2 * (jobs or default_jobs())))
+        yield Runner(
+            spec, type(spec).__name__, in_flight=max(2, 2 * (jobs or default_jobs())), workers=jobs or default_jobs(), local=False
+        )
         return
     name = (spec or "process").strip()
     if name in ("process", "local", ""):
@@ -180,7 +190,7 @@ def open_runner(
             return
         pool = _process_pool(workers, settings)
         try:
-            yield Runner(pool, f"{workers} processes", in_flight=3 * workers)
+            yield Runner(pool, f"{workers} processes", in_flight=3 * workers, workers=workers)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return
@@ -216,6 +226,8 @@ def _dask_runner(address: str, jobs: int | None) -> Iterator[Runner]:
                 executor,
                 f"Dask at {address} ({threads} worker threads)",
                 in_flight=max(4, 2 * (jobs or threads)),
+                workers=jobs or threads,
+                local=False,
                 chunk_chars=DASK_CHUNK_CHARS,
             )
         finally:

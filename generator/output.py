@@ -31,11 +31,11 @@ MARKER = ".sitegen-output"
 MARKER_TEXT = "This folder is written by `sitegen build`; its content is replaced at every build.\n"
 
 
-def subject_data(subject: Subject) -> dict[str, Any]:
-    """One subject's entry in ``data.json``."""
+def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
+    """One subject's entry in ``data.json`` (``reviews=False``: all but the reviews)."""
     summary = subject.summary
     verdict = summary.verdict
-    return {
+    data = {
         "slug": subject.slug,
         "title": subject.title,
         "url": subject.url,
@@ -68,8 +68,13 @@ def subject_data(subject: Subject) -> dict[str, Any]:
                 "key_phrases": list(analysis.key_phrases),
             }
             for review, analysis in zip(subject.reviews, subject.analyses)
-        ],
+        ]
+        if reviews
+        else [],
     }
+    if not reviews:
+        del data["reviews"]
+    return data
 
 
 def site_data(site: Site) -> dict[str, Any]:
@@ -93,9 +98,64 @@ _SUBJECT_INDENT = " " * 4
 
 def subject_fragment(subject: Subject) -> str:
     """A subject's part of ``data.json``, exactly as ``data_json`` writes it, so that
-    a rebuild can reuse the parts of unchanged subjects (``data_json_from``)."""
-    text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
+    a rebuild can reuse the parts of unchanged subjects (``data_json_from``).
+
+    ``json.dumps(..., indent=2)`` runs json's pure-Python encoder; the review list
+    (most of the bytes) is written here instead, value by value with json's own
+    C string encoder, in the same layout (``tests/test_render.py`` compares both)."""
+    data = subject_data(subject, reviews=False)
+    data["reviews"] = None  # the last key: its value is spliced in below
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
+        text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
+    else:
+        text = text[: -len(_REVIEWS_TAIL)] + _reviews_json(subject) + "\n}"
     return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
+
+
+_REVIEWS_TAIL = "null\n}"
+_encode_string = json.encoder.encode_basestring  # the C version when available
+
+
+def _json_scalar(value: Any) -> str:
+    """One value as ``json.dumps`` writes it (strings, numbers, booleans, None)."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, (int, float)):
+        return (float.__repr__ if isinstance(value, float) else int.__repr__)(value)
+    return json.dumps(value, ensure_ascii=False)  # pragma: no cover - not in data.json
+
+
+_INF = float("inf")
+
+
+def _reviews_json(subject: Subject) -> str:
+    """``subject_data(subject)["reviews"]`` as ``json.dumps(indent=2)`` writes it at
+    the second level of nesting."""
+    if not subject.reviews:
+        return "[]"
+    s, v = _encode_string, _json_scalar
+    parts = []
+    for review, analysis in zip(subject.reviews, subject.analyses):
+        phrases = analysis.key_phrases
+        listed = "[\n        " + ",\n        ".join(map(s, phrases)) + "\n      ]" if phrases else "[]"
+        parts.append(
+            '    {\n      "id": ' + s(review.id)
+            + ',\n      "polarity": ' + v(analysis.polarity)
+            + ',\n      "subjectivity": ' + v(analysis.subjectivity)
+            + ',\n      "label": ' + s(analysis.label)
+            + ',\n      "rating": ' + v(review.rating)
+            + ',\n      "key_phrases": ' + listed + "\n    }"
+        )
+    return "[\n" + ",\n".join(parts) + "\n  ]"
 
 
 def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
@@ -438,6 +498,23 @@ class StagedOutput:
                     length -= done
                     handle.seek(0, os.SEEK_END)
         self._written(rel, path)
+
+    @property
+    def pending(self) -> str:
+        """The folder new files are written to (flat, any name not all digits)."""
+        return self._pending
+
+    def adopt(self, rel: str, name: str) -> None:
+        """Take as ``rel`` the file another process wrote into ``pending`` as ``name``
+        (``build_subject`` in a local worker), as if ``write`` had written it."""
+        rel = _safe_relative(rel)
+        if name.isdigit() or os.sep in name or name in (".", ".."):
+            raise ValueError(f"bad pending file name {name!r}")
+        if rel in self._new:
+            os.unlink(os.path.join(self._pending, self._new.pop(rel)))
+        self._kept.pop(rel, None)
+        self._new[rel] = name
+        self._written(rel, os.path.join(self._pending, name))
 
     def _written(self, rel: str, path: str) -> None:
         self.written += 1

@@ -306,7 +306,11 @@ class Renderer:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
         figures = subject_figures(subject, self.config.rating_scale, self.config.language)
         numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
+        label_names = {label: self.t("label." + label) for label in LABEL_ORDER}
         for page in subject.pages if pages is None else pages:
+            counts = dict.fromkeys(LABEL_ORDER, 0)
+            for card in page.cards:
+                counts[card.analysis.label] = counts.get(card.analysis.label, 0) + 1
             yield self._render(
                 "subject.html",
                 page.path,
@@ -314,6 +318,8 @@ class Renderer:
                 page=page,
                 figures=figures,
                 numbers=numbers,
+                label_counts=counts,
+                label_names=label_names,
                 description=self.subject_description(subject),
                 json_ld=self.json_ld(subject, page),
             )

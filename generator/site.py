@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from slugify import slugify
 
@@ -73,10 +74,17 @@ class Subject:
 
     def review_page(self, review_id: str) -> str:
         """Output path of the card page holding a review."""
+        return self._page_of.get(review_id, self.url)
+
+    @cached_property
+    def _page_of(self) -> dict[str, str]:
+        """Review id -> path of its card page (built once: every page links its
+        quotes to their cards, and a subject may have thousands of cards)."""
+        index: dict[str, str] = {}
         for page in self.pages:
-            if any(card.review.id == review_id for card in page.cards):
-                return page.path
-        return self.url
+            for card in page.cards:
+                index.setdefault(card.review.id, page.path)
+        return index
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,30 @@ def make_cards(
     ]
 
 
+def make_subject(
+    config: SiteConfig,
+    key: str,
+    slug: str,
+    meta: SubjectMeta | None,
+    reviews: Sequence[Review],
+    analyses: Sequence[ReviewAnalysis],
+    summary: SubjectSummary,
+) -> Subject:
+    """One subject of the model, its slug already assigned (``build_site`` assigns
+    them; a build's worker gets the one ``build_site`` will give)."""
+    meta = meta or SubjectMeta(key=key)
+    return Subject(
+        key=key,
+        slug=slug,
+        title=display_title(key, meta),
+        meta=meta,
+        reviews=tuple(reviews),
+        analyses=tuple(analyses),
+        summary=summary,
+        pages=paginate(slug, make_cards(reviews, analyses, summary), config.page_size),
+    )
+
+
 def build_site(
     config: SiteConfig,
     subjects: Sequence[tuple[str, Sequence[Review], Sequence[ReviewAnalysis], SubjectSummary]],
@@ -167,22 +199,9 @@ def build_site(
     subject renames no other unless their slugs collide (see ``slug_order``)."""
     taken: set[str] = set()
     slugs = {key: make_slug(key, taken) for key in sorted((k for k, *_ in subjects), key=slug_order)}
-    built = []
-    for key, reviews, analyses, summary in subjects:
-        meta = metas.get(key) or SubjectMeta(key=key)
-        slug = slugs[key]
-        cards = make_cards(reviews, analyses, summary)
-        built.append(
-            Subject(
-                key=key,
-                slug=slug,
-                title=display_title(key, meta),
-                meta=meta,
-                reviews=tuple(reviews),
-                analyses=tuple(analyses),
-                summary=summary,
-                pages=paginate(slug, cards, config.page_size),
-            )
-        )
+    built = [
+        make_subject(config, key, slugs[key], metas.get(key), reviews, analyses, summary)
+        for key, reviews, analyses, summary in subjects
+    ]
     built.sort(key=lambda s: (-s.summary.verdict.score, s.title.casefold(), s.slug))
     return Site(config=config, subjects=tuple(built))

@@ -14,7 +14,14 @@ import pytest
 
 from generator.analysis import Analyzer, summarize_subject
 from generator.analysis.sentences import split_sentences
-from generator.analysis.summary import NNBSP, consensus_sentence, is_fragment
+from generator.analysis.summary import (
+    NNBSP,
+    QUOTE_FALLBACK_REVIEW,
+    QUOTE_MIN_REVIEW,
+    consensus_sentence,
+    is_fragment,
+    pick_quotes,
+)
 from generator.analysis.types import Aspect
 from generator.config import SiteConfig
 from generator.content import Review
@@ -122,6 +129,25 @@ def test_fragment_quotes_are_never_picked(analyzer: Analyzer) -> None:
     assert len(quoted) >= 2
     assert not any(q.startswith(("Et ", "Mais ")) for q in quoted)
     assert not any(q.endswith(("...", "…")) for q in quoted)
+
+
+def test_confident_reviews_are_quoted_first(analyzer: Analyzer) -> None:
+    # A: praise, then a clear reservation (a less sure review, with a quotable
+    # sentence naming the subject's main aspect); C: wholehearted praise.
+    a = "Les acteurs sont très bons et la musique est superbe. Mais le scénario est un peu long."
+    c = "Un film magnifique, drôle et émouvant, avec une mise en scène brillante et inventive."
+    reviews = [review(0, a), review(1, c)]
+    analyses = [analyzer.analyze(a), analyzer.analyze(c)]
+    assert QUOTE_FALLBACK_REVIEW <= analyses[0].polarity < QUOTE_MIN_REVIEW <= analyses[1].polarity
+    assert "musique" in analyses[0].sentences[0].aspects
+    music = (Aspect("musique", "musique", 2, 2, 0),)
+    # Alone, the less sure review is quoted (few reviews: every slot counts) ...
+    alone = pick_quotes(reviews[:1], analyses[:1], positive=True, limit=1, aspects=music)
+    assert [q.review_id for q in alone] == ["r0"]
+    # ... but a sure review goes first, though A's sentence names an aspect.
+    both = pick_quotes(reviews, analyses, positive=True, limit=1, aspects=music)
+    assert [q.review_id for q in both] == ["r1"]
+    assert [q.review_id for q in pick_quotes(reviews, analyses, positive=True, limit=2, aspects=music)] == ["r1", "r0"]
 
 
 def test_backstage_quotes(analyzer: Analyzer) -> None:

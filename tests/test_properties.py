@@ -116,3 +116,38 @@ def test_building_twice_gives_identical_bytes(reviews: list[tuple[str, str, obje
         first = tree_hash(root / "site")
         build(config)
         assert tree_hash(root / "site") == first
+
+
+_VALUE_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(['</script>', '"', "\\", "\u2028", "\x00", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _VALUE_TEXT,
+            st.floats(-1, 1),
+            st.floats(0, 1),
+            st.sampled_from(["positive", "negative", "mixed", "neutral"]),
+            st.none() | st.integers(0, 20) | st.floats(0, 20),
+            st.lists(_VALUE_TEXT, max_size=3),
+        ),
+        max_size=6,
+    )
+)
+def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
+    """The hand-written review list of a data.json fragment is byte for byte what
+    ``json.dumps(indent=2)`` writes of ``subject_data``."""
+    import json
+
+    from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
+    from generator.content import Review
+    from generator.output import _SUBJECT_INDENT, _json_safe, subject_data, subject_fragment
+    from generator.site import make_subject
+
+    reviews = [Review(id=r[0], subject="s", text="t", source=Path("x"), line=1, rating=r[4]) for r in rows]
+    analyses = [ReviewAnalysis(polarity=r[1], subjectivity=r[2], label=r[3], key_phrases=tuple(r[5])) for r in rows]
+    summary = SubjectSummary(verdict=Verdict(50, "Mitigé", "mixed", 1, 1, 0, 0, 0.5))
+    subject = make_subject(SiteConfig(), "s", "s", None, reviews, analyses, summary)
+    text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
+    assert subject_fragment(subject) == _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))

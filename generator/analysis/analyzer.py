@@ -102,7 +102,12 @@ class Analyzer:
     def analyze(self, text: str) -> ReviewAnalysis:
         model = self._model
         sentence_raw = model.sentence_raw
-        score = model.score
+        # Model.score(bias=False) and _polarity, inlined below with the same
+        # operations in the same order (so the same floats: _reference.py checks).
+        lex_a, lex_b, lex_c = model.lex_weights
+        word_floor, char_floor = model.word_floor, model.char_floor
+        sqrt, log1p, tanh = math.sqrt, math.log1p, math.tanh
+        new = object.__new__
         sentences = []
         total = 0.0
         n_feats = 0
@@ -138,9 +143,15 @@ class Analyzer:
             if s_subj:
                 subj_sum += s_subj
                 subj_n += 1
-            polarity = _polarity(
-                score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
+            z = (
+                s_total / sqrt(s_n if s_n > word_floor else word_floor)
+                + lex_a * log1p(s_pos)
+                + lex_b * log1p(s_neg)
+                + lex_c * ((s_pos - s_neg) / (s_pos + s_neg + 0.5))
             )
+            if s_cn:
+                z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)
+            polarity = tanh((40.0 if z > 40.0 else -40.0 if z < -40.0 else z) / 2.0)
             keys = []
             forms = []
             mentions = extract_aspects(
@@ -156,12 +167,18 @@ class Analyzer:
                     keys.append(key)
                     forms.append(shown)
                 counts[key] += 1
-            sentences.append(
-                SentenceAnalysis(
-                    sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys),
-                    tuple(forms),
-                )
-            )
+            # SentenceAnalysis(sentence, start, end, ...) without the frozen
+            # dataclass's __init__ (one object.__setattr__ per field): the same object.
+            item = new(SentenceAnalysis)
+            fields = item.__dict__
+            fields["text"] = sentence
+            fields["start"] = start
+            fields["end"] = end
+            fields["polarity"] = round(polarity, 4)
+            fields["subjectivity"] = round(s_subj, 4)
+            fields["aspects"] = tuple(keys)
+            fields["aspect_forms"] = tuple(forms)
+            sentences.append(item)
         if n_feats:
             polarity = _polarity(
                 model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n)

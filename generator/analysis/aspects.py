@@ -170,13 +170,17 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
     """
     nouns, other = _load_tables()
     tokens = _FAST_WORD_RE.findall(sentence)
-    # Fold the sentence once; the table maps one character to one, so the folded
-    # tokens line up with the raw ones (per-token folding is the fallback).
+    # Each token folded (memoised per token): what ``findall`` finds in the folded
+    # sentence, token for token, when folding keeps the sentence's length
+    # (``_folded_tokens`` checks it on first sight of a token).
     if folded_sentence is None:
         folded_sentence = fold_1to1(sentence.lower())
-    folded = _FAST_WORD_RE.findall(folded_sentence)
-    if len(folded) != len(tokens):
-        folded = [fold(t).replace("’", "'") for t in tokens]
+    if len(folded_sentence) == len(sentence):
+        folded = list(map(_folded_token.__getitem__, tokens))
+    else:
+        folded = _FAST_WORD_RE.findall(folded_sentence)
+        if len(folded) != len(tokens):
+            folded = [fold(t).replace("’", "'") for t in tokens]
     out: list[tuple[str, str]] = []
     n = len(tokens)
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
@@ -272,9 +276,25 @@ class _FoldedFlags(dict):
 _folded_flags = _FoldedFlags()
 
 
+class _FoldedToken(dict):
+    """raw token -> ``fold_1to1(token.lower())``; filled on first use."""
+
+    __slots__ = ()
+
+    def __missing__(self, token: str) -> str:
+        folded = fold_1to1(token.lower())
+        if len(self) < 200_000:
+            self[token] = folded
+        return folded
+
+
+_folded_token = _FoldedToken()
+
+
 def clear_caches() -> None:
     """Empty the per-word memo tables (they refill as texts are analysed)."""
     _folded_flags.clear()
+    _folded_token.clear()
     _common.clear()
 
 

@@ -43,6 +43,8 @@ _FAST_BOUNDARY = re.compile(
     r"|\n\n*"
 )
 _WORD_BEFORE = re.compile(r"([\w.-]+)$")
+_WORD_WHOLE = re.compile(r"[\w.-]+")
+_ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() is true
 _GLUED_WORD_BEFORE = re.compile(r"([\w-]+) *$")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 # What follows a full stop inside a web address: "Site.fr", "Allocine/", "Fr/".
@@ -74,7 +76,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _word_before(text: str, at: int) -> str:
-    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    """The longest run of ``[\\w.-]`` ending at ``at`` (within 40 characters):
+    ``_WORD_BEFORE.search(text, at - 40, at)``, found faster. Such a run holds no
+    space, so it lies after the last space; that piece usually is the run whole."""
+    lo = at - 40 if at > 40 else 0
+    piece = text[max(lo, text.rfind(" ", lo, at) + 1) : at]
+    if _WORD_WHOLE.fullmatch(piece):
+        return piece
+    before = _WORD_BEFORE.search(piece)
     return before.group(1) if before else ""
 
 
@@ -106,9 +115,10 @@ def _glued_end(text: str, at: int, end: int) -> bool:
 
 
 def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start and any(ch.isalnum() for ch in text[start:end]):
-        spans.append((start, end))
+    """Add ``text[start:end]`` with its whitespace (``str.isspace``) trimmed, if it
+    holds a letter or digit (``str.isalnum``)."""
+    piece = text[start:end]
+    kept = piece.strip()
+    if kept and _ALNUM.search(kept):
+        start += len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(kept)))

@@ -45,7 +45,6 @@ from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
 from generator.cache import (
     BuildCache,
-    decode_analysis,
     schema_signature,
     slim_analysis,
     text_hash,
@@ -53,6 +52,8 @@ from generator.cache import (
 from generator.config import SiteConfig
 from generator.content import Corpus, Review, SubjectMeta
 from generator.exceptions import ConfigError, ContentError, Problem
+from generator.commands.build_subject import SubjectJob, SubjectResult, build_subject, page_digests
+from generator.commands.build_subject import stable_hash as _hash
 from generator.executors import chunked, get_analyzer, open_runner
 from generator.output import (
     StagedOutput,
@@ -182,15 +183,6 @@ def build(
 
 
 # --------------------------------------------------------------------------- fingerprints
-
-
-def _hash(*parts: Any) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
 
 
 _CODE_FINGERPRINT: bytes | None = None
@@ -513,22 +505,22 @@ class _Renderer(Renderer):
         return super().subject_pages(subject)
 
 
-def page_digests(site_key: bytes, subject: Subject) -> dict[str, bytes]:
-    """For a subject of several pages, a digest of everything each page shows: what
-    is common to its pages (summary, ratings, review ids in order, page paths,
-    title, metadata) and the page's own cards. A page whose digest did not change
-    need not be rendered again (``tests/test_incremental.py`` checks the output
-    stays what a full build gives). Only used with the built-in subject template."""
-    if len(subject.pages) < 2:
-        return {}
-    summary = subject.summary
-    common = _hash(
-        site_key, subject.key, subject.slug, subject.title, subject.meta, subject.review_count,
-        summary.verdict, summary.aspects, summary.pros, summary.cons, summary.consensus,
-        sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
-        [p.path for p in subject.pages],
-    )
-    return {page.path: _hash(common, page.number, page.cards) for page in subject.pages}
+@dataclass
+class _JobContext:
+    """What ``_analyse`` needs to hand subjects to ``build_subject``."""
+
+    slugs: dict[str, str]
+    metas: dict[str, SubjectMeta]
+    site_key: bytes
+    kept: dict[str, dict[str, bytes]]  # subject -> pages still intact -> their digest
+    render: bool  # render pages with the analysis (into ``staged``)
+    staged: StagedOutput | None
+
+
+# A subject with more reviews to analyse than this share of the whole (and more
+# than BIG_SUBJECT) has them analysed in chunks over every worker first, so that
+# one huge subject does not leave the other workers idle.
+BIG_SUBJECT = 1000
 
 
 class _Build:
@@ -549,6 +541,8 @@ class _Build:
         self.analyze = analyze
         self.jobs = jobs
         self.executor = executor
+        self._staged: StagedOutput | None = None
+        self._committed = False
         self.progress = progress
         self.started = started
         self.report = BuildReport(output=config.output_dir)
@@ -559,6 +553,7 @@ class _Build:
         code = code_fingerprint()
         reader_key = _hash(code, repr(config), os.getcwd()).hex()
         sources = _read_sources(config, self.store, reader_key, report, self.progress)
+        self._phase("read")
         report.problems = list(sources.problems)
         if self.strict and report.errors:
             raise ContentError(report.errors, f"{len(report.errors)} problem(s) in the content (--strict):")
@@ -632,18 +627,106 @@ class _Build:
 
         dirty = [key for key in groups if key not in clean]
         report.subjects_rebuilt = len(dirty)
-        reviews = self._load_reviews(sources, groups, dirty)
-        summaries, analyses = self._analyse(reviews)
         report.cache_hits += sum(a.count for a in clean.values())
+        reviews = self._load_reviews(sources, groups, dirty)
+        # With the built-in templates, changed subjects are rendered where they are
+        # analysed (``build_subject``): their pages go straight to the staging folder.
+        render_there = reuse and self.analyze is None and not _overrides_templates(config)
+        digests_then: dict[str, bytes] = manifest.get("page_digests", {}) if manifest else {}
+        staged: StagedOutput | None = None
+
+        def open_staged() -> StagedOutput:
+            return StagedOutput(
+                output, in_place=bool(manifest), dirs=manifest.get("dirs") if manifest else None, files=files_then if manifest else None
+            )
+
+        try:
+            kept: dict[str, dict[str, bytes]] = {}
+            if render_there and dirty:
+                staged = open_staged()
+                # Pages the output still holds untouched, with the digest of what they show.
+                for key in dirty:
+                    kept[key] = {
+                        path: digests_then[path]
+                        for path in (manifest["pages"].get(slugs[key], ()) if manifest else ())
+                        if path in digests_then and file_stat(os.path.join(root, path)) == files_then.get(path)
+                    }
+            jobs = _JobContext(slugs, sources.metas, site_key, kept, render_there, staged)
+            self._phase("decided")
+            summaries, analyses, built = self._analyse(reviews, jobs)
+            self._phase("analysed")
+        except BaseException:
+            if staged is not None:
+                staged.abort()
+            raise
+        return self._write(output, manifest, sources, groups, slugs, digests, reuse, site_key, clean, dirty, reviews, summaries, analyses, built, staged, open_staged)
+
+    def _write(
+        self,
+        output: Path,
+        manifest: dict[str, Any] | None,
+        sources: _Sources,
+        groups: dict[str, list[int]],
+        slugs: dict[str, str],
+        digests: dict[str, bytes],
+        reuse: bool,
+        site_key: bytes,
+        clean: dict[str, _Artifact],
+        dirty: list[str],
+        reviews: dict[str, list[Review]],
+        summaries: dict[str, Any],
+        analyses: dict[str, list[ReviewAnalysis]],
+        built: dict[str, SubjectResult],
+        staged: StagedOutput | None,
+        open_staged: Callable[[], StagedOutput],
+    ) -> BuildReport:
+        try:
+            return self._write_staged(
+                output, manifest, sources, groups, slugs, digests, reuse, site_key, clean, dirty, reviews,
+                summaries, analyses, built, staged, open_staged,
+            )
+        except BaseException:
+            if self._staged is not None and not self._committed:
+                self._staged.abort()
+            raise
+
+    def _write_staged(
+        self,
+        output: Path,
+        manifest: dict[str, Any] | None,
+        sources: _Sources,
+        groups: dict[str, list[int]],
+        slugs: dict[str, str],
+        digests: dict[str, bytes],
+        reuse: bool,
+        site_key: bytes,
+        clean: dict[str, _Artifact],
+        dirty: list[str],
+        reviews: dict[str, list[Review]],
+        summaries: dict[str, Any],
+        analyses: dict[str, list[ReviewAnalysis]],
+        built: dict[str, SubjectResult],
+        staged: StagedOutput | None,
+        open_staged: Callable[[], StagedOutput],
+    ) -> BuildReport:
+        config, report, store = self.config, self.report, self.store
+        self._staged = staged
+        files_then: dict[str, Any] = manifest["files"] if manifest else {}
+        root = str(output)
+        # Subjects whose pages are written already (unchanged, or rendered with
+        # their analysis): stand-ins in the model.
+        done: dict[str, _Artifact] = dict(clean)
+        for key, result in built.items():
+            done[key] = _Artifact(result.summary, result.count, result.pages)
 
         # The site model: full subjects for the ones to render, stand-ins for the
-        # unchanged ones (cached summary, right count and page paths, blank reviews).
+        # others (their summary, right count and page paths, blank reviews).
         model = []
         for key in groups:
-            if key in clean:
+            if key in done:
                 # Only the verdict matters to the model of a stand-in (its order);
                 # its own summary goes in below, without decoding the rest of it.
-                model.append((key, (), (), SubjectSummary(verdict=clean[key].summary.verdict)))
+                model.append((key, (), (), SubjectSummary(verdict=done[key].summary.verdict)))
             else:
                 model.append((key, reviews.pop(key), analyses.pop(key), summaries[key]))
         site = build_site(config, model, sources.metas)
@@ -652,7 +735,7 @@ class _Build:
         blank = ReviewAnalysis(polarity=0.0, subjectivity=0.0, label="neutral")
         subjects = []
         for subject in site.subjects:
-            artifact = clean.get(subject.key)
+            artifact = done.get(subject.key)
             if artifact is not None:
                 subject = dataclasses.replace(
                     subject,
@@ -670,7 +753,11 @@ class _Build:
             for s in site.subjects
             if s.key not in clean
         }
-        new_fragments = {s.key: subject_fragment(s).encode("utf-8") for s in site.subjects if s.key not in clean}
+        new_fragments = {
+            s.key: built[s.key].fragment if s.key in built else subject_fragment(s).encode("utf-8")
+            for s in site.subjects
+            if s.key not in clean
+        }
         data_key = _hash(site_key, [digests[s.key] for s in site.subjects])
         same_data = bool(manifest) and manifest.get("data") == data_key and file_stat(output / "data.json") == files_then.get("data.json")
 
@@ -686,13 +773,16 @@ class _Build:
                         if path in digests_then:
                             page_sums[path] = digests_then[path]
                     continue
+                if subject.key in built:
+                    page_sums.update(built[subject.key].page_sums)
+                    continue
                 for path, digest in page_digests(site_key, subject).items():
                     page_sums[path] = digest
                     if digests_then.get(path) == digest and file_stat(os.path.join(root, path)) == files_then.get(path):
                         same_pages.add(path)
 
         bytecode = store.path.parent / "templates" if store.path is not None else None
-        renderer = _Renderer(site, {slugs[key] for key in clean}, bytecode, same_pages)
+        renderer = _Renderer(site, {slugs[key] for key in done}, bytecode, same_pages)
         subject_pages = {p.path for s in site.subjects for p in s.pages}
         same_subjects = bool(manifest) and not dirty and set(manifest["subjects"]) == {slugs[k] for k in groups}
         total_pages = sum(len(s.pages) for s in site.subjects)
@@ -710,7 +800,7 @@ class _Build:
             and "index.html" in old_sums and file_stat(os.path.join(root, "index.html")) == files_then.get("index.html")
         )
         rendered = renderer.render_all(home=not same_home)
-        if same_subjects and same_data:
+        if same_subjects and same_data and staged is None:
             # Nothing a subject depends on changed: if the site-wide files render to
             # what the output holds, the output is already this build's result.
             pages = list(rendered)
@@ -722,53 +812,55 @@ class _Build:
                 report.up_to_date = True
                 return self._finish(site, output)
             rendered = iter(pages)
-        staged = StagedOutput(
-            output, in_place=bool(manifest), dirs=manifest.get("dirs") if manifest else None, files=files_then if manifest else None
-        )
+        if staged is None:
+            staged = self._staged = open_staged()
         sums = {}
         layout: dict[str, tuple[int, int]] = {}
-        try:
-            if same_home:
-                staged.keep("index.html", files_then["index.html"])
-                sums["index.html"] = old_sums["index.html"]
-            for key, artifact in clean.items():
-                for path in artifact.pages:
-                    staged.keep(path, files_then[path])
-                self.progress.advance(len(artifact.pages))
-            for path in same_pages:
+        if same_home:
+            staged.keep("index.html", files_then["index.html"])
+            sums["index.html"] = old_sums["index.html"]
+        for key, artifact in clean.items():
+            for path in artifact.pages:
                 staged.keep(path, files_then[path])
-            self.progress.advance(len(same_pages))
-            for item in rendered:
-                if item.path not in subject_pages:
-                    digest = sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
-                    stat = files_then.get(item.path)
-                    if old_sums.get(item.path) == digest and stat is not None and file_stat(output / item.path) == stat:
-                        staged.keep(item.path, stat)  # the output already holds these bytes
-                        self.progress.advance()
-                        continue
-                staged.write(item)
-                self.progress.advance()
-            old_layout = manifest.get("layout") if manifest else None
-            if same_data and old_layout is not None:
-                staged.keep("data.json", files_then["data.json"])
-                layout = old_layout
-            elif old_layout is not None and file_stat(output / "data.json") == files_then.get("data.json"):
-                # Splice: the unchanged subjects' fragments are copied from the current
-                # data.json where they lie, the new ones written.
-                parts = [new_fragments.get(s.key) or old_layout[s.slug] for s in site.subjects]
-                pieces, places = data_json_pieces(parts)
-                staged.write_spliced("data.json", pieces, "data.json")
-                layout = {s.slug: place for s, place in zip(site.subjects, places)}
-            else:
-                cached = store.get_fragments([digests[k] for k in clean]) if clean else {}
-                fragments = [new_fragments.get(s.key) or cached[digests[s.key]] for s in site.subjects]
-                layout = {s.slug: place for s, place in zip(site.subjects, data_json_layout(fragments))}
-                staged.write(data_json_from(fragments))
-                del fragments, cached
-            report.files = staged.commit()
-        except BaseException:
-            staged.abort()
-            raise
+            self.progress.advance(len(artifact.pages))
+        for path in same_pages:
+            staged.keep(path, files_then[path])
+        self.progress.advance(len(same_pages))
+        for key, result in built.items():
+            for path in result.same:
+                staged.keep(path, files_then[path])
+            self.progress.advance(len(result.pages))
+        for item in rendered:
+            if item.path not in subject_pages:
+                digest = sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
+                stat = files_then.get(item.path)
+                if old_sums.get(item.path) == digest and stat is not None and file_stat(output / item.path) == stat:
+                    staged.keep(item.path, stat)  # the output already holds these bytes
+                    self.progress.advance()
+                    continue
+            staged.write(item)
+            self.progress.advance()
+        old_layout = manifest.get("layout") if manifest else None
+        if same_data and old_layout is not None:
+            staged.keep("data.json", files_then["data.json"])
+            layout = old_layout
+        elif old_layout is not None and file_stat(output / "data.json") == files_then.get("data.json"):
+            # Splice: the unchanged subjects' fragments are copied from the current
+            # data.json where they lie, the new ones written.
+            parts = [new_fragments.get(s.key) or old_layout[s.slug] for s in site.subjects]
+            pieces, places = data_json_pieces(parts)
+            staged.write_spliced("data.json", pieces, "data.json")
+            layout = {s.slug: place for s, place in zip(site.subjects, places)}
+        else:
+            cached = store.get_fragments([digests[k] for k in clean]) if clean else {}
+            fragments = [new_fragments.get(s.key) or cached[digests[s.key]] for s in site.subjects]
+            layout = {s.slug: place for s, place in zip(site.subjects, data_json_layout(fragments))}
+            staged.write(data_json_from(fragments))
+            del fragments, cached
+        self._phase("written")
+        report.files = staged.commit()
+        self._phase("committed")
+        self._committed = True
         report.pages_written = staged.written
         report.pages_linked = staged.linked
         if reuse:
@@ -790,6 +882,10 @@ class _Build:
             if report.subjects_rebuilt:
                 store.prune_subjects()
         return self._finish(site, output)
+
+    def _phase(self, name: str) -> None:
+        """Log (at debug level: ``sitegen -v build``) the seconds since the start."""
+        log.debug("%s after %.2f s", name, time.perf_counter() - self.started)
 
     def _finish(self, site: Site, output: Path) -> BuildReport:
         report = self.report
@@ -827,8 +923,12 @@ class _Build:
             entry.reviews = None
         return out
 
-    def _analyse(self, reviews: dict[str, list[Review]]) -> tuple[dict[str, Any], dict[str, list[ReviewAnalysis]]]:
-        """Summaries and slim analyses of the subjects in ``reviews``."""
+    def _analyse(
+        self, reviews: dict[str, list[Review]], jobs: _JobContext
+    ) -> tuple[dict[str, Any], dict[str, list[ReviewAnalysis]], dict[str, SubjectResult]]:
+        """The subjects in ``reviews`` analysed and summarised: summaries and slim
+        analyses of those left to render here, results of those rendered with
+        their analysis (``jobs.render``: their pages are in ``jobs.staged``)."""
         config, report = self.config, self.report
         summaries: dict[str, Any] = {}
         slim: dict[str, list[ReviewAnalysis]] = {}
@@ -841,68 +941,86 @@ class _Build:
                 summaries[key] = summarize_subject(rs, full, config)
                 slim[key] = [slim_analysis(a) for a in full]
             report.executor = "custom analyze function"
-            return summaries, slim
+            return summaries, slim, {}
 
         ns = self.store.namespace(self.namespace)
         keyed = {key: [text_hash(r.text) for r in rs] for key, rs in reviews.items()}
-        hashes: dict[bytes, str] = {}
         users: dict[bytes, int] = {}  # subjects still needing each analysis
-        for key, rs in reviews.items():
-            for review, digest in zip(rs, keyed[key]):
-                hashes.setdefault(digest, review.text)
-            for digest in set(keyed[key]):
+        for digests in keyed.values():
+            for digest in set(digests):
                 users[digest] = users.get(digest, 0) + 1
-        blobs = self.store.get_analyses(ns, list(hashes))
-        missing = [(h, t) for h, t in hashes.items() if h not in blobs]  # in subject order
-        del hashes
-        waiting: dict[str, int] = {}
-        needed_by: dict[bytes, list[str]] = {}
-        for key, digests in keyed.items():
-            need = {h for h in digests if h not in blobs}
-            waiting[key] = len(need)
-            for h in need:
-                needed_by.setdefault(h, []).append(key)
-        ready = [key for key, n in waiting.items() if n == 0]
+        blobs = self.store.get_analyses(ns, list(users))
+        to_do = {key: {h for h in digests if h not in blobs} for key, digests in keyed.items()}
+        total_missing = len({h for need in to_do.values() for h in need})
         total = sum(len(rs) for rs in reviews.values())
+        built: dict[str, SubjectResult] = {}
+        bytecode = self.store.path.parent / "templates" if self.store.path is not None else None
+        batch: list[tuple[bytes, bytes]] = []
 
-        def summarise(key: str) -> None:
-            rs = reviews[key]
-            full = [decode_analysis(blobs[h], r.text) for r, h in zip(rs, keyed[key])]
-            summaries[key] = summarize_subject(rs, full, config)
-            slim[key] = [slim_analysis(a) for a in full]
-            for h in set(keyed.pop(key)):  # keep only the analyses still to be used
+        def store(rows: list[tuple[bytes, bytes]]) -> None:
+            batch.extend(rows)
+            if len(batch) >= 5000:  # few, large transactions: commits cost more than rows
+                self.store.put_analyses(ns, batch)
+                batch.clear()
+
+        def job(key: str) -> SubjectJob:
+            known = {}
+            for h in set(keyed.pop(key)):
+                blob = blobs.get(h)
+                if blob is not None:
+                    known[h] = blob
                 users[h] -= 1
-                if not users[h]:
-                    del blobs[h]
+                if not users[h]:  # keep only the analyses still to be used
+                    blobs.pop(h, None)
+            return SubjectJob(
+                key, jobs.slugs[key], jobs.metas.get(key), reviews[key], known, jobs.render, jobs.site_key,
+                jobs.kept.get(key, {}), write_to,
+            )
 
-        # Subjects are summarised as soon as their last review comes back, while
-        # the workers go on with the next chunks.
-        work = sum(len(t) for _, t in missing)
-        self.progress.stage("Analysing", len(missing))
-        with open_runner(self.executor, self.jobs, self.settings, work=work) as runner:
+        # Work, in characters to analyse plus about 500 per review to summarise and
+        # render: a single changed subject, or little work, runs here.
+        work = sum(len(r.text) for key, rs in reviews.items() for r in rs if to_do[key]) + 500 * total
+        self.progress.stage("Analysing", total)
+        with open_runner(self.executor, self.jobs, self.settings, work=work if len(reviews) > 1 else 0) as runner:
             report.executor = runner.description
-            batch: list[tuple[bytes, bytes]] = []
-            for tags, results in runner.run(self.settings, chunked(missing, runner.chunk_chars)):
-                rows = list(zip(tags, results))
-                batch.extend(rows)
-                blobs.update(rows)
-                if len(batch) >= 5000:  # few, large transactions: commits cost more than rows
-                    self.store.put_analyses(ns, batch)
-                    batch = []
-                for h in tags:
-                    for key in needed_by.pop(h, ()):
-                        waiting[key] -= 1
-                        if not waiting[key]:
-                            ready.append(key)
-                while ready:
-                    summarise(ready.pop())
-                self.progress.advance(len(rows))
+            write_to = jobs.staged.pending if jobs.staged is not None and runner.local else ""
+            # Subjects holding a large share of the work: their texts first, in
+            # chunks over every worker.
+            share = max(BIG_SUBJECT, total_missing // (2 * runner.workers)) if runner.executor is not None else total_missing + 1
+            big = [key for key, need in to_do.items() if len(need) > share]
+            if big:
+                texts: dict[bytes, str] = {}
+                for key in big:
+                    for review, h in zip(reviews[key], keyed[key]):
+                        if h not in blobs:
+                            texts.setdefault(h, review.text)
+                for tags, results in runner.run(self.settings, chunked(texts.items(), runner.chunk_chars)):
+                    rows = list(zip(tags, results))
+                    blobs.update(rows)
+                    store(rows)
+                del texts
+            # Then every subject, the largest first (the longest jobs start early).
+            order = sorted(reviews, key=lambda k: -len(reviews[k]))
+            calls = ((key, (self.settings, config, job(key), bytecode)) for key in order)
+            for key, result in runner.map(build_subject, calls):
+                store(result.new)
+                result.new = []
+                if jobs.render:
+                    assert jobs.staged is not None
+                    for item in result.files:
+                        jobs.staged.write(item)
+                    for path, name in result.written:
+                        jobs.staged.adopt(path, name)
+                    result.files = []
+                    built[key] = result
+                else:
+                    summaries[key] = result.summary
+                    slim[key] = result.analyses or []
+                self.progress.advance(result.count)
             self.store.put_analyses(ns, batch)
-        while ready:
-            summarise(ready.pop())
-        report.analyzed = len(missing)
-        report.cache_hits += total - len(missing)
-        return {key: summaries[key] for key in reviews}, {key: slim[key] for key in reviews}
+        report.analyzed = total_missing
+        report.cache_hits += total - total_missing
+        return summaries, slim, built
 
 
 def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = False) -> BuildReport:

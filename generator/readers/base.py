@@ -43,11 +43,15 @@ class ReadContext:
         self.problems.append(Problem(self.display(path), line, message, hint, "warning"))
 
     _shown: dict[tuple[Path, str], Path] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _last_shown: tuple[Path, Path] | None = field(default=None, init=False, repr=False, compare=False)
 
     def display(self, path: Path) -> Path:
         """The path as the user knows it: relative to the current folder when possible.
         Memoised per path (readers call it for every review; resolving is a few
         system calls each), keyed with the current folder in case it changes."""
+        last = self._last_shown
+        if last is not None and last[0] is path:  # the same file as the call before
+            return last[1]
         cwd = os.getcwd()
         key = (path, cwd)
         shown = self._shown.get(key)
@@ -57,6 +61,7 @@ class ReadContext:
             except ValueError:
                 shown = path
             self._shown[key] = shown
+        self._last_shown = (path, shown)
         return shown
 
 

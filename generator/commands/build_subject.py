@@ -1,0 +1,165 @@
+"""One changed subject of ``sitegen build``, built end to end where the analysis
+runs (a worker process, a Dask worker, or the build's own process): the reviews
+the cache lacks analysed, the subject summarised, its pages rendered (built-in
+templates) and its part of ``data.json`` encoded. The build process then only
+stores and writes what comes back, so summarising and rendering run in parallel
+with the analysis of other subjects instead of after it, in one process.
+
+``page_digests`` (what each page of a multi-page subject shows) lives here too:
+a worker uses it to skip the pages the output already holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.analysis import AnalysisSettings, summarize_subject
+from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.cache import decode_analysis, encode_analysis, slim_analysis, text_hash
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+from generator.executors import get_analyzer
+from generator.output import subject_fragment
+from generator.render import OutputFile, Renderer
+from generator.site import Site, Subject, make_subject
+
+
+def stable_hash(*parts: Any) -> bytes:
+    """16-byte digest of ``parts`` (bytes as they are, anything else by ``repr``)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+def page_digests(site_key: bytes, subject: Subject) -> dict[str, bytes]:
+    """For a subject of several pages, a digest of everything each page shows: what
+    is common to its pages (summary, ratings, review ids in order, page paths,
+    title, metadata) and the page's own cards. A page whose digest did not change
+    need not be rendered again (``tests/test_incremental.py`` checks the output
+    stays what a full build gives). Only used with the built-in subject template."""
+    if len(subject.pages) < 2:
+        return {}
+    summary = subject.summary
+    common = stable_hash(
+        site_key, subject.key, subject.slug, subject.title, subject.meta, subject.review_count,
+        summary.verdict, summary.aspects, summary.pros, summary.cons, summary.consensus,
+        sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
+        [p.path for p in subject.pages],
+    )
+    return {page.path: stable_hash(common, page.number, page.cards) for page in subject.pages}
+
+
+@dataclass
+class SubjectJob:
+    """What a worker needs to build one subject."""
+
+    key: str
+    slug: str
+    meta: SubjectMeta | None
+    reviews: list[Review]
+    known: dict[bytes, bytes]  # text hash -> cached analysis (``cache.encode_analysis``)
+    render: bool  # render its pages here (built-in templates only)
+    site_key: bytes = b""
+    # page path -> digest, for the pages the output still holds untouched
+    kept: dict[str, bytes] = field(default_factory=dict)
+    # Write the rendered pages into this folder (``StagedOutput.pending``) rather
+    # than send them back: only when the job runs on the build's own machine.
+    write_to: str = ""
+
+
+@dataclass
+class SubjectResult:
+    """What comes back: the summary, the new analyses for the cache, and either the
+    rendered pages (``render``) or the slim analyses for the build to render."""
+
+    key: str
+    count: int
+    summary: SubjectSummary
+    new: list[tuple[bytes, bytes]]  # (text hash, encoded analysis) computed here
+    fragment: bytes  # the subject's part of data.json
+    pages: tuple[str, ...] = ()  # every page path of the subject
+    files: list[OutputFile] = field(default_factory=list)  # pages rendered
+    written: list[tuple[str, str]] = field(default_factory=list)  # (page, file name in write_to)
+    same: list[str] = field(default_factory=list)  # pages kept: digest unchanged
+    page_sums: dict[str, bytes] = field(default_factory=dict)
+    analyses: list[ReviewAnalysis] | None = None  # slim; when not rendered here
+
+
+_BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
+
+
+def build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None = None) -> SubjectResult:
+    """Analyse, summarise and (``job.render``) render one subject."""
+    analyzer = get_analyzer(settings)
+    known = job.known
+    new: list[tuple[bytes, bytes]] = []
+    done: dict[bytes, ReviewAnalysis] = {}
+    full = []
+    for review in job.reviews:
+        text = review.text
+        digest = text_hash(text)
+        analysis = done.get(digest)
+        if analysis is None:
+            blob = known.get(digest)
+            if blob is None:
+                analysis = analyzer.analyze(text)
+                new.append((digest, encode_analysis(analysis, text)))
+            else:
+                analysis = decode_analysis(blob, text)
+            done[digest] = analysis
+        full.append(analysis)
+    del done
+    summary = summarize_subject(job.reviews, full, config)
+    slim = [slim_analysis(a) for a in full]
+    del full
+    subject = make_subject(config, job.key, job.slug, job.meta, job.reviews, slim, summary)
+    fragment = subject_fragment(subject).encode("utf-8")
+    result = SubjectResult(job.key, len(job.reviews), summary, new, fragment, tuple(p.path for p in subject.pages))
+    if not job.render:
+        result.analyses = slim
+        return result
+    sums = result.page_sums = page_digests(job.site_key, subject)
+    pages = []
+    for page in subject.pages:
+        if page.path in sums and job.kept.get(page.path) == sums[page.path]:
+            result.same.append(page.path)
+        else:
+            pages.append(page)
+    if pages:
+        renderer = Renderer(Site(config=config, subjects=(subject,)))
+        if bytecode is not None and renderer.env.bytecode_cache is None:
+            with contextlib.suppress(OSError):
+                bytecode.mkdir(parents=True, exist_ok=True)
+                renderer.env.bytecode_cache = _BYTECODE.setdefault(
+                    bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
+                )
+        if job.write_to:
+            for item in renderer.subject_pages(subject, pages):
+                result.written.append((item.path, _write_pending(job.write_to, item.data)))
+        else:
+            result.files = list(renderer.subject_pages(subject, pages))
+    return result
+
+
+_written = itertools.count(1)
+
+
+def _write_pending(folder: str, data: bytes) -> str:
+    """Write ``data`` as a new file in ``folder``; its name (unique across the
+    build's processes, never all digits: see ``StagedOutput.adopt``)."""
+    name = f"w{os.getpid()}-{next(_written)}"
+    fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return name
