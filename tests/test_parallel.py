@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import executors
+from generator import output as output_module
+from generator.commands import build as build_module
 from generator.analysis import AnalysisSettings
 from generator.cache import decode_analysis
 from generator.commands.build import build
@@ -40,6 +42,53 @@ def test_process_pool_equals_serial(config: SiteConfig, monkeypatch: pytest.Monk
     assert parallel.executor == "2 processes"
     assert parallel.analyzed == serial.analyzed == 300
     assert tree(config.root / "parallel") == tree(config.root / "serial")
+
+
+def test_workers_write_pages_and_big_subjects_are_split(config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a process pool, subjects are summarised and rendered in the workers, which
+    write their pages straight into the staging folder (the build only adopts
+    them); a subject holding a large share of the work has its texts analysed in
+    chunks over every worker first. The site is byte for byte the serial one."""
+    serial = build(config, executor="serial", cache=False)
+    adopted: list[str] = []
+    real_adopt = output_module.StagedOutput.adopt
+
+    def adopt(self, rel: str, name: str) -> None:
+        adopted.append(rel)
+        real_adopt(self, rel, name)
+
+    monkeypatch.setattr(output_module.StagedOutput, "adopt", adopt)
+    monkeypatch.setattr(executors, "MIN_POOL_CHARS", 0)
+    monkeypatch.setattr(executors, "CHUNK_CHARS", 5_000)
+    monkeypatch.setattr(build_module, "BIG_SUBJECT", 10)  # subjects over a quarter of the work are "big"
+    chunks: list[int] = []
+    real_chunked = build_module.chunked
+
+    def spy(items, max_chars):
+        for tags, texts in real_chunked(items, max_chars):
+            chunks.append(len(texts))
+            yield tags, texts
+
+    monkeypatch.setattr(build_module, "chunked", spy)
+    parallel = build(config.replace(output_dir=config.root / "parallel"), jobs=2, cache=False)
+    assert parallel.executor == "2 processes" and parallel.analyzed == serial.analyzed
+    assert chunks and 0 < sum(chunks) < parallel.analyzed  # the big subjects first, not all
+    pages = {p.path for s in parallel.site.subjects for p in s.pages}
+    assert set(adopted) == pages and len(pages) >= 5
+    assert tree(config.root / "parallel") == tree(config.root / "serial")
+
+
+def test_staged_output_adopts_only_pending_names(tmp_path: Path) -> None:
+    staged = output_module.StagedOutput(tmp_path / "out")
+    (Path(staged.pending) / "w1-1").write_bytes(b"<p>page</p>")
+    staged.adopt("a/index.html", "w1-1")
+    for bad in ("7", "../x", "a/b"):
+        with pytest.raises(ValueError):
+            staged.adopt("b/index.html", bad)
+    with pytest.raises(output_module.UnsafeOutputError):
+        staged.adopt("../escape.html", "w1-2")
+    staged.commit()
+    assert (tmp_path / "out" / "a" / "index.html").read_bytes() == b"<p>page</p>"
 
 
 def test_any_executor_equals_serial(config: SiteConfig) -> None:
