@@ -52,7 +52,7 @@ from generator.cache import (
 from generator.config import SiteConfig
 from generator.content import Corpus, Review, SubjectMeta
 from generator.exceptions import ConfigError, ContentError, Problem
-from generator.commands.build_subject import SubjectJob, SubjectResult, build_subject, page_digests
+from generator.commands.build_subject import SubjectJob, SubjectResult, build_subject, bulk_allocations, page_digests
 from generator.commands.build_subject import stable_hash as _hash
 from generator.executors import chunked, get_analyzer, open_runner
 from generator.output import (
@@ -176,7 +176,8 @@ def build(
     custom = analyze is not analyze_reviews
     store = BuildCache.for_site(config.root) if cache else BuildCache(None)
     try:
-        return _Build(config, store, strict, analyze if custom else None, jobs, executor, progress, started).run()
+        with bulk_allocations():
+            return _Build(config, store, strict, analyze if custom else None, jobs, executor, progress, started).run()
     finally:
         store.close()
         progress.close()

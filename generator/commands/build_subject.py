@@ -12,9 +12,11 @@ a worker uses it to skip the pages the output already holds.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,8 +101,30 @@ class SubjectResult:
 _BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
 
 
+@contextlib.contextmanager
+def bulk_allocations() -> Iterator[None]:
+    """Run a burst of allocations with CPython's cyclic garbage collector mostly
+    out of the way. A build makes millions of small objects that live until it
+    ends (reviews, analyses, their sentences); with the default thresholds the
+    collector walks all of them again every few thousand allocations (measured:
+    decoding the 6,400 cached analyses of one subject took 0.77 s instead of
+    0.13 s, and analysing while keeping the results was 23 % slower). Inside,
+    collections happen 100 times less often; the thresholds come back after."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 70_000), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None = None) -> SubjectResult:
     """Analyse, summarise and (``job.render``) render one subject."""
+    with bulk_allocations():
+        return _build_subject(settings, config, job, bytecode)
+
+
+def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None) -> SubjectResult:
     analyzer = get_analyzer(settings)
     known = job.known
     new: list[tuple[bytes, bytes]] = []
