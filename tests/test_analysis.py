@@ -247,3 +247,13 @@ def test_disagreements(analyzer: Analyzer) -> None:
     config = SiteConfig(rating_scale=10)
     summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], config)
     assert summary.disagreements == frozenset({"r0", "r1"})
+
+
+def test_participles_and_interjections_are_not_aspects() -> None:
+    # Folding accents would make the participle "intrigué" the noun "intrigue".
+    assert [k for k, _ in extract("Je suis touché et intrigué par l'intrigue du film.")] == ["intrigue"]
+    assert [k for k, _ in extract("J'ai été intrigué, puis déçu.")] == []
+    # "Tiens" opening a sentence is not a name.
+    assert extract("Tiens, celui-ci a l'air pas mal.") == []
+    # A name opening a sentence still is.
+    assert [k for k, _ in extract("Seigner chante faux mais joue juste.")] == ["seigner"]

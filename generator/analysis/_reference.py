@@ -237,7 +237,8 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             continue
         kind, key = _common_kind(f, nouns, other)
         if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
-            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
+            if t.lower() not in _aspects._accented_non_nouns:
+                out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
         i += 1
     return out
 

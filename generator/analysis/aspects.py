@@ -54,6 +54,8 @@ STOP = frozenset(
         "tout-le-monde quelqu'une madame monsieur mr mme m bref hein ah oh eh bah ben euh "
         "francais francaise americain americaine vrai faux grand petit gros pres grace doute air "
         "fois-ci ailleurs abord lieu coeur cours mesure propos travers vie "
+        # interjections and discourse words that open sentences ("Tiens, ...")
+        "tiens tenez ouais helas perso sinon hum waouh wow ouf allez voyons "
         # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
         "interet interets qualite qualites defaut defauts"
     ).split()
@@ -99,6 +101,9 @@ _SENTENCE_END = frozenset(".!?…")
 _lock = threading.Lock()
 _tables: tuple[frozenset[str], frozenset[str]] | None = None
 _word_classes: tuple[frozenset[str], frozenset[str]] | None = None
+# Accented words the lexicon knows only as something else than a noun
+# ("intrigué", past participle): folding would make them nouns ("intrigue").
+_accented_non_nouns: frozenset[str] = frozenset()
 
 
 def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
@@ -112,6 +117,8 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
             other: set[str] = set()
             verbs: set[str] = set()
             all_nouns: set[str] = set(EXTRA_NOUNS)
+            raw_nouns: set[str] = set()
+            raw_others: set[str] = set()
             path = Path(textblob_fr_data_path("fr-lexicon.txt"))
             for line in path.read_text(encoding="utf-8").splitlines():
                 if not line or line.startswith(";;;"):
@@ -126,10 +133,15 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
                 if tag in ("NN", "NNS"):
                     nouns.add(f)
                     all_nouns.add(f)
+                    raw_nouns.add(word.lower())
                 else:
                     other.add(f)
+                    if not word.isascii():
+                        raw_others.add(word.lower())
                     if tag.startswith("VB"):
                         verbs.add(f)
+            global _accented_non_nouns
+            _accented_non_nouns = frozenset(raw_others - raw_nouns)
             # Strong opinion words are not aspects ("navet", "réussite", "ennui").
             opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
             nouns -= opinion
@@ -240,6 +252,8 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
             kind_key = _common_kind(f, nouns, other)
         kind, key = kind_key
         if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
+            if not t.isascii() and t.lower() in _accented_non_nouns:
+                continue  # "intrigué" is not the noun "intrigue"
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
     return out
 
