@@ -187,3 +187,20 @@ def test_workers_leave_when_the_build_is_killed(tmp_path: Path) -> None:
     process.wait()
     _, alive = psutil.wait_procs(everyone, timeout=15)
     assert not alive, f"left behind: {[p.pid for p in alive]}"
+
+
+def test_bulk_allocations_restores_the_collector_thresholds() -> None:
+    import gc
+
+    from generator.commands.build_subject import bulk_allocations
+
+    before = gc.get_threshold()
+    with bulk_allocations():
+        assert gc.get_threshold()[0] >= 70_000
+        with bulk_allocations():  # nested: still raised, then back to the outer value
+            pass
+        assert gc.get_threshold()[0] >= 70_000
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), bulk_allocations():
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before
