@@ -193,3 +193,20 @@ def test_reference_module_is_the_old_code() -> None:
     assert ref.TOKEN_RE.pattern == tokens.TOKEN_RE.pattern
     assert ref.WORD_RE.pattern == aspects.WORD_RE.pattern
     assert re.compile(ref._BOUNDARY.pattern).pattern.startswith("([.!?…]+")
+
+
+def test_cache_key_digests_match_the_loaded_files() -> None:
+    """The cache key hashes the model and lexicon files without loading them; the
+    digests are the ones the loaded objects carry."""
+    import subprocess
+    import sys
+
+    code = (
+        "from generator.analysis import AnalysisSettings; from generator.analysis import model, lexicon;"
+        "key = AnalysisSettings().cache_key();"
+        "assert model._model is None and lexicon._lexicon is None, 'loaded';"
+        "m = model.load_model();"
+        "assert key == AnalysisSettings().cache_key(), key;"
+        "assert f'm{m.digest}:l{m.lexicon.digest}' in key, key"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -23,8 +23,8 @@ from generator.analysis import aspects as _aspects
 from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import extract as extract_aspects
 from generator.analysis.aspects import fold_1to1
-from generator.analysis.lexicon import load_lexicon
-from generator.analysis.model import load_model
+from generator.analysis.lexicon import lexicon_digest, load_lexicon
+from generator.analysis.model import load_model, model_digest
 from generator.analysis.sentences import split_sentences
 from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
 from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
@@ -57,9 +57,8 @@ class AnalysisSettings:
         )
 
     def cache_key(self) -> str:
-        model = load_model()
         return (
-            f"v{ANALYZER_VERSION}:m{model.digest}:l{model.lexicon.digest}"
+            f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}"
             f":p{self.positive}:n{self.negative}:x{self.mixed_share}"
         )
 

@@ -78,6 +78,15 @@ def _read_textblob_fr() -> tuple[dict[str, tuple[float, float]], bytes]:
     return words, raw
 
 
+def lexicon_digest() -> str:
+    """``load_lexicon().digest`` from the files' bytes, without parsing them (a
+    rebuild with nothing to analyse only needs the cache key)."""
+    if _lexicon is not None:
+        return _lexicon.digest
+    raw = Path(textblob_fr_data_path("fr-sentiment.xml")).read_bytes()
+    return hashlib.sha256(raw + ADDITIONS_PATH.read_bytes()).hexdigest()[:16]
+
+
 def load_lexicon() -> Lexicon:
     """The merged lexicon (built once per process, thread-safe)."""
     global _lexicon

@@ -477,6 +477,13 @@ _lock = threading.Lock()
 _model: Model | None = None
 
 
+def model_digest() -> str:
+    """``load_model().digest`` from the file's bytes, without loading it."""
+    if _model is not None:
+        return _model.digest
+    return hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:16]
+
+
 def load_model(path: Path = MODEL_PATH) -> Model:
     """The shipped model, loaded once per process."""
     global _model

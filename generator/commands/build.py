@@ -42,6 +42,7 @@ import jinja2
 
 import generator
 from generator.analysis import AnalysisSettings, summarize_subject
+from generator.analysis.summary import compute_verdict
 from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
 from generator.cache import (
     BuildCache,
@@ -570,7 +571,7 @@ class _Build:
         for key in sources.metas:
             groups.setdefault(key, [])
         # Slugs as build_site assigns them (a site without reviews is cheap to model).
-        empty = summarize_subject([], [], config)
+        empty = SubjectSummary(verdict=compute_verdict([], [], config))  # (no aspect tables needed)
         slugs = {s.key: s.slug for s in build_site(config, [(k, (), (), empty) for k in groups], sources.metas).subjects}
 
         self.namespace = f"{self.settings.cache_key()}|{schema_signature()}|code:{analysis_fingerprint()}"
