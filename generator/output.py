@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import logging
 import os
@@ -360,13 +361,20 @@ def _remove_in_background(folder: Path) -> None:
     threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True).start()
 
 
+def recover_output(output: Path) -> None:
+    """Finish or undo what an interrupted build left of ``output`` (call under its
+    lock, before looking at it): a swap that died between its two renames is undone,
+    a committed in-place swap is rolled forward, stale staging folders removed."""
+    _recover(output.resolve())
+
+
 def _recover(output: Path) -> None:
     """If a previous build died between the two renames, put the old site back."""
     old = output.parent / f".{output.name}.sitegen-old"
     if old.exists() and not output.exists():
         os.replace(old, output)
         log.warning("restored %s from an interrupted build", output)
-    for stale in output.parent.glob(f".{output.name}.sitegen-new-*"):
+    for stale in output.parent.glob(f".{glob.escape(output.name)}.sitegen-new-*"):
         journal = stale / _JOURNAL
         if journal.is_file():  # killed while swapping files into the output: finish
             try:
@@ -378,7 +386,7 @@ def _recover(output: Path) -> None:
                 _roll_forward(stale, str(output), moves)
                 log.warning("finished updating %s after an interrupted build", output)
         shutil.rmtree(stale, ignore_errors=True)
-    for trash in output.parent.glob(f".{output.name}.sitegen-trash-*"):
+    for trash in output.parent.glob(f".{glob.escape(output.name)}.sitegen-trash-*"):
         _remove_in_background(trash)
 
 
@@ -610,6 +618,10 @@ class StagedOutput:
         return self.written + self.linked
 
     def abort(self) -> None:
+        """Drop what was staged, unless the swap was committed (its journal written):
+        then the files stay for the next build to finish the renames (``_recover``)."""
+        if os.path.exists(os.path.join(str(self.staging), _JOURNAL)):
+            return
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

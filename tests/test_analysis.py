@@ -257,3 +257,13 @@ def test_participles_and_interjections_are_not_aspects() -> None:
     assert extract("Tiens, celui-ci a l'air pas mal.") == []
     # A name opening a sentence still is.
     assert [k for k, _ in extract("Seigner chante faux mais joue juste.")] == ["seigner"]
+
+
+def test_review_nouns_with_accents_stay_aspects_and_sigma_folds_in_context() -> None:
+    assert [k for k, _ in extract("Le méchant est réussi, les méchants aussi.")] == ["mechant", "mechant"]
+    # Σ lowers to ς or σ depending on what follows: the sentence is folded whole.
+    text = "Le ΚΟΣΜΟΣ\u0301Α est vraiment magnifique."
+    assert extract(text) == extract(text, None)
+    from generator.analysis import _reference
+
+    assert extract(text) == _reference.extract(text)

@@ -156,3 +156,43 @@ def test_only_the_pages_that_changed_are_rendered_again(tmp_path: Path) -> None:
     edit_one_review(path)
     build(config, executor="serial")
     assert tree(config.output_dir) == full_build(config)
+
+
+def test_ctrl_c_during_the_renames_keeps_the_journal_and_the_next_build_finishes_first(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import os
+
+    import pytest
+
+    import generator.output as output_module
+
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    edited = config.content_dir / "film-0002.csv"
+    original = edited.read_bytes()
+    edit_one_review(edited)
+    calls = 0
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        nonlocal calls
+        if "/pending/" in str(src):
+            calls += 1
+            if calls == 2:
+                raise KeyboardInterrupt
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(output_module.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        build(config, executor="serial")
+    monkeypatch.setattr(output_module.os, "replace", real_replace)
+    [staging] = config.output_dir.parent.glob(".output.sitegen-new-*")
+    assert (staging / "JOURNAL").is_file()  # committed: kept for the next build
+    # The edit is undone before the next build: that build must first finish the
+    # interrupted swap, then see that the pages differ from the content again.
+    edited.write_bytes(original)
+    os.utime(edited, (1, 1))
+    build(config, executor="serial")
+    assert not list(config.output_dir.parent.glob(".output.sitegen-new-*"))
+    assert tree(config.output_dir) == full_build(config)

@@ -204,3 +204,32 @@ def test_bulk_allocations_restores_the_collector_thresholds() -> None:
     with pytest.raises(RuntimeError), bulk_allocations():
         raise RuntimeError("a failed build")
     assert gc.get_threshold() == before
+
+
+def test_bulk_allocations_overlapping_in_threads_restore_the_thresholds() -> None:
+    import gc
+    import threading
+
+    from generator.commands.build_subject import bulk_allocations
+
+    before = gc.get_threshold()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with bulk_allocations():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with bulk_allocations():
+            second_in.set()
+            first_out.wait(5)  # the first one leaves while this one is inside
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert gc.get_threshold() == before

@@ -150,7 +150,8 @@ class Analyzer:
             )
             if s_cn:
                 z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)
-            polarity = tanh((40.0 if z > 40.0 else -40.0 if z < -40.0 else z) / 2.0)
+            z = z if z < 40.0 else 40.0  # max(-40.0, min(40.0, z)), NaN included
+            polarity = tanh((z if z > -40.0 else -40.0) / 2.0)
             keys = []
             forms = []
             mentions = extract_aspects(

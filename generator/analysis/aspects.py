@@ -101,8 +101,8 @@ _SENTENCE_END = frozenset(".!?…")
 _lock = threading.Lock()
 _tables: tuple[frozenset[str], frozenset[str]] | None = None
 _word_classes: tuple[frozenset[str], frozenset[str]] | None = None
-# Accented words the lexicon knows only as something else than a noun
-# ("intrigué", past participle): folding would make them nouns ("intrigue").
+# Past participles the lexicon knows only as something else than a noun
+# ("intrigué"): folding would make them nouns ("intrigue").
 _accented_non_nouns: frozenset[str] = frozenset()
 
 
@@ -141,7 +141,11 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
                     if tag.startswith("VB"):
                         verbs.add(f)
             global _accented_non_nouns
-            _accented_non_nouns = frozenset(raw_others - raw_nouns)
+            # Past participles only ("intrigué", "réalisée"): other accented words
+            # that are adjectives too may be nouns in reviews ("le méchant").
+            _accented_non_nouns = frozenset(
+                w for w in raw_others - raw_nouns if w.endswith(("é", "ée", "és", "ées"))
+            )
             # Strong opinion words are not aspects ("navet", "réussite", "ennui").
             opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
             nouns -= opinion
@@ -187,7 +191,7 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
     # (``_folded_tokens`` checks it on first sight of a token).
     if folded_sentence is None:
         folded_sentence = fold_1to1(sentence.lower())
-    if len(folded_sentence) == len(sentence):
+    if len(folded_sentence) == len(sentence) and "Σ" not in sentence:  # Σ lowers by context
         folded = list(map(_folded_token.__getitem__, tokens))
     else:
         folded = _FAST_WORD_RE.findall(folded_sentence)

@@ -65,6 +65,7 @@ from generator.output import (
     data_json_pieces,
     file_stat,
     output_lock,
+    recover_output,
     subject_fragment,
     write_site,
 )
@@ -606,6 +607,7 @@ class _Build:
         site_key: bytes,
     ) -> BuildReport:
         config, report, store = self.config, self.report, self.store
+        recover_output(output)  # an interrupted build's swap, finished before anything is read
         # Which subjects can keep their pages: same digest as in the last build of
         # this output, every page still there untouched, and their summary cached.
         manifest = store.get_manifest(output) if reuse and (output / ".sitegen-output").is_file() else None
