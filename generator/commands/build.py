@@ -644,10 +644,12 @@ class _Build:
                 output, in_place=bool(manifest), dirs=manifest.get("dirs") if manifest else None, files=files_then if manifest else None
             )
 
+        # Whatever fails from here on, a staging folder opened for this build is
+        # removed (unless its swap was committed: see StagedOutput.abort).
         try:
             kept: dict[str, dict[str, bytes]] = {}
             if render_there and dirty:
-                staged = open_staged()
+                staged = self._staged = open_staged()
                 # Pages the output still holds untouched, with the digest of what they show.
                 for key in dirty:
                     kept[key] = {
@@ -659,11 +661,14 @@ class _Build:
             self._phase("decided")
             summaries, analyses, built = self._analyse(reviews, jobs)
             self._phase("analysed")
+            return self._write(
+                output, manifest, sources, groups, slugs, digests, reuse, site_key, clean, dirty, reviews,
+                summaries, analyses, built, staged, open_staged,
+            )
         except BaseException:
-            if staged is not None:
-                staged.abort()
+            if self._staged is not None and not self._committed:
+                self._staged.abort()
             raise
-        return self._write(output, manifest, sources, groups, slugs, digests, reuse, site_key, clean, dirty, reviews, summaries, analyses, built, staged, open_staged)
 
     def _write(
         self,
@@ -684,37 +689,9 @@ class _Build:
         staged: StagedOutput | None,
         open_staged: Callable[[], StagedOutput],
     ) -> BuildReport:
-        try:
-            return self._write_staged(
-                output, manifest, sources, groups, slugs, digests, reuse, site_key, clean, dirty, reviews,
-                summaries, analyses, built, staged, open_staged,
-            )
-        except BaseException:
-            if self._staged is not None and not self._committed:
-                self._staged.abort()
-            raise
-
-    def _write_staged(
-        self,
-        output: Path,
-        manifest: dict[str, Any] | None,
-        sources: _Sources,
-        groups: dict[str, list[int]],
-        slugs: dict[str, str],
-        digests: dict[str, bytes],
-        reuse: bool,
-        site_key: bytes,
-        clean: dict[str, _Artifact],
-        dirty: list[str],
-        reviews: dict[str, list[Review]],
-        summaries: dict[str, Any],
-        analyses: dict[str, list[ReviewAnalysis]],
-        built: dict[str, SubjectResult],
-        staged: StagedOutput | None,
-        open_staged: Callable[[], StagedOutput],
-    ) -> BuildReport:
+        """Model the site, render what is left to render, write the output (into
+        ``staged`` when the analysis opened it) and record the manifest."""
         config, report, store = self.config, self.report, self.store
-        self._staged = staged
         files_then: dict[str, Any] = manifest["files"] if manifest else {}
         root = str(output)
         # Subjects whose pages are written already (unchanged, or rendered with
