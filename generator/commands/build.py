@@ -520,9 +520,9 @@ class _JobContext:
     staged: StagedOutput | None
 
 
-# A subject with more reviews to analyse than this share of the whole (and more
-# than BIG_SUBJECT) has them analysed in chunks over every worker first, so that
-# one huge subject does not leave the other workers idle.
+# A subject with more texts to analyse than half a worker's share of all of them
+# (and more than BIG_SUBJECT) has them analysed in chunks over every worker first,
+# so that one huge subject does not leave the other workers idle.
 BIG_SUBJECT = 1000
 
 
