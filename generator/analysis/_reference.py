@@ -5,9 +5,11 @@ This is the analysis code as it stood before the speed work (ANALYZER_VERSION
 "2"): one tokenisation per sentence, ``str.translate`` folding, the model's
 features built as strings, the lexicon scorer and the aspect extractor walking
 every token, character n-gram sums recomputed with no memo. It shares only the
-loaded data (model weights, lexicon, aspect word tables) and the feature
-definitions training uses (``sentence_features``, ``char_features``,
-``merge_phrases``, ``score_tokens``) with the fast path. Never used at run time.
+loaded data (model weights, lexicon, aspect word tables), the specification
+patterns and tables (``tokens.TOKEN_RE``, ``_ACCENTS``, ``sentences._BOUNDARY``...)
+and the feature definitions training uses (``sentence_features``,
+``char_features``, ``merge_phrases``, ``score_tokens``) with the fast path. Never
+used at run time.
 
 Behaviour changed since then is changed here too, written plainly, so the
 comparison still holds: ANALYZER_VERSION "3" splits glued sentences
@@ -20,6 +22,8 @@ from __future__ import annotations
 import re
 
 from generator.analysis import aspects as _aspects
+from generator.analysis import sentences as _sentences
+from generator.analysis import tokens as _tokens
 from generator.analysis.analyzer import MAX_KEY_PHRASES, Analyzer, _polarity
 from generator.analysis.lexicon import merge_phrases, score_tokens
 from generator.analysis.model import Model, char_features, sentence_features
@@ -27,28 +31,12 @@ from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
 
 # --- tokens.py ---------------------------------------------------------------
 
-TOKEN_RE = re.compile(
-    r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)"
-    r"|\w+(?:-\w+)*"
-    r"|\.{2,}|…|[!?.,;:()\"«»+]"
-)
-_ACCENTS = str.maketrans(
-    {
-        "à": "a", "â": "a", "ä": "a", "á": "a", "ã": "a",
-        "ç": "c",
-        "é": "e", "è": "e", "ê": "e", "ë": "e",
-        "î": "i", "ï": "i", "í": "i", "ì": "i",
-        "ô": "o", "ö": "o", "ó": "o", "ò": "o", "õ": "o",
-        "ù": "u", "û": "u", "ü": "u", "ú": "u",
-        "ÿ": "y", "ñ": "n",
-        "œ": "oe", "æ": "ae",
-        "’": "'", "…": "...",
-        "«": '"', "»": '"',
-    }
-)
-_REPEATS = re.compile(r"([a-z])\1{2,}")
-_SPACED_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu)' +(?=\w)")
-_DOTS = re.compile(r"\.{3,}")
+# The specification patterns and tables (what the fast code must match).
+TOKEN_RE = _tokens.TOKEN_RE
+_ACCENTS = _tokens._ACCENTS
+_REPEATS = _tokens._REPEATS
+_SPACED_ELISION = _tokens._SPACED_ELISION
+_DOTS = _tokens._DOTS
 
 
 def fold(text: str) -> str:
@@ -64,15 +52,11 @@ def normalized_tokens(text: str) -> list[str]:
 
 # --- sentences.py ------------------------------------------------------------
 
-_ABBREVIATIONS = frozenset(
-    "m mm mme mlle mlles dr pr st ste etc cf ex éd fig p vol av boul c.-à-d env vs".split()
-)
-_GLUED_ABBREVIATIONS = _ABBREVIATIONS | frozenset("mr mrs ms jr sr no www http https".split())
-_BOUNDARY = re.compile(
-    r"([.!?…]+[\"'»”)\]]*)(?=\s|$)|(?:\.{2,}|…)(?=[A-ZÀ-ÖØ-Þ])|[.!?]+(?=[A-ZÀ-ÖØ-Þ])|\n+"
-)
-_WORD_BEFORE = re.compile(r"([\w.-]+)$")
-_WEB_AFTER = re.compile(r"\w+(?:\.[a-z]{2,4}\b|/)|(?:fr|com|net|org|Fr|Com|FR|COM)\b")
+_ABBREVIATIONS = _sentences._ABBREVIATIONS
+_GLUED_ABBREVIATIONS = _sentences._GLUED_ABBREVIATIONS
+_BOUNDARY = _sentences._BOUNDARY  # the readable pattern; _FAST_BOUNDARY is what runs
+_WORD_BEFORE = _sentences._WORD_BEFORE
+_WEB_AFTER = _sentences._WEB_AFTER
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -156,18 +140,9 @@ STOP = _aspects.STOP
 EXTRA_NOUNS = _aspects.EXTRA_NOUNS
 PHRASES = _aspects.PHRASES
 _PHRASE_FIRST = {k[0] for k in PHRASES}
-_FOLD_1TO1 = str.maketrans(
-    "àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'"
-)
-_SENTENCE_END = frozenset(".!?…")
-
-
-def singular_key(folded: str) -> str:
-    if len(folded) > 4 and folded.endswith("aux"):
-        return folded[:-3] + "al"
-    if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith(("ss", "us", "is", "ix", "ois")):
-        return folded[:-1]
-    return folded
+_FOLD_1TO1 = _aspects._FOLD_1TO1
+_SENTENCE_END = _aspects._SENTENCE_END
+singular_key = _aspects.singular_key
 
 
 def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
