@@ -67,6 +67,14 @@ def fail(error: SitegenError) -> typer.Exit:
     return typer.Exit(error.exit_code)
 
 
+def content_failed(error: ContentError, tail: str = "") -> typer.Exit:
+    """Every problem of a build stopped by its content (file and line each), then
+    its one-line reason."""
+    print_problems(error.problems, limit=None)
+    err.print(f"error: {str(error).splitlines()[0]}{tail}", markup=False)
+    return typer.Exit(1)
+
+
 def resolve_config(
     config_file: Path | None,
     content: Path | None = None,
@@ -120,9 +128,7 @@ def build(
             cache=not no_cache, progress=make_progress(quiet),
         )
     except ContentError as exc:
-        print_problems(exc.problems, limit=None)
-        err.print(f"error: {str(exc).splitlines()[0]}", markup=False)
-        raise typer.Exit(1) from None
+        raise content_failed(exc) from None
     except SitegenError as exc:
         raise fail(exc) from None
     print_problems(report.problems)
@@ -232,9 +238,7 @@ def publish(
             where = f"and pushed to {remote}" if result.pushed else "(not pushed: --no-push)"
             out.print(f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}.", markup=False)
     except ContentError as exc:
-        print_problems(exc.problems, limit=None)
-        err.print(f"error: {str(exc).splitlines()[0]}; nothing published", markup=False)
-        raise typer.Exit(1) from None
+        raise content_failed(exc, "; nothing published") from None
     except SitegenError as exc:
         raise fail(exc) from None
 
