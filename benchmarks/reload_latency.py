@@ -32,8 +32,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 SHOWN_SCRIPT = """
 document.addEventListener('DOMContentLoaded', () => {
   requestAnimationFrame(() => { window.__sitegenShownAt = Date.now(); });

@@ -21,13 +21,8 @@ sys.path.insert(0, str(ROOT))
 from generator.commands.build import build
 from generator.config import SiteConfig
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 # name: (viewport width, viewport height, device scale factor, clip height in CSS px)
 DEVICES = {
     "desktop": (1280, 900, 1, 1500),
@@ -83,7 +78,7 @@ def take(site: Path, out: Path, chromium: str) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sitegen-shots-") as tmp:

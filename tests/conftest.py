@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,16 +34,8 @@ from generator.site import Site, build_site
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Debian's Chromium, driven by Playwright (Playwright's own browser download cannot
-# work here); the flags keep it from reaching out to the network.
-CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one list for tests and scripts)
 
 
 def unavailable(reason: str) -> None:
