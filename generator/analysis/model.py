@@ -31,6 +31,7 @@ import json
 import math
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import chain, compress, count, repeat
@@ -75,15 +76,21 @@ def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[
         prev = t
     feats.append(prev + " </s>")
     if negation_marking:
-        negated = False
-        for t in tokens:
-            if t in _CLAUSE_END:
-                negated = False
-            elif t in NEGATORS:
-                negated = True
-            elif negated:
-                feats.append("NOT_" + t)
+        feats.extend("NOT_" + t for t in negated_words(tokens))
     return feats
+
+
+def negated_words(tokens: list[str]) -> Iterator[str]:
+    """The words in a negation's scope: after ``ne``/``pas``/``jamais``... up to
+    the end of the clause (punctuation or ``mais``)."""
+    negated = False
+    for t in tokens:
+        if t in _CLAUSE_END:
+            negated = False
+        elif t in NEGATORS:
+            negated = True
+        elif negated:
+            yield t
 
 
 CHAR_SIZES = (3, 4, 5)
@@ -326,17 +333,11 @@ class Model:
         # Negated words (a negator merged into an expression negates nothing).
         if self.negation_marking and present & _IS_NEGATOR:
             not_weight = fast.not_weight
-            negated = False
-            for t in merged:
-                if t in _CLAUSE_END:
-                    negated = False
-                elif t in NEGATORS:
-                    negated = True
-                elif negated:
-                    n_feats += 1
-                    v = not_weight(t)
-                    if v is not None:
-                        total += v
+            for t in negated_words(merged):
+                n_feats += 1
+                v = not_weight(t)
+                if v is not None:
+                    total += v
         c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
         c_n = sum(map(rshift, codes, _SHIFTS))
         if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
