@@ -546,6 +546,7 @@ class _Build:
         self.executor = executor
         self._staged: StagedOutput | None = None
         self._committed = False
+        self.own_templates = False  # the site overrides the theme's templates (set in _locked)
         self.progress = progress
         self.started = started
         self.report = BuildReport(output=config.output_dir)
@@ -635,7 +636,8 @@ class _Build:
         reviews = self._load_reviews(sources, groups, dirty)
         # With the built-in templates, changed subjects are rendered where they are
         # analysed (``build_subject``): their pages go straight to the staging folder.
-        render_there = reuse and self.analyze is None and not _overrides_templates(config)
+        self.own_templates = _overrides_templates(config)  # (walks the templates folder: once)
+        render_there = reuse and self.analyze is None and not self.own_templates
         digests_then: dict[str, bytes] = manifest.get("page_digests", {}) if manifest else {}
         staged: StagedOutput | None = None
 
@@ -747,7 +749,7 @@ class _Build:
         digests_then: dict[str, bytes] = manifest.get("page_digests", {}) if manifest else {}
         page_sums: dict[str, bytes] = {}
         same_pages: set[str] = set()
-        if reuse and not _overrides_templates(config):
+        if reuse and not self.own_templates:
             for subject in site.subjects:
                 if subject.key in clean:
                     for path in clean[subject.key].pages:
@@ -771,7 +773,7 @@ class _Build:
         # The home page (a chart per subject: ≈ 0.15 s for 1,000) shows, of each
         # subject, only what this digest holds (built-in templates only).
         home_key = None
-        if reuse and not _overrides_templates(config):
+        if reuse and not self.own_templates:
             home_key = _hash(site_key, [
                 (s.slug, s.title, s.meta, s.review_count, s.summary.verdict, s.summary.consensus) for s in site.subjects
             ])
