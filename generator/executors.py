@@ -1,10 +1,13 @@
 """Where the analysis runs: in this process, in a pool of local processes, or on
 any ``concurrent.futures``-style executor such as a Dask cluster.
 
-Texts travel in chunks (a few hundred kilobytes each), never one by one, and come
-back as the compact bytes the cache stores (``cache.encode_analysis``), so the
-parent process only writes them to SQLite. Each worker builds its ``Analyzer``
-once: in its initializer for a local pool, on its first chunk elsewhere.
+``Runner.map`` runs any module-level task: ``sitegen build`` sends one changed
+subject per task (``commands/build_subject.py``) and, for very large subjects,
+their texts first in chunks (``analyze_texts``: a few hundred kilobytes each,
+never one by one). Analyses come back as the compact bytes the cache stores
+(``cache.encode_analysis``), so the parent process only writes them to SQLite.
+Each worker builds its ``Analyzer`` once: in its initializer for a local pool, on
+its first task elsewhere.
 
 ``--executor``:
 
