@@ -59,7 +59,11 @@ def load_texts(path: Path) -> list[str]:
 def digest(analyses) -> str:
     h = hashlib.sha256()
     for a in analyses:
-        h.update(json.dumps(dataclasses.asdict(a), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        data = dataclasses.asdict(a)
+        # Sentences as objects (they are named tuples, which asdict keeps as
+        # tuples): the same canonical dump whatever their class.
+        data["sentences"] = [dict(zip(type(s)._fields, s)) if hasattr(type(s), "_fields") else s for s in data["sentences"]]
+        h.update(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 

@@ -31,9 +31,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.analysis import AnalysisSettings, Analyzer
+from generator.analysis.snapshot import load_snapshot, save_snapshot
 from generator.cache import encode_analysis
 from generator.exceptions import ConfigError
 
@@ -47,12 +49,18 @@ MIN_POOL_CHARS = 2 * CHUNK_CHARS  # less work than this runs here: a pool costs 
 _ANALYZERS: dict[AnalysisSettings, Analyzer] = {}
 
 
-def get_analyzer(settings: AnalysisSettings) -> Analyzer:
+def get_analyzer(settings: AnalysisSettings, snapshot: Path | None = None) -> Analyzer:
     """One analyzer per settings per process: lexicons and model load once, also
-    across the rebuilds of ``sitegen serve`` and across a worker's chunks."""
+    across the rebuilds of ``sitegen serve`` and across a worker's chunks. With
+    ``snapshot`` (a folder of the build cache), the tables come from the snapshot
+    kept there when it matches this code and data, and are saved there when not
+    (``analysis/snapshot.py``)."""
     analyzer = _ANALYZERS.get(settings)
     if analyzer is None:
+        restored = snapshot is not None and load_snapshot(snapshot)
         analyzer = _ANALYZERS[settings] = Analyzer(settings)
+        if snapshot is not None and not restored:
+            save_snapshot(snapshot)
     return analyzer
 
 

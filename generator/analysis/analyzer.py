@@ -106,7 +106,7 @@ class Analyzer:
         lex_a, lex_b, lex_c = model.lex_weights
         word_floor, char_floor = model.word_floor, model.char_floor
         sqrt, log1p, tanh = math.sqrt, math.log1p, math.tanh
-        new = object.__new__
+        make = tuple.__new__
         sentences = []
         total = 0.0
         n_feats = 0
@@ -167,18 +167,13 @@ class Analyzer:
                     keys.append(key)
                     forms.append(shown)
                 counts[key] += 1
-            # SentenceAnalysis(sentence, start, end, ...) without the frozen
-            # dataclass's __init__ (one object.__setattr__ per field): the same object.
-            item = new(SentenceAnalysis)
-            fields = item.__dict__
-            fields["text"] = sentence
-            fields["start"] = start
-            fields["end"] = end
-            fields["polarity"] = round(polarity, 4)
-            fields["subjectivity"] = round(s_subj, 4)
-            fields["aspects"] = tuple(keys)
-            fields["aspect_forms"] = tuple(forms)
-            sentences.append(item)
+            # SentenceAnalysis(...) without the named tuple's Python-level __new__.
+            sentences.append(
+                make(
+                    SentenceAnalysis,
+                    (sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys), tuple(forms)),
+                )
+            )
         if n_feats:
             polarity = _polarity(
                 model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n)

@@ -203,11 +203,13 @@ def compute_aspects(
     nouns, _ = _aspects._load_tables()
     # Display forms of each key, as written in the sentences naming it.
     forms: dict[str, dict[str, int]] = {}
+    # (Sentences naming no aspect add nothing anywhere below: they are skipped.)
     pairs = Counter(
         chain.from_iterable(
             zip(sentence.aspects, sentence.aspect_forms)
             for analysis in analyses
             for sentence in analysis.sentences
+            if sentence.aspects
         )
     )
     for (key, shown), n in pairs.items():
@@ -248,11 +250,14 @@ def compute_aspects(
     compound_keys = {key for key, _ in compound}
     # Per review, per sentence: polarity and the keys it names.
     per_review: list[list[tuple[float, tuple[str, ...]]]] = []
-    for review, analysis in zip(reviews, analyses):
-        rows = [(sentence.polarity, sentence.aspects) for sentence in analysis.sentences]
-        if compound_keys or by_first:
-            for i, sentence in enumerate(analysis.sentences):
-                keys = sentence.aspects
+    for analysis in analyses:
+        if not (compound_keys or by_first):
+            per_review.append([(s.polarity, s.aspects) for s in analysis.sentences if s.aspects])
+            continue
+        rows = []
+        for sentence in analysis.sentences:
+            keys = sentence.aspects
+            if keys:
                 if not compound_keys.isdisjoint(keys):
                     extra = [compound.get(pair) for pair in zip(keys, sentence.aspect_forms)]
                     keys = tuple(dict.fromkeys(keys + tuple(k for k in extra if k)))
@@ -265,7 +270,7 @@ def compute_aspects(
                         if name is not None:
                             key = spelled[name]
                             keys = tuple(k for k in keys if k not in (first, key)) + (key,)
-                rows[i] = (sentence.polarity, keys)
+                rows.append((sentence.polarity, keys))
         per_review.append(rows)
     # Misspelt last names of the same first name join the most mentioned spelling.
     name_keys = {key for keys in full.values() for key in keys}

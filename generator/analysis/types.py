@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 LABELS = ("positive", "negative", "mixed", "neutral")
 
 
-@dataclass(frozen=True)
-class SentenceAnalysis:
-    """One sentence of a review, located by character offsets in the review text."""
+class SentenceAnalysis(NamedTuple):
+    """One sentence of a review, located by character offsets in the review text.
+
+    A named tuple rather than a dataclass: a review has a score of them and a big
+    subject over a hundred thousand, which the cache decodes on every rebuild of
+    that subject (a tuple is made in one step, from the stored row, with no
+    per-instance ``__dict__``)."""
 
     text: str
     start: int

@@ -948,7 +948,8 @@ class _Build:
 
         def job(key: str) -> SubjectJob:
             known = {}
-            for h in set(keyed.pop(key)):
+            hashes = keyed.pop(key)
+            for h in set(hashes):
                 blob = blobs.get(h)
                 if blob is not None:
                     known[h] = blob
@@ -957,7 +958,7 @@ class _Build:
                     blobs.pop(h, None)
             return SubjectJob(
                 key, jobs.slugs[key], jobs.metas.get(key), reviews[key], known, jobs.render, jobs.site_key,
-                jobs.kept.get(key, {}), write_to,
+                jobs.kept.get(key, {}), write_to, hashes, snapshot,
             )
 
         # Work, in characters to analyse plus about 500 per review to summarise and
@@ -967,6 +968,8 @@ class _Build:
         with open_runner(self.executor, self.jobs, self.settings, work=work if len(reviews) > 1 else 0) as runner:
             report.executor = runner.description
             write_to = jobs.staged.pending if jobs.staged is not None and runner.local else ""
+            # The analyzer's tables load from a snapshot in the cache (on this machine).
+            snapshot = str(self.store.path.parent) if self.store.path is not None and runner.local else ""
             # Subjects holding a large share of the work: their texts first, in
             # chunks over every worker.
             share = max(BIG_SUBJECT, total_missing // (2 * runner.workers)) if runner.executor is not None else total_missing + 1

@@ -12,12 +12,13 @@ a worker uses it to skip the pages the output already holds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.output import subject_fragment
 from generator.render import OutputFile, Renderer
-from generator.site import Site, Subject, make_subject
+from generator.site import Card, Site, Subject, make_subject
 
 
 def stable_hash(*parts: Any) -> bytes:
@@ -45,12 +46,14 @@ def stable_hash(*parts: Any) -> bytes:
     return h.digest()
 
 
-def page_digests(site_key: bytes, subject: Subject) -> dict[str, bytes]:
+def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()) -> dict[str, bytes]:
     """For a subject of several pages, a digest of everything each page shows: what
     is common to its pages (summary, ratings, review ids in order, page paths,
     title, metadata) and the page's own cards. A page whose digest did not change
     need not be rendered again (``tests/test_incremental.py`` checks the output
-    stays what a full build gives). Only used with the built-in subject template."""
+    stays what a full build gives). Only used with the built-in subject template.
+    ``text_hashes``: ``cache.text_hash`` of each review's text, in order, when the
+    caller has them already."""
     if len(subject.pages) < 2:
         return {}
     summary = subject.summary
@@ -60,7 +63,29 @@ def page_digests(site_key: bytes, subject: Subject) -> dict[str, bytes]:
         sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
         [p.path for p in subject.pages],
     )
-    return {page.path: stable_hash(common, page.number, page.cards) for page in subject.pages}
+    if len(text_hashes) != len(subject.reviews):
+        text_hashes = [text_hash(review.text) for review in subject.reviews]
+    out = {}
+    at = 0
+    for page in subject.pages:
+        cards = [_card_key(card, h) for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])]
+        at += len(page.cards)
+        out[page.path] = stable_hash(common, page.number, cards)
+    return out
+
+
+_REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
+_TEXT_AT = _REVIEW_FIELDS.index("text")
+
+
+def _card_key(card: Card, digest: bytes) -> tuple[Any, ...]:
+    """Everything a card shows, for ``page_digests``: the card's fields, its review's
+    text by its hash ``digest`` (the text's ``repr`` made most of the cost on big
+    subjects)."""
+    review = card.review
+    fields = [getattr(review, name) for name in _REVIEW_FIELDS]
+    fields[_TEXT_AT] = digest
+    return (fields, card.analysis, card.disagrees, card.highlight)
 
 
 @dataclass
@@ -79,6 +104,10 @@ class SubjectJob:
     # Write the rendered pages into this folder (``StagedOutput.pending``) rather
     # than send them back: only when the job runs on the build's own machine.
     write_to: str = ""
+    # ``cache.text_hash`` of each review's text, in order (the build has them).
+    hashes: list[bytes] = field(default_factory=list)
+    # The build cache's folder, for the analyzer's tables (``get_analyzer``).
+    snapshot: str = ""
 
 
 @dataclass
@@ -138,18 +167,20 @@ def build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJo
 
 
 def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None) -> SubjectResult:
-    analyzer = get_analyzer(settings)
+    analyzer = None  # loaded only if a text is not in the cache
     known = job.known
     new: list[tuple[bytes, bytes]] = []
     done: dict[bytes, ReviewAnalysis] = {}
     full = []
-    for review in job.reviews:
+    hashes = job.hashes if len(job.hashes) == len(job.reviews) else [text_hash(r.text) for r in job.reviews]
+    for review, digest in zip(job.reviews, hashes):
         text = review.text
-        digest = text_hash(text)
         analysis = done.get(digest)
         if analysis is None:
             blob = known.get(digest)
             if blob is None:
+                if analyzer is None:
+                    analyzer = get_analyzer(settings, Path(job.snapshot) if job.snapshot else None)
                 analysis = analyzer.analyze(text)
                 new.append((digest, encode_analysis(analysis, text)))
             else:
@@ -166,7 +197,7 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
     if not job.render:
         result.analyses = slim
         return result
-    sums = result.page_sums = page_digests(job.site_key, subject)
+    sums = result.page_sums = page_digests(job.site_key, subject, hashes)
     pages = []
     for page in subject.pages:
         if page.path in sums and job.kept.get(page.path) == sums[page.path]:
