@@ -15,7 +15,8 @@ then times, in one run:
    (``--cold-runs N``: N times, the median shown: this machine's speed varies);
 3. a rebuild with nothing changed;
 4. a rebuild after editing one review of a typical subject (the median file);
-5. a rebuild after editing one review of the largest subject;
+5. a rebuild after editing one review of the largest subject (``--edit-runs N``:
+   steps 3-5 N times each, the median shown);
 6. with ``--verify``, a ``--no-cache`` build into another folder, compared byte for
    byte with the incremental output.
 
@@ -180,6 +181,9 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=1, metavar="N",
                         help="time the cold build N times (cache and output removed between runs); "
                              "the table shows the median, every run is printed")
+    parser.add_argument("--edit-runs", type=int, default=1, metavar="N",
+                        help="time each rebuild step N times (a review edited again before each); "
+                             "the table shows the median, every run is printed")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
@@ -223,12 +227,23 @@ def main() -> None:
             else ""
         )
         step(name, cold)
-        step("rebuild, nothing changed", run_build(folder, extra))
+        def repeated(name: str, edit: Path | None) -> None:
+            """The rebuild ``--edit-runs`` times (editing ``edit`` again before each),
+            the median shown."""
+            runs = []
+            for _ in range(max(1, args.edit_runs)):
+                if edit is not None:
+                    edit_one_review(edit)
+                runs.append(run_build(folder, extra))
+            result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+            if len(runs) > 1:
+                name += f", median of {len(runs)} runs ({', '.join(format(r['seconds'], '.2f') for r in runs)} s)"
+            step(name, result)
+
+        repeated("rebuild, nothing changed", None)
         median, largest = median_and_largest(folder / "content")
-        edit_one_review(median)
-        step(f"rebuild, 1 review edited ({median.stem}, typical)", run_build(folder, extra))
-        edit_one_review(largest)
-        step(f"rebuild, 1 review edited ({largest.stem}, largest)", run_build(folder, extra))
+        repeated(f"rebuild, 1 review edited ({median.stem}, typical)", median)
+        repeated(f"rebuild, 1 review edited ({largest.stem}, largest)", largest)
         verified = None
         if args.verify:
             other = folder / "output-full"

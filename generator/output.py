@@ -8,6 +8,7 @@ replaces a folder of someone else's files.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import glob
@@ -358,7 +359,25 @@ def swap_in(staging: Path, output: Path, *, background: bool = False) -> None:
 
 
 def _remove_in_background(folder: Path) -> None:
-    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True).start()
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+    thread.start()
+    _removals[:] = [t for t in _removals if t.is_alive()]  # ``sitegen serve`` runs long
+    _removals.append(thread)
+
+
+_removals: list[threading.Thread] = []
+REMOVAL_WAIT = 2.0  # seconds a command waits at exit for old trees to be removed
+
+
+@atexit.register
+def _finish_removals() -> None:
+    """At exit, give the background removals up to ``REMOVAL_WAIT`` seconds in
+    all: the old tree of a usual site is gone when the command returns (a daemon
+    thread is otherwise stopped at exit, leaving a ``.sitegen-trash-*`` folder
+    beside the output until the next build); a huge one is left to that build."""
+    deadline = time.monotonic() + REMOVAL_WAIT
+    while _removals:
+        _removals.pop().join(max(0.0, deadline - time.monotonic()))
 
 
 def recover_output(output: Path) -> None:

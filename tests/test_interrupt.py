@@ -151,3 +151,18 @@ def test_output_outside_escape_is_refused_while_writing(tmp_path: Path, previous
         write_site([OutputFile("../evil.html", b"x")], previous_site)
     assert not (tmp_path / "evil.html").exists()
     assert tree_hash(previous_site) == before
+
+
+def test_a_finished_build_leaves_nothing_beside_the_output(tmp_path: Path, previous_site: Path) -> None:
+    """The old tree of a full rewrite is removed in the background; the command
+    waits for it at exit, so no ``.sitegen-trash-*`` folder is left behind."""
+    for _ in range(2):  # --no-cache rewrites every page: the whole tree is swapped
+        result = subprocess.run(
+            [*sitegen_command(), "build", "--content", str(tmp_path / "petit"), "--output", str(previous_site),
+             "--templates", str(tmp_path / "templates"), "--no-cache", "-q"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert (previous_site / "index.html").is_file()
+        left = sorted(p.name for p in tmp_path.iterdir() if "sitegen-" in p.name and not p.name.endswith("-lock"))
+        assert left == []
