@@ -20,6 +20,9 @@ One SQLite file holds what makes rebuilds fast:
     time and inode of every file the last build wrote, so the next build can
     hard-link the pages that did not change.
 
+Beside it in the same folder: ``analyzer-<hash>.pickle``, the analyzer's tables
+(``analysis/snapshot.py``), and ``templates/``, Jinja's compiled templates.
+
 Safe when builds run at once (separate processes, even sharing one cache): WAL
 journal, a busy timeout, ``INSERT OR IGNORE``/``INSERT OR REPLACE`` only, one short
 transaction per batch. Deleting the folder is always safe: the next build is cold.

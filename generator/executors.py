@@ -6,8 +6,9 @@ subject per task (``commands/build_subject.py``) and, for very large subjects,
 their texts first in chunks (``analyze_texts``: a few hundred kilobytes each,
 never one by one). Analyses come back as the compact bytes the cache stores
 (``cache.encode_analysis``), so the parent process only writes them to SQLite.
-Each worker builds its ``Analyzer`` once: in its initializer for a local pool, on
-its first task elsewhere.
+Each worker builds its ``Analyzer`` once: in its initializer for a local pool
+(from the tables' snapshot in the build cache when there is one:
+``analysis/snapshot.py``), elsewhere on its first task with a text to analyse.
 
 ``--executor``:
 
@@ -70,13 +71,13 @@ def analyze_texts(settings: AnalysisSettings, texts: Sequence[str]) -> list[byte
     return [encode_analysis(analyzer.analyze(text), text) for text in texts]
 
 
-def _initialize(settings: AnalysisSettings, parent: int | None = None) -> None:
+def _initialize(settings: AnalysisSettings, parent: int | None = None, snapshot: Path | None = None) -> None:
     # Ctrl-C is the parent's to handle (it shuts the pool down); a worker that
     # also got it would print a traceback for nothing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    get_analyzer(settings)
+    get_analyzer(settings, snapshot)
 
 
 def _exit_with(parent: int) -> None:
@@ -166,7 +167,7 @@ def chunked(items: Iterable[tuple[Any, str]], max_chars: int, max_texts: int = C
         yield tags, texts
 
 
-def _process_pool(jobs: int, settings: AnalysisSettings) -> cf.ProcessPoolExecutor:
+def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None = None) -> cf.ProcessPoolExecutor:
     # forkserver: workers start from a clean process (not a copy of a parent holding
     # the whole corpus and a progress thread), yet start fast.
     methods = multiprocessing.get_all_start_methods()
@@ -174,7 +175,7 @@ def _process_pool(jobs: int, settings: AnalysisSettings) -> cf.ProcessPoolExecut
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["generator.executors", "generator.commands.build_subject"])
     return cf.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid())
+        max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid(), snapshot)
     )
 
 
@@ -185,9 +186,12 @@ def open_runner(
     settings: AnalysisSettings,
     *,
     work: int = 0,
+    snapshot: Path | None = None,
 ) -> Iterator[Runner]:
     """The runner for ``--executor``/``--jobs``. ``work`` is the number of characters
-    to analyse: small jobs run here rather than pay for starting a pool."""
+    to analyse: small jobs run here rather than pay for starting a pool.
+    ``snapshot``: the build cache's folder, where a local pool's workers load (or
+    save) the analyzer's tables (``get_analyzer``)."""
     if isinstance(spec, cf.Executor):
         yield Runner(
             spec, type(spec).__name__, in_flight=max(2, 2 * (jobs or default_jobs())), workers=jobs or default_jobs(), local=False
@@ -199,7 +203,7 @@ def open_runner(
         if workers <= 1 or work < MIN_POOL_CHARS:
             yield Runner(None, "this process")
             return
-        pool = _process_pool(workers, settings)
+        pool = _process_pool(workers, settings, snapshot)
         try:
             yield Runner(pool, f"{workers} processes", in_flight=3 * workers, workers=workers)
         finally:

@@ -341,8 +341,8 @@ def swap_in(staging: Path, output: Path, *, background: bool = False) -> None:
 
     With ``background``, the old tree is renamed to a ``.sitegen-trash-*`` folder
     and removed by a background thread (a large site has thousands of files to
-    unlink); whatever is left of it when the process exits is removed by the next
-    build (``_recover``).
+    unlink); the command waits up to ``REMOVAL_WAIT`` seconds for it at exit, and
+    whatever is left after that is removed by the next build (``_recover``).
     """
     old = output.parent / f".{output.name}.sitegen-old"
     if old.exists():
@@ -376,8 +376,9 @@ def _finish_removals() -> None:
     thread is otherwise stopped at exit, leaving a ``.sitegen-trash-*`` folder
     beside the output until the next build); a huge one is left to that build."""
     deadline = time.monotonic() + REMOVAL_WAIT
-    while _removals:
-        _removals.pop().join(max(0.0, deadline - time.monotonic()))
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: leave the rest
+        while _removals:
+            _removals.pop().join(max(0.0, deadline - time.monotonic()))
 
 
 def recover_output(output: Path) -> None:

@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.analysis.snapshot import key_of, snapshot_path
+from generator.analysis import model
+from generator.analysis.lexicon import ADDITIONS_PATH
+from generator.analysis.snapshot import _inputs, key_of, snapshot_path
 
 TEXTS = [
     "Ce n'est pas un bon film, mais Emmanuelle Seigner est formidable.",
@@ -25,17 +27,20 @@ TEXTS = [
 SCRIPT = r"""
 import hashlib, json, sys
 from pathlib import Path
-from generator.analysis import AnalysisSettings, aspects, lexicon
+from generator.analysis import AnalysisSettings, aspects, lexicon, model
 from generator.executors import get_analyzer
 
 folder, mode = sys.argv[1], sys.argv[2]
 if mode == "forbid-files":
-    # The tables must come from the snapshot: reading textblob-fr's data fails.
+    # The tables must come from the snapshot: reading textblob-fr's data or the
+    # model's file fails.
     def refuse(*args, **kwargs):
-        raise AssertionError("textblob-fr's files were read")
+        raise AssertionError("a data file was read")
     lexicon._read_textblob_fr = refuse
     aspects.textblob_fr_data_path = refuse
+    model.gzip.decompress = refuse
 analyzer = get_analyzer(AnalysisSettings(), Path(folder) if folder != "-" else None)
+assert model.load_model().lexicon is lexicon.load_lexicon()
 texts = json.loads(sys.stdin.read())
 tables = (*aspects._load_tables(), *aspects.word_classes(), aspects._accented_non_nouns)
 digest = hashlib.sha256(repr([sorted(t) for t in tables]).encode()).hexdigest()
@@ -85,3 +90,64 @@ def test_the_key_follows_every_input_byte(tmp_path: Path) -> None:
     assert key_of([a, b]) == before
     b.write_text("mot VB\n")
     assert key_of([a, b]) != before
+
+
+def test_the_key_covers_the_code_the_model_and_every_lexicon() -> None:
+    names = {path.name for path in _inputs()}
+    code = {path.name for path in (Path(model.__file__).parent).glob("*.py")}
+    assert code <= names and {"analyzer.py", "aspects.py", "lexicon.py", "model.py"} <= code
+    assert {model.MODEL_PATH.name, ADDITIONS_PATH.name, "fr-sentiment.xml", "fr-lexicon.txt"} <= names
+
+
+BUILD = r"""
+import json, sys
+from pathlib import Path
+from generator.analysis import aspects, lexicon, model
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator import executors
+
+root, mode = Path(sys.argv[1]), sys.argv[2]
+if mode == "forbid-files":
+    def refuse(*args, **kwargs):
+        raise AssertionError("a data file was read")
+    lexicon._read_textblob_fr = refuse
+    aspects.textblob_fr_data_path = refuse
+    model.gzip.decompress = refuse
+config = SiteConfig(content_dir=root / "content", output_dir=root / "output", templates_dir=root / "templates",
+                    config_path=root / "sitegen.toml")
+report = build(config, executor="serial")
+assert not report.errors, report.errors
+print(json.dumps({"analysed": report.analyzed, "analyzers": len(executors._ANALYZERS)}))
+"""
+
+
+def _build(root: Path, mode: str = "plain") -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, str(root), mode], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_builds_write_the_snapshot_then_use_it_and_load_the_analyzer_only_for_new_texts(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    data = content / "film.csv"
+    data.write_text(
+        "id,note,texte\n"
+        "a,4,\"La mise en scène est superbe, Emmanuelle Seigner est formidable.\"\n"
+        "b,1,\"Pas terrible. Une perte de temps, les chansons sont ratées.\"\n",
+        encoding="utf-8",
+    )
+    assert _build(tmp_path) == {"analysed": 2, "analyzers": 1}
+    (snapshot,) = (tmp_path / ".sitegen-cache").glob("analyzer-*.pickle")
+    written = snapshot.stat().st_mtime_ns
+    # A rating changed, no text: the subject is summarised again (lexicon and
+    # aspect tables, from the snapshot) but nothing is analysed.
+    data.write_text(data.read_text(encoding="utf-8").replace("a,4,", "a,5,"), encoding="utf-8")
+    assert _build(tmp_path, "forbid-files") == {"analysed": 0, "analyzers": 0}
+    # A text changed: the analyzer is built, from the snapshot.
+    data.write_text(data.read_text(encoding="utf-8").replace("superbe", "sublime"), encoding="utf-8")
+    assert _build(tmp_path, "forbid-files") == {"analysed": 1, "analyzers": 1}
+    assert snapshot.stat().st_mtime_ns == written  # read, never rewritten

@@ -194,3 +194,39 @@ def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
     assert data_json_from(subject_fragment(s).encode() for s in site.subjects) == data_json(site)
     empty = type(site)(config=config, subjects=())
     assert data_json_from([]) == data_json(empty)
+
+
+def _paged_subject(config: SiteConfig, **changes: object):
+    """A subject of 25 reviews, 10 cards a page; ``changes`` edit review r14
+    (on page 2) before the model is made."""
+    import dataclasses
+
+    from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
+    from generator.content import Review
+    from generator.site import make_subject
+
+    reviews = [Review(f"r{i}", "film", f"Avis numéro {i}, très réussi.", Path("film.csv"), i + 2, 4.0, "Ana") for i in range(25)]
+    reviews[14] = dataclasses.replace(reviews[14], **changes)
+    analyses = [ReviewAnalysis(0.8, 0.5, "positive") for _ in reviews]
+    summary = SubjectSummary(Verdict(80, "Très positif", "very_positive", 25, 0, 0, 0, 1.0))
+    return make_subject(config, "film", "film", None, reviews, analyses, summary)
+
+
+@pytest.mark.parametrize("change", [{"text": "Avis numéro 14, finalement raté."}, {"author": "Bruno"}, {"rating": 2.0}])
+def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_path: Path, change: dict) -> None:
+    from generator.cache import text_hash
+    from generator.commands.build_subject import page_digests
+
+    config = make_site(tmp_path, reviews=10, subjects=1)
+    before = _paged_subject(config)
+    after = _paged_subject(config, **change)
+    assert [len(p.cards) for p in before.pages] == [10, 10, 5]
+    one, two = page_digests(b"site", before), page_digests(b"site", after)
+    changed = sorted(path for path in one if one[path] != two[path])
+    if "rating" in change:  # the ratings are shown on every page (histogram)
+        assert len(changed) == 3
+    else:
+        assert changed == [after.pages[1].path]
+    # Hashes given by the build (as build_subject does) give the same digests.
+    given = page_digests(b"site", after, [text_hash(r.text) for r in after.reviews])
+    assert given == two

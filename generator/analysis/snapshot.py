@@ -19,12 +19,14 @@ unreadable or foreign file is ignored and replaced.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
 import pickle
 import sys
-import tempfile
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -67,22 +69,22 @@ def _loaded() -> bool:
     return lexicon._lexicon is not None and model._model is not None and aspects._tables is not None
 
 
+# Every field of Model but the lexicon (stored whole) and its derived look-up
+# tables (rebuilt by Model.__post_init__): a field added later travels too.
+_MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(model.Model) if f.name not in ("lexicon", "_fast"))
+
+
 def _state() -> tuple[Any, ...]:
     m = model.load_model()
-    fields = {
-        name: getattr(m, name)
-        for name in (
-            "weights", "intercept", "lex_weights", "negation_marking", "digest",
-            "char_weights", "word_floor", "char_floor",
-        )
-    }
+    fields = {name: getattr(m, name) for name in _MODEL_FIELDS}
     tables = aspects._load_tables()
     return (FORMAT, lexicon.load_lexicon(), fields, tables, aspects.word_classes(), aspects._accented_non_nouns)
 
 
 def load_snapshot(folder: Path) -> bool:
-    """Pre-fill this process's tables from ``folder``'s snapshot; whether they are
-    filled now (False: no usable snapshot, the loaders will build them)."""
+    """Pre-fill the tables this process has not built yet from ``folder``'s
+    snapshot. Returns whether a valid snapshot was there (False: none, or an
+    unreadable one; ``save_snapshot`` should then write it)."""
     if _loaded():
         return True
     path = snapshot_path(folder)
@@ -92,24 +94,26 @@ def load_snapshot(folder: Path) -> bool:
         return False
     try:
         fmt, lex, fields, tables, word_classes, accented = pickle.loads(data)
-        if fmt != FORMAT or not isinstance(lex, lexicon.Lexicon):
+        if fmt != FORMAT or not isinstance(lex, lexicon.Lexicon) or set(fields) != set(_MODEL_FIELDS):
             raise ValueError(f"format {fmt!r}")
-        built = model.Model(lexicon=lex, **fields)
     except Exception as exc:  # noqa: BLE001 - any unreadable snapshot is rebuilt
         log.debug("ignoring the analyzer snapshot %s: %s", path, exc)
         return False
     with lexicon._lock:
         if lexicon._lexicon is None:
             lexicon._lexicon = lex
+        installed = lexicon._lexicon
     with model._lock:
-        if model._model is None and lexicon._lexicon is lex:
-            model._model = built
+        # The model holds the process's lexicon (built already, e.g. by a summary,
+        # or the snapshot's): the same one the loaders would give it.
+        if model._model is None and installed.digest == lex.digest:
+            model._model = model.Model(lexicon=installed, **fields)
     with aspects._lock:
         if aspects._tables is None:
             aspects._tables = tables
             aspects._word_classes = word_classes
             aspects._accented_non_nouns = accented
-    return _loaded()
+    return True
 
 
 def save_snapshot(folder: Path) -> None:
@@ -118,16 +122,28 @@ def save_snapshot(folder: Path) -> None:
     its load time)."""
     path = snapshot_path(folder)
     data = pickle.dumps(_state(), protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(OSError):
+    # A unique name the sweep below recognises; open() applies the umask, as for
+    # the cache's other files (mkstemp would make it readable by its owner only).
+    tmp = folder / f"analyzer-{os.getpid()}-{uuid.uuid4().hex}.tmp"
+    try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("analyzer-*.pickle"):  # snapshots of other versions
-            with contextlib.suppress(OSError):
-                old.unlink()
-        fd, tmp = tempfile.mkstemp(prefix=".analyzer-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        for old in [*folder.glob("analyzer-*.pickle"), *folder.glob("analyzer-*.tmp")]:
+            if old != path and not _busy(old):  # other versions', or left by a killed build
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("could not save the analyzer snapshot in %s: %s", folder, exc)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # still there only if the write failed or was interrupted
+
+
+def _busy(path: Path) -> bool:
+    """A temporary file another process may still be writing (under a minute old)."""
+    try:
+        return path.suffix == ".tmp" and time.time() - path.stat().st_mtime < 60
+    except OSError:
+        return False

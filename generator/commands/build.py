@@ -965,11 +965,14 @@ class _Build:
         # render: a single changed subject, or little work, runs here.
         work = sum(len(r.text) for key, rs in reviews.items() for r in rs if to_do[key]) + 500 * total
         self.progress.stage("Analysing", total)
-        with open_runner(self.executor, self.jobs, self.settings, work=work if len(reviews) > 1 else 0) as runner:
+        cache_folder = self.store.path.parent if self.store.path is not None else None
+        with open_runner(
+            self.executor, self.jobs, self.settings, work=work if len(reviews) > 1 else 0, snapshot=cache_folder
+        ) as runner:
             report.executor = runner.description
             write_to = jobs.staged.pending if jobs.staged is not None and runner.local else ""
             # The analyzer's tables load from a snapshot in the cache (on this machine).
-            snapshot = str(self.store.path.parent) if self.store.path is not None and runner.local else ""
+            snapshot = str(cache_folder) if cache_folder is not None and runner.local else ""
             # Subjects holding a large share of the work: their texts first, in
             # chunks over every worker.
             share = max(BIG_SUBJECT, total_missing // (2 * runner.workers)) if runner.executor is not None else total_missing + 1

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from generator.analysis import AnalysisSettings, summarize_subject
+from generator.analysis.snapshot import load_snapshot
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, slim_analysis, text_hash
 from generator.config import SiteConfig
@@ -76,16 +77,17 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _TEXT_AT = _REVIEW_FIELDS.index("text")
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 
 
-def _card_key(card: Card, digest: bytes) -> tuple[Any, ...]:
-    """Everything a card shows, for ``page_digests``: the card's fields, its review's
-    text by its hash ``digest`` (the text's ``repr`` made most of the cost on big
-    subjects)."""
+def _card_key(card: Card, digest: bytes) -> list[Any]:
+    """Everything a card shows, for ``page_digests``: every field of the card, its
+    review's fields with the text replaced by its hash ``digest`` (the text's
+    ``repr`` made most of the cost on big subjects)."""
     review = card.review
     fields = [getattr(review, name) for name in _REVIEW_FIELDS]
     fields[_TEXT_AT] = digest
-    return (fields, card.analysis, card.disagrees, card.highlight)
+    return [fields if name == "review" else getattr(card, name) for name in _CARD_FIELDS]
 
 
 @dataclass
@@ -188,6 +190,10 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
             done[digest] = analysis
         full.append(analysis)
     del done
+    if analyzer is None and job.snapshot:
+        # The summary needs the lexicon and the aspect tables, not the model:
+        # from the snapshot too when this process has not loaded them yet.
+        load_snapshot(Path(job.snapshot))
     summary = summarize_subject(job.reviews, full, config)
     slim = [slim_analysis(a) for a in full]
     del full
