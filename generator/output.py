@@ -308,7 +308,11 @@ def _lock(output: Path) -> Iterator[None]:
     """One writer at a time per output folder (two builds at once wait in turn)."""
     lock_path = output.parent / f".{output.name}.sitegen-lock"
     with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # say why nothing happens (e.g. `sitegen serve` is rebuilding)
+            log.warning("%s is being written by another sitegen build: waiting for it to finish", output)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -166,3 +166,39 @@ def test_a_finished_build_leaves_nothing_beside_the_output(tmp_path: Path, previ
         assert (previous_site / "index.html").is_file()
         left = sorted(p.name for p in tmp_path.iterdir() if "sitegen-" in p.name and not p.name.endswith("-lock"))
         assert left == []
+
+
+def test_a_build_waiting_for_another_says_so_then_finishes(tmp_path: Path, previous_site: Path) -> None:
+    """While another build holds the output's lock, a build says it waits, and
+    builds once the lock is free."""
+    import fcntl
+    import threading
+
+    lock = tmp_path / ".out.sitegen-lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as a running build holds it
+        process = subprocess.Popen(
+            [*sitegen_command(), "build", "--content", str(tmp_path / "petit"), "--output", str(previous_site),
+             "--templates", str(tmp_path / "templates"), "--no-cache"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        said = threading.Event()
+        lines: list[str] = []
+
+        def watch() -> None:
+            assert process.stderr is not None
+            for line in process.stderr:
+                lines.append(line)
+                if "waiting for it to finish" in line:
+                    said.set()
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            assert said.wait(60), "".join(lines)
+            assert process.poll() is None  # still waiting
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    assert process.wait(timeout=120) == 0, "".join(lines)
+    watcher.join(10)
+    assert str(previous_site) in "".join(lines)
