@@ -24,21 +24,27 @@ TEXTS = [
     "Bof. Le scénario est intrigué ? Non : intrigant, et la B.O. superbe.",
 ]
 
-SCRIPT = r"""
-import hashlib, json, sys
-from pathlib import Path
-from generator.analysis import AnalysisSettings, aspects, lexicon, model
-from generator.executors import get_analyzer
+# Run first by both scripts below: with mode "forbid-files", the tables must come
+# from the snapshot (reading textblob-fr's data or the model's file fails).
+FORBID_FILES = r"""
+import sys
+from generator.analysis import aspects, lexicon, model
 
-folder, mode = sys.argv[1], sys.argv[2]
-if mode == "forbid-files":
-    # The tables must come from the snapshot: reading textblob-fr's data or the
-    # model's file fails.
+if sys.argv[2] == "forbid-files":
     def refuse(*args, **kwargs):
         raise AssertionError("a data file was read")
     lexicon._read_textblob_fr = refuse
     aspects.textblob_fr_data_path = refuse
     model.gzip.decompress = refuse
+"""
+
+SCRIPT = FORBID_FILES + r"""
+import hashlib, json
+from pathlib import Path
+from generator.analysis import AnalysisSettings
+from generator.executors import get_analyzer
+
+folder = sys.argv[1]
 analyzer = get_analyzer(AnalysisSettings(), Path(folder) if folder != "-" else None)
 assert model.load_model().lexicon is lexicon.load_lexicon()
 texts = json.loads(sys.stdin.read())
@@ -99,21 +105,14 @@ def test_the_key_covers_the_code_the_model_and_every_lexicon() -> None:
     assert {model.MODEL_PATH.name, ADDITIONS_PATH.name, "fr-sentiment.xml", "fr-lexicon.txt"} <= names
 
 
-BUILD = r"""
-import json, sys
+BUILD = FORBID_FILES + r"""
+import json
 from pathlib import Path
-from generator.analysis import aspects, lexicon, model
 from generator.commands.build import build
 from generator.config import SiteConfig
 from generator import executors
 
-root, mode = Path(sys.argv[1]), sys.argv[2]
-if mode == "forbid-files":
-    def refuse(*args, **kwargs):
-        raise AssertionError("a data file was read")
-    lexicon._read_textblob_fr = refuse
-    aspects.textblob_fr_data_path = refuse
-    model.gzip.decompress = refuse
+root = Path(sys.argv[1])
 config = SiteConfig(content_dir=root / "content", output_dir=root / "output", templates_dir=root / "templates",
                     config_path=root / "sitegen.toml")
 report = build(config, executor="serial")

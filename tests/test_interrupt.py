@@ -36,6 +36,12 @@ def sitegen_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "generator"]
 
 
+def build_command(tmp_path: Path, content: Path, output: Path, *options: str) -> list[str]:
+    """``sitegen build`` of ``content`` into ``output``, templates in ``tmp_path``."""
+    return [*sitegen_command(), "build", "--content", str(content), "--output", str(output),
+            "--templates", str(tmp_path / "templates"), *options]
+
+
 def make_big_content(folder: Path, reviews: int = 20_000, subjects: int = 2_000) -> None:
     rng = random.Random(7)
     good = ["excellent", "superbe", "réussi", "magnifique", "drôle"]
@@ -70,7 +76,7 @@ def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.Comp
     if not big.exists():
         make_big_content(big)
     process = subprocess.Popen(
-        [*sitegen_command(), "build", "--content", str(big), "--output", str(output), "--templates", str(tmp_path / "templates")],
+        build_command(tmp_path, big, output),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -102,7 +108,7 @@ def test_sigkill_midway_leaves_previous_output_unchanged(tmp_path: Path, previou
     assert tree_hash(previous_site) == before
     # The next build recovers: it succeeds and leaves no staging folder behind.
     result = subprocess.run(
-        [*sitegen_command(), "build", "--content", str(tmp_path / "gros"), "--output", str(previous_site), "--templates", str(tmp_path / "templates"), "-q"],
+        build_command(tmp_path, tmp_path / "gros", previous_site, "-q"),
         cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -158,8 +164,7 @@ def test_a_finished_build_leaves_nothing_beside_the_output(tmp_path: Path, previ
     waits for it at exit, so no ``.sitegen-trash-*`` folder is left behind."""
     for _ in range(2):  # --no-cache rewrites every page: the whole tree is swapped
         result = subprocess.run(
-            [*sitegen_command(), "build", "--content", str(tmp_path / "petit"), "--output", str(previous_site),
-             "--templates", str(tmp_path / "templates"), "--no-cache", "-q"],
+            build_command(tmp_path, tmp_path / "petit", previous_site, "--no-cache", "-q"),
             cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
         )
         assert result.returncode == 0, result.stderr
@@ -178,8 +183,7 @@ def test_a_build_waiting_for_another_says_so_then_finishes(tmp_path: Path, previ
     with open(lock, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a running build holds it
         process = subprocess.Popen(
-            [*sitegen_command(), "build", "--content", str(tmp_path / "petit"), "--output", str(previous_site),
-             "--templates", str(tmp_path / "templates"), "--no-cache"],
+            build_command(tmp_path, tmp_path / "petit", previous_site, "--no-cache"),
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         said = threading.Event()
