@@ -259,6 +259,20 @@ def test_participles_and_interjections_are_not_aspects() -> None:
     assert [k for k, _ in extract("Seigner chante faux mais joue juste.")] == ["seigner"]
 
 
+def test_verbs_with_a_hyphenated_pronoun_are_not_names() -> None:
+    # An inverted subject or an imperative's pronoun opening a sentence is
+    # capitalised but names nothing.
+    for text in ("Est-ce que le casting est bon ?", "Peut-on parler du casting ?",
+                 "Croyez-moi, le casting est parfait.", "Va-t-il sauver le casting ?",
+                 "Allez-y pour le casting."):
+        assert [k for k, _ in extract(text)] == ["casting"], text
+    # Hyphenated first names still make names.
+    assert extract("Un film de Jean-Pierre Jeunet, vraiment.") == [("jeunet", "Jean-Pierre Jeunet")]
+    from generator.analysis import _reference
+
+    assert _reference.extract("Est-ce que Seigner chante ?") == extract("Est-ce que Seigner chante ?")
+
+
 def test_review_nouns_with_accents_stay_aspects_and_sigma_folds_in_context() -> None:
     assert [k for k, _ in extract("Le méchant est réussi, les méchants aussi.")] == ["mechant", "mechant"]
     # Σ lowers to ς or σ depending on what follows: the sentence is folded whole.

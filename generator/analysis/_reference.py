@@ -14,7 +14,8 @@ used at run time.
 Behaviour changed since then is changed here too, written plainly, so the
 comparison still holds: ANALYZER_VERSION "3" splits glued sentences
 ("identifie.Les"), keeps dotted initials before a lower-case word ("B.O.
-excellente") and records each aspect's display form per sentence.
+excellente") and records each aspect's display form per sentence; "5" takes
+no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name.
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             and f not in other
             and f not in STOP
             and singular_key(f) not in nouns
+            and not ("-" in f and f.split("-")[-1] in _aspects._CLITICS)
             and (not opens or len(f) > 3)
         ):
             j = i

@@ -177,6 +177,23 @@ def singular_key(folded: str) -> str:
     return folded
 
 
+# Pronouns that follow a verb with a hyphen: an inverted subject or an
+# imperative's object ("Est-ce", "Peut-on", "Va-t-il", "Croyez-moi", "Allez-y").
+_CLITICS = frozenset("je tu il elle on nous vous ils elles ce le la les lui leur moi toi y en".split())
+
+
+def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether a capitalised token, folded ``f``, may be a proper name: no known
+    word, and not a verb with a hyphenated pronoun ("Est-ce", "Dis-moi")."""
+    return (
+        f not in nouns
+        and f not in other
+        and f not in STOP
+        and singular_key(f) not in nouns
+        and not ("-" in f and f.rpartition("-")[2] in _CLITICS)
+    )
+
+
 def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str]]:
     """Aspect mentions of one sentence as ``(key, display)`` pairs, in order.
 
@@ -225,10 +242,7 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
         if (
             t[0].isupper()
             and not t.isupper()
-            and f not in nouns
-            and f not in other
-            and f not in STOP
-            and singular_key(f) not in nouns
+            and _may_be_name(f, nouns, other)
             and (not opens or len(f) > 3)
         ):
             j = i
@@ -284,7 +298,7 @@ class _FoldedFlags(dict):
             flags |= _ALWAYS
         if kind_key[0] != 0:
             flags |= _NOUN
-        if f not in nouns and f not in other and f not in STOP and singular_key(f) not in nouns:
+        if _may_be_name(f, nouns, other):
             flags |= _NAME
         if len(self) < 200_000:
             self[f] = flags
