@@ -273,6 +273,34 @@ def test_verbs_with_a_hyphenated_pronoun_are_not_names() -> None:
     assert _reference.extract("Est-ce que Seigner chante ?") == extract("Est-ce que Seigner chante ?")
 
 
+def test_set_phrases_and_opinions_are_not_aspects() -> None:
+    def keys(text: str) -> list[str]:
+        return [k for k, _ in extract(text)]
+
+    # "chef-d'œuvre" is an opinion, however it is written; a chef is an aspect.
+    for text in ("C'est un chef d'œuvre.", "Un chef d'oeuvre, ce casting.", "Deux chefs d’œuvres.", "un chef d oeuvre"):
+        assert "chef" not in keys(text) and "oeuvre" not in keys(text), text
+    assert keys("Le chef cuisinier est génial.") == ["chef"]
+    # The nouns of set phrases name nothing reviewed.
+    assert keys("Au fil des épisodes, le scénario tient la route.") == ["episode", "scenario"]
+    assert keys("Le casting fait mouche et tient en haleine, ça vaut le détour.") == ["casting"]
+    # The trailer is one aspect, however it is written.
+    assert {k for t in ("La bande annonce ment.", "La bande-annonce ment.", "Les bandes-annonces mentent.")
+            for k in keys(t)} == {"bande-annonce"}
+
+
+def test_the_oe_ligature_reads_as_oe() -> None:
+    # The stop list spells "oeuvre": "œuvre" is not an aspect either.
+    assert extract("Une œuvre magnifique.") == extract("Une oeuvre magnifique.") == []
+    # Both spellings are one aspect, shown as written.
+    assert extract("Ma sœur a adoré.") == [("soeur", "sœur")]
+    assert [k for k, _ in extract("Sa soeur est drôle.")] == ["soeur"]
+    from generator.analysis import _reference
+
+    for text in ("Une œuvre magnifique.", "Ma sœur a adoré.", "Un chef d'œuvre, ce film."):
+        assert _reference.extract(text) == extract(text)
+
+
 def test_review_nouns_with_accents_stay_aspects_and_sigma_folds_in_context() -> None:
     assert [k for k, _ in extract("Le méchant est réussi, les méchants aussi.")] == ["mechant", "mechant"]
     # Σ lowers to ς or σ depending on what follows: the sentence is folded whole.

@@ -15,7 +15,8 @@ Behaviour changed since then is changed here too, written plainly, so the
 comparison still holds: ANALYZER_VERSION "3" splits glued sentences
 ("identifie.Les"), keeps dotted initials before a lower-case word ("B.O.
 excellente") and records each aspect's display form per sentence; "5" takes
-no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name.
+no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name,
+reads "œ" as "oe" against the word lists and skips "chef d'œuvre" (an opinion).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ singular_key = _aspects.singular_key
 
 
 def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+    f = f.replace("œ", "oe")
     if len(f) < 3 or f in STOP or "'" in f:
         return 0, ""
     key = singular_key(f)
@@ -181,7 +183,8 @@ def extract(sentence: str) -> list[tuple[str, str]]:
                     hit = PHRASES[key], length
                     break
             if hit:
-                out.append(hit[0])
+                if hit[0] is not None:
+                    out.append(hit[0])
                 i += hit[1]
                 continue
         if not t[0].isalpha():
@@ -191,10 +194,10 @@ def extract(sentence: str) -> list[tuple[str, str]]:
         if (
             t[0].isupper()
             and not t.isupper()
-            and f not in nouns
-            and f not in other
-            and f not in STOP
-            and singular_key(f) not in nouns
+            and f.replace("œ", "oe") not in nouns
+            and f.replace("œ", "oe") not in other
+            and f.replace("œ", "oe") not in STOP
+            and singular_key(f.replace("œ", "oe")) not in nouns
             and not ("-" in f and f.split("-")[-1] in _aspects._CLITICS)
             and (not opens or len(f) > 3)
         ):

@@ -57,7 +57,13 @@ STOP = frozenset(
         # interjections and discourse words that open sentences ("Tiens, ...")
         "tiens tenez ouais helas perso sinon hum waouh wow ouf allez voyons "
         # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
-        "interet interets qualite qualites defaut defauts"
+        "interet interets qualite qualites defaut defauts "
+        # nouns of set phrases that name nothing reviewed ("tenir la route", "faire
+        # mouche", "tenir en haleine", "vaut le détour", "au fil des épisodes", "en
+        # somme", "face à", "à cause de", "à la hauteur", "tiré par les cheveux",
+        # "à la base", "avoir hâte", "avoir besoin", "d'habitude", "j'ai l'impression")
+        "route mouche haleine detour fil somme face cause hauteur cheveu cheveux base hate "
+        "besoin habitude impression raison nombre preuve hasard chapeau attention"
     ).split()
 )
 # Review nouns textblob-fr's lexicon does not list as nouns.
@@ -74,7 +80,17 @@ EXTRA_NOUNS = frozenset(
     ).split()
 )
 # Multi-word aspects and aliases: folded token sequence -> (key, display).
-PHRASES = {
+PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
+    # Opinions, not aspects: their words are skipped ("chef" is not an aspect).
+    **{
+        (chef, d, oeuvre): None
+        for chef in ("chef", "chefs")
+        for d in ("d'", "d")
+        for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
+    },
+    ("bande", "annonce"): ("bande-annonce", "bande-annonce"),
+    ("bande-annonce",): ("bande-annonce", "bande-annonce"),
+    ("bandes-annonces",): ("bande-annonce", "bandes-annonces"),
     ("mise", "en", "scene"): ("mise en scène", "mise en scène"),
     ("effets", "speciaux"): ("effets spéciaux", "effets spéciaux"),
     ("bande", "originale"): ("bande originale", "bande originale"),
@@ -148,6 +164,9 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
             )
             # Strong opinion words are not aspects ("navet", "réussite", "ennui").
             opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
+            # "œ" is written "oe" too ("œuvre" / "oeuvre"): both spellings known.
+            for table in (nouns, other, verbs, all_nouns):
+                table |= {_oe(w) for w in table if "œ" in w}
             nouns -= opinion
             nouns -= STOP
             other |= opinion
@@ -182,9 +201,15 @@ def singular_key(folded: str) -> str:
 _CLITICS = frozenset("je tu il elle on nous vous ils elles ce le la les lui leur moi toi y en".split())
 
 
+def _oe(f: str) -> str:
+    """``f`` with the ligature "œ" written "oe", as the stop list spells it."""
+    return f.replace("œ", "oe")
+
+
 def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
     """Whether a capitalised token, folded ``f``, may be a proper name: no known
     word, and not a verb with a hyphenated pronoun ("Est-ce", "Dis-moi")."""
+    f = _oe(f)
     return (
         f not in nouns
         and f not in other
@@ -232,7 +257,8 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
                     hit = PHRASES[key], length
                     break
             if hit:
-                out.append(hit[0])
+                if hit[0] is not None:
+                    out.append(hit[0])
                 skip_to = i + hit[1]
                 continue
         if not t[0].isalpha():
@@ -334,7 +360,8 @@ def clear_caches() -> None:
 _common: dict[str, tuple[int, str]] = {}
 
 
-def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+    f = _oe(raw)
     if len(f) < 3 or f in STOP or "'" in f:
         kind, key = 0, ""
     else:
@@ -348,5 +375,5 @@ def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[
         else:
             kind = 0
     if len(_common) < 200_000:
-        _common[f] = (kind, key)
+        _common[raw] = (kind, key)
     return kind, key

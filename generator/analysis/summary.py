@@ -520,7 +520,7 @@ _FEMININE_KEYS = frozenset(
         "performance chanteuse presence psychologie relation star bande originale heroine "
         "realisatrice comedienne fille famille planete banlieue longueur lenteur "
         "suite narration tension action violence morale bo b.o bande-son distribution "
-        "intensite qualite duree partition vie realite"
+        "intensite qualite duree partition vie realite bande-annonce"
     ).split()
 ) | {"mise en scene", "bande originale"}
 # Words whose "h" forbids elision ("le héros", not "l'héros").
