@@ -284,6 +284,7 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
     # The nouns of set phrases name nothing reviewed.
     assert keys("Au fil des épisodes, le scénario tient la route.") == ["episode", "scenario"]
     assert keys("Le casting fait mouche et tient en haleine, ça vaut le détour.") == ["casting"]
+    assert keys("Pour l'instant, j'attends avec impatience le casting, une honte.") == ["casting"]
     # The trailer is one aspect, however it is written.
     assert {k for t in ("La bande annonce ment.", "La bande-annonce ment.", "Les bandes-annonces mentent.")
             for k in keys(t)} == {"bande-annonce"}

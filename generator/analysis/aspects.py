@@ -63,7 +63,14 @@ STOP = frozenset(
         # somme", "face à", "à cause de", "à la hauteur", "tiré par les cheveux",
         # "à la base", "avoir hâte", "avoir besoin", "d'habitude", "j'ai l'impression")
         "route mouche haleine detour fil somme face cause hauteur cheveu cheveux base hate "
-        "besoin habitude impression raison nombre preuve hasard chapeau attention"
+        "besoin habitude impression raison nombre preuve hasard chapeau attention "
+        # ("avec impatience", "au départ", "pour l'instant", "d'accord", "une dizaine
+        # d'épisodes", "sans queue ni tête", "rester sur sa faim", "en commun", "du lot")
+        "impatience depart instant accord dizaine vingtaine centaine moitie majorite "
+        "maximum queue faim commun lot conseil "
+        # more judgements standing for the thing judged ("une honte", "un must")
+        "honte niaiserie niaiseries betise betises debilite mediocrite platitude perfection "
+        "excellence must perle delice ordure pitie naufrage bijou merveille regal"
     ).split()
 )
 # Review nouns textblob-fr's lexicon does not list as nouns.
