@@ -95,6 +95,10 @@ PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
         for d in ("d'", "d")
         for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
     },
+    # Other spellings of one aspect.
+    ("suspens",): ("suspense", "suspense"),
+    ("suspence",): ("suspense", "suspense"),
+    ("scenarii",): ("scenario", "scénarios"),
     ("bande", "annonce"): ("bande-annonce", "bande-annonce"),
     ("bande-annonce",): ("bande-annonce", "bande-annonce"),
     ("bandes-annonces",): ("bande-annonce", "bandes-annonces"),
