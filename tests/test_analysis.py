@@ -285,6 +285,8 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
     assert keys("Au fil des épisodes, le scénario tient la route.") == ["episode", "scenario"]
     assert keys("Le casting fait mouche et tient en haleine, ça vaut le détour.") == ["casting"]
     assert keys("Pour l'instant, j'attends avec impatience le casting, une honte.") == ["casting"]
+    # The article of an English title is not tea ("thé").
+    assert keys("J'adore the walking dead et The Office.") == ["office"]
     # Other spellings of one aspect are one aspect.
     assert {k for t in ("Un suspens fou.", "Du suspence.", "Le suspense.") for k in keys(t)} == {"suspense"}
     # The trailer is one aspect, however it is written.

@@ -56,6 +56,8 @@ STOP = frozenset(
         "fois-ci ailleurs abord lieu coeur cours mesure propos travers vie "
         # interjections and discourse words that open sentences ("Tiens, ...")
         "tiens tenez ouais helas perso sinon hum waouh wow ouf allez voyons "
+        # English titles' article ("The Walking Dead"), which folds to "thé"
+        "the "
         # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
         "interet interets qualite qualites defaut defauts "
         # nouns of set phrases that name nothing reviewed ("tenir la route", "faire
