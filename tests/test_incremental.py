@@ -196,9 +196,9 @@ def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
     assert data_json_from([]) == data_json(empty)
 
 
-def _paged_subject(config: SiteConfig, **changes: object):
+def _paged_subject(config: SiteConfig, analysis: dict | None = None, **changes: object):
     """A subject of 25 reviews, 10 cards a page; ``changes`` edit review r14
-    (on page 2) before the model is made."""
+    (on page 2), ``analysis`` its analysis, before the model is made."""
     import dataclasses
 
     from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
@@ -208,6 +208,7 @@ def _paged_subject(config: SiteConfig, **changes: object):
     reviews = [Review(f"r{i}", "film", f"Avis numéro {i}, très réussi.", Path("film.csv"), i + 2, 4.0, "Ana") for i in range(25)]
     reviews[14] = dataclasses.replace(reviews[14], **changes)
     analyses = [ReviewAnalysis(0.8, 0.5, "positive") for _ in reviews]
+    analyses[14] = dataclasses.replace(analyses[14], **(analysis or {}))
     summary = SubjectSummary(Verdict(80, "Très positif", "very_positive", 25, 0, 0, 0, 1.0))
     return make_subject(config, "film", "film", None, reviews, analyses, summary)
 
@@ -230,3 +231,13 @@ def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_pat
     # Hashes given by the build (as build_subject does) give the same digests.
     given = page_digests(b"site", after, [text_hash(r.text) for r in after.reviews])
     assert given == two
+
+
+@pytest.mark.parametrize("change", [{"label": "mixed"}, {"polarity": 0.1}, {"key_phrases": ("casting",)}])
+def test_page_digests_change_with_a_cards_analysis(tmp_path: Path, change: dict) -> None:
+    from generator.commands.build_subject import page_digests
+
+    config = make_site(tmp_path, reviews=10, subjects=1)
+    before, after = _paged_subject(config), _paged_subject(config, analysis=change)
+    one, two = page_digests(b"site", before), page_digests(b"site", after)
+    assert sorted(path for path in one if one[path] != two[path]) == [after.pages[1].path]

@@ -77,17 +77,24 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _TEXT_AT = _REVIEW_FIELDS.index("text")
+_ANALYSIS_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 
 
 def _card_key(card: Card, digest: bytes) -> list[Any]:
     """Everything a card shows, for ``page_digests``: every field of the card, its
     review's fields with the text replaced by its hash ``digest`` (the text's
-    ``repr`` made most of the cost on big subjects)."""
+    ``repr`` made most of the cost on big subjects), its analysis's fields as a
+    list (a dataclass's ``repr`` is several times slower)."""
     review = card.review
     fields = [getattr(review, name) for name in _REVIEW_FIELDS]
     fields[_TEXT_AT] = digest
-    return [fields if name == "review" else getattr(card, name) for name in _CARD_FIELDS]
+    analysis = card.analysis
+    shown = [getattr(analysis, name) for name in _ANALYSIS_FIELDS]
+    return [
+        fields if name == "review" else shown if name == "analysis" else getattr(card, name)
+        for name in _CARD_FIELDS
+    ]
 
 
 @dataclass
