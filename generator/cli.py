@@ -7,11 +7,15 @@ output folder).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -244,4 +248,38 @@ def publish(
 
 
 def main() -> None:
-    app()
+    """The ``sitegen`` command; ends the process with ``exit_now``."""
+    try:
+        app()
+    except SystemExit as exc:  # how click ends every command, success included
+        exit_now(exc.code)
+    exit_now(0)
+
+
+def exit_now(code: object) -> NoReturn:
+    """End the process the way the interpreter would, without its final teardown.
+
+    A normal exit waits for non-daemon threads, runs the ``atexit`` handlers
+    (a pool's cleanup, the removal of an old output tree) and flushes the
+    standard streams -- all done here -- and then frees every object one by
+    one: after a 100,000-review build that took 0.7 s, after a one-review
+    edit 0.06 s, for nothing, since the process ends. ``os._exit`` skips it.
+    ``code`` is ``SystemExit.code``: None or an int, else a message (status 1).
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        shutdown = getattr(threading, "_shutdown", None)
+        if shutdown is not None:
+            shutdown()
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(status)

@@ -106,3 +106,48 @@ def test_analyze_unknown_format(site: Path) -> None:
     result = runner.invoke(app, ["analyze", "notes.doc"])
     assert result.exit_code == 2
     assert "no reader for '.doc'" in result.output
+
+
+def _buffered_env() -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED: output to a pipe is buffered."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'cannot go on'", 1, "cannot go on\n")]
+)
+def test_exit_now_ends_the_process_as_a_normal_exit_would(code: str, status: int, stderr: str) -> None:
+    """``exit_now`` skips the interpreter's teardown, not what a normal exit does
+    first: waiting for threads, the atexit handlers, flushing buffered output."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from generator.cli import exit_now\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "sys.stdout.write('buffered ')\n"
+        f"exit_now({code})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            check=False, env=_buffered_env())
+    assert (result.returncode, result.stdout, result.stderr) == (status, "buffered thread done\nhandler ran\n", stderr)
+
+
+def test_the_command_prints_its_summary_through_a_pipe(site: Path) -> None:
+    """``sitegen build`` run as a program, output piped (block-buffered): the
+    summary line arrives, and the exit status is the command's."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "generator", "build"]
+    done = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120, check=False,
+                          env=_buffered_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 1 subject")
+    failed = subprocess.run([*command, "--content", "nope"], cwd=site, capture_output=True, text=True, timeout=120, check=False)
+    assert failed.returncode == 2
+    assert "content folder nope does not exist" in failed.stderr
