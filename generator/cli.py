@@ -248,7 +248,8 @@ def publish(
 
 
 def main() -> None:
-    """The ``sitegen`` command; ends the process with ``exit_now``."""
+    """The ``sitegen`` command; ends the process with ``exit_now`` (call ``app``
+    to run a command inside another program)."""
     try:
         app()
     except SystemExit as exc:  # how click ends every command, success included
@@ -265,7 +266,11 @@ def exit_now(code: object) -> NoReturn:
     one: after a 100,000-review build that took 0.7 s, after a one-review
     edit 0.06 s, for nothing, since the process ends. ``os._exit`` skips it.
     ``code`` is ``SystemExit.code``: None or an int, else a message (status 1).
+    Under a profiler or a tracer (cProfile, pyinstrument, coverage), which write
+    their results once the program returns, the exit is a normal one.
     """
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -276,7 +281,10 @@ def exit_now(code: object) -> NoReturn:
     try:
         shutdown = getattr(threading, "_shutdown", None)
         if shutdown is not None:
-            shutdown()
+            try:
+                shutdown()
+            except KeyboardInterrupt:  # Ctrl-C while waiting: stop waiting, as Python does
+                pass
         atexit._run_exitfuncs()
     finally:
         for stream in (sys.stdout, sys.stderr):

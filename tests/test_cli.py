@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,42 @@ def test_the_command_prints_its_summary_through_a_pipe(site: Path) -> None:
     failed = subprocess.run([*command, "--content", "nope"], cwd=site, capture_output=True, text=True, timeout=120, check=False)
     assert failed.returncode == 2
     assert "content folder nope does not exist" in failed.stderr
+
+
+def test_exit_now_runs_the_atexit_handlers_after_ctrl_c_while_waiting_for_threads() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, threading, time\n"
+        "from generator.cli import exit_now\n"
+        "atexit.register(lambda: print('handler ran', flush=True))\n"
+        "threading.Thread(target=time.sleep, args=(30,)).start()\n"
+        "print('waiting', flush=True)\n"
+        "exit_now(0)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_buffered_env())
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "waiting\n"
+        time.sleep(0.5)  # exit_now is waiting for the thread
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert process.stdout.read() == "handler ran\n"
+    finally:
+        process.kill()
+
+
+def test_under_a_profiler_the_command_exits_normally(tmp_path: Path) -> None:
+    """cProfile writes its results once the program returns: ``exit_now`` must
+    not cut it short."""
+    import subprocess
+    import sys
+
+    stats = tmp_path / "sitegen.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "generator", "--version"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sitegen ")
+    assert stats.stat().st_size > 0

@@ -16,7 +16,8 @@ comparison still holds: ANALYZER_VERSION "3" splits glued sentences
 ("identifie.Les"), keeps dotted initials before a lower-case word ("B.O.
 excellente") and records each aspect's display form per sentence; "5" takes
 no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name,
-reads "œ" as "oe" against the word lists and skips "chef d'œuvre" (an opinion).
+reads "œ" as "oe" against the word lists, skips "chef d'œuvre" (an opinion) and
+the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``.
 """
 
 from __future__ import annotations
@@ -149,10 +150,10 @@ singular_key = _aspects.singular_key
 
 def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
     f = f.replace("œ", "oe")
-    if len(f) < 3 or f in STOP or "'" in f:
+    if len(f) < 3 or f in STOP or f in _aspects.NOT_ASPECTS or "'" in f:
         return 0, ""
     key = singular_key(f)
-    if key in STOP:
+    if key in STOP or key in _aspects.NOT_ASPECTS:
         kind = 0
     elif f in nouns or key in nouns:
         kind = 1
@@ -160,7 +161,7 @@ def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[
         kind = 2
     else:
         kind = 0
-    return kind, key
+    return kind, _aspects.KEY_ALIASES.get(key, key)
 
 
 def extract(sentence: str) -> list[tuple[str, str]]:
@@ -198,7 +199,7 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             and f.replace("œ", "oe") not in other
             and f.replace("œ", "oe") not in STOP
             and singular_key(f.replace("œ", "oe")) not in nouns
-            and not ("-" in f and f.split("-")[-1] in _aspects._CLITICS)
+            and not ("-" in t and t.split("-")[-1] in _aspects._CLITICS)
             and (not opens or len(f) > 3)
         ):
             j = i

@@ -59,22 +59,31 @@ STOP = frozenset(
         # English titles' article ("The Walking Dead"), which folds to "thé"
         "the "
         # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
-        "interet interets qualite qualites defaut defauts "
-        # nouns of set phrases that name nothing reviewed ("tenir la route", "faire
-        # mouche", "tenir en haleine", "vaut le détour", "au fil des épisodes", "en
-        # somme", "face à", "à cause de", "à la hauteur", "tiré par les cheveux",
-        # "à la base", "avoir hâte", "avoir besoin", "d'habitude", "j'ai l'impression")
+        "interet interets qualite qualites defaut defauts"
+    ).split()
+)
+# Common nouns that are not aspects, though a name may end with them ("Jacques
+# Perle"): nouns of set phrases that name nothing reviewed, judgements standing for
+# the thing judged.
+NOT_ASPECTS = frozenset(
+    (
+        # "tenir la route", "faire mouche", "tenir en haleine", "vaut le détour", "au
+        # fil des épisodes", "en somme", "face à", "à cause de", "à la hauteur", "tiré
+        # par les cheveux", "à la base", "avoir hâte", "avoir besoin", "d'habitude",
+        # "j'ai l'impression", "avec impatience", "au départ", "pour l'instant",
+        # "d'accord", "une dizaine d'épisodes", "sans queue ni tête", "rester sur sa
+        # faim", "en commun", "du lot"
         "route mouche haleine detour fil somme face cause hauteur cheveu cheveux base hate "
         "besoin habitude impression raison nombre preuve hasard chapeau attention "
-        # ("avec impatience", "au départ", "pour l'instant", "d'accord", "une dizaine
-        # d'épisodes", "sans queue ni tête", "rester sur sa faim", "en commun", "du lot")
         "impatience depart instant accord dizaine vingtaine centaine moitie majorite "
         "maximum queue faim commun lot conseil "
-        # more judgements standing for the thing judged ("une honte", "un must")
+        # "une honte", "un must", "une perle"
         "honte niaiserie niaiseries betise betises debilite mediocrite platitude perfection "
         "excellence must perle delice ordure pitie naufrage bijou merveille regal"
     ).split()
 )
+# Keys of other spellings of an aspect ("suspens", "suspence": "suspense").
+KEY_ALIASES = {"suspen": "suspense", "suspence": "suspense", "scenarii": "scenario"}
 # Review nouns textblob-fr's lexicon does not list as nouns.
 EXTRA_NOUNS = frozenset(
     (
@@ -97,11 +106,13 @@ PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
         for d in ("d'", "d")
         for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
     },
-    # Other spellings of one aspect.
-    ("suspens",): ("suspense", "suspense"),
-    ("suspence",): ("suspense", "suspense"),
-    ("scenarii",): ("scenario", "scénarios"),
+    **{
+        (chef, "'", oeuvre): None  # "Chef-d'œuvre" is read "chef-d" "'" "œuvre"
+        for chef in ("chef-d", "chefs-d")
+        for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
+    },
     ("bande", "annonce"): ("bande-annonce", "bande-annonce"),
+    ("bandes", "annonces"): ("bande-annonce", "bandes-annonces"),
     ("bande-annonce",): ("bande-annonce", "bande-annonce"),
     ("bandes-annonces",): ("bande-annonce", "bandes-annonces"),
     ("mise", "en", "scene"): ("mise en scène", "mise en scène"),
@@ -177,9 +188,6 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
             )
             # Strong opinion words are not aspects ("navet", "réussite", "ennui").
             opinion = {w for w, (p, _) in load_lexicon().words.items() if abs(p) >= 0.3}
-            # "œ" is written "oe" too ("œuvre" / "oeuvre"): both spellings known.
-            for table in (nouns, other, verbs, all_nouns):
-                table |= {_oe(w) for w in table if "œ" in w}
             nouns -= opinion
             nouns -= STOP
             other |= opinion
@@ -209,27 +217,28 @@ def singular_key(folded: str) -> str:
     return folded
 
 
-# Pronouns that follow a verb with a hyphen: an inverted subject or an
-# imperative's object ("Est-ce", "Peut-on", "Va-t-il", "Croyez-moi", "Allez-y").
+# Pronouns that follow a verb with a hyphen, in lower case: an inverted subject
+# or an imperative's object ("Est-ce", "Peut-on", "Va-t-il", "Croyez-moi",
+# "Allez-y"). A name's parts are capitalised ("Jong-Il").
 _CLITICS = frozenset("je tu il elle on nous vous ils elles ce le la les lui leur moi toi y en".split())
 
 
 def _oe(f: str) -> str:
-    """``f`` with the ligature "œ" written "oe", as the stop list spells it."""
+    """``f`` with the ligature "œ" written "oe", as ``fold`` writes the word lists
+    (``fold_1to1`` keeps one character for one: "œuvre")."""
     return f.replace("œ", "oe")
 
 
 def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
     """Whether a capitalised token, folded ``f``, may be a proper name: no known
-    word, and not a verb with a hyphenated pronoun ("Est-ce", "Dis-moi")."""
+    word (``_verb_pronoun`` is checked on the token as written)."""
     f = _oe(f)
-    return (
-        f not in nouns
-        and f not in other
-        and f not in STOP
-        and singular_key(f) not in nouns
-        and not ("-" in f and f.rpartition("-")[2] in _CLITICS)
-    )
+    return f not in nouns and f not in other and f not in STOP and singular_key(f) not in nouns
+
+
+def _verb_pronoun(token: str) -> bool:
+    """Whether ``token`` is a verb with a hyphenated pronoun ("Est-ce", "Dis-moi")."""
+    return "-" in token and token.rpartition("-")[2] in _CLITICS
 
 
 def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str]]:
@@ -282,6 +291,7 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
             t[0].isupper()
             and not t.isupper()
             and _may_be_name(f, nouns, other)
+            and not _verb_pronoun(t)
             and (not opens or len(f) > 3)
         ):
             j = i
@@ -375,11 +385,11 @@ _common: dict[str, tuple[int, str]] = {}
 
 def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
     f = _oe(raw)
-    if len(f) < 3 or f in STOP or "'" in f:
+    if len(f) < 3 or f in STOP or f in NOT_ASPECTS or "'" in f:
         kind, key = 0, ""
     else:
         key = singular_key(f)
-        if key in STOP:
+        if key in STOP or key in NOT_ASPECTS:
             kind = 0
         elif f in nouns or key in nouns:
             kind = 1
@@ -387,6 +397,7 @@ def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str]) -> tupl
             kind = 2
         else:
             kind = 0
+        key = KEY_ALIASES.get(key, key)
     if len(_common) < 200_000:
         _common[raw] = (kind, key)
     return kind, key
