@@ -279,9 +279,10 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
         return [k for k, _ in extract(text)]
 
     # "chef-d'œuvre" is an opinion, however it is written; a chef is an aspect.
-    for text in ("C'est un chef d'œuvre.", "Un chef d'oeuvre, ce casting.", "Deux chefs d’œuvres.", "un chef d oeuvre",
-                 "Chef-d'œuvre absolu.", "Un chef-d'œuvre."):
-        assert keys(text) in ([], ["casting"]), text
+    for text in ("C'est un chef d'œuvre.", "Deux chefs d’œuvres.", "un chef d oeuvre", "Chef-d'œuvre absolu.",
+                 "Un chef-d'œuvre."):
+        assert keys(text) == [], text
+    assert keys("Un chef d'oeuvre, ce casting.") == ["casting"]
     assert keys("Le chef cuisinier est génial.") == ["chef"]
     # The nouns of set phrases name nothing reviewed.
     assert keys("Au fil des épisodes, le scénario tient la route.") == ["episode", "scenario"]
