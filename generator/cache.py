@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIRNAME = ".sitegen-cache"
 CACHE_FILENAME = "cache.sqlite"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _PICKLE = pickle.HIGHEST_PROTOCOL
 _BATCH = 900  # SQLite's default limit of host parameters is 999 on old builds
 
@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS subjects (
     digest BLOB PRIMARY KEY, data BLOB NOT NULL, fragment BLOB NOT NULL, used REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS summary_states (
+    key BLOB PRIMARY KEY, space BLOB NOT NULL, data BLOB NOT NULL, used REAL NOT NULL
+);
 """
 
 
@@ -185,7 +188,7 @@ class BuildCache:
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row is not None and row[0] != str(SCHEMA_VERSION):
                     log.info("cache %s has schema %s, not %s: starting afresh", self.path, row[0], SCHEMA_VERSION)
-                    for table in ("analysis", "files", "subjects", "manifests", "namespaces"):
+                    for table in ("analysis", "files", "subjects", "manifests", "namespaces", "summary_states"):
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute("DELETE FROM meta WHERE key = 'schema'")
         _retry(lambda: db.executescript(_SCHEMA))
@@ -309,6 +312,27 @@ class BuildCache:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?)", rows)
 
+    # ---- summary states (generator.analysis.summary_state)
+
+    def get_states(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        for i in range(0, len(keys), _BATCH):
+            chunk = keys[i : i + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT key, data FROM summary_states WHERE key IN ({marks})", chunk))
+        return found
+
+    def put_states(self, space: bytes, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store ``(key, state)`` pairs made under ``space`` (code, settings: see
+        ``prune_subjects``)."""
+        if not self.persistent:
+            return
+        now = time.time()
+        rows = [(k, space, d, now) for k, d in items]
+        if rows:
+            with self._transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO summary_states VALUES (?, ?, ?, ?)", rows)
+
     # ---- manifests
 
     def get_manifest(self, output: Path) -> Any | None:
@@ -323,9 +347,11 @@ class BuildCache:
                 "INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(output), pickle.dumps(manifest, _PICKLE))
             )
 
-    def prune_subjects(self, keep_days: float = 7.0, every: float = 3600.0) -> int:
+    def prune_subjects(self, keep_days: float = 7.0, every: float = 3600.0, space: bytes = b"") -> int:
         """Forget subject entries that no manifest uses and no build used lately
-        (at most once every ``every`` seconds: it reads every manifest)."""
+        (at most once every ``every`` seconds: it reads every manifest), and
+        summary states made under another code or settings than ``space`` (the
+        current build's) and not written lately."""
         if self.persistent and every > 0:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'pruned'").fetchone()
             now = time.time()
@@ -342,6 +368,7 @@ class BuildCache:
         old = [d for (d,) in self._db.execute("SELECT digest FROM subjects WHERE used < ?", (cutoff,)) if d not in used]
         with self._transaction() as db:
             db.executemany("DELETE FROM subjects WHERE digest = ?", [(d,) for d in old])
+            db.execute("DELETE FROM summary_states WHERE used < ? AND space != ?", (cutoff, space))
         return len(old)
 
 

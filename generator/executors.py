@@ -85,12 +85,27 @@ def _exit_with(parent: int) -> None:
     idle workers would wait for work forever: leave when the build is gone."""
     while True:
         time.sleep(1.0)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
+        if not _alive(parent):
             os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs: a killed build whose own parent has
+    not reaped it yet is a zombie, which ``kill(pid, 0)`` still finds."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
         except PermissionError:
             pass
+        return True
 
 
 def default_jobs() -> int:
@@ -180,6 +195,19 @@ def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None =
 
 
 @contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT (Ctrl-C) delivered only once the block is done (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
 def open_runner(
     spec: str | cf.Executor | None,
     jobs: int | None,
@@ -205,6 +233,11 @@ def open_runner(
             return
         pool = _process_pool(workers, settings, snapshot)
         try:
+            # The workers start (and load the analyzer) before any task is sent,
+            # with Ctrl-C held back meanwhile: a build stopped while a worker was
+            # half started left that worker printing a traceback.
+            with _interrupts_held():
+                pool.submit(int).result()
             yield Runner(pool, f"{workers} processes", in_flight=3 * workers, workers=workers)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -43,6 +43,7 @@ import jinja2
 import generator
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.summary import compute_verdict
+from generator.analysis.summary_state import STATE_MIN_REVIEWS, SummaryState, changes
 from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
 from generator.cache import (
     BuildCache,
@@ -96,6 +97,7 @@ class BuildReport:
     cache_hits: int = 0  # reviews whose analysis was not computed (cache or unchanged subject)
     analyzed: int = 0  # reviews analysed by this build
     subjects_rebuilt: int = 0  # subjects summarised and rendered by this build
+    summaries_updated: int = 0  # of which large ones updated from their summary's state (not made afresh)
     files_parsed: int = 0  # content files read and parsed (the others came from the cache)
     executor: str = ""
     up_to_date: bool = False  # nothing to write: the output already was this build's result
@@ -551,6 +553,8 @@ class _Build:
         self.started = started
         self.report = BuildReport(output=config.output_dir)
         self.settings = AnalysisSettings.from_thresholds(config.thresholds)
+        self.hashes: dict[str, list[bytes]] = {}  # subject -> its reviews' text hashes (_load_reviews)
+        self.state_space = b""  # (set in run)
 
     def run(self) -> BuildReport:
         config, report = self.config, self.report
@@ -577,6 +581,8 @@ class _Build:
         slugs = {s.key: s.slug for s in build_site(config, [(k, (), (), empty) for k in groups], sources.metas).subjects}
 
         self.namespace = f"{self.settings.cache_key()}|{schema_signature()}|code:{analysis_fingerprint()}"
+        # Summary states (large subjects) are made by this code from these settings.
+        self.state_space = _hash(code, repr(config), self.namespace)
         reuse = self.analyze is None
         site_key = _hash(
             code, templates_fingerprint(config), repr(config), self.namespace, reuse or os.urandom(16)
@@ -863,7 +869,7 @@ class _Build:
                 },
             )
             if report.subjects_rebuilt:
-                store.prune_subjects()
+                store.prune_subjects(space=self.state_space)
         return self._finish(site, output)
 
     def _phase(self, name: str) -> None:
@@ -880,7 +886,8 @@ class _Build:
         return report
 
     def _load_reviews(self, sources: _Sources, groups: dict[str, list[int]], keys: list[str]) -> dict[str, list[Review]]:
-        """The full reviews of ``keys``' subjects, with their final ids."""
+        """The full reviews of ``keys``' subjects, with their final ids (and in
+        ``self.hashes``, their texts' hashes)."""
         owners = {i: sources.owner(i) for key in keys for i in groups[key]}
         needed = {owner[0] for owner in owners.values()}
         for index in sorted(needed):
@@ -895,16 +902,58 @@ class _Build:
         out: dict[str, list[Review]] = {}
         for key in keys:
             reviews = []
+            hashes = []
             for i in groups[key]:
                 file_index, row = owners[i]
-                review = sources.files[file_index].reviews[row]  # type: ignore[index]
+                entry = sources.files[file_index]
+                review = entry.reviews[row]  # type: ignore[index]
                 if review.id != sources.ids[i]:
                     review = dataclasses.replace(review, id=sources.ids[i])
                 reviews.append(review)
+                hashes.append(entry.digests[16 * row : 16 * row + 16])
             out[key] = reviews
+            self.hashes[key] = hashes
         for entry in sources.files:  # keep memory for what comes next
             entry.reviews = None
         return out
+
+    def _state_key(self, key: str) -> bytes:
+        return _hash(self.state_space, key)
+
+    def _summary_states(
+        self, ns: int, reviews: dict[str, list[Review]], keyed: dict[str, list[bytes]]
+    ) -> tuple[dict[str, SummaryState], dict[str, list[int]], dict[str, dict[Any, bytes]]]:
+        """For the large subjects whose summary the cache keeps a state of and few of
+        whose reviews changed: the state, the indexes of their reviews new to it,
+        and the analyses of its entries gone (by entry)."""
+        states: dict[str, SummaryState] = {}
+        plans: dict[str, list[int]] = {}
+        removed: dict[str, dict[Any, bytes]] = {}
+        large = [key for key, rs in reviews.items() if len(rs) >= STATE_MIN_REVIEWS]
+        if not large or not self.store.persistent:
+            return states, plans, removed
+        found = self.store.get_states([self._state_key(key) for key in large])
+        for key in large:
+            blob = found.get(self._state_key(key))
+            if blob is None:
+                continue
+            try:
+                state = pickle.loads(blob)
+            except Exception as exc:  # noqa: BLE001 - a state from another version: made afresh
+                log.debug("summary state of %r unreadable (%s): made afresh", key, exc)
+                continue
+            if not isinstance(state, SummaryState):
+                continue
+            change = changes(state, reviews[key], keyed[key])
+            if change is None:
+                continue
+            gone, added = change
+            blobs = self.store.get_analyses(ns, [entry[2] for entry in gone]) if gone else {}
+            if len(blobs) != len({entry[2] for entry in gone}):
+                continue  # (an analysis left the cache)
+            states[key], plans[key] = state, added
+            removed[key] = {entry: blobs[entry[2]] for entry in gone}
+        return states, plans, removed
 
     def _analyse(
         self, reviews: dict[str, list[Review]], jobs: _JobContext
@@ -927,18 +976,27 @@ class _Build:
             return summaries, slim, {}
 
         ns = self.store.namespace(self.namespace)
-        keyed = {key: [text_hash(r.text) for r in rs] for key, rs in reviews.items()}
+        keyed = {key: self.hashes.get(key) or [text_hash(r.text) for r in rs] for key, rs in reviews.items()}
+        # Large subjects: update the summary from the state the cache keeps of the
+        # last one, when few of their reviews changed (``summary_state``).
+        states, plans, removed = self._summary_states(ns, reviews, keyed)
+        # The analyses each subject needs: every review's, or the added ones'.
+        needs = {
+            key: set(digests) if key not in plans else {digests[i] for i in plans[key]}
+            for key, digests in keyed.items()
+        }
         users: dict[bytes, int] = {}  # subjects still needing each analysis
-        for digests in keyed.values():
-            for digest in set(digests):
+        for need in needs.values():
+            for digest in need:
                 users[digest] = users.get(digest, 0) + 1
         blobs = self.store.get_analyses(ns, list(users))
-        to_do = {key: {h for h in digests if h not in blobs} for key, digests in keyed.items()}
+        to_do = {key: {h for h in need if h not in blobs} for key, need in needs.items()}
         total_missing = len({h for need in to_do.values() for h in need})
         total = sum(len(rs) for rs in reviews.values())
         built: dict[str, SubjectResult] = {}
         bytecode = self.store.path.parent / "templates" if self.store.path is not None else None
         batch: list[tuple[bytes, bytes]] = []
+        new_states: list[tuple[bytes, bytes]] = []
 
         def store(rows: list[tuple[bytes, bytes]]) -> None:
             batch.extend(rows)
@@ -948,18 +1006,42 @@ class _Build:
 
         def job(key: str) -> SubjectJob:
             known = {}
-            hashes = keyed.pop(key)
-            for h in set(hashes):
+            hashes = keyed[key]
+            for h in needs.pop(key):
                 blob = blobs.get(h)
                 if blob is not None:
                     known[h] = blob
                 users[h] -= 1
                 if not users[h]:  # keep only the analyses still to be used
                     blobs.pop(h, None)
-            return SubjectJob(
+            made = SubjectJob(
                 key, jobs.slugs[key], jobs.metas.get(key), reviews[key], known, jobs.render, jobs.site_key,
                 jobs.kept.get(key, {}), write_to, hashes, snapshot,
+                keep_state=self.store.persistent and len(hashes) >= STATE_MIN_REVIEWS,
+                state=states.get(key), added=plans.get(key, []), removed=removed.get(key, {}),
             )
+            if key in plans:
+                planned[key] = made
+            return made
+
+        planned: dict[str, SubjectJob] = {}
+        retry_analysed: list[int] = []  # reviews analysed by ``again`` (missing from the cache)
+
+        def again(result: SubjectResult) -> SubjectResult:
+            """The subject built in full here: its summary's update failed."""
+            key = result.key
+            log.debug("the summary of %r is made afresh", key)
+            known = self.store.get_analyses(ns, list(set(keyed[key])))
+            known.update(result.new)
+            redo = dataclasses.replace(
+                planned.pop(key), known=known, state=None, added=[], removed={},
+                write_to=jobs.staged.pending if jobs.staged is not None else "",
+                snapshot=str(cache_folder) if cache_folder is not None else "",
+            )
+            retried = build_subject(self.settings, config, redo, bytecode)
+            retry_analysed.append(len(retried.new))
+            retried.new = result.new + retried.new
+            return retried
 
         # Work, in characters to analyse plus about 500 per review to summarise and
         # render: a single changed subject, or little work, runs here.
@@ -981,7 +1063,7 @@ class _Build:
                 texts: dict[bytes, str] = {}
                 for key in big:
                     for review, h in zip(reviews[key], keyed[key]):
-                        if h not in blobs:
+                        if h in to_do[key]:
                             texts.setdefault(h, review.text)
                 for tags, results in runner.run(self.settings, chunked(texts.items(), runner.chunk_chars)):
                     rows = list(zip(tags, results))
@@ -992,8 +1074,15 @@ class _Build:
             order = sorted(reviews, key=lambda k: -len(reviews[k]))
             calls = ((key, (self.settings, config, job(key), bytecode)) for key in order)
             for key, result in runner.map(build_subject, calls):
+                if result.retry:
+                    result = again(result)
+                planned.pop(key, None)
                 store(result.new)
                 result.new = []
+                if result.state:
+                    new_states.append((self._state_key(key), result.state))
+                    result.state = b""
+                report.summaries_updated += result.updated
                 if jobs.render:
                     assert jobs.staged is not None
                     for item in result.files:
@@ -1007,8 +1096,9 @@ class _Build:
                     slim[key] = result.analyses or []
                 self.progress.advance(result.count)
             self.store.put_analyses(ns, batch)
-        report.analyzed = total_missing
-        report.cache_hits += total - total_missing
+            self.store.put_states(self.state_space, new_states)
+        report.analyzed = total_missing + sum(retry_analysed)
+        report.cache_hits += total - report.analyzed
         return summaries, slim, built
 
 

@@ -15,8 +15,10 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import io
 import itertools
 import os
+import pickle
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +29,12 @@ import jinja2
 
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.snapshot import load_snapshot
+from generator.analysis.summary_state import (
+    Entry,
+    SummaryState,
+    summarize_with_state,
+    update_summary,
+)
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, slim_analysis, text_hash
 from generator.config import SiteConfig
@@ -45,6 +53,18 @@ def stable_hash(*parts: Any) -> bytes:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()
+
+
+def value_digest(value: Any) -> bytes:
+    """16-byte digest of plain data (lists, tuples, strings, numbers, bytes, None)
+    by value: pickled without the memo that would write a second reference to an
+    object instead of the object again (so equal values, equal bytes). Twice as
+    fast as hashing its ``repr``."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()) -> dict[str, bytes]:
@@ -71,7 +91,7 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
     for page in subject.pages:
         cards = [_card_key(card, h) for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])]
         at += len(page.cards)
-        out[page.path] = stable_hash(common, page.number, cards)
+        out[page.path] = stable_hash(common, page.number, value_digest(cards))
     return out
 
 
@@ -117,6 +137,13 @@ class SubjectJob:
     hashes: list[bytes] = field(default_factory=list)
     # The build cache's folder, for the analyzer's tables (``get_analyzer``).
     snapshot: str = ""
+    # A large subject (``summary_state``): make its summary's state (``keep_state``),
+    # or update the summary from the last one (``state``; ``known`` then only has
+    # the ``added`` reviews' analyses, ``removed`` those of the entries gone).
+    keep_state: bool = False
+    state: SummaryState | None = None
+    added: list[int] = field(default_factory=list)
+    removed: dict[Entry, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,7 +153,7 @@ class SubjectResult:
 
     key: str
     count: int
-    summary: SubjectSummary
+    summary: SubjectSummary | None  # None: ``retry``
     new: list[tuple[bytes, bytes]]  # (text hash, encoded analysis) computed here
     fragment: bytes  # the subject's part of data.json
     pages: tuple[str, ...] = ()  # every page path of the subject
@@ -135,6 +162,11 @@ class SubjectResult:
     same: list[str] = field(default_factory=list)  # pages kept: digest unchanged
     page_sums: dict[str, bytes] = field(default_factory=dict)
     analyses: list[ReviewAnalysis] | None = None  # slim; when not rendered here
+    state: bytes = b""  # the summary's new state, pickled (``job.keep_state`` or ``job.state``)
+    updated: bool = False  # the summary was updated from ``job.state``
+    # The update could not be made (``summary_state.update_summary``): build the
+    # subject again with every analysis and no state.
+    retry: bool = False
 
 
 _BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
@@ -180,12 +212,14 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
     known = job.known
     new: list[tuple[bytes, bytes]] = []
     done: dict[bytes, ReviewAnalysis] = {}
-    full = []
     hashes = job.hashes if len(job.hashes) == len(job.reviews) else [text_hash(r.text) for r in job.reviews]
-    for review, digest in zip(job.reviews, hashes):
-        text = review.text
+
+    def analysis_of(i: int) -> ReviewAnalysis:
+        nonlocal analyzer
+        digest = hashes[i]
         analysis = done.get(digest)
         if analysis is None:
+            text = job.reviews[i].text
             blob = known.get(digest)
             if blob is None:
                 if analyzer is None:
@@ -195,18 +229,40 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
             else:
                 analysis = decode_analysis(blob, text)
             done[digest] = analysis
-        full.append(analysis)
-    del done
-    if analyzer is None and job.snapshot:
-        # The summary needs the lexicon and the aspect tables, not the model:
-        # from the snapshot too when this process has not loaded them yet.
-        load_snapshot(Path(job.snapshot))
-    summary = summarize_subject(job.reviews, full, config)
-    slim = [slim_analysis(a) for a in full]
-    del full
+        return analysis
+
+    def tables() -> None:
+        if analyzer is None and job.snapshot:
+            # The summary needs the lexicon and the aspect tables, not the model:
+            # from the snapshot too when this process has not loaded them yet.
+            load_snapshot(Path(job.snapshot))
+
+    state = None
+    if job.state is not None:
+        added = {i: analysis_of(i) for i in job.added}
+        removed = {entry: decode_analysis(blob, "") for entry, blob in job.removed.items()}
+        done.clear()
+        tables()
+        updated = update_summary(job.state, job.reviews, hashes, removed, added, config)
+        if updated is None:
+            return SubjectResult(job.key, len(job.reviews), None, new, b"", retry=True)
+        summary, state, slim = updated
+    else:
+        full = [analysis_of(i) for i in range(len(job.reviews))]
+        done.clear()
+        tables()
+        if job.keep_state:
+            summary, state = summarize_with_state(job.reviews, full, hashes, config)
+        else:
+            summary = summarize_subject(job.reviews, full, config)
+        slim = [slim_analysis(a) for a in full]
+        del full
     subject = make_subject(config, job.key, job.slug, job.meta, job.reviews, slim, summary)
     fragment = subject_fragment(subject).encode("utf-8")
     result = SubjectResult(job.key, len(job.reviews), summary, new, fragment, tuple(p.path for p in subject.pages))
+    result.updated = job.state is not None
+    if state is not None:
+        result.state = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
     if not job.render:
         result.analyses = slim
         return result

@@ -207,4 +207,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def clean_text(text: str) -> str:
     """Trim and drop control characters and lone surrogates a review should never hold."""
+    if text.isprintable():  # holds none of them (the usual one-line field): no regex pass
+        return text.strip()
     return _CONTROL.sub("", text).strip()

@@ -1,0 +1,170 @@
+"""Updating a large subject's summary after a small edit, instead of making it again.
+
+Summarising a subject reads every sentence of every review: for a subject of
+thousands of reviews, decoding their cached analyses and summing them up is most
+of what one edited review costs. So for a subject of at least
+``STATE_MIN_REVIEWS`` reviews the build keeps, in its cache, what the summary
+was made of (``SummaryState``): per review (id, rating, text hash) its slim
+analysis and its best pro and con candidate ranks; the aspect sums
+(``summary.AspectTally``); the quotes and how far their choice looked
+(``summary.select_quotes``' horizons).
+
+After an edit, ``update_summary`` takes the removed reviews' analyses off the
+sums and puts the new ones on, with the same functions that made them
+(``summary.update_aspects``); verdict and disagreements come from the slim
+analyses, the consensus from the aspects. It gives up (None: the caller
+summarises in full) whenever the result could differ from a full summary: more
+than a few reviews changed, the title changed, the names to merge or their
+aliases changed, the aspects' ranking changed, or a removed or added review has
+a quote candidate within the quotes' horizon. ``tests/test_summary_state.py``
+checks it against ``summarize_subject``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.analysis.summary import (
+    AspectTally,
+    _title_keys,
+    compute_verdict,
+    consensus_sentence,
+    find_disagreements,
+    quote_candidates,
+    summarize_parts,
+    update_aspects,
+)
+from generator.analysis.types import Quote, ReviewAnalysis, SubjectSummary
+from generator.config import SiteConfig
+from generator.content import Review
+
+log = logging.getLogger(__name__)
+
+# Subjects from this many reviews keep a state (below, summarising afresh is cheap).
+STATE_MIN_REVIEWS = 1000
+# At most this many reviews removed plus added (or 1 % of the subject) are
+# updated; more, and the summary is made afresh.
+MAX_CHANGES = 20
+
+# (review id, rating, text hash): what the summary depends on besides the analysis.
+Entry = tuple[str, Any, bytes]
+_SLIM = tuple(f.name for f in dataclasses.fields(ReviewAnalysis) if f.name != "sentences")
+
+
+@dataclass
+class SummaryState:
+    """What a subject's summary was made of."""
+
+    title: frozenset[str]  # summary._title_keys of its reviews
+    # entry -> (slim analysis fields, best pro candidate rank, best con candidate rank)
+    entries: dict[Entry, tuple[tuple[Any, ...], Any, Any]]
+    tally: AspectTally
+    horizons: tuple[tuple[Any, ...], tuple[Any, ...]]  # (pros, cons)
+    pros: tuple[Quote, ...]
+    cons: tuple[Quote, ...]
+    important: tuple[str, ...]  # the aspects' keys, in rank order
+
+
+def entries_of(reviews: Sequence[Review], hashes: Sequence[bytes]) -> list[Entry]:
+    return [(r.id, r.rating, h) for r, h in zip(reviews, hashes)]
+
+
+def summarize_with_state(
+    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], hashes: Sequence[bytes], config: SiteConfig
+) -> tuple[SubjectSummary, SummaryState | None]:
+    """``summarize_subject``, and the state to update it from (None for a subject
+    too small to need one, or whose reviews are not told apart by id, rating and
+    text)."""
+    summary, tally, horizons, best = summarize_parts(reviews, analyses, config)
+    if len(reviews) < STATE_MIN_REVIEWS:
+        return summary, None
+    entries = {
+        entry: (tuple(getattr(a, name) for name in _SLIM), pro, con)
+        for entry, a, (pro, con) in zip(entries_of(reviews, hashes), analyses, best)
+    }
+    if len(entries) != len(reviews):
+        return summary, None
+    state = SummaryState(
+        frozenset(_title_keys(reviews)), entries, tally, horizons, summary.pros, summary.cons,
+        tuple(a.key for a in summary.aspects),
+    )
+    return summary, state
+
+
+def changes(state: SummaryState, reviews: Sequence[Review], hashes: Sequence[bytes]) -> tuple[list[Entry], list[int]] | None:
+    """(the state's entries no longer there, indexes of the reviews it lacks), or
+    None when too many changed to update (or two reviews look the same)."""
+    current = entries_of(reviews, hashes)
+    now = set(current)
+    if len(now) != len(current):
+        return None
+    added = [i for i, entry in enumerate(current) if entry not in state.entries]
+    removed = [entry for entry in state.entries if entry not in now] if added or len(now) != len(state.entries) else []
+    if len(removed) + len(added) > max(MAX_CHANGES, len(reviews) // 100):
+        return None
+    return removed, added
+
+
+def _slim(fields: tuple[Any, ...]) -> ReviewAnalysis:
+    return ReviewAnalysis(**dict(zip(_SLIM, fields)))
+
+
+def update_summary(
+    state: SummaryState,
+    reviews: Sequence[Review],
+    hashes: Sequence[bytes],
+    removed: Mapping[Entry, ReviewAnalysis],
+    added: Mapping[int, ReviewAnalysis],
+    config: SiteConfig,
+) -> tuple[SubjectSummary, SummaryState, list[ReviewAnalysis]] | None:
+    """The summary of ``reviews`` made from ``state``, the new state and every
+    review's slim analysis; None when only a full summary can tell.
+
+    ``removed``: the analyses of the state's entries that are gone (decoded
+    without their text: sentence texts are not needed); ``added``: review index
+    -> full analysis, for the reviews the state lacks (``changes`` gives both)."""
+    if frozenset(_title_keys(reviews)) != state.title:
+        return None
+    update = update_aspects(state.tally, set(state.title), len(reviews), list(removed.values()), list(added.values()))
+    if update is None:
+        return None
+    aspects, tally = update
+    if tuple(a.key for a in aspects) != state.important:
+        return None  # the quotes' preference for aspects changed
+    important = {key: i for i, key in enumerate(state.important)}
+    entries = dict(state.entries)
+    for entry in removed:
+        if entry not in entries:
+            return None
+        pro, con = entries.pop(entry)[1:]
+        if (pro is not None and pro <= state.horizons[0]) or (con is not None and con <= state.horizons[1]):
+            return None  # it was looked at when the quotes were picked
+    current = entries_of(reviews, hashes)
+    for i, analysis in added.items():
+        best = []
+        for positive, horizon in ((True, state.horizons[0]), (False, state.horizons[1])):
+            found = quote_candidates(
+                reviews[i], analysis, positive=positive, important=important, scale=config.rating_scale
+            )
+            rank = min(c[:4] for c in found) if found else None
+            if rank is not None and rank <= horizon:
+                return None  # it would be looked at
+            best.append(rank)
+        entries[current[i]] = (tuple(getattr(analysis, name) for name in _SLIM), best[0], best[1])
+    if len(entries) != len(current) or not all(entry in entries for entry in current):
+        return None
+    slim = [_slim(entries[entry][0]) for entry in current]
+    summary = SubjectSummary(
+        verdict=compute_verdict(reviews, slim, config),
+        aspects=aspects,
+        pros=state.pros,
+        cons=state.cons,
+        consensus=consensus_sentence(aspects, config.language),
+        disagreements=find_disagreements(reviews, slim, config),
+    )
+    new = SummaryState(state.title, entries, tally, state.horizons, state.pros, state.cons, state.important)
+    return summary, new, slim
