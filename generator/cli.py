@@ -43,6 +43,8 @@ class _Lines:
 
     def print(self, text: str, *, markup: bool = False) -> None:
         stream = sys.stderr if self.stderr else sys.stdout
+        if stream is None:  # (no console: pythonw, or the stream closed)
+            return
         stream.write(f"{text}\n")
         stream.flush()
 

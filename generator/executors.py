@@ -92,20 +92,26 @@ def _exit_with(parent: int) -> None:
 def _alive(pid: int) -> bool:
     """Whether process ``pid`` still runs: a killed build whose own parent has
     not reaped it yet is a zombie, which ``kill(pid, 0)`` still finds."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            state = handle.read().rsplit(b")", 1)[1].split()[0]
-        return state not in (b"Z", b"X")
-    except FileNotFoundError:
-        return False
-    except (OSError, IndexError):  # no /proc: ask the kernel
+    if _PROC:
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except FileNotFoundError:
             return False
-        except PermissionError:
+        except (OSError, IndexError):
             pass
-        return True
+        else:
+            return state not in (b"Z", b"X")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+_PROC = os.path.isdir("/proc/self")
 
 
 def default_jobs() -> int:
@@ -154,7 +160,8 @@ class Runner:
                     except StopIteration:
                         exhausted = True
                         break
-                    pending[self.executor.submit(task, *args)] = tag
+                    with _interrupts_held():
+                        pending[self.executor.submit(task, *args)] = tag
                 if not pending:
                     return
                 done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
@@ -189,6 +196,12 @@ def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None =
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["generator.executors", "generator.commands.build_subject"])
+        # Started here, not by the first ``submit``, where SIGINT is held back
+        # (``_interrupts_held``): it would keep that mask, and so would every
+        # process it starts later.
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
     return cf.ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid(), snapshot)
     )
@@ -196,15 +209,19 @@ def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None =
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT (Ctrl-C) delivered only once the block is done (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
+    """Ctrl-C (SIGINT) delivered only once the block is done (main thread, where
+    the platform can). Around ``submit``: a process pool starts its workers there,
+    and a build stopped while one was half started left that worker printing a
+    traceback (it found the pool's semaphores already gone)."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        mask(signal.SIG_SETMASK, before)
 
 
 @contextlib.contextmanager
@@ -233,11 +250,6 @@ def open_runner(
             return
         pool = _process_pool(workers, settings, snapshot)
         try:
-            # The workers start (and load the analyzer) before any task is sent,
-            # with Ctrl-C held back meanwhile: a build stopped while a worker was
-            # half started left that worker printing a traceback.
-            with _interrupts_held():
-                pool.submit(int).result()
             yield Runner(pool, f"{workers} processes", in_flight=3 * workers, workers=workers)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

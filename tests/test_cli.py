@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -191,3 +192,14 @@ def test_under_a_profiler_the_command_exits_normally(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("sitegen ")
     assert stats.stat().st_size > 0
+
+
+def test_messages_without_a_console_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under pythonw, or with standard output closed, there is no stream to write
+    the summary line or a warning to: the command must not fail on it."""
+    from generator import cli
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    cli.out.print("Built 1 subject")
+    cli.err.print("warning: x")

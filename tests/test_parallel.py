@@ -242,3 +242,62 @@ def test_bulk_allocations_overlapping_in_threads_restore_the_thresholds() -> Non
     for thread in threads:
         thread.join(10)
     assert gc.get_threshold() == before
+
+
+def _state(pid: int) -> bytes:
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        return handle.read().rsplit(b")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc")
+def test_a_killed_build_not_yet_reaped_counts_as_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's watch (``_exit_with``) asks whether its build still runs. A build
+    killed outright stays a zombie until whoever started it reaps it, and a
+    zombie still answers ``kill(pid, 0)``: it must count as gone."""
+    import os
+    import time
+
+    assert executors._alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])  # never polled: not reaped
+    deadline = time.monotonic() + 30
+    while _state(child.pid) != b"Z" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _state(child.pid) == b"Z"
+    os.kill(child.pid, 0)  # what the watch used to ask: "still there"
+    assert not executors._alive(child.pid)
+    child.wait()
+    assert not executors._alive(child.pid)
+    # Without /proc the kernel is asked (a live process stays alive).
+    monkeypatch.setattr(executors, "_PROC", False)
+    assert executors._alive(os.getpid())
+    assert not executors._alive(child.pid)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="needs pthread_sigmask")
+def test_ctrl_c_is_held_back_only_while_tasks_are_submitted() -> None:
+    """SIGINT is blocked while a task is submitted (a pool starts its workers
+    there), then the mask is what it was; the pool's fork server, started before,
+    does not keep SIGINT blocked for the processes it starts later."""
+    import signal
+    from multiprocessing import forkserver
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    try:
+        with executors._interrupts_held():
+            assert signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        after = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        assert signal.SIGINT not in after and signal.SIGUSR1 in after
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
+    with open_runner("process", 2, AnalysisSettings(), work=10**9) as runner:
+        assert runner.executor is not None
+        results = list(runner.run(AnalysisSettings(), [("a", ["Un film superbe."])]))
+        assert results and results[0][0] == "a"
+        server = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+        if server is None or not Path(f"/proc/{server}/status").is_file():
+            pytest.skip("no fork server to look at")
+        blocked = next(
+            int(line.split()[1], 16) for line in Path(f"/proc/{server}/status").read_text().splitlines()
+            if line.startswith("SigBlk:")
+        )
+        assert not blocked & (1 << (signal.SIGINT - 1))

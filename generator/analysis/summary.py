@@ -291,7 +291,7 @@ def _rows(analysis: ReviewAnalysis, names: _Names, texts: bool = True) -> list[t
                 # seigner"): the full name.
                 if not texts:
                     raise _NeedsText
-                for first in by_first.keys() & set(keys):
+                for first in sorted(by_first.keys() & set(keys)):
                     name = _full_name_in(sentence.text, first, by_first)
                     if name is not None:
                         key = names.spelled[name]

@@ -890,11 +890,13 @@ class _Build:
         ``self.hashes``, their texts' hashes)."""
         owners = {i: sources.owner(i) for key in keys for i in groups[key]}
         needed = {owner[0] for owner in owners.values()}
+        reread = set()  # files read again: their index's text hashes may not match
         for index in sorted(needed):
             entry = sources.files[index]
             if entry.reviews is None:
                 entry.reviews = self.store.get_file_reviews(str(entry.path.resolve()), entry.stamp)
                 if entry.reviews is None:  # the cache lost it meanwhile: read again
+                    reread.add(index)
                     context = ReadContext(config=self.config, content_dir=self.config.content_dir)
                     read = reader_for(entry.path)
                     assert read is not None
@@ -910,7 +912,7 @@ class _Build:
                 if review.id != sources.ids[i]:
                     review = dataclasses.replace(review, id=sources.ids[i])
                 reviews.append(review)
-                hashes.append(entry.digests[16 * row : 16 * row + 16])
+                hashes.append(text_hash(review.text) if file_index in reread else entry.digests[16 * row : 16 * row + 16])
             out[key] = reviews
             self.hashes[key] = hashes
         for entry in sources.files:  # keep memory for what comes next
@@ -1031,6 +1033,8 @@ class _Build:
             """The subject built in full here: its summary's update failed."""
             key = result.key
             log.debug("the summary of %r is made afresh", key)
+            self.store.put_analyses(ns, batch)  # (analyses not stored yet are found too)
+            batch.clear()
             known = self.store.get_analyses(ns, list(set(keyed[key])))
             known.update(result.new)
             redo = dataclasses.replace(
@@ -1045,7 +1049,12 @@ class _Build:
 
         # Work, in characters to analyse plus about 500 per review to summarise and
         # render: a single changed subject, or little work, runs here.
-        work = sum(len(r.text) for key, rs in reviews.items() for r in rs if to_do[key]) + 500 * total
+        # (A subject whose summary is updated: its added texts, and little per review.)
+        work = sum(
+            sum(len(rs[i].text) for i in plans[key]) + 50 * len(rs) if key in plans
+            else (sum(len(r.text) for r in rs) if to_do[key] else 0) + 500 * len(rs)
+            for key, rs in reviews.items()
+        )
         self.progress.stage("Analysing", total)
         cache_folder = self.store.path.parent if self.store.path is not None else None
         with open_runner(
