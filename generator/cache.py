@@ -229,15 +229,14 @@ class BuildCache:
         return self._namespaces[name]
 
     def get_analyses(self, ns: int, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
-        found: dict[bytes, bytes] = {}
-        for i in range(0, len(hashes), _BATCH):
-            chunk = hashes[i : i + _BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT hash, data FROM analysis WHERE ns = ? AND hash IN ({marks})", (ns, *chunk)
-            )
-            found.update(rows)
-        return found
+        return dict(self._by_keys("SELECT hash, data FROM analysis WHERE ns = ? AND hash IN ({marks})", hashes, ns))
+
+    def _by_keys(self, query: str, keys: Sequence[Any], *params: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows ``query`` selects for ``keys`` (its ``{marks}``: their
+        placeholders, after ``params``'), a batch of keys at a time."""
+        for i in range(0, len(keys), _BATCH):
+            chunk = keys[i : i + _BATCH]
+            yield from self._db.execute(query.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
 
     def put_analyses(self, ns: int, items: Iterable[tuple[bytes, bytes]]) -> None:
         if not self.persistent:
@@ -258,15 +257,8 @@ class BuildCache:
         """path -> (stamp, light index) for the paths the cache knows, in a few queries.
         The index is unpickled only when asked for (``.value``) by a caller whose
         stamp matches."""
-        found: dict[str, tuple[str, Any]] = {}
-        for i in range(0, len(paths), _BATCH):
-            chunk = paths[i : i + _BATCH]
-            marks = ",".join("?" * len(chunk))
-            for path, stamp, light in self._db.execute(
-                f"SELECT path, stamp, light FROM files WHERE path IN ({marks})", chunk
-            ):
-                found[path] = (stamp, _Lazy(light))
-        return found
+        rows = self._by_keys("SELECT path, stamp, light FROM files WHERE path IN ({marks})", paths)
+        return {path: (stamp, _Lazy(light)) for path, stamp, light in rows}
 
     def get_file_reviews(self, path: str, stamp: str) -> Any | None:
         row = self._db.execute("SELECT stamp, full FROM files WHERE path = ?", (path,)).fetchone()
@@ -285,23 +277,11 @@ class BuildCache:
     # ---- subjects
 
     def get_subjects(self, digests: Sequence[bytes]) -> dict[bytes, Any]:
-        found: dict[bytes, Any] = {}
-        for i in range(0, len(digests), _BATCH):
-            chunk = digests[i : i + _BATCH]
-            marks = ",".join("?" * len(chunk))
-            for digest, data in self._db.execute(
-                f"SELECT digest, data FROM subjects WHERE digest IN ({marks})", chunk
-            ):
-                found[digest] = pickle.loads(data)
-        return found
+        rows = self._by_keys("SELECT digest, data FROM subjects WHERE digest IN ({marks})", digests)
+        return {digest: pickle.loads(data) for digest, data in rows}
 
     def get_fragments(self, digests: Sequence[bytes]) -> dict[bytes, bytes]:
-        found: dict[bytes, bytes] = {}
-        for i in range(0, len(digests), _BATCH):
-            chunk = digests[i : i + _BATCH]
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT digest, fragment FROM subjects WHERE digest IN ({marks})", chunk))
-        return found
+        return dict(self._by_keys("SELECT digest, fragment FROM subjects WHERE digest IN ({marks})", digests))
 
     def put_subjects(self, items: Iterable[tuple[bytes, Any, bytes]]) -> None:
         if not self.persistent:
@@ -315,12 +295,7 @@ class BuildCache:
     # ---- summary states (generator.analysis.summary_state)
 
     def get_states(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        found: dict[bytes, bytes] = {}
-        for i in range(0, len(keys), _BATCH):
-            chunk = keys[i : i + _BATCH]
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT key, data FROM summary_states WHERE key IN ({marks})", chunk))
-        return found
+        return dict(self._by_keys("SELECT key, data FROM summary_states WHERE key IN ({marks})", keys))
 
     def put_states(self, space: bytes, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store ``(key, state)`` pairs made under ``space`` (code, settings: see
