@@ -41,7 +41,7 @@ class _Lines:
     def __init__(self, stderr: bool = False) -> None:
         self.stderr = stderr
 
-    def print(self, text: str, *, markup: bool = False) -> None:
+    def print(self, text: str) -> None:
         stream = sys.stderr if self.stderr else sys.stdout
         if stream is None:  # (no console: pythonw, or the stream closed)
             return
@@ -83,7 +83,7 @@ def main_callback(
 
 
 def fail(error: SitegenError) -> typer.Exit:
-    err.print(f"error: {error}", markup=False)
+    err.print(f"error: {error}")
     return typer.Exit(error.exit_code)
 
 
@@ -91,7 +91,7 @@ def content_failed(error: ContentError, tail: str = "") -> typer.Exit:
     """Every problem of a build stopped by its content (file and line each), then
     its one-line reason."""
     print_problems(error.problems, limit=None)
-    err.print(f"error: {str(error).splitlines()[0]}{tail}", markup=False)
+    err.print(f"error: {str(error).splitlines()[0]}{tail}")
     return typer.Exit(1)
 
 
@@ -118,9 +118,9 @@ def print_problems(problems: list[Problem], limit: int | None = 50) -> None:
     limit = len(problems) if limit is None else limit
     for problem in problems[:limit]:
         kind = "error" if problem.severity == "error" else "warning"
-        err.print(f"{kind}: {problem}", markup=False)
+        err.print(f"{kind}: {problem}")
     if len(problems) > limit:
-        err.print(f"… and {len(problems) - limit} more", markup=False)
+        err.print(f"… and {len(problems) - limit} more")
 
 
 @app.command()
@@ -153,7 +153,7 @@ def build(
         raise fail(exc) from None
     print_problems(report.problems)
     if not quiet:
-        out.print(report.summary_line(), markup=False)
+        out.print(report.summary_line())
 
 
 @app.command()
@@ -226,8 +226,8 @@ def new(
         site = new_site(directory)
     except SitegenError as exc:
         raise fail(exc) from None
-    out.print(f"Created a new site in {site.root} ({len(site.files)} files). Next:", markup=False)
-    out.print(f"  cd {site.root}\n  sitegen build    # writes output/\n  sitegen serve    # preview on http://127.0.0.1:8000/ with live reload", markup=False)
+    out.print(f"Created a new site in {site.root} ({len(site.files)} files). Next:")
+    out.print(f"  cd {site.root}\n  sitegen build    # writes output/\n  sitegen serve    # preview on http://127.0.0.1:8000/ with live reload")
 
 
 @app.command()
@@ -251,15 +251,15 @@ def publish(
         if build_first:
             report = run_build(settings, strict=strict)
             print_problems(report.problems)
-            out.print(f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files.", markup=False)
+            out.print(f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files.")
         if to is not None:
             result = publish_folder(settings, to, force=force)
             removed = f", removed {len(result.removed)} old file(s)" if result.removed else ""
-            out.print(f"Published {result.files} files to {result.destination}{removed}.", markup=False)
+            out.print(f"Published {result.files} files to {result.destination}{removed}.")
         else:
             result = publish_branch(settings, branch=branch, remote=remote, message=message, push=push)
             where = f"and pushed to {remote}" if result.pushed else "(not pushed: --no-push)"
-            out.print(f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}.", markup=False)
+            out.print(f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}.")
     except ContentError as exc:
         raise content_failed(exc, "; nothing published") from None
     except SitegenError as exc:

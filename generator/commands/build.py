@@ -934,9 +934,10 @@ class _Build:
         large = [key for key, rs in reviews.items() if len(rs) >= STATE_MIN_REVIEWS]
         if not large or not self.store.persistent:
             return states, plans, removed
-        found = self.store.get_states([self._state_key(key) for key in large])
+        keys = {key: self._state_key(key) for key in large}
+        found = self.store.get_states(list(keys.values()))
         for key in large:
-            blob = found.get(self._state_key(key))
+            blob = found.get(keys[key])
             if blob is None:
                 continue
             try:
