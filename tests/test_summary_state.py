@@ -483,3 +483,35 @@ def test_states_of_other_code_or_settings_are_pruned(tmp_path: Path) -> None:
         cache._db.execute("UPDATE summary_states SET used = 0 WHERE key != ?", (b"recent",))
         cache.prune_subjects(every=0, space=b"current")
         assert cache.get_states([b"kept-old", b"gone", b"recent"]) == {b"kept-old": b"a", b"recent": b"c"}
+
+
+def test_an_unreadable_state_is_made_afresh(tmp_path: Path, analyzer: Analyzer) -> None:
+    """A state the cache holds but cannot read (damaged, or from another version)
+    costs a full summary, not the build: the output is what a full build gives,
+    and the state made then serves the next edit."""
+    import sqlite3
+
+    writer = Writer(analyzer, 11)
+    rows = [(r.id, "" if r.rating is None else str(int(r.rating)), r.text) for r in random_subject(writer, 20)[0]]
+    rows.append(("fixe", "4", "Le scénario est excellent."))
+    root = tmp_path / "site"
+    content = root / "content"
+    content.mkdir(parents=True)
+    write_csv(content / "film.csv", rows, PAST)
+    config = SiteConfig(
+        content_dir=content, output_dir=root / "output", templates_dir=root / "templates",
+        config_path=root / "sitegen.toml", page_size=10,
+    )
+    build(config, executor="serial")
+    with sqlite3.connect(root / ".sitegen-cache" / "cache.sqlite") as db:
+        assert db.execute("UPDATE summary_states SET data = x'00ff'").rowcount == 1
+    rows[-1] = ("fixe", "4", "Le scénario est brillant.")
+    write_csv(content / "film.csv", rows, PAST + 10)
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 1 and report.summaries_updated == 0
+    assert tree(config.output_dir) == full_build(config, "full-1")
+    rows[-1] = ("fixe", "3", "Le scénario est brillant.")
+    write_csv(content / "film.csv", rows, PAST + 20)
+    report = build(config, executor="serial")
+    assert report.summaries_updated == 1
+    assert tree(config.output_dir) == full_build(config, "full-2")
