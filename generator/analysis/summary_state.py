@@ -6,12 +6,12 @@ of what one edited review costs. So for a subject of at least
 ``STATE_MIN_REVIEWS`` reviews the build keeps, in its cache, what the summary
 was made of (``SummaryState``): per review (id, rating, text hash) its slim
 analysis and its best pro and con candidate ranks; the aspect sums
-(``summary.AspectTally``); the quotes and how far their choice looked
-(``summary.select_quotes``' horizons).
+(``aspect_summary.AspectTally``); the quotes and how far their choice looked
+(``quotes.select_quotes``' horizons).
 
 After an edit, ``update_summary`` takes the removed reviews' analyses off the
 sums and puts the new ones on, with the same functions that made them
-(``summary.update_aspects``); verdict and disagreements come from the slim
+(``aspect_summary.update_aspects``); verdict and disagreements come from the slim
 analyses, the consensus from the aspects. It gives up (None: the caller
 summarises in full) whenever the result could differ from a full summary: more
 than a few reviews changed, the title changed, the names to merge or their
@@ -28,17 +28,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.analysis.summary import (
-    AspectTally,
-    _title_keys,
-    compute_verdict,
-    consensus_sentence,
-    find_disagreements,
-    quote_candidates,
-    summarize_parts,
-    update_aspects,
-)
+from generator.analysis.aspect_summary import AspectTally, _title_keys, update_aspects
+from generator.analysis.consensus import consensus_sentence
+from generator.analysis.quotes import quote_candidates
+from generator.analysis.summary import summarize_parts
 from generator.analysis.types import Quote, ReviewAnalysis, SubjectSummary
+from generator.analysis.verdict import compute_verdict, find_disagreements
 from generator.config import SiteConfig
 from generator.content import Review
 
@@ -59,7 +54,7 @@ _SLIM = tuple(f.name for f in dataclasses.fields(ReviewAnalysis) if f.name != "s
 class SummaryState:
     """What a subject's summary was made of."""
 
-    title: frozenset[str]  # summary._title_keys of its reviews
+    title: frozenset[str]  # aspect_summary._title_keys of its reviews
     # entry -> (slim analysis fields, best pro candidate rank, best con candidate rank)
     entries: dict[Entry, tuple[tuple[Any, ...], Any, Any]]
     tally: AspectTally

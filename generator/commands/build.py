@@ -42,9 +42,9 @@ import jinja2
 
 import generator
 from generator.analysis import AnalysisSettings, summarize_subject
-from generator.analysis.summary import compute_verdict
 from generator.analysis.summary_state import STATE_MIN_REVIEWS, SummaryState, changes
 from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
+from generator.analysis.verdict import compute_verdict
 from generator.cache import (
     BuildCache,
     schema_signature,
