@@ -5,7 +5,7 @@ Rules added since (ANALYZER_VERSION "3": glued sentences such as
 forms per sentence) are written plainly in the reference too, so these tests keep
 proving the fast path equivalent.
 
-``generator.analysis._reference`` keeps the analysis code as it was before the
+``tests/reference_analysis.py`` keeps the analysis code as it was before the
 speed work (per-sentence ``str.translate`` folding, feature strings, every token
 walked, no memo). Every comparison here is of ``repr``s, so floats must agree bit
 for bit (``-0.0`` and ``0.0`` differ). No timing here: speed is measured by
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.analysis import Analyzer, aspects, clear_caches, model, tokens
-from generator.analysis import _reference as ref
+import reference_analysis as ref
 from generator.analysis.sentences import split_sentences
 
 TEXTS = [

@@ -165,14 +165,18 @@ def test_exit_now_runs_the_atexit_handlers_after_ctrl_c_while_waiting_for_thread
         "from generator.cli import exit_now\n"
         "atexit.register(lambda: print('handler ran', flush=True))\n"
         "threading.Thread(target=time.sleep, args=(30,)).start()\n"
-        "print('waiting', flush=True)\n"
+        "join = threading._shutdown\n"
+        "def joining():\n"
+        "    print('waiting', flush=True)\n"
+        "    join()\n"
+        "threading._shutdown = joining\n"
         "exit_now(0)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_buffered_env())
     try:
         assert process.stdout is not None
+        # exit_now is waiting for the thread: a Ctrl-C from now on interrupts the wait.
         assert process.stdout.readline() == "waiting\n"
-        time.sleep(0.5)  # exit_now is waiting for the thread
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
         assert process.stdout.read() == "handler ran\n"

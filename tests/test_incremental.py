@@ -13,7 +13,8 @@ import pytest
 
 from generator.cache import BuildCache
 from generator.commands import build as build_module
-from generator.commands.build import _read_sources, build, build_uncached
+from generator.commands.build import _read_sources, build
+from reference_build import build_uncached
 from generator.config import SiteConfig
 from generator.output import data_json, data_json_from, subject_fragment
 from generator.progress import NullProgress

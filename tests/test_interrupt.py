@@ -71,6 +71,14 @@ def previous_site(tmp_path: Path) -> Path:
     return output
 
 
+def _holds_files(folder: Path) -> bool:
+    """Whether a file was written anywhere in ``folder`` (gone: it was swapped in)."""
+    try:
+        return any(path.is_file() for path in folder.rglob("*"))
+    except OSError:
+        return True
+
+
 def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.CompletedProcess | int:
     big = tmp_path / "gros"
     if not big.exists():
@@ -94,7 +102,9 @@ def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.Comp
         process.kill()
         process.wait()
         pytest.fail("the build ended (or timed out) before its staging folder appeared; nothing was interrupted")
-    time.sleep(0.05)  # midway through writing
+    # Midway through writing: once the new tree holds files, before the swap.
+    while time.monotonic() < deadline and process.poll() is None and not _holds_files(staging):
+        time.sleep(0.002)
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=120)
     return process.returncode, stderr

@@ -102,7 +102,7 @@ class Analyzer:
         model = self._model
         sentence_raw = model.sentence_raw
         # Model.score(bias=False) and _polarity, inlined below with the same
-        # operations in the same order (so the same floats: _reference.py checks).
+        # operations in the same order (so the same floats: tests/reference_analysis.py checks).
         lex_a, lex_b, lex_c = model.lex_weights
         word_floor, char_floor = model.word_floor, model.char_floor
         sqrt, log1p, tanh = math.sqrt, math.log1p, math.tanh

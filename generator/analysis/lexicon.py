@@ -28,7 +28,7 @@ ADDITIONS_PATH = DATA_DIR / "fr-review-lexicon.tsv"
 
 # Negators open a scope that reaches a few tokens ahead ("ce n'est pas un bon film").
 NEGATORS = frozenset(
-    "ne n' pas jamais rien aucun aucune sans ni guere nullement point".split()
+    ["ne", "n'", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "point"]
 )
 NEGATION_REACH = 4
 # Multipliers for the next opinion word ("très bon", "un peu long").
@@ -42,8 +42,8 @@ INTENSIFIERS = {
 # "peu" flips a positive word ("peu crédible") and softens a negative one.
 DIMINISHERS = frozenset(("peu",))
 # What follows a contrast weighs more than what precedes it ("bon début, mais ...").
-CONTRASTS = frozenset("mais cependant pourtant toutefois neanmoins".split())
-BREAKS = frozenset(". , ; : ! ? ... ( ) \" -".split())
+CONTRASTS = frozenset(["mais", "cependant", "pourtant", "toutefois", "neanmoins"])
+BREAKS = frozenset([".", ",", ";", ":", "!", "?", "...", "(", ")", '"', "-"])
 AFTER_CONTRAST = 1.5
 BEFORE_CONTRAST = 0.6
 
@@ -115,104 +115,150 @@ def load_lexicon() -> Lexicon:
     return _lexicon
 
 
-def score_tokens(tokens: list[str], lexicon: Lexicon) -> tuple[float, float, int, float]:
-    """Score one sentence's normalised tokens.
+@dataclass(frozen=True)
+class ScoreTables:
+    """Look-up tables derived from a lexicon once, for ``score_tokens`` (and the
+    model's phrase merging): they add nothing to the lexicon, they only answer
+    its questions faster."""
+
+    # Expressions by their first two tokens, in the lexicon's order (longest
+    # first): (tokens, polarity, subjectivity, tokens joined by "_").
+    by_pair: dict[tuple[str, str], tuple[tuple[tuple[str, ...], float, float, str], ...]]
+    opinion: frozenset[str]  # first tokens of expressions, words with a polarity
+    scored: frozenset[str]  # every token score_tokens acts on; it skips the others
+
+
+_tables: dict[int, tuple[Lexicon, ScoreTables]] = {}
+
+
+def score_tables(lexicon: Lexicon) -> ScoreTables:
+    """The lexicon's ``ScoreTables`` (built once per lexicon object)."""
+    found = _tables.get(id(lexicon))
+    if found is not None and found[0] is lexicon:
+        return found[1]
+    by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], float, float, str]]] = {}
+    for entries in lexicon.phrases.values():
+        for expr, p, subj in entries:
+            if len(expr) < 2:  # never stored as a phrase (one token is a word)
+                raise ValueError(f"one-token lexicon phrase {expr!r}")
+            by_pair.setdefault((expr[0], expr[1]), []).append((expr, p, subj, "_".join(expr)))
+    opinion = frozenset(lexicon.phrases) | {w for w, (p, _) in lexicon.words.items() if p != 0.0}
+    scored = opinion | CONTRASTS | BREAKS | NEGATORS | frozenset(INTENSIFIERS) | DIMINISHERS
+    tables = ScoreTables({k: tuple(v) for k, v in by_pair.items()}, opinion, scored)
+    with _lock:
+        _tables[id(lexicon)] = (lexicon, tables)
+    return tables
+
+
+def score_tokens(
+    tokens: list[str], lexicon: Lexicon, visit: list[int] | None = None
+) -> tuple[float, float, int, float]:
+    """Score one sentence's normalised tokens: the one implementation of the
+    lexicon's rules, used by the model's training and by the analyzer.
 
     Returns ``(positive, negative, count, subjectivity)``: the weighted sums of
     positive and (absolute) negative word scores, how many opinion words were
-    found and the sum of their subjectivity.
+    found and the sum of their subjectivity. ``visit``: the positions of the
+    tokens in ``score_tables(lexicon).scored``, in order, when the caller knows
+    them (the analyzer does); any other token changes nothing here.
     """
+    tables = score_tables(lexicon)
+    if visit is None:
+        scored = tables.scored
+        visit = [i for i, t in enumerate(tokens) if t in scored]
     words = lexicon.words
-    phrases = lexicon.phrases
     pos = neg = subj = 0.0
     count = 0
-    weight = 1.0
     last_negator = -100
     intensity = 1.0
     intensity_at = -100
-    # Contrast: if the sentence has one, what comes before it weighs less.
+    # Contrast: if the sentence has one, what comes before the last weighs less.
     contrast_at = -1
-    for i, t in enumerate(tokens):
-        if t in CONTRASTS:
+    for i in visit:
+        if tokens[i] in CONTRASTS:
             contrast_at = i
-    if contrast_at >= 0:
-        weight = BEFORE_CONTRAST
-    n = len(tokens)
-    i = 0
-    while i < n:
+    weight = BEFORE_CONTRAST if contrast_at >= 0 else 1.0
+    skip_to = 0  # past the last expression matched
+    for i in visit:
+        if i < skip_to:
+            continue
         t = tokens[i]
         if i == contrast_at:
             weight = AFTER_CONTRAST
             last_negator = -100
-            i += 1
             continue
         if t in BREAKS:
             last_negator = -100
             intensity_at = -100
-            i += 1
             continue
-        entries = phrases.get(t)
-        if entries:
-            matched = False
-            for expr, p, s in entries:
-                k = len(expr)
-                if tuple(tokens[i : i + k]) == expr:
-                    count += 1
-                    value = p * weight
-                    if value > 0:
-                        pos += value
-                    else:
-                        neg -= value
-                    subj += s
-                    i += k
-                    last_negator = -100
-                    matched = True
-                    break
-            if matched:
-                continue
-        if t in NEGATORS:
-            last_negator = i
-            i += 1
-            continue
-        factor = INTENSIFIERS.get(t)
-        if factor is not None:
-            intensity = factor
-            intensity_at = i
-            i += 1
-            continue
-        if t in DIMINISHERS:
-            intensity = -0.5
-            intensity_at = i
-            i += 1
-            continue
-        value_s = words.get(t)
-        if value_s is not None and value_s[0] != 0.0:
-            p, s = value_s
-            if i - intensity_at <= 2:
-                if intensity < 0:
-                    p = p * intensity if p > 0 else p * 0.5
-                else:
-                    p = max(-1.0, min(1.0, p * intensity))
-            if i - last_negator <= NEGATION_REACH:
-                # "pas bon" is bad, "pas mauvais" is only mildly good.
-                p = -0.7 * p if p > 0 else -0.4 * p
+        matched = _match_phrase(tokens, i, t, tables)
+        if matched is not None:
+            expr, p, s = matched
+            count += 1
             value = p * weight
             if value > 0:
                 pos += value
             else:
                 neg -= value
             subj += s
+            skip_to = i + len(expr)
+            last_negator = -100
+            continue
+        if t in NEGATORS:
+            last_negator = i
+            continue
+        factor = INTENSIFIERS.get(t)
+        if factor is not None or t in DIMINISHERS:
+            # Multiplies the next opinion word; "peu" flips a positive one.
+            intensity = factor if factor is not None else -0.5
+            intensity_at = i
+            continue
+        value_s = words.get(t)
+        if value_s is not None and value_s[0] != 0.0:
+            p = _word_polarity(value_s[0], i - intensity_at <= 2, intensity, i - last_negator <= NEGATION_REACH)
+            value = p * weight
+            if value > 0:
+                pos += value
+            else:
+                neg -= value
+            subj += value_s[1]
             count += 1
             intensity_at = -100
-        i += 1
     return pos, neg, count, subj
+
+
+def _match_phrase(
+    tokens: list[str], i: int, t: str, tables: ScoreTables
+) -> tuple[tuple[str, ...], float, float] | None:
+    """The lexicon's first expression starting at ``tokens[i]`` (= ``t``), if any."""
+    if i + 1 >= len(tokens):
+        return None
+    entries = tables.by_pair.get((t, tokens[i + 1]))
+    if entries:
+        for expr, p, s, _ in entries:
+            if tuple(tokens[i : i + len(expr)]) == expr:
+                return expr, p, s
+    return None
+
+
+def _word_polarity(p: float, intensified: bool, intensity: float, negated: bool) -> float:
+    """An opinion word's polarity after the intensifier before it and negation."""
+    if intensified:
+        if intensity < 0:
+            p = p * intensity if p > 0 else p * 0.5
+        else:
+            p = max(-1.0, min(1.0, p * intensity))
+    if negated:
+        # "pas bon" is bad, "pas mauvais" is only mildly good.
+        p = -0.7 * p if p > 0 else -0.4 * p
+    return p
 
 
 # Words naming the kind of work: the model is trained on TV-series reviews and
 # applied to films too, so "film" and "série" must not carry the training data's
 # bias (a series review that talks about "film" tends to be negative).
 WORK_WORDS = frozenset(
-    "film films serie series saison saisons episode episodes feuilleton sitcom".split()
+    ["film", "films", "serie", "series", "saison", "saisons", "episode", "episodes", "feuilleton", "sitcom"]
 )
 WORK_TOKEN = "<oeuvre>"
 

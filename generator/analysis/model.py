@@ -18,9 +18,10 @@ boundaries) make the model robust to typos and inflections it never saw
 Speed: ``Model.sentence_raw`` looks each token up once in a per-word memo (which
 word lists it is in, its n-gram count), sums weights with ``map``/``sum`` in C and
 walks in Python only the few tokens the lexicon scorer acts on. It adds the same
-floats in the same order as the plain definitions (``sentence_features``,
-``merge_phrases``, ``score_tokens``, kept for training and for
-``_reference.py``), so results are identical bit for bit.
+floats in the same order as the plain feature definitions training uses
+(``sentence_features``, ``merge_phrases``), so results are identical bit for bit
+(``tests/reference_analysis.py`` checks). The lexicon's scorer is one function,
+``lexicon.score_tokens``, shared by training and the analyzer.
 """
 
 from __future__ import annotations
@@ -39,18 +40,14 @@ from operator import and_, or_, rshift
 from pathlib import Path
 
 from generator.analysis.lexicon import (
-    AFTER_CONTRAST,
-    BEFORE_CONTRAST,
-    BREAKS,
     CONTRASTS,
-    DIMINISHERS,
-    INTENSIFIERS,
-    NEGATION_REACH,
     NEGATORS,
     WORK_TOKEN,
     WORK_WORDS,
     Lexicon,
     load_lexicon,
+    score_tables,
+    score_tokens,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -58,7 +55,7 @@ MODEL_PATH = DATA_DIR / "sentiment-model.json.gz"
 
 # Lexicon features and their names in the weight table.
 LEX_POS, LEX_NEG, LEX_BAL = "__lex_pos", "__lex_neg", "__lex_bal"
-_CLAUSE_END = frozenset(". , ; : ! ? ... ( ) \" mais".split())
+_CLAUSE_END = frozenset([".", ",", ";", ":", "!", "?", "...", "(", ")", '"', "mais"])
 
 
 def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[str]:
@@ -120,7 +117,7 @@ def lexicon_features(pos: float, neg: float) -> tuple[float, float, float]:
 
 
 # Sums below must add the same floats in the same order as the straightforward
-# code (``_reference.py``) so results stay identical bit for bit. Up to Python
+# code (``tests/reference_analysis.py``) so results stay identical bit for bit. Up to Python
 # 3.11 ``sum`` of floats is plain left-to-right addition done in C; from 3.12 it
 # compensates rounding, so there a Python loop is used instead.
 if sys.version_info < (3, 12):
@@ -228,7 +225,8 @@ class _Codes(dict):
 class _Fast:
     """Lookup tables derived from a model and its lexicon once, at load time, for
     ``Model.sentence_raw``. They add nothing: each one answers exactly what the
-    straightforward code asks of the model's feature strings (see _reference.py).
+    straightforward code asks of the model's feature strings
+    (``tests/reference_analysis.py`` checks).
     """
 
     def __init__(self, model: Model) -> None:
@@ -249,26 +247,12 @@ class _Fast:
         self.not_weight = nots.get
         self.char_counts = _CharCounts()
         self.char_sums = _CharSums(model.char_weights, self.char_counts)
-        self.phrases = lexicon.phrases
+        tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
         self.phrase_keys = frozenset(lexicon.phrases) - WORK_WORDS
-        # Expressions by their first two tokens, in the lexicon's order: the first
-        # that matches is the same, and most "a" / "pas" are rejected at once.
-        by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], float, float, str]]] = {}
-        for entries in lexicon.phrases.values():
-            for expr, p, subj in entries:
-                if len(expr) < 2:  # never stored as a phrase (one token is a word)
-                    raise ValueError(f"one-token lexicon phrase {expr!r}")
-                by_pair.setdefault((expr[0], expr[1]), []).append((expr, p, subj, "_".join(expr)))
-        self.phrase_by_pair = {k: tuple(v) for k, v in by_pair.items()}
-        words = lexicon.words
-        self.words = words
-        # Tokens score_tokens acts on; any other token is skipped there.
-        opinion = frozenset(lexicon.phrases) | {w for w, (p, _) in words.items() if p != 0.0}
-        self.opinion = opinion
-        self.scored = (
-            opinion | CONTRASTS | BREAKS | NEGATORS | frozenset(INTENSIFIERS) | DIMINISHERS
-        )
+        self.phrase_by_pair = tables.by_pair
+        self.opinion = tables.opinion
+        self.scored = tables.scored
         self.codes = _Codes(self)
 
     def clear(self) -> None:
@@ -309,7 +293,7 @@ class Model:
         neg, lexicon subjectivity).
 
         Same numbers as scoring ``sentence_features(merge_phrases(tokens))`` one
-        feature string at a time (``_reference.sentence_raw``), added in the same
+        feature string at a time (``tests/reference_analysis.sentence_raw``), added in the same
         order: unigrams, then bigrams, then negated words.
         """
         fast = self._fast
@@ -342,7 +326,8 @@ class Model:
         c_n = sum(map(rshift, codes, _SHIFTS))
         if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
             return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
-        pos, neg, n_scored, subj = _score(tokens, codes, present, fast)
+        visit = list(compress(count(), map(and_, codes, _SCORED_MASK)))
+        pos, neg, n_scored, subj = score_tokens(tokens, self.lexicon, visit)
         return total, n_feats, c_total, c_n, pos, neg, subj / n_scored if n_scored else 0.0
 
     def score(
@@ -387,91 +372,6 @@ def _merge(tokens: list[str], fast: _Fast) -> list[str]:
         return tokens
     out += tokens[i:]
     return out
-
-
-def _score(tokens: list[str], codes: list[int], present: int, fast: _Fast) -> tuple[float, float, int, float]:
-    """``lexicon.score_tokens``, visiting only the tokens it acts on (the others
-    change nothing there but the position, and positions are kept)."""
-    words = fast.words
-    phrases = fast.phrases
-    by_pair = fast.phrase_by_pair
-    n = len(tokens)
-    pos = neg = subj = 0.0
-    n_scored = 0
-    weight = 1.0
-    last_negator = -100
-    intensity = 1.0
-    intensity_at = -100
-    visit = list(compress(count(), map(and_, codes, _SCORED_MASK)))
-    contrast_at = -1
-    if present & _IS_CONTRAST:
-        for i in visit:
-            if tokens[i] in CONTRASTS:
-                contrast_at = i
-        weight = BEFORE_CONTRAST
-    skip_to = 0
-    for i in visit:
-        if i < skip_to:
-            continue
-        t = tokens[i]
-        if i == contrast_at:
-            weight = AFTER_CONTRAST
-            last_negator = -100
-            continue
-        if t in BREAKS:
-            last_negator = -100
-            intensity_at = -100
-            continue
-        entries = phrases.get(t) and i + 1 < n and by_pair.get((t, tokens[i + 1]))
-        if entries:
-            matched = False
-            for expr, p, s, _ in entries:
-                k = len(expr)
-                if tuple(tokens[i : i + k]) == expr:
-                    n_scored += 1
-                    value = p * weight
-                    if value > 0:
-                        pos += value
-                    else:
-                        neg -= value
-                    subj += s
-                    skip_to = i + k
-                    last_negator = -100
-                    matched = True
-                    break
-            if matched:
-                continue
-        if t in NEGATORS:
-            last_negator = i
-            continue
-        factor = INTENSIFIERS.get(t)
-        if factor is not None:
-            intensity = factor
-            intensity_at = i
-            continue
-        if t in DIMINISHERS:
-            intensity = -0.5
-            intensity_at = i
-            continue
-        value_s = words.get(t)
-        if value_s is not None and value_s[0] != 0.0:
-            p, s = value_s
-            if i - intensity_at <= 2:
-                if intensity < 0:
-                    p = p * intensity if p > 0 else p * 0.5
-                else:
-                    p = max(-1.0, min(1.0, p * intensity))
-            if i - last_negator <= NEGATION_REACH:
-                p = -0.7 * p if p > 0 else -0.4 * p
-            value = p * weight
-            if value > 0:
-                pos += value
-            else:
-                neg -= value
-            subj += s
-            n_scored += 1
-            intensity_at = -100
-    return pos, neg, n_scored, subj
 
 
 _lock = threading.Lock()

@@ -51,16 +51,21 @@ from generator.cache import (
     slim_analysis,
     text_hash,
 )
-from generator.config import SiteConfig
-from generator.content import Corpus, Review, SubjectMeta
-from generator.exceptions import ConfigError, ContentError, Problem
-from generator.commands.build_subject import SubjectJob, SubjectResult, build_subject, bulk_allocations, page_digests
+from generator.commands.build_subject import (
+    SubjectJob,
+    SubjectResult,
+    build_subject,
+    bulk_allocations,
+    page_digests,
+)
 from generator.commands.build_subject import stable_hash as _hash
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+from generator.exceptions import ConfigError, ContentError, Problem
 from generator.executors import chunked, get_analyzer, open_runner
 from generator.output import (
     StagedOutput,
     check_output_dir,
-    data_json,
     data_json_from,
     data_json_layout,
     data_json_pieces,
@@ -68,17 +73,16 @@ from generator.output import (
     output_lock,
     recover_output,
     subject_fragment,
-    write_site,
 )
 from generator.progress import NullProgress
-from generator.readers import _unique_ids, content_files, read_content
+from generator.readers import _unique_ids, content_files
 from generator.readers.base import ReadContext, reader_for
 from generator.render import Renderer, template_dirs
 from generator.site import CardPage, Site, Subject, build_site
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BuildReport", "analyze_reviews", "build", "get_analyzer", "group_by_subject"]
+__all__ = ["BuildReport", "analyze_reviews", "build", "get_analyzer"]
 
 
 @dataclass
@@ -135,16 +139,6 @@ def analyze_reviews(reviews: Sequence[Review], settings: AnalysisSettings) -> li
     """Analyse reviews in this process, without any cache (the reference path)."""
     analyzer = get_analyzer(settings)
     return [analyzer.analyze(review.text) for review in reviews]
-
-
-def group_by_subject(corpus: Corpus) -> dict[str, list[int]]:
-    """Subject key -> indexes of its reviews, subjects in first-seen order."""
-    groups: dict[str, list[int]] = {}
-    for index, review in enumerate(corpus.reviews):
-        groups.setdefault(review.subject, []).append(index)
-    for key in corpus.subjects:
-        groups.setdefault(key, [])
-    return groups
 
 
 AnalyzeFn = Callable[[Sequence[Review], AnalysisSettings], list[ReviewAnalysis]]
@@ -1110,37 +1104,3 @@ class _Build:
         report.analyzed = total_missing + sum(retry_analysed)
         report.cache_hits += total - report.analyzed
         return summaries, slim, built
-
-
-def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = False) -> BuildReport:
-    """The straightforward pipeline (no cache, no parallelism, everything in memory),
-    kept as the reference the fast path is tested against."""
-    started = time.perf_counter()
-    check_output_dir(
-        config.output_dir,
-        protected=[config.content_dir, config.templates_dir, config.root],
-        force=force,
-    )
-    corpus = read_content(config)
-    report = BuildReport(problems=list(corpus.problems), output=config.output_dir)
-    if strict and report.errors:
-        raise ContentError(report.errors, f"{len(report.errors)} problem(s) in the content (--strict):")
-    settings = AnalysisSettings.from_thresholds(config.thresholds)
-    analyses = analyze_reviews(corpus.reviews, settings)
-    subjects = []
-    for key, indexes in group_by_subject(corpus).items():
-        reviews = [corpus.reviews[i] for i in indexes]
-        full = [analyses[i] for i in indexes]
-        summary = summarize_subject(reviews, full, config)
-        subjects.append((key, reviews, [slim_analysis(a) for a in full], summary))
-    site = build_site(config, subjects, corpus.subjects)
-    files = [*Renderer(site).render_all(), data_json(site)]
-    report.files = write_site(files, config.output_dir)
-    report.pages_written = report.files
-    report.analyzed = len(corpus.reviews)
-    report.reviews = site.review_count
-    report.subjects = len(site.subjects)
-    report.site = site
-    report.seconds = time.perf_counter() - started
-    return report
-

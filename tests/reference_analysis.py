@@ -1,5 +1,6 @@
 """The straightforward (slow) per-review analysis, kept as the reference the fast
-path is tested against (``tests/test_analysis_speed.py``).
+path is tested against (``tests/test_analysis_speed.py``). It lives with the
+tests: it is not shipped, and no cache key hashes it.
 
 This is the analysis code as it stood before the speed work (ANALYZER_VERSION
 "2"): one tokenisation per sentence, ``str.translate`` folding, the model's
@@ -8,8 +9,11 @@ every token, character n-gram sums recomputed with no memo. It shares only the
 loaded data (model weights, lexicon, aspect word tables), the specification
 patterns and tables (``tokens.TOKEN_RE``, ``_ACCENTS``, ``sentences._BOUNDARY``...)
 and the feature definitions training uses (``sentence_features``,
-``char_features``, ``merge_phrases``, ``score_tokens``) with the fast path. Never
-used at run time.
+``char_features``, ``merge_phrases``) with the fast path. The lexicon's scorer
+is no longer repeated here: ``lexicon.score_tokens`` is the one implementation,
+used by training and the analyzer alike (called here without the analyzer's
+positions, it visits every token itself). ``tests/test_golden_analysis.py``
+guards the analysis as a whole.
 
 Behaviour changed since then is changed here too, written plainly, so the
 comparison still holds: ANALYZER_VERSION "3" splits glued sentences
