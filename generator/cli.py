@@ -21,7 +21,7 @@ import typer
 
 from generator import __version__
 from generator.config import SiteConfig, load_config
-from generator.exceptions import ContentError, Problem, SitegenError
+from generator.exceptions import ContentError, Problem, SitegenError, printable
 
 app = typer.Typer(
     name="sitegen",
@@ -45,7 +45,7 @@ class _Lines:
         stream = sys.stderr if self.stderr else sys.stdout
         if stream is None:  # (no console: pythonw, or the stream closed)
             return
-        stream.write(f"{text}\n")
+        stream.write(f"{printable(text, newlines=True)}\n")  # (names from the content: no escape sequences)
         stream.flush()
 
 

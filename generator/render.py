@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from markupsafe import Markup
 import generator
 from generator import charts
 from generator.exceptions import SitegenError
+from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files
 from generator.i18n import format_date, format_number, iso_date, translator
 from generator.site import Card, CardPage, Site, Subject
 
@@ -55,6 +57,57 @@ def template_dirs(site_templates: Path | None) -> list[Path]:
     return dirs
 
 
+def template_files(site_templates: Path | None, warn: Warn | None = None) -> list[tuple[str, Path]]:
+    """``(name relative to its folder, path)`` of every file of the template folders
+    (the site's own first, then the theme's) that may be read: ``files.walk_files``
+    leaves out hidden names, links leading out of the folder, pipes and devices
+    (with ``warn``, said of the site's own folder)."""
+    found = []
+    for folder in template_dirs(site_templates):
+        own = folder != theme_dir()
+        for path in walk_files(folder, warn if warn is not None and own else _quiet):
+            found.append((path.relative_to(folder).as_posix(), path))
+    return found
+
+
+def _quiet(path: Path, message: str, hint: str) -> None:
+    log.debug("%s: %s", path, message)
+
+
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only what ``template_files`` would list: no
+    hidden name, no link leading out of the templates folder, no pipe or device
+    (such a file is passed over, as if it were not there)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = jinja2.loaders.split_template_path(template)
+        if is_hidden("/".join(pieces)):
+            raise jinja2.TemplateNotFound(template)
+        for searchpath in self.searchpath:
+            filename = posixpath.join(searchpath, *pieces)
+            if not os.path.lexists(filename):
+                continue
+            root = os.path.realpath(searchpath)
+            real = os.path.realpath(filename)
+            if (real == root or os.path.commonpath([real, root]) != root or is_hidden(os.path.relpath(real, root))
+                    or refusal(Path(filename), root)):
+                log.debug("template %s passed over (%s)", filename, refusal(Path(filename), root) or "outside its folder")
+                continue
+            break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        contents = read_bytes(Path(filename)).decode(self.encoding)
+        mtime = os.path.getmtime(filename)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
 _ENVIRONMENTS: dict[tuple[object, ...], jinja2.Environment] = {}
 
 
@@ -65,7 +118,7 @@ def make_environment(site_templates: Path | None, language: str) -> jinja2.Envir
     or removing an override also takes effect."""
     overrides: tuple[str, ...] = ()
     if site_templates and site_templates.is_dir():
-        overrides = tuple(sorted(p.as_posix() for p in site_templates.rglob("*") if p.is_file()))
+        overrides = tuple(sorted(p.as_posix() for p in walk_files(site_templates)))
     key = (site_templates.resolve() if site_templates else None, language, overrides)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 8:
@@ -76,7 +129,7 @@ def make_environment(site_templates: Path | None, language: str) -> jinja2.Envir
 
 def _new_environment(site_templates: Path | None, language: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site_templates)]),
+        loader=_TemplateLoader([str(d) for d in template_dirs(site_templates)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -445,15 +498,11 @@ class Renderer:
 
 
 def static_files(site_templates: Path | None) -> Iterator[OutputFile]:
-    """The theme's ``static/`` files, a site's own ``templates/static/`` winning."""
+    """The theme's ``static/`` files, a site's own ``templates/static/`` winning
+    (only what ``template_files`` lists: never a hidden file or a link leading out)."""
     seen: dict[str, Path] = {}
-    for folder in template_dirs(site_templates):
-        static = folder / "static"
-        if not static.is_dir():
-            continue
-        for path in sorted(static.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                rel = path.relative_to(folder).as_posix()
-                seen.setdefault(rel, path)
+    for rel, path in template_files(site_templates):
+        if rel.startswith("static/"):
+            seen.setdefault(rel, path)
     for rel in sorted(seen):
-        yield OutputFile(rel, seen[rel].read_bytes())
+        yield OutputFile(rel, read_bytes(seen[rel]))

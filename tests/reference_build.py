@@ -8,13 +8,13 @@ import time
 
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.cache import slim_analysis
-from generator.commands.build import BuildReport, analyze_reviews
+from generator.commands.build import BuildReport, analyze_reviews, template_warning
 from generator.config import SiteConfig
 from generator.content import Corpus
 from generator.exceptions import ContentError
 from generator.output import check_output_dir, data_json, write_site
 from generator.readers import read_content
-from generator.render import Renderer
+from generator.render import Renderer, template_files
 from generator.site import build_site
 
 
@@ -40,6 +40,7 @@ def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = Fa
     )
     corpus = read_content(config)
     report = BuildReport(problems=list(corpus.problems), output=config.output_dir)
+    template_files(config.templates_dir, template_warning(report.problems))  # (files of the templates left out)
     if strict and report.errors:
         raise ContentError(report.errors, f"{len(report.errors)} problem(s) in the content (--strict):")
     settings = AnalysisSettings.from_thresholds(config.thresholds)

@@ -63,6 +63,7 @@ from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import ConfigError, ContentError, Problem
 from generator.executors import chunked, get_analyzer, open_runner
+from generator.files import Warn, read_bytes, walk_files
 from generator.output import (
     StagedOutput,
     check_output_dir,
@@ -77,7 +78,7 @@ from generator.output import (
 from generator.progress import NullProgress
 from generator.readers import _unique_ids, content_files
 from generator.readers.base import ReadContext, reader_for
-from generator.render import Renderer, template_dirs
+from generator.render import Renderer, template_dirs, template_files
 from generator.site import CardPage, Site, Subject, build_site
 
 log = logging.getLogger(__name__)
@@ -222,20 +223,29 @@ def analysis_fingerprint() -> str:
 def _overrides_templates(config: SiteConfig) -> bool:
     """Whether the site has templates of its own (static files aside)."""
     for folder in template_dirs(config.templates_dir)[:-1]:
-        for path in folder.rglob("*"):
-            if path.is_file() and "static" not in path.relative_to(folder).parts[:1]:
+        for path in walk_files(folder):
+            if path.relative_to(folder).parts[0] != "static":
                 return True
     return False
 
 
-def templates_fingerprint(config: SiteConfig) -> bytes:
+def templates_fingerprint(config: SiteConfig, warn: Warn | None = None) -> bytes:
+    """Hash of every template and static file the build may read (``warn``: told of
+    the site's own files left out, ``render.template_files``)."""
     h = hashlib.blake2b(digest_size=16)
-    for folder in template_dirs(config.templates_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(str(path.relative_to(folder)).encode("utf-8", "surrogatepass"))
-                h.update(path.read_bytes())
+    for rel, path in template_files(config.templates_dir, warn):
+        h.update(rel.encode("utf-8", "surrogatepass"))
+        h.update(read_bytes(path))
     return h.digest()
+
+
+def template_warning(problems: list[Problem]) -> Warn:
+    """A ``Warn`` adding a warning to ``problems`` for each template file left out."""
+
+    def warn(path: Path, message: str, hint: str) -> None:
+        problems.append(Problem(path, None, message, hint, "warning"))
+
+    return warn
 
 
 _REVIEW_EXTRA = tuple(f.name for f in dataclasses.fields(Review) if f.name not in ("id", "text"))
@@ -348,7 +358,7 @@ def _read_sources(config: SiteConfig, store: BuildCache, reader_key: str, report
     if not folder.is_dir():
         raise ConfigError(f"content folder {folder} does not exist (use --content DIR or create it)")
     context = ReadContext(config=config, content_dir=folder)
-    paths = content_files(folder)
+    paths = content_files(folder, context)
     progress.stage("Reading", len(paths))
     files: list[_File] = []
     fresh: list[tuple[str, str, Any, Any]] = []
@@ -579,7 +589,7 @@ class _Build:
         self.state_space = _hash(code, repr(config), self.namespace)
         reuse = self.analyze is None
         site_key = _hash(
-            code, templates_fingerprint(config), repr(config), self.namespace, reuse or os.urandom(16)
+            code, templates_fingerprint(config, template_warning(report.problems)), repr(config), self.namespace, reuse or os.urandom(16)
         )
         # Per subject: its parts in each file, in file order, and the ids that
         # differ from the ones read (duplicates renamed).

@@ -8,13 +8,13 @@ of reviews in input order plus every problem found, each naming its file and lin
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import replace
 from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.content import Corpus, Review
 from generator.exceptions import ConfigError, Problem
+from generator.files import walk_files
 from generator.readers import json as _json, table as _table, text as _text  # noqa: F401  (register readers)
 from generator.readers.base import READERS, FileResult, ReadContext, Reader, reader_for, register
 
@@ -37,18 +37,20 @@ log = logging.getLogger(__name__)
 IGNORED_NAMES = {"readme.md", "readme.txt", "license.txt", "license.md"}
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """Every file a reader handles, sorted, hidden files and folders left out."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if name.startswith((".", "_", "~")) or name.lower() in IGNORED_NAMES:
-                continue
-            path = Path(root) / name
-            if path.suffix.lower() in READERS:
-                found.append(path)
-    return found
+def content_files(content_dir: Path, context: ReadContext | None = None) -> list[Path]:
+    """Every file a reader handles, sorted; hidden files and folders, ``_``-folders
+    and ``~`` backups left out. Files that may not be read (a FIFO, a device, a
+    link leading out of the folder: ``files.walk_files``) are left out with a
+    warning in ``context``."""
+
+    def wanted(name: str) -> bool:
+        return not name.startswith(("_", "~")) and name.lower() not in IGNORED_NAMES and Path(name).suffix.lower() in READERS
+
+    def warn(path: Path, message: str, hint: str) -> None:
+        if context is not None:
+            context.warn(path, None, message, hint)
+
+    return walk_files(content_dir, warn, wanted=wanted, enter=lambda name: not name.startswith("_"))
 
 
 def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
@@ -58,7 +60,7 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
         raise ConfigError(f"content folder {folder} does not exist (use --content DIR or create it)")
     context = ReadContext(config=config, content_dir=folder)
     corpus = Corpus()
-    for path in content_files(folder):
+    for path in content_files(folder, context):
         read = reader_for(path)
         assert read is not None
         result = read(path, context)

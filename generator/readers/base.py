@@ -21,11 +21,11 @@ from typing import ClassVar
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import Problem
+from generator.files import MAX_FILE_BYTES, RefusedFile, read_bytes  # noqa: F401  (MAX_FILE_BYTES: the readers' limit)
 
 log = logging.getLogger(__name__)
 
 MAX_REVIEW_CHARS = 100_000  # longer "reviews" are broken pastes, not reviews
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -112,16 +112,14 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
     """Bytes to text: UTF-8 (with or without BOM) first, else the detected legacy
     encoding (Windows-1252 for most French spreadsheet exports) with a warning.
     Returns None, with a problem recorded, for binary or undecodable files."""
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): no copy of a large file)
         context.warn(path, None, "the file is empty; nothing to read", "add reviews to it or delete it")
         return None
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         context.problem(path, None, "this is a binary file, not text", "remove it or export it as UTF-8 text")
         return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # (a BOM dropped without copying the bytes)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         from charset_normalizer import (
@@ -142,16 +140,19 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
             encoding = "latin-1"
         context.warn(path, line, f"not UTF-8: read as {encoding}", "save the file as UTF-8 to silence this warning")
     text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # (each replace copies the text: only when there is a CR)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def read_text(path: Path, context: ReadContext) -> str | None:
+    """The text of one content file, or None with a problem recorded (a file that is
+    not a regular file, larger than ``MAX_FILE_BYTES``, unreadable or not text)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            context.problem(path, None, f"the file is {size // 2**20} MB, too large to read", "split it into smaller files")
-            return None
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except RefusedFile as exc:
+        context.problem(path, None, f"not read: {exc}", "split it into smaller files" if "MB" in str(exc) else "keep only regular files in the content folder")
+        return None
     except OSError as exc:
         context.problem(path, None, f"cannot read the file: {exc.strerror or exc}", "check that it exists and that you may read it")
         return None

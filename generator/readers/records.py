@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,13 @@ def _kind(value: Any) -> str:
 
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool | datetime.date)
+
+
+def subject_key(name: str) -> str:
+    """A subject's key as written, in Unicode NFC: ``Été`` typed on one keyboard, in
+    a file named on macOS (NFD) or in a CSV column is one subject. (Keys already in
+    NFC, nearly all, are returned as they are.)"""
+    return name if unicodedata.is_normalized("NFC", name) else unicodedata.normalize("NFC", name)
 
 
 def safe_id(value: str) -> str:
@@ -112,6 +120,7 @@ def make_review(
             path, line, f"the id {given_id[:40]!r} holds characters ids cannot have; it becomes {review_id or '(generated)'!r}",
             "use letters, digits, '-', '_' and '.' in ids",
         )
+    subject = subject_key(subject)
     review_id = review_id or stable_id(subject, body)
     return Review(
         id=review_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.readers.base import FileResult, ReadContext, Reader, register
-from generator.readers.records import make_review
+from generator.readers.records import make_review, subject_key
 
 
 @register
@@ -23,7 +23,8 @@ class TextReader(Reader):
 
 
 def subject_key_for(path: Path, context: ReadContext) -> str:
-    """A file's subject: its stem, or its folder's name when it sits in a subject folder."""
+    """A file's subject: its stem, or its folder's name when it sits in a subject
+    folder (in NFC, ``records.subject_key``)."""
     if path.parent != context.content_dir and path.parent.parent == context.content_dir:
-        return path.parent.name
-    return path.stem
+        return subject_key(path.parent.name)
+    return subject_key(path.stem)
