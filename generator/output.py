@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.analysis.types import MentionQuote, mention_label
 from generator.exceptions import UnsafeOutputError
 from generator.render import OutputFile
 from generator.site import Site, Subject
@@ -55,7 +56,17 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
         },
         "consensus": summary.consensus,
         "key_phrases": [
-            {"text": a.text, "mentions": a.mentions, "positive": a.positive, "negative": a.negative}
+            {
+                "key": a.key,
+                "text": a.text,
+                "mentions": a.mentions,
+                "positive": a.positive,
+                "negative": a.negative,
+                "share_positive": a.share_positive,
+                "best_positive": _mention_quote(a.best_positive),
+                "best_negative": _mention_quote(a.best_negative),
+                "line": a.line,
+            }
             for a in summary.aspects
         ],
         "pros": [{"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.pros],
@@ -68,6 +79,18 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
                 "label": analysis.label,
                 "rating": review.rating,
                 "key_phrases": list(analysis.key_phrases),
+                "text": review.text,
+                "aspects": [
+                    {
+                        "aspect": m[0],
+                        "text": review.text[m[2] : m[3]],
+                        "start": m[2],
+                        "end": m[3],
+                        "polarity": m[4],
+                        "label": mention_label(m[4]),
+                    }
+                    for m in summary.mentions_of(review.text, analysis)
+                ],
             }
             for review, analysis in zip(subject.reviews, subject.analyses)
         ]
@@ -77,6 +100,20 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
     if not reviews:
         del data["reviews"]
     return data
+
+
+def _mention_quote(quote: MentionQuote | None) -> dict[str, Any] | None:
+    """An aspect's best mention in ``data.json``: the review, the quoted words,
+    the mention's offsets in the review text."""
+    if quote is None:
+        return None
+    return {
+        "review_id": quote.review_id,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "polarity": quote.polarity,
+    }
 
 
 def site_data(site: Site) -> dict[str, Any]:
@@ -146,16 +183,37 @@ def _reviews_json(subject: Subject) -> str:
         return "[]"
     s, v = _encode_string, _json_scalar
     parts = []
+    mentions_of = subject.summary.mentions_of
     for review, analysis in zip(subject.reviews, subject.analyses):
         phrases = analysis.key_phrases
         listed = "[\n        " + ",\n        ".join(map(s, phrases)) + "\n      ]" if phrases else "[]"
+        text = review.text
+        mentions = mentions_of(text, analysis)
+        aspects = (
+            "[\n        "
+            + ",\n        ".join(
+                '{\n          "aspect": ' + s(m[0])
+                + ',\n          "text": ' + s(text[m[2] : m[3]])
+                + ',\n          "start": ' + str(m[2])
+                + ',\n          "end": ' + str(m[3])
+                + ',\n          "polarity": ' + v(m[4])
+                + ',\n          "label": ' + s(mention_label(m[4]))
+                + "\n        }"
+                for m in mentions
+            )
+            + "\n      ]"
+            if mentions
+            else "[]"
+        )
         parts.append(
             '    {\n      "id": ' + s(review.id)
             + ',\n      "polarity": ' + v(analysis.polarity)
             + ',\n      "subjectivity": ' + v(analysis.subjectivity)
             + ',\n      "label": ' + s(analysis.label)
             + ',\n      "rating": ' + v(review.rating)
-            + ',\n      "key_phrases": ' + listed + "\n    }"
+            + ',\n      "key_phrases": ' + listed
+            + ',\n      "text": ' + s(text)
+            + ',\n      "aspects": ' + aspects + "\n    }"
         )
     return "[\n" + ",\n".join(parts) + "\n  ]"
 

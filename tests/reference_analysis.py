@@ -21,7 +21,8 @@ comparison still holds: ANALYZER_VERSION "3" splits glued sentences
 excellente") and records each aspect's display form per sentence; "5" takes
 no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name,
 reads "œ" as "oe" against the word lists, skips "chef d'œuvre" (an opinion) and
-the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``.
+the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``;
+"6" records every mention with its offsets (``extract_spans``, ``mentions``).
 """
 
 from __future__ import annotations
@@ -169,12 +170,17 @@ def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[
 
 
 def extract(sentence: str) -> list[tuple[str, str]]:
+    return [(key, shown) for key, shown, _, _ in extract_spans(sentence)]
+
+
+def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
     nouns, other = _aspects._load_tables()
-    tokens = WORD_RE.findall(sentence)
+    matches = list(WORD_RE.finditer(sentence))
+    tokens = [m.group() for m in matches]
     folded = WORD_RE.findall(sentence.lower().translate(_FOLD_1TO1))
     if len(folded) != len(tokens):
         folded = [fold(t).replace("’", "'") for t in tokens]
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int, int]] = []
     n = len(tokens)
     i = 0
     while i < n:
@@ -185,11 +191,11 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             for length in (3, 2, 1):
                 key = tuple(folded[i : i + length])
                 if key in PHRASES:
-                    hit = PHRASES[key], length
+                    hit = PHRASES[key], len(key)
                     break
             if hit:
                 if hit[0] is not None:
-                    out.append(hit[0])
+                    out.append((*hit[0], matches[i].start(), matches[i + hit[1] - 1].end()))
                 i += hit[1]
                 continue
         if not t[0].isalpha():
@@ -211,19 +217,22 @@ def extract(sentence: str) -> list[tuple[str, str]]:
             while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
                 parts.append(tokens[j])
                 j += 1
+            first_at = i
             while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP or fold(parts[0]) in EXTRA_NOUNS):
                 parts.pop(0)
+                first_at += 1
             while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
                 parts.pop()
             if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in STOP and fold(parts[-1]) not in other:
                 key = fold(parts[-1])
-                out.append((key, " ".join(parts)))
+                span = (matches[first_at].start(), matches[first_at + len(parts) - 1].end())
+                out.append((key, " ".join(parts), *span))
             i = j
             continue
         kind, key = _common_kind(f, nouns, other)
         if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
             if t.lower() not in _aspects._accented_non_nouns:
-                out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
+                out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
         i += 1
     return out
 
@@ -244,6 +253,7 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
     subj_n = 0
     counts: dict[str, int] = {}
     display: dict[str, str] = {}
+    mentions = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
         tokens = normalized_tokens(sentence)
@@ -262,7 +272,8 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         )
         keys = []
         forms = []
-        for key, shown in extract(sentence):
+        for key, shown, m_start, m_end in extract_spans(sentence):
+            mentions.append((key, shown, start + m_start, start + m_end, round(polarity, 4)))
             if key not in counts:
                 counts[key] = 0
                 display[key] = shown
@@ -294,4 +305,5 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         sentences=result,
         key_phrases=tuple(display[k] for k in order),
         aspect_keys=tuple(order),
+        mentions=tuple(mentions),
     )

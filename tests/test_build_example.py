@@ -98,6 +98,24 @@ def test_data_json_follows_the_documented_schema(example_site: Path) -> None:
         assert -1 <= review["polarity"] <= 1
     for phrase in subject["key_phrases"]:
         assert {"text", "mentions", "positive", "negative"} <= set(phrase)
+        assert {"key", "share_positive", "best_positive", "best_negative", "line"} <= set(phrase)
+        assert 0 <= phrase["share_positive"] <= 1
+    texts = {review["id"]: review["text"] for review in subject["reviews"]}
+    for review in subject["reviews"]:
+        for mention in review["aspects"]:
+            assert set(mention) == {"aspect", "text", "start", "end", "polarity", "label"}
+            assert review["text"][mention["start"] : mention["end"]] == mention["text"]
+            assert -1 <= mention["polarity"] <= 1
+    keys = {m["aspect"] for r in subject["reviews"] for m in r["aspects"]}
+    for phrase in subject["key_phrases"]:
+        assert phrase["key"] in keys
+        for side, sign in (("best_positive", 1), ("best_negative", -1)):
+            best = phrase[side]
+            if best is not None:
+                assert best["polarity"] * sign > 0
+                text = texts[best["review_id"]]
+                assert text[best["start"] : best["end"]] in best["text"]
+                assert best["text"] in text
     mentions = [p["mentions"] for p in subject["key_phrases"]]
     assert mentions == sorted(mentions, reverse=True), "most important first"
     first_line = (REPO / "content" / "backstage.txt").read_text(encoding="utf-8").split("\n")[0]

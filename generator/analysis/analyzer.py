@@ -21,18 +21,18 @@ from dataclasses import dataclass
 
 from generator.analysis import aspects as _aspects
 from generator.analysis.aspects import _load_tables as load_aspect_tables
-from generator.analysis.aspects import extract as extract_aspects
+from generator.analysis.aspects import extract_spans as extract_aspects
 from generator.analysis.aspects import fold_1to1
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
 from generator.analysis.model import load_model, model_digest
 from generator.analysis.sentences import split_sentences
 from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
-from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
+from generator.analysis.types import Mention, ReviewAnalysis, SentenceAnalysis
 from generator.config import Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
@@ -117,6 +117,7 @@ class Analyzer:
         subj_n = 0
         counts: dict[str, int] = {}
         display: dict[str, str] = {}
+        mentions: list[Mention] = []
         # Lower-case and fold the whole review once. Both folds work character by
         # character (but for the Greek capital sigma, whose lower case depends on
         # its neighbours), so when they keep the length, a sentence's fold is the
@@ -154,10 +155,12 @@ class Analyzer:
             polarity = tanh((z if z > -40.0 else -40.0) / 2.0)
             keys = []
             forms = []
-            mentions = extract_aspects(
+            found = extract_aspects(
                 sentence, aspect_folded[start:end] if aligned else None
             )
-            for key, shown in mentions:
+            rounded = round(polarity, 4)
+            for key, shown, m_start, m_end in found:
+                mentions.append((key, shown, start + m_start, start + m_end, rounded))
                 if key not in counts:
                     counts[key] = 0
                     display[key] = shown
@@ -171,7 +174,7 @@ class Analyzer:
             sentences.append(
                 make(
                     SentenceAnalysis,
-                    (sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys), tuple(forms)),
+                    (sentence, start, end, rounded, round(s_subj, 4), tuple(keys), tuple(forms)),
                 )
             )
         if n_feats:
@@ -190,6 +193,7 @@ class Analyzer:
             sentences=result,
             key_phrases=tuple(display[k] for k in order),
             aspect_keys=tuple(order),
+            mentions=tuple(mentions),
         )
 
 

@@ -8,17 +8,31 @@ Built in stages whose sums can be updated after a small edit
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 from generator.analysis import aspects as _aspects
 from generator.analysis.analyzer import STRONG_SENTENCE
+from generator.analysis.quotes import mention_quote
 from generator.analysis.tokens import fold
-from generator.analysis.types import Aspect, ReviewAnalysis
+from generator.analysis.types import (
+    MENTION_END,
+    MENTION_FORM,
+    MENTION_KEY,
+    MENTION_POLAR,
+    MENTION_POLARITY,
+    MENTION_START,
+    Aspect,
+    Mention,
+    MentionQuote,
+    ReviewAnalysis,
+)
 from generator.content import Review
 
 log = logging.getLogger(__name__)
@@ -52,10 +66,9 @@ def _edit_distance_le1(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
-def _full_name_in(sentence: str, first: str, by_first: dict[str, list[str]]) -> str | None:
-    """The full name starting with ``first`` that ``sentence`` writes out, in any
-    case ("la voix d'emmanuelle seigner"), or None."""
-    folded = fold(sentence)
+def _full_name_in(folded: str, first: str, by_first: dict[str, list[str]]) -> str | None:
+    """The full name starting with ``first`` that a text (``folded``) writes out,
+    in any case ("la voix d'emmanuelle seigner"), or None."""
     for name in by_first[first]:
         at = folded.find(name)
         while at >= 0:
@@ -77,39 +90,51 @@ def _full_name_in(sentence: str, first: str, by_first: dict[str, list[str]]) -> 
 # 1. ``pairs``: how often each (key, form) is written, summed over the reviews;
 # 2. ``_Names``: what the capitalised multi-word forms among them say about
 #    people's names (a function of the *set* of those forms);
-# 3. per review, its sentences' polarity and keys with names resolved (``_rows``);
+# 3. per review, its mentions' polarity and keys with names resolved (``_rows``);
 #    summed: how many reviews name each name key (``raw``);
 # 4. ``_Aliases``: misspelt last names and lone first names (from 2 and 3);
 #    summed again with the aliases: ``final``;
 # 5. per review, the keys it names and whether it praises or criticises them
 #    (``_review_counts``); summed: ``counts``;
-# 6. ranking and display forms (``_rank``).
+# 6. ranking and display forms (``_rank``); the ranked aspects' best positive
+#    and negative mentions (``_offer``).
 #
 # Sums are additive over reviews; 2 and 4 are recomputed from them.
 
 
 class AspectTally:
     """The sums ``compute_aspects`` ranks from (see above): what a review adds to
-    them can be taken off again."""
+    them can be taken off again; and the ranked aspects' best mentions."""
 
-    __slots__ = ("counts", "final", "pairs", "raw")
+    __slots__ = ("best", "counts", "final", "pairs", "raw")
 
     def __init__(self) -> None:
-        self.pairs: Counter[tuple[str, str]] = Counter()  # (key, form) -> sentences
+        self.pairs: Counter[tuple[str, str]] = Counter()  # (key, form) -> mentions
         self.raw: Counter[str] = Counter()  # name key -> reviews naming it
         self.final: Counter[str] = Counter()  # the same, aliases applied
         self.counts: dict[str, list[int]] = {}  # key -> [mentions, positive, negative]
+        # Ranked key (in rank order) -> its best positive and negative mentions
+        # and a few runners-up (``_new_best``, ``_offer``).
+        self.best: dict[str, list[Any]] = {}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, AspectTally) and all(
-            getattr(self, name) == getattr(other, name) for name in self.__slots__
+        """Equal sums and equal best mentions (how many runners-up each side
+        keeps depends on the edits it went through)."""
+        return (
+            isinstance(other, AspectTally)
+            and all(
+                getattr(self, name) == getattr(other, name)
+                for name in ("pairs", "raw", "final", "counts")
+            )
+            and list(self.best) == list(other.best)
+            and _heads(self.best) == _heads(other.best)
         )
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return (dict(self.pairs), dict(self.raw), dict(self.final), self.counts)
+        return (dict(self.pairs), dict(self.raw), dict(self.final), self.counts, self.best)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        pairs, raw, final, self.counts = state
+        pairs, raw, final, self.counts, self.best = state
         self.pairs, self.raw, self.final = Counter(pairs), Counter(raw), Counter(final)
 
 
@@ -155,45 +180,47 @@ class _Names:
 
 
 class _NeedsText(Exception):
-    """A review's rows depend on its sentence texts, which the caller does not have."""
+    """A review's rows depend on its text, which the caller does not have."""
 
 
-def _rows(
-    analysis: ReviewAnalysis, names: _Names, texts: bool = True
-) -> list[tuple[float, tuple[str, ...]]]:
-    """Per sentence naming an aspect: its polarity and the keys it names, names
-    resolved. ``texts=False``: the sentences' texts are not known (raises
-    ``_NeedsText`` when they would be needed)."""
-    compound_keys, by_first = names.compound_keys, names.by_first
-    if not (compound_keys or by_first):
-        return [(s.polarity, s.aspects) for s in analysis.sentences if s.aspects]
+# Per mention: its polarity, the keys it names (names resolved) and the mention.
+Row = tuple[float, tuple[str, ...], Mention]
+
+
+def _rows(analysis: ReviewAnalysis, names: _Names, text: str | None) -> list[Row]:
+    """One row per mention of the review, names resolved: a name glued to the
+    next capitalised word names two things (``_Names.compound``), and a first
+    name the extractor found alone names the full name when the review writes it
+    out in lower case ("d'emmanuelle seigner"). ``text``: the review's text;
+    None when the caller does not have it (raises ``_NeedsText`` when needed)."""
+    compound, by_first = names.compound, names.by_first
+    if not (compound or by_first):
+        return [(m[MENTION_POLARITY], (m[MENTION_KEY],), m) for m in analysis.mentions]
     rows = []
-    for sentence in analysis.sentences:
-        keys = sentence.aspects
-        if keys:
-            if not compound_keys.isdisjoint(keys):
-                extra = [names.compound.get(pair) for pair in zip(keys, sentence.aspect_forms)]
-                keys = tuple(dict.fromkeys(keys + tuple(k[0] for k in extra if k)))
-            if not by_first.keys().isdisjoint(keys):
-                # A first name the extractor found alone, but the sentence
-                # goes on with the last name in lower case ("d'emmanuelle
-                # seigner"): the full name.
-                if not texts:
-                    raise _NeedsText
-                for first in sorted(by_first.keys() & set(keys)):
-                    name = _full_name_in(sentence.text, first, by_first)
-                    if name is not None:
-                        key = names.spelled[name]
-                        keys = tuple(k for k in keys if k not in (first, key)) + (key,)
-            rows.append((sentence.polarity, keys))
+    folded = None
+    for m in analysis.mentions:
+        key = m[MENTION_KEY]
+        keys: tuple[str, ...] = (key,)
+        if compound:
+            extra = compound.get((key, m[MENTION_FORM]))
+            if extra is not None and extra[0] != key:
+                keys = (key, extra[0])
+        if key in by_first:
+            if text is None:
+                raise _NeedsText
+            if folded is None:
+                folded = fold(text)
+            name = _full_name_in(folded, key, by_first)
+            if name is not None:
+                full = names.spelled[name]
+                keys = (*(k for k in keys if k not in (key, full)), full)
+        rows.append((m[MENTION_POLARITY], keys, m))
     return rows
 
 
-def _named(
-    rows: list[tuple[float, tuple[str, ...]]], names: _Names, alias: dict[str, str]
-) -> set[str]:
+def _named(rows: list[Row], names: _Names, alias: dict[str, str]) -> set[str]:
     """The name keys a review's rows name, aliases applied."""
-    found = names.name_keys.intersection(chain.from_iterable(keys for _, keys in rows))
+    found = names.name_keys.intersection(chain.from_iterable(row[1] for row in rows))
     return {alias.get(k, k) for k in found} if alias else found
 
 
@@ -254,38 +281,53 @@ class _Aliases:
         )
 
 
-def _review_counts(
-    rows: list[tuple[float, tuple[str, ...]]], aliases: _Aliases
-) -> dict[str, float]:
-    """The keys one review names, each with the summed polarity of its sentences
-    naming it."""
+def _resolved(rows: list[Row], aliases: _Aliases) -> list[tuple[str, Row]]:
+    """(final key, row) for each key a review's rows name: misspelt last names
+    under their usual spelling, a lone first name under the full name named in
+    the same review, else its most mentioned one (dropped when two are equally
+    likely)."""
     alias, lone, candidates, renamed = (
         aliases.alias,
         aliases.lone,
         aliases.candidates,
         aliases.renamed,
     )
-    named: set[str] = set()
-    if renamed:
-        named = set(chain.from_iterable(keys for _, keys in rows))
-        if alias:
-            named = {alias.get(k, k) for k in named}
-    sums: dict[str, float] = {}
-    for polarity, keys in rows:
-        if renamed and not renamed.isdisjoint(keys):
-            resolved = set()
-            for key in keys:
-                key = alias.get(key, key)
-                if key in lone:
-                    here = candidates[key] & named
-                    target = min(here) if len(here) == 1 else lone[key]
-                    if target is None:
-                        continue
-                    key = target
-                resolved.add(key)
-            keys = tuple(resolved)
+    if not renamed:
+        return [(key, row) for row in rows for key in row[1]]
+    named = set(chain.from_iterable(row[1] for row in rows))
+    if alias:
+        named = {alias.get(k, k) for k in named}
+    out = []
+    for row in rows:
+        keys = row[1]
+        if renamed.isdisjoint(keys):
+            out.extend((key, row) for key in keys)
+            continue
+        resolved: list[str] = []
         for key in keys:
-            sums[key] = sums.get(key, 0.0) + polarity
+            key = alias.get(key, key)
+            if key in lone:
+                here = candidates[key] & named
+                target = min(here) if len(here) == 1 else lone[key]
+                if target is None:
+                    continue
+                key = target
+            if key not in resolved:
+                resolved.append(key)
+        out.extend((key, row) for key in resolved)
+    return out
+
+
+def _review_counts(rows: list[Row], aliases: _Aliases) -> dict[str, float]:
+    """The keys one review names, each with the summed polarity of its mentions."""
+    sums: dict[str, float] = {}
+    if not aliases.renamed:
+        for polarity, keys, _ in rows:
+            for key in keys:
+                sums[key] = sums.get(key, 0.0) + polarity
+        return sums
+    for key, row in _resolved(rows, aliases):
+        sums[key] = sums.get(key, 0.0) + row[0]
     return sums
 
 
@@ -305,16 +347,72 @@ def _add_counts(counts: dict[str, list[int]], sums: dict[str, float], sign: int 
 
 
 def _aspect_pairs(analysis: ReviewAnalysis) -> Counter[tuple[str, str]]:
-    return Counter(
-        chain.from_iterable(zip(s.aspects, s.aspect_forms) for s in analysis.sentences if s.aspects)
-    )
+    return Counter((m[MENTION_KEY], m[MENTION_FORM]) for m in analysis.mentions)
+
+
+# Best mentions: each side of a ranked aspect keeps its this many best candidates,
+# so that an update removing the best still knows the next one.
+BEST_KEPT = 4
+
+
+def _new_best(keys: Sequence[str]) -> dict[str, list[Any]]:
+    """Empty best-mention slots: per key, [positive, negative], each [complete,
+    candidates] -- ``candidates`` the smallest (rank, MentionQuote) of that side,
+    at most ``BEST_KEPT``, sorted; ``complete`` when they are all there are."""
+    return {key: [[True, []], [True, []]] for key in keys}
+
+
+def _offer(
+    best: dict[str, list[Any]],
+    review: Review,
+    analysis: ReviewAnalysis,
+    rows: list[Row],
+    aliases: _Aliases,
+) -> None:
+    """Put a review's polar mentions of the ranked aspects up for their best
+    positive and best negative mention: the most polar wins, then the smallest
+    review id, then the first in the text (so the reviews' order makes no
+    difference). A candidate ranked after every kept one of an incomplete side is
+    not kept: unknown candidates may come before it."""
+    for key, (polarity, _, m) in _resolved(rows, aliases):
+        slot = best.get(key)
+        if slot is None:
+            continue
+        if polarity >= MENTION_POLAR:
+            side = slot[0]
+        elif polarity <= -MENTION_POLAR:
+            side = slot[1]
+        else:
+            continue
+        rank = (-abs(polarity), review.id, m[MENTION_START])
+        kept = side[1]
+        if not side[0] and (not kept or rank > kept[-1][0]):
+            continue
+        start, end = m[MENTION_START], m[MENTION_END]
+        q_start, q_end = mention_quote(analysis, review.text, start, end)
+        quote = MentionQuote(
+            review.id, review.text[q_start:q_end], start, end, polarity, q_start, q_end
+        )
+        bisect.insort(kept, (rank, quote))
+        if len(kept) > BEST_KEPT:
+            kept.pop()
+            side[0] = False
+
+
+def _heads(best: dict[str, list[Any]]) -> dict[str, tuple[Any, Any]]:
+    """Per key, its best positive and best negative mention (or None)."""
+    return {
+        key: tuple(side[1][0][1] if side[1] else None for side in slot)
+        for key, slot in best.items()
+    }
 
 
 def _rank(
     tally: AspectTally, names: _Names, aliases: _Aliases, excluded: set[str], reviews: int
 ) -> tuple[Aspect, ...]:
     """The aspects to show, from the sums: most mentioned first, with their display
-    forms (as written in the sentences naming them)."""
+    forms (as written in the mentions) and, when ``tally.best`` has them, their
+    best mentions."""
     forms: dict[str, dict[str, int]] = {}
     for (key, shown), n in tally.pairs.items():
         forms.setdefault(key, {})[shown] = n
@@ -338,8 +436,73 @@ def _rank(
         if not shown:
             continue
         m, pos, neg = counts[key]
-        out.append(Aspect(key, shown, m, pos, neg))
+        slot = tally.best.get(key)
+        best = (
+            (slot[0][1][0] if slot[0][1] else None, slot[1][1][0] if slot[1][1] else None)
+            if slot
+            else (None, None)
+        )
+        out.append(
+            Aspect(
+                key,
+                shown,
+                m,
+                pos,
+                neg,
+                share_positive=round(pos / (pos + neg), 4) if pos + neg else 0.0,
+                best_positive=best[0][1] if best[0] else None,
+                best_negative=best[1][1] if best[1] else None,
+            )
+        )
     return tuple(out)
+
+
+class MentionKeys:
+    """How a subject reads its reviews' mentions (``SubjectSummary.mention_keys``):
+    names merged as its aspects are, its own title left out."""
+
+    __slots__ = ("aliases", "excluded", "names")
+
+    def __init__(self, names: _Names, aliases: _Aliases, excluded: set[str]) -> None:
+        self.names, self.aliases, self.excluded = names, aliases, frozenset(excluded)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, MentionKeys)
+            and self.names.multi == other.names.multi
+            and self.aliases == other.aliases
+            and self.excluded == other.excluded
+        )
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.names, self.aliases, self.excluded)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.names, self.aliases, self.excluded = state
+
+    def resolve(self, analysis: ReviewAnalysis, text: str) -> tuple[Mention, ...]:
+        """The review's mentions, in text order, each under the subject's key."""
+        out = []
+        excluded = self.excluded
+        for key, (_, _, m) in _resolved(_rows(analysis, self.names, text), self.aliases):
+            if key in excluded:
+                continue
+            out.append(m if key == m[MENTION_KEY] else (key, *m[1:]))
+        return tuple(out)
+
+
+def review_mentions(
+    analysis: ReviewAnalysis, subject: str, text: str | None = None
+) -> tuple[Mention, ...]:
+    """One review's mentions as a subject of that one review shows them (the
+    subject's title left out): what ``benchmarks/evaluate_aspects.py`` measures."""
+    review = Review(id="r", subject=subject, text=text or "", source=Path("-"), line=1)
+    names = _Names(_aspect_pairs(analysis))
+    rows = _rows(analysis, names, review.text)
+    excluded = _title_keys([review])
+    nouns, _ = _aspects._load_tables()
+    aliases = _Aliases(names, Counter(_named(rows, names, {})), None, nouns, excluded)
+    return MentionKeys(names, aliases, excluded).resolve(analysis, review.text)
 
 
 def compute_aspects(
@@ -349,8 +512,8 @@ def compute_aspects(
 
     Counts are per review, so they always add up:
 
-    * ``mentions`` -- reviews with at least one sentence naming the aspect;
-    * ``positive`` / ``negative`` -- reviews whose sentences naming the aspect have
+    * ``mentions`` -- reviews with at least one mention of the aspect;
+    * ``positive`` / ``negative`` -- reviews whose mentions of the aspect have
       summed polarity >= 0.3 / <= -0.3 (so ``positive + negative <= mentions``).
 
     Names are merged the way a reader would: a last name alone ("Seigner") or a
@@ -366,22 +529,18 @@ def compute_aspects(
 
 def aspects_with_tally(
     reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis]
-) -> tuple[tuple[Aspect, ...], AspectTally]:
-    """``compute_aspects`` and the sums it ranked from."""
+) -> tuple[tuple[Aspect, ...], AspectTally, MentionKeys]:
+    """``compute_aspects``, the sums it ranked from and how it read the mentions."""
     excluded = _title_keys(reviews)
     nouns, _ = _aspects._load_tables()
     tally = AspectTally()
-    # (Sentences naming no aspect add nothing anywhere below: they are skipped.)
     tally.pairs = Counter(
-        chain.from_iterable(
-            zip(sentence.aspects, sentence.aspect_forms)
-            for analysis in analyses
-            for sentence in analysis.sentences
-            if sentence.aspects
-        )
+        (m[MENTION_KEY], m[MENTION_FORM]) for analysis in analyses for m in analysis.mentions
     )
     names = _Names(tally.pairs)
-    per_review = [_rows(analysis, names) for analysis in analyses]
+    per_review = [
+        _rows(analysis, names, review.text) for review, analysis in zip(reviews, analyses)
+    ]
     if names.name_keys:
         for rows in per_review:
             tally.raw.update(_named(rows, names, {}))
@@ -394,35 +553,44 @@ def aspects_with_tally(
         tally.final = Counter(tally.raw)
     for rows in per_review:
         _add_counts(tally.counts, _review_counts(rows, aliases))
-    return _rank(tally, names, aliases, excluded, len(reviews)), tally
+    ranked = _rank(tally, names, aliases, excluded, len(reviews))
+    tally.best = _new_best([a.key for a in ranked])
+    for review, analysis, rows in zip(reviews, analyses, per_review):
+        _offer(tally.best, review, analysis, rows, aliases)
+    return (
+        _rank(tally, names, aliases, excluded, len(reviews)),
+        tally,
+        MentionKeys(names, aliases, excluded),
+    )
 
 
 def update_aspects(
     tally: AspectTally,
     excluded: set[str],
     reviews: int,
-    removed: Sequence[ReviewAnalysis],
-    added: Sequence[ReviewAnalysis],
-) -> tuple[tuple[Aspect, ...], AspectTally] | None:
-    """The aspects once the reviews analysed as ``removed`` are taken out of a
-    subject summed up in ``tally`` and those analysed as ``added`` put in
-    (``reviews``: how many it then has; ``excluded``: ``_title_keys``), and the new
-    sums: what ``aspects_with_tally`` would give on the whole new subject. None
-    when the edit changes how names are merged (the caller then starts afresh),
-    or when a removed review's rows would need its sentence texts (``removed`` are
-    decoded without them)."""
+    removed: Sequence[tuple[str, ReviewAnalysis]],
+    added: Sequence[tuple[Review, ReviewAnalysis]],
+) -> tuple[tuple[Aspect, ...], AspectTally, MentionKeys] | None:
+    """The aspects once the reviews ``removed`` ((review id, analysis) pairs) are
+    taken out of a subject summed up in ``tally`` and the reviews ``added`` put
+    in (``reviews``: how many it then has; ``excluded``: ``_title_keys``), the new
+    sums and how mentions are read: what ``aspects_with_tally`` would give on
+    the whole new subject. None when the edit changes how names are merged or
+    which aspects rank (the caller then starts afresh), or when a removed review's rows would
+    need its text (``removed`` are decoded without it), or when the removed
+    reviews held every kept candidate for a ranked aspect's best mention."""
     nouns, _ = _aspects._load_tables()
     names = _Names(tally.pairs)
     try:
-        removed_rows = [_rows(a, names, texts=False) for a in removed]
+        removed_rows = [_rows(a, names, None) for _, a in removed]
     except _NeedsText:
         return None
-    added_rows = [_rows(a, names) for a in added]
+    added_rows = [_rows(a, names, r.text) for r, a in added]
     new = AspectTally()
     new.pairs = Counter(tally.pairs)
-    for a in removed:
+    for _, a in removed:
         new.pairs.subtract(_aspect_pairs(a))
-    for a in added:
+    for _, a in added:
         new.pairs.update(_aspect_pairs(a))
     new.pairs = +new.pairs  # (only positive counts)
     if _Names(new.pairs).multi != names.multi:
@@ -445,7 +613,22 @@ def update_aspects(
         _add_counts(new.counts, _review_counts(rows, before), -1)
     for rows in added_rows:
         _add_counts(new.counts, _review_counts(rows, before))
-    return _rank(new, names, after, excluded, reviews), new
+    ranked = _rank(new, names, after, excluded, reviews)
+    if tuple(a.key for a in ranked) != tuple(tally.best):
+        return None
+    gone = {review_id for review_id, _ in removed}
+    new.best = {}
+    for key, slot in tally.best.items():
+        sides = []
+        for complete, kept in slot:
+            kept = [c for c in kept if c[1].review_id not in gone] if gone else list(kept)
+            if not kept and not complete:
+                return None  # every kept candidate removed: the next one is not known
+            sides.append([complete, kept])
+        new.best[key] = sides
+    for (review, analysis), rows in zip(added, added_rows):
+        _offer(new.best, review, analysis, rows, after)
+    return _rank(new, names, after, excluded, reviews), new, MentionKeys(names, after, excluded)
 
 
 def _display(f: dict[str, int] | None) -> str:

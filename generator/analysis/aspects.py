@@ -242,7 +242,15 @@ def _verb_pronoun(token: str) -> bool:
 
 
 def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str]]:
-    """Aspect mentions of one sentence as ``(key, display)`` pairs, in order.
+    """Aspect mentions of one sentence as ``(key, display)`` pairs, in order
+    (``extract_spans`` without the offsets)."""
+    return [(key, shown) for key, shown, _, _ in extract_spans(sentence, folded_sentence)]
+
+
+def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str, int, int]]:
+    """Aspect mentions of one sentence as ``(key, display, start, end)``, in
+    order: ``sentence[start:end]`` is the mention as written (the first to the
+    last of its words).
 
     Proper names (capitalised words not opening the sentence, e.g. "Emmanuelle
     Seigner") are keyed by their last word; common nouns by their folded singular.
@@ -261,8 +269,20 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
         folded = _FAST_WORD_RE.findall(folded_sentence)
         if len(folded) != len(tokens):
             folded = [fold(t).replace("’", "'") for t in tokens]
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int, int]] = []
     n = len(tokens)
+    # Where tokens start, found as far as a mention needs (tokens are separated
+    # by white space only, so each is found from the end of the one before).
+    starts: list[int] = []
+    at = 0
+
+    def locate(last: int) -> None:
+        nonlocal at
+        for token in tokens[len(starts) : last + 1]:
+            at = sentence.find(token, at)
+            starts.append(at)
+            at += len(token)
+
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
@@ -276,11 +296,14 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
             for length in (3, 2, 1):
                 key = tuple(folded[i : i + length])
                 if key in PHRASES:
-                    hit = PHRASES[key], length
+                    hit = PHRASES[key], len(key)
                     break
             if hit:
                 if hit[0] is not None:
-                    out.append(hit[0])
+                    last = i + hit[1] - 1
+                    if last >= len(starts):
+                        locate(last)
+                    out.append((*hit[0], starts[i], starts[last] + len(tokens[last])))
                 skip_to = i + hit[1]
                 continue
         if not t[0].isalpha():
@@ -300,10 +323,12 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
                 parts.append(tokens[j])
                 j += 1
             # Drop leading and trailing common words ("Les", "Mais", "Saison").
+            first_at = i
             while parts:
                 first = fold(parts[0])
                 if first in other or first in STOP or first in EXTRA_NOUNS:
                     parts.pop(0)
+                    first_at += 1
                 else:
                     break
             while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
@@ -311,7 +336,11 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
             if parts and len(parts[-1]) > 2:
                 key = fold(parts[-1])
                 if key not in STOP and key not in other:
-                    out.append((key, " ".join(parts)))
+                    last = first_at + len(parts) - 1
+                    if last >= len(starts):
+                        locate(last)
+                    end = starts[last] + len(tokens[last])
+                    out.append((key, " ".join(parts), starts[first_at], end))
             skip_to = j
             continue
         kind_key = _common.get(f)
@@ -321,7 +350,9 @@ def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str
         if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
             if not t.isascii() and t.lower() in _accented_non_nouns:
                 continue  # "intrigué" is not the noun "intrigue"
-            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t))
+            if i >= len(starts):
+                locate(i)
+            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, starts[i], starts[i] + len(t)))
     return out
 
 

@@ -5,6 +5,7 @@ articles by gender and number, names without article, French typography."""
 # ruff: noqa: SIM905 (word lists written as one string)
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 
@@ -191,3 +192,25 @@ def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr") -> str:
             phrase = f"les avis divergent{NNBSP}: {text}"
         parts.append(phrase if parts else phrase[0].upper() + phrase[1:])
     return (f"{NNBSP}; ".join(parts) + ".") if parts else ""
+
+
+def aspect_line(aspect: Aspect, language: str = "fr") -> str:
+    """One line for a reader about one aspect: how many of the reviews naming it
+    praise it, and its best mention on the side that wins ("La musique : 21 avis
+    positifs sur 26 — « … »"; "sur 26": the reviews that name it)."""
+    best = aspect.best_positive if aspect.positive >= aspect.negative else aspect.best_negative
+    if language == "en":
+        name = aspect.text if _is_name(aspect) else aspect.text[:1].upper() + aspect.text[1:]
+        noun = "review" if aspect.mentions == 1 else "reviews"
+        line = f"{name}: {aspect.positive} positive out of {aspect.mentions} {noun}"
+        return line + (f" — “{best.text}”" if best else "")
+    phrase = _with_article(aspect, "fr") or aspect.text
+    name = phrase[:1].upper() + phrase[1:]
+    adjective = "positif" if aspect.positive == 1 else "positifs"
+    line = f"{name}{NNBSP}: {aspect.positive} avis {adjective} sur {aspect.mentions}"
+    return line + (f" — «{NNBSP}{best.text}{NNBSP}»" if best else "")
+
+
+def with_lines(aspects: Sequence[Aspect], language: str = "fr") -> tuple[Aspect, ...]:
+    """The aspects, each with its ``line`` (``aspect_line``)."""
+    return tuple(dataclasses.replace(a, line=aspect_line(a, language)) for a in aspects)

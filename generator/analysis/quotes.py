@@ -237,3 +237,44 @@ def pick_quotes(
     aspect not yet quoted when there is one."""
     important = {a.key: i for i, a in enumerate(aspects)}
     return _quotes_side(reviews, analyses, positive, important, scale, limit)[0]
+
+
+# A mention's quote: its sentence, or when that is longer than this many words,
+# the clause around the mention (cut at , ; : and dashes), widened by whole
+# clauses while it stays this short.
+MENTION_QUOTE_WORDS = 25
+_CLAUSE_CUT = re.compile(r"[,;:]\s|\s[–—-]\s|\(|\)")
+
+
+def mention_quote(analysis: ReviewAnalysis, text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets in ``text`` of the words quoted for the mention at ``start:end``:
+    its sentence (``analysis.sentences``), or the clause around it when the
+    sentence is long."""
+    s_start, s_end = 0, len(text)
+    for sentence in analysis.sentences:
+        if sentence.start <= start < sentence.end:
+            s_start, s_end = sentence.start, sentence.end
+            break
+    if len(text[s_start:s_end].split()) <= MENTION_QUOTE_WORDS:
+        return s_start, s_end
+    found = list(_CLAUSE_CUT.finditer(text, s_start, s_end))
+    cuts = [s_start] + [m.end() for m in found]  # where a clause may start
+    ends = [m.start() for m in found] + [s_end]  # where one may end
+    lo = max(c for c in cuts if c <= start)
+    hi = min(c for c in ends if c >= end)
+    # Widen by whole clauses, the following one first, while short enough.
+    while True:
+        grown = False
+        later = [c for c in ends if c > hi]
+        if later and len(text[lo : later[0]].split()) <= MENTION_QUOTE_WORDS:
+            hi, grown = later[0], True
+        earlier = [c for c in cuts if c < lo]
+        if earlier and len(text[earlier[-1] : hi].split()) <= MENTION_QUOTE_WORDS:
+            lo, grown = earlier[-1], True
+        if not grown:
+            break
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi

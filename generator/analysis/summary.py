@@ -26,7 +26,11 @@ from generator.analysis.aspect_summary import (  # noqa: F401 (re-exported)
     compute_aspects,
     update_aspects,
 )
-from generator.analysis.consensus import NNBSP, consensus_sentence  # noqa: F401 (re-exported)
+from generator.analysis.consensus import (  # noqa: F401 (re-exported)
+    NNBSP,
+    consensus_sentence,
+    with_lines,
+)
 from generator.analysis.quotes import (  # noqa: F401 (re-exported)
     EVERYTHING,
     QUOTE_FALLBACK_REVIEW,
@@ -64,7 +68,8 @@ def summarize_parts(
     """``summarize_subject``, and what it was made of (for
     ``generator.analysis.summary_state``): the aspect sums, the pros' and cons'
     horizons, and per review its best pro and con candidate ranks."""
-    aspects, tally = aspects_with_tally(reviews, analyses)
+    aspects, tally, mention_keys = aspects_with_tally(reviews, analyses)
+    aspects = with_lines(aspects, config.language)
     scale = config.rating_scale
     important = {a.key: i for i, a in enumerate(aspects)}
     pros, pro_horizon, pro_best = _quotes_side(reviews, analyses, True, important, scale)
@@ -76,5 +81,6 @@ def summarize_parts(
         cons=cons,
         consensus=consensus_sentence(aspects, config.language),
         disagreements=find_disagreements(reviews, analyses, config),
+        mention_keys=mention_keys,
     )
     return summary, tally, (pro_horizon, con_horizon), list(zip(pro_best, con_best))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.analysis.aspect_summary import AspectTally, _title_keys, update_aspects
-from generator.analysis.consensus import consensus_sentence
+from generator.analysis.consensus import consensus_sentence, with_lines
 from generator.analysis.quotes import quote_candidates
 from generator.analysis.summary import summarize_parts
 from generator.analysis.types import Quote, ReviewAnalysis, SubjectSummary
@@ -124,10 +124,17 @@ def update_summary(
     -> full analysis, for the reviews the state lacks (``changes`` gives both)."""
     if frozenset(_title_keys(reviews)) != state.title:
         return None
-    update = update_aspects(state.tally, set(state.title), len(reviews), list(removed.values()), list(added.values()))
+    update = update_aspects(
+        state.tally,
+        set(state.title),
+        len(reviews),
+        [(entry[0], a) for entry, a in removed.items()],
+        [(reviews[i], a) for i, a in added.items()],
+    )
     if update is None:
         return None
-    aspects, tally = update
+    aspects, tally, mention_keys = update
+    aspects = with_lines(aspects, config.language)
     if tuple(a.key for a in aspects) != state.important:
         return None  # the quotes' preference for aspects changed
     important = {key: i for i, key in enumerate(state.important)}
@@ -160,6 +167,7 @@ def update_summary(
         cons=state.cons,
         consensus=consensus_sentence(aspects, config.language),
         disagreements=find_disagreements(reviews, slim, config),
+        mention_keys=mention_keys,
     )
     new = SummaryState(state.title, entries, tally, state.horizons, state.pros, state.cons, state.important)
     return summary, new, slim

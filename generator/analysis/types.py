@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 LABELS = ("positive", "negative", "mixed", "neutral")
+
+# One mention of an aspect in a review, a plain tuple (a review has a few dozen,
+# cached and decoded with it): (key, display form, start, end, polarity), where
+# ``text[start:end]`` is the mention as written in the review text and polarity
+# (in [-1, 1]) is that of the clause judging it.
+Mention = tuple[str, str, int, int, float]
+MENTION_KEY, MENTION_FORM, MENTION_START, MENTION_END, MENTION_POLARITY = range(5)
+# |polarity| from which a mention is labelled positive or negative.
+MENTION_POLAR = 0.1
+
+
+def mention_label(polarity: float) -> str:
+    """"positive", "negative" or "neutral" for a mention's polarity."""
+    if polarity >= MENTION_POLAR:
+        return "positive"
+    if polarity <= -MENTION_POLAR:
+        return "negative"
+    return "neutral"
 
 
 class SentenceAnalysis(NamedTuple):
@@ -35,6 +53,20 @@ class ReviewAnalysis:
     sentences: tuple[SentenceAnalysis, ...] = ()
     key_phrases: tuple[str, ...] = ()  # display forms, most important first
     aspect_keys: tuple[str, ...] = ()  # canonical keys of key_phrases, same order
+    mentions: tuple[Mention, ...] = ()  # every aspect mention, in text order
+
+
+@dataclass(frozen=True)
+class MentionQuote:
+    """An aspect's mention picked to show what a review says about it."""
+
+    review_id: str
+    text: str  # the words around the mention that judge it (a sentence or a clause)
+    start: int  # offsets of the mention in the review text
+    end: int
+    polarity: float
+    quote_start: int  # offsets of ``text`` in the review text
+    quote_end: int
 
 
 @dataclass(frozen=True)
@@ -48,6 +80,12 @@ class Aspect:
     # (so positive + negative <= mentions).
     positive: int
     negative: int
+    # positive / (positive + negative); 0.0 when no review judges it either way.
+    share_positive: float = 0.0
+    best_positive: MentionQuote | None = None
+    best_negative: MentionQuote | None = None
+    # One line for a reader: "La musique : 21 avis positifs sur 26 — « … »".
+    line: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,3 +128,14 @@ class SubjectSummary:
     cons: tuple[Quote, ...] = ()
     consensus: str = ""
     disagreements: frozenset[str] = field(default_factory=frozenset)  # review ids
+    # How each review's mentions read as the subject's aspects
+    # (``aspect_summary.MentionKeys``: names merged, the title left out); None for
+    # a summary made without reviews.
+    mention_keys: Any = None
+
+    def mentions_of(self, text: str, analysis: ReviewAnalysis) -> tuple[Mention, ...]:
+        """A review's mentions under the subject's aspect keys (``text``: the
+        review's text), without those of the subject's own title."""
+        if self.mention_keys is None:
+            return ()
+        return self.mention_keys.resolve(analysis, text)
