@@ -80,37 +80,52 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from scipy import sparse  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import balanced_accuracy_score  # noqa: E402
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold
 
-from generator.analysis.lexicon import load_lexicon, merge_phrases, score_tokens  # noqa: E402
-from generator.analysis.model import (  # noqa: E402
+from generator.analysis.lexicon import load_lexicon, merge_phrases, score_tokens
+from generator.analysis.model import (
+    CHAR_NORM_FLOOR,
     LEX_BAL,
     LEX_NEG,
     LEX_POS,
-    CHAR_NORM_FLOOR,
     MODEL_PATH,
     WORD_NORM_FLOOR,
     char_features,
     lexicon_features,
     sentence_features,
 )
-from generator.analysis.sentences import split_sentences  # noqa: E402
-from generator.analysis.tokens import normalized_tokens  # noqa: E402
+from generator.analysis.sentences import split_sentences
+from generator.analysis.tokens import normalized_tokens
+from training import datasets
+
+# The trainable sets (``../shared/data/README.md``) and which of their rows are
+# trained on: all, or (a set that is also reported) the half not held out.
+TRAIN_SETS = {
+    "allocine-tv-train.tsv": "all",
+    "allocine-films-train.csv": "all",
+    "films-dev.csv": "all",  # reported by leave-one-title-out only
+    "fr-trustpilot-rings.csv": "not held out",
+}
 
 
-def read_tsv(path: Path) -> tuple[list[str], np.ndarray]:
-    texts, labels = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        label, text = line.split("\t", 1)
-        texts.append(text)
-        labels.append(int(label))
-    return texts, np.array(labels)
+def training_rows(data: Path, exclude_subject: str | None = None, sets=None) -> list[datasets.Row]:
+    """The labelled rows the model learns from (rows without a gold label skipped);
+    ``exclude_subject`` leaves out one films-dev title (leave-one-title-out)."""
+    rows = []
+    for name in sets or TRAIN_SETS:
+        for row in datasets.read(data / name):
+            if row.label is None:
+                continue
+            if TRAIN_SETS[name] == "not held out" and datasets.held_out(row.id):
+                continue
+            if exclude_subject is not None and row.set == "films-dev" and row.subject == exclude_subject:
+                continue
+            rows.append(row)
+    return rows
 
 
 def review_features(text: str, negation_marking: bool) -> tuple[dict[str, float], list[float]]:
@@ -142,16 +157,27 @@ def review_features(text: str, negation_marking: bool) -> tuple[dict[str, float]
 
 
 CHAR_PREFIX = "\x00"  # marks character n-grams in the joint vocabulary
+# Defaults (chosen as the docstring says); weights below WEIGHT_FLOOR are not shipped.
+DEFAULT_C = 100.0
+MIN_DF = 2
+WEIGHT_FLOOR = 5e-4
 
 
-def build(texts, negation_marking, vocab=None, min_df=2):
-    rows = [review_features(t, negation_marking) for t in texts]
-    if vocab is None:
-        df: dict[str, int] = {}
-        for counts, _ in rows:
-            for f in counts:
-                df[f] = df.get(f, 0) + 1
-        vocab = {f: i for i, f in enumerate(sorted(f for f, d in df.items() if d >= min_df))}
+def featurize(texts, negation_marking):
+    """``review_features`` of each text (computed once, shared by every fit)."""
+    return [review_features(t, negation_marking) for t in texts]
+
+
+def make_vocab(rows, min_df=2):
+    """Column of each n-gram feature seen in at least ``min_df`` of ``rows``."""
+    df: dict[str, int] = {}
+    for counts, _ in rows:
+        for f in counts:
+            df[f] = df.get(f, 0) + 1
+    return {f: i for i, f in enumerate(sorted(f for f, d in df.items() if d >= min_df))}
+
+
+def to_matrix(rows, vocab):
     data, ri, ci = [], [], []
     for r, (counts, _) in enumerate(rows):
         for f, v in counts.items():
@@ -162,7 +188,14 @@ def build(texts, negation_marking, vocab=None, min_df=2):
                 ci.append(j)
     x = sparse.csr_matrix((data, (ri, ci)), shape=(len(rows), len(vocab)))
     lex = sparse.csr_matrix(np.array([lx for _, lx in rows]))
-    return sparse.hstack([x, lex]).tocsr(), vocab
+    return sparse.hstack([x, lex]).tocsr()
+
+
+def build(texts, negation_marking, vocab=None, min_df=2):
+    rows = featurize(texts, negation_marking)
+    if vocab is None:
+        vocab = make_vocab(rows, min_df)
+    return to_matrix(rows, vocab), vocab
 
 
 def nb_ratios(x, y, n_ngrams, alpha):
@@ -264,11 +297,59 @@ def calibrate_threshold(texts, y, x, vocab, c, n_ngrams, alpha, neg_marking, fol
     return threshold, float(mean[zero]), float(mean[at])
 
 
+def train_model(feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=()):
+    """Fit on featurized rows; the model as the JSON dict the analyzer loads, the
+    fitted classifier and its vocabulary."""
+    vocab = make_vocab(feats, min_df)
+    x = to_matrix(feats, vocab)
+    n_ngrams = len(vocab)
+    clf = fit(x, y, c, n_ngrams, alpha)
+    coef = clf.coef
+    names = sorted(vocab, key=vocab.get)
+    weights = {}
+    char_weights = {}
+    for f, w in zip(names, coef[:n_ngrams]):
+        if abs(w) < WEIGHT_FLOOR:
+            continue
+        if f.startswith(CHAR_PREFIX):
+            char_weights[f[len(CHAR_PREFIX) :]] = round(float(w), 4)
+        else:
+            weights[f] = round(float(w), 4)
+    lex_weights = [round(float(w), 4) for w in coef[n_ngrams:]]
+    model = {
+        "about": "sitegen French review sentiment: NB-scaled logistic regression, see training/train_sentiment.py",
+        "data": ", ".join(sources),
+        "C": c,
+        "nb_alpha": alpha,
+        "min_df": min_df,
+        "negation_marking": neg_marking,
+        "intercept": round(clf.intercept - threshold, 4),
+        "threshold_folded": round(threshold, 4),
+        "lex_features": [LEX_POS, LEX_NEG, LEX_BAL],
+        "lex_weights": lex_weights,
+        "weights": dict(sorted(weights.items())),
+        "char_sizes": [3, 5],
+        "norm_floors": [WORD_NORM_FLOOR, CHAR_NORM_FLOOR],
+        "char_weights": dict(sorted(char_weights.items())),
+    }
+    return model, clf, vocab
+
+
+def write_model(model: dict, out: Path) -> None:
+    payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    out.write_bytes(gzip.compress(payload.encode("utf-8"), mtime=0))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--min-df", type=int, default=2)
+    ap.add_argument("--min-df", type=int, default=MIN_DF)
+    ap.add_argument(
+        "--exclude-title",
+        help="leave this films-dev title out of training (leave-one-title-out;"
+        " benchmarks/evaluate_analysis.py does it for each title by itself)",
+    )
     ap.add_argument(
         "--no-negation-marking",
         action="store_true",
@@ -281,83 +362,54 @@ def main(argv=None) -> int:
         " intercept (off: +0.7, +0.003 mean CV balanced accuracy, but verdict error on"
         " allocine-tv-dev 0.3 -> 3.3 points; see the docstring)",
     )
-    ap.add_argument("--C", type=float, nargs="*", default=[30, 100, 300])
+    ap.add_argument("--C", type=float, nargs="*", default=[DEFAULT_C])
     ap.add_argument("--alpha", type=float, nargs="*", default=[1.0])
     args = ap.parse_args(argv)
     neg_marking = not args.no_negation_marking
 
-    texts, y = read_tsv(args.data / "allocine-tv-train.tsv")
-    x, vocab = build(texts, neg_marking, min_df=args.min_df)
-    print(f"train: {len(y)} reviews, {len(vocab)} n-gram features")
-    n_ngrams = len(vocab)
-    results = []
-    for alpha in args.alpha:
-        for c in args.C:
-            s = oof_scores(x, y, c, n_ngrams, alpha)
-            t, acc = best_threshold(s, y)
-            zero = balanced_accuracy_score(y, s > 0)
-            results.append((acc, c, alpha, t, zero))
-            print(
-                f"  C={c:<6} alpha={alpha:<4} CV balanced accuracy {zero:.4f} at 0,"
-                f" {acc:.4f} at threshold {t:+.3f}",
-                flush=True,
-            )
-    # C by balanced accuracy at threshold 0; then the decision threshold, on the
-    # out-of-fold scores of the real reviews and of synthetic long ones.
-    best = max(results, key=lambda r: (round(r[4], 3), -r[1]))
-    acc, c, alpha, _, zero = best
+    rows = training_rows(args.data, args.exclude_title)
+    texts = [r.text for r in rows]
+    y = np.array([r.label for r in rows])
+    sources = sorted({r.set for r in rows})
+    print(f"train: {len(y)} reviews ({', '.join(f'{s} {sum(r.set == s for r in rows)}' for s in sources)})", flush=True)
+    feats = featurize(texts, neg_marking)
+    c, alpha = args.C[0], args.alpha[0]
+    if len(args.C) > 1 or len(args.alpha) > 1:
+        # C by 5-fold CV on every training set but films-dev (its figures are
+        # leave-one-title-out: it must not choose the hyper-parameters either).
+        cv = [i for i, r in enumerate(rows) if r.set != "films-dev"]
+        x, vocab = to_matrix([feats[i] for i in cv], make_vocab([feats[i] for i in cv], args.min_df)), None
+        results = []
+        for a in args.alpha:
+            for cc in args.C:
+                s = oof_scores(x, y[cv], cc, x.shape[1] - 3, a)
+                zero = balanced_accuracy_score(y[cv], s > 0)
+                results.append((zero, cc, a))
+                print(f"  C={cc:<6} alpha={a:<4} CV balanced accuracy {zero:.4f}", flush=True)
+        _, c, alpha = max(results, key=lambda r: (round(r[0], 3), -r[1]))
     threshold = 0.0
     if args.calibrate_threshold:
+        x, vocab = build(texts, neg_marking, min_df=args.min_df)
         print("calibrating the decision threshold (real + synthetic long reviews):")
         threshold, at_zero, at_best = calibrate_threshold(
             texts, y, x, vocab, c, len(vocab), alpha, neg_marking
         )
         print(f"  mean balanced accuracy {at_zero:.4f} at 0, {at_best:.4f} at {threshold:+.3f}")
-    clf = fit(x, y, c, n_ngrams, alpha)
-    coef = clf.coef
-    names = sorted(vocab, key=vocab.get)
-    weights = {}
-    char_weights = {}
-    for f, w in zip(names, coef[:n_ngrams]):
-        if abs(w) < 5e-4:
-            continue
-        if f.startswith(CHAR_PREFIX):
-            char_weights[f[len(CHAR_PREFIX) :]] = round(float(w), 4)
-        else:
-            weights[f] = round(float(w), 4)
-    lex_weights = [round(float(w), 4) for w in coef[n_ngrams:]]
-    model = {
-        "about": "sitegen French review sentiment: NB-scaled logistic regression, see training/train_sentiment.py",
-        "data": "Allocine TV-series reviews, Dong & de Melo (AAAI 2018, ACL 2018), train split",
-        "C": c,
-        "nb_alpha": alpha,
-        "negation_marking": neg_marking,
-        "intercept": round(clf.intercept - threshold, 4),
-        "threshold_folded": round(threshold, 4),
-        "lex_features": [LEX_POS, LEX_NEG, LEX_BAL],
-        "lex_weights": lex_weights,
-        "weights": dict(sorted(weights.items())),
-        "char_sizes": [3, 5],
-        "norm_floors": [WORD_NORM_FLOOR, CHAR_NORM_FLOOR],
-        "char_weights": dict(sorted(char_weights.items())),
-    }
-    payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    args.out.write_bytes(gzip.compress(payload.encode("utf-8"), mtime=0))
+    model, clf, vocab = train_model(feats, y, c, alpha, args.min_df, neg_marking, threshold, sources)
+    write_model(model, args.out)
     print(
-        f"chose C={c}, alpha={alpha}, threshold {threshold:+.3f}; {len(weights)} word"
-        f" and {len(char_weights)} character weights, lexicon {lex_weights}"
+        f"chose C={c}, alpha={alpha}, threshold {threshold:+.3f}; {len(model['weights'])} word"
+        f" and {len(model['char_weights'])} character weights, lexicon {model['lex_weights']}"
     )
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 
     dev = args.data / "allocine-tv-dev.tsv"
     if dev.exists():
-        dtexts, dy = read_tsv(dev)
-        dx, _ = build(dtexts, neg_marking, vocab=vocab)
+        drows = datasets.read(dev)
+        dy = np.array([r.label for r in drows])
+        dx = to_matrix(featurize([r.text for r in drows], neg_marking), vocab)
         scores = clf.decision_function(dx)
-        print(
-            f"allocine-tv-dev balanced accuracy: {balanced_accuracy_score(dy, scores > threshold):.4f}"
-            f" ({balanced_accuracy_score(dy, scores > 0):.4f} at threshold 0)"
-        )
+        print(f"allocine-tv-dev balanced accuracy: {balanced_accuracy_score(dy, scores > threshold):.4f}")
     return 0
 
 

@@ -24,7 +24,7 @@ from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import extract_spans as extract_aspects
 from generator.analysis.aspects import fold_1to1
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
-from generator.analysis.model import load_model, model_digest
+from generator.analysis.model import Model, load_model, model_digest
 from generator.analysis.sentences import split_sentences
 from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
 from generator.analysis.types import Mention, ReviewAnalysis, SentenceAnalysis
@@ -73,9 +73,11 @@ class Analyzer:
 
     version = ANALYZER_VERSION
 
-    def __init__(self, settings: AnalysisSettings | None = None) -> None:
+    def __init__(self, settings: AnalysisSettings | None = None, *, model: Model | None = None) -> None:
         self.settings = settings or AnalysisSettings()
-        self._model = load_model()
+        # ``model``: another set of weights (the evaluation harness's
+        # leave-one-title-out models); builds always use the shipped one.
+        self._model = model if model is not None else load_model()
         load_lexicon()
         load_aspect_tables()
 
