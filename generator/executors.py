@@ -2,7 +2,7 @@
 any ``concurrent.futures``-style executor such as a Dask cluster.
 
 ``Runner.map`` runs any module-level task: ``sitegen build`` sends one changed
-subject per task (``commands/build_subject.py``) and, for very large subjects,
+subject per task (``incremental/worker.py``) and, for very large subjects,
 their texts first in chunks (``analyze_texts``: a few hundred kilobytes each,
 never one by one). Analyses come back as the compact bytes the cache stores
 (``cache.encode_analysis``), so the parent process only writes them to SQLite.
@@ -195,7 +195,7 @@ def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None =
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["generator.executors", "generator.commands.build_subject"])
+        context.set_forkserver_preload(["generator.executors", "generator.incremental.worker"])
         # Started here, not by the first ``submit``, where SIGINT is held back
         # (``_interrupts_held``): it would keep that mask, and so would every
         # process it starts later.

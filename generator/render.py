@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -484,17 +484,64 @@ class Renderer:
             item["review"] = reviews
         return item
 
-    def render_all(self, *, home: bool = True) -> Iterator[OutputFile]:
-        """Every file of the site (``home=False``: all but ``index.html``)."""
-        if home:
-            yield self.home()
-        for subject in self.site.subjects:
-            yield from self.subject_pages(subject)
-        yield self.not_found()
-        yield self._render("robots.txt", "robots.txt")
-        if self.config.base_url:
-            yield self._render("sitemap.xml", "sitemap.xml")
-        yield from static_files(self.config.templates_dir)
+    def subject_files(self, subject: Subject) -> Iterator[OutputFile]:
+        """A subject's files other than its card pages (``SUBJECT_FILES``)."""
+        for kind in SUBJECT_FILES:
+            yield from kind.render(self, subject)
+
+    def render_all(self, *, skip: frozenset[str] = frozenset()) -> Iterator[OutputFile]:
+        """Every file of the site: the site-wide pages (but those named in
+        ``skip``), and every subject's pages and files."""
+        for page in SITE_PAGES:
+            if page.name not in skip:
+                yield from page.render(self)
+            if page.name == "index.html":  # the subjects' pages come after the home page
+                for subject in self.site.subjects:
+                    yield from self.subject_pages(subject)
+                    yield from self.subject_files(subject)
+
+
+# --------------------------------------------------------------------------- page types
+# Adding a page type is one registration here (or a plugin's ``pages()``).
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A site-wide page type: ``render`` yields its files (none when it does not
+    apply). ``key``, if given, returns what the page shows of the site model
+    (plain data): an incremental build with the built-in templates does not
+    render it again while that is unchanged. Without a key the page is rendered
+    every build and its bytes compared with the output's."""
+
+    name: str
+    render: Callable[[Renderer], Iterable[OutputFile]]
+    key: Callable[[Site], Any] | None = None
+
+
+@dataclass(frozen=True)
+class SubjectFile:
+    """A file per subject besides its card pages (rendered with them, kept with
+    them while the subject is unchanged)."""
+
+    name: str
+    render: Callable[[Renderer, Subject], Iterable[OutputFile]]
+
+
+def _home_key(site: Site) -> Any:
+    """What the home page shows of each subject."""
+    return [
+        (s.slug, s.title, s.meta, s.review_count, s.summary.verdict, s.summary.consensus) for s in site.subjects
+    ]
+
+
+SITE_PAGES: list[SitePage] = [
+    SitePage("index.html", lambda r: [r.home()], _home_key),
+    SitePage("404.html", lambda r: [r.not_found()]),
+    SitePage("robots.txt", lambda r: [r._render("robots.txt", "robots.txt")]),
+    SitePage("sitemap.xml", lambda r: [r._render("sitemap.xml", "sitemap.xml")] if r.config.base_url else []),
+    SitePage("static", lambda r: static_files(r.config.templates_dir)),
+]
+SUBJECT_FILES: list[SubjectFile] = []
 
 
 def static_files(site_templates: Path | None) -> Iterator[OutputFile]:

@@ -8,10 +8,11 @@ import time
 
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.cache import slim_analysis
-from generator.commands.build import BuildReport, analyze_reviews, template_warning
+from generator.commands.build import BuildReport, analyze_reviews
 from generator.config import SiteConfig
 from generator.content import Corpus
 from generator.exceptions import ContentError
+from generator.incremental.keys import template_warning
 from generator.output import check_output_dir, data_json, write_site
 from generator.readers import read_content
 from generator.render import Renderer, template_files
@@ -28,7 +29,6 @@ def group_by_subject(corpus: Corpus) -> dict[str, list[int]]:
     return groups
 
 
-
 def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = False) -> BuildReport:
     """The straightforward pipeline (no cache, no parallelism, everything in memory),
     kept as the reference the fast path is tested against."""
@@ -42,7 +42,9 @@ def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = Fa
     report = BuildReport(problems=list(corpus.problems), output=config.output_dir)
     template_files(config.templates_dir, template_warning(report.problems))  # (files of the templates left out)
     if strict and report.errors:
-        raise ContentError(report.errors, f"{len(report.errors)} problem(s) in the content (--strict):")
+        raise ContentError(
+            report.errors, f"{len(report.errors)} problem(s) in the content (--strict):"
+        )
     settings = AnalysisSettings.from_thresholds(config.thresholds)
     analyses = analyze_reviews(corpus.reviews, settings)
     subjects = []
@@ -61,4 +63,3 @@ def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = Fa
     report.site = site
     report.seconds = time.perf_counter() - started
     return report
-

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.cache import BuildCache
+from generator import render as render_module
 from generator.commands import build as build_module
-from generator.commands.build import _read_sources, build
+from generator.commands.build import build
+from generator.incremental.sources import read_sources
 from reference_build import build_uncached
 from generator.config import SiteConfig
 from generator.output import data_json, data_json_from, subject_fragment
@@ -150,7 +152,7 @@ def test_a_failing_rebuild_leaves_the_previous_output_intact(tmp_path: Path, mon
     def broken(self, subject, *pages):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module.Renderer, "subject_pages", broken)
+    monkeypatch.setattr(render_module.Renderer, "subject_pages", broken)
     with pytest.raises(RuntimeError):
         build(config, executor="serial")
     assert tree(config.output_dir) == before and inodes(config.output_dir) == before_inodes
@@ -177,20 +179,20 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
     expected = read_content(config)
     for round_ in range(2):  # parsed, then from the cache
         store = BuildCache.for_site(tmp_path)
-        report = build_module.BuildReport()
-        sources = _read_sources(config, store, "k", report, NullProgress())
+        sources, parsed = read_sources(config, store, "k", NullProgress())
         store.close()
         reviews = [r.id for r in expected.reviews]
         assert sources.ids == reviews
         assert [(r[1], r[4], r[5]) for r in sources.records] == [(r.subject, r.source, r.line) for r in expected.reviews]
         assert sources.problems == expected.problems
         assert sources.metas == expected.subjects
-        assert report.files_parsed == (0 if round_ else 3)
+        assert parsed == (0 if round_ else 3)
 
 
 def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
     config = make_site(tmp_path, reviews=40, subjects=3)
-    site = build(config, executor="serial", cache=False).site
+    # (A custom analysis renders every subject in this process: the model holds them all in full.)
+    site = build(config, executor="serial", cache=False, analyze=lambda r, s: build_module.analyze_reviews(r, s)).site
     assert data_json_from(subject_fragment(s) for s in site.subjects) == data_json(site)
     assert data_json_from(subject_fragment(s).encode() for s in site.subjects) == data_json(site)
     empty = type(site)(config=config, subjects=())
@@ -217,7 +219,7 @@ def _paged_subject(config: SiteConfig, analysis: dict | None = None, **changes: 
 @pytest.mark.parametrize("change", [{"text": "Avis numéro 14, finalement raté."}, {"author": "Bruno"}, {"rating": 2.0}])
 def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_path: Path, change: dict) -> None:
     from generator.cache import text_hash
-    from generator.commands.build_subject import page_digests
+    from generator.incremental.worker import page_digests
 
     config = make_site(tmp_path, reviews=10, subjects=1)
     before = _paged_subject(config)
@@ -236,7 +238,7 @@ def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_pat
 
 @pytest.mark.parametrize("change", [{"label": "mixed"}, {"polarity": 0.1}, {"key_phrases": ("casting",)}])
 def test_page_digests_change_with_a_cards_analysis(tmp_path: Path, change: dict) -> None:
-    from generator.commands.build_subject import page_digests
+    from generator.incremental.worker import page_digests
 
     config = make_site(tmp_path, reviews=10, subjects=1)
     before, after = _paged_subject(config), _paged_subject(config, analysis=change)

@@ -13,6 +13,7 @@ import pytest
 from generator import executors
 from generator import output as output_module
 from generator.commands import build as build_module
+from generator.incremental import schedule as schedule_module
 from generator.analysis import AnalysisSettings
 from generator.cache import decode_analysis
 from generator.commands.build import build
@@ -69,16 +70,16 @@ def test_workers_write_pages_and_big_subjects_are_split(config: SiteConfig, monk
     monkeypatch.setattr(output_module.StagedOutput, "adopt", adopt)
     monkeypatch.setattr(executors, "MIN_POOL_CHARS", 0)
     monkeypatch.setattr(executors.Runner, "__init__", _small_chunks(executors.Runner.__init__))
-    monkeypatch.setattr(build_module, "BIG_SUBJECT", 10)  # subjects over a quarter of the work are "big"
+    monkeypatch.setattr(schedule_module, "BIG_SUBJECT", 10)  # subjects over a quarter of the work are "big"
     chunks: list[int] = []
-    real_chunked = build_module.chunked
+    real_chunked = schedule_module.chunked
 
     def spy(items, max_chars):
         for tags, texts in real_chunked(items, max_chars):
             chunks.append(len(texts))
             yield tags, texts
 
-    monkeypatch.setattr(build_module, "chunked", spy)
+    monkeypatch.setattr(schedule_module, "chunked", spy)
     parallel = build(config.replace(output_dir=config.root / "parallel"), jobs=2, cache=False)
     assert parallel.executor == "2 processes" and parallel.analyzed == serial.analyzed
     assert len(chunks) >= 2 and 0 < sum(chunks) < parallel.analyzed  # the big subjects first, not all
@@ -201,7 +202,7 @@ def test_workers_leave_when_the_build_is_killed(tmp_path: Path) -> None:
 def test_bulk_allocations_restores_the_collector_thresholds() -> None:
     import gc
 
-    from generator.commands.build_subject import bulk_allocations
+    from generator.incremental.worker import bulk_allocations
 
     before = gc.get_threshold()
     with bulk_allocations():
@@ -219,7 +220,7 @@ def test_bulk_allocations_overlapping_in_threads_restore_the_thresholds() -> Non
     import gc
     import threading
 
-    from generator.commands.build_subject import bulk_allocations
+    from generator.incremental.worker import bulk_allocations
 
     before = gc.get_threshold()
     first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()

@@ -41,7 +41,7 @@ from generator.analysis.summary_state import (
 )
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, text_hash
-from generator.commands import build as build_module
+from generator.incremental import schedule as schedule_module
 from generator.commands.build import build
 from generator.config import SiteConfig
 from generator.content import Review
@@ -60,7 +60,7 @@ def analyzer() -> Analyzer:
 @pytest.fixture(autouse=True)
 def small_subjects_keep_a_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summary_state, "STATE_MIN_REVIEWS", SMALL)
-    monkeypatch.setattr(build_module, "STATE_MIN_REVIEWS", SMALL)  # imported by name there
+    monkeypatch.setattr(schedule_module, "STATE_MIN_REVIEWS", SMALL)  # imported by name there
 
 
 # --- random reviews ----------------------------------------------------------------

@@ -15,6 +15,7 @@ and aspect counts); the review score uses all its sentences together.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -57,10 +58,10 @@ class AnalysisSettings:
         )
 
     def cache_key(self) -> str:
-        return (
-            f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}"
-            f":p{self.positive}:n{self.negative}:x{self.mixed_share}"
-        )
+        """The analyzer's version, its data's digests and every field of these
+        settings (a field added here is in the analysis cache's key at once)."""
+        fields = ":".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))
+        return f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}:{fields}"
 
 
 def _polarity(z: float) -> float:

@@ -1,4 +1,4 @@
-"""One changed subject of ``sitegen build``, built end to end where the analysis
+"""The subject task: one changed subject of ``sitegen build``, built end to end where the analysis
 runs (a worker process, a Dask worker, or the build's own process): the reviews
 the cache lacks analysed, the subject summarised, its pages rendered (built-in
 templates) and its part of ``data.json`` encoded. The build process then only
@@ -40,19 +40,10 @@ from generator.cache import decode_analysis, encode_analysis, slim_analysis, tex
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
+from generator.incremental.keys import stable_hash
 from generator.output import subject_fragment
-from generator.render import OutputFile, Renderer
+from generator.render import SUBJECT_FILES, OutputFile, Renderer
 from generator.site import Card, Site, Subject, make_subject
-
-
-def stable_hash(*parts: Any) -> bytes:
-    """16-byte digest of ``parts`` (bytes as they are, anything else by ``repr``)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
 
 
 def value_digest(value: Any) -> bytes:
@@ -156,7 +147,8 @@ class SubjectResult:
     summary: SubjectSummary | None  # None: ``retry``
     new: list[tuple[bytes, bytes]]  # (text hash, encoded analysis) computed here
     fragment: bytes  # the subject's part of data.json
-    pages: tuple[str, ...] = ()  # every page path of the subject
+    pages: tuple[str, ...] = ()  # every card page path of the subject
+    extra: tuple[str, ...] = ()  # its other files (``render.SUBJECT_FILES``)
     files: list[OutputFile] = field(default_factory=list)  # pages rendered
     written: list[tuple[str, str]] = field(default_factory=list)  # (page, file name in write_to)
     same: list[str] = field(default_factory=list)  # pages kept: digest unchanged
@@ -273,7 +265,7 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
             result.same.append(page.path)
         else:
             pages.append(page)
-    if pages:
+    if pages or SUBJECT_FILES:
         renderer = Renderer(Site(config=config, subjects=(subject,)))
         if bytecode is not None and renderer.env.bytecode_cache is None:
             with contextlib.suppress(OSError):
@@ -281,11 +273,16 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
                 renderer.env.bytecode_cache = _BYTECODE.setdefault(
                     bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
                 )
-        if job.write_to:
-            for item in renderer.subject_pages(subject, pages):
+        files = itertools.chain(renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject))
+        extra = []
+        for item in files:
+            if SUBJECT_FILES and item.path not in sums and item.path not in result.pages:
+                extra.append(item.path)
+            if job.write_to:
                 result.written.append((item.path, _write_pending(job.write_to, item.data)))
-        else:
-            result.files = list(renderer.subject_pages(subject, pages))
+            else:
+                result.files.append(item)
+        result.extra = tuple(extra)
     return result
 
 

@@ -1,0 +1,110 @@
+"""The "model the site" stage: the site model of this build, with the subjects
+built now in full and the others (unchanged, or rendered already where they were
+analysed) as ``KeptSubject``: what the site-wide pages show of a subject (its
+title, slug, metadata, summary, review count and page paths), and nothing else.
+Its reviews are not loaded: a template that asks for them fails with a message
+that says so, instead of printing blanks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.content import Review, SubjectMeta
+from generator.exceptions import SitegenError
+from generator.incremental.artifacts import Artifact
+from generator.incremental.context import BuildContext
+from generator.site import Site, build_site
+
+
+class NotLoadedError(SitegenError):
+    """A template asked an unchanged subject for what an incremental build does not load."""
+
+
+def _not_loaded(kind: str, owner: str, name: str) -> NotLoadedError:
+    return NotLoadedError(
+        f"a template (or plugin) reads '{name}' of {kind} '{owner}', which this build did not load: "
+        "an incremental build models the subjects it does not render again with their title, slug, "
+        "url, meta, summary, review_count and pages' number and path only. Build with --no-cache "
+        "to give site-wide templates every subject in full, or show only those there"
+    )
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A card page of an unchanged subject: its number and path, no cards."""
+
+    number: int
+    path: str
+    subject: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise _not_loaded("a page of subject", self.subject, name)
+
+
+@dataclass(frozen=True)
+class KeptSubject:
+    """An unchanged subject in the site model: no reviews, analyses or cards."""
+
+    key: str
+    slug: str
+    title: str
+    meta: SubjectMeta
+    summary: SubjectSummary
+    review_count: int
+    pages: tuple[KeptPage, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/index.html"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise _not_loaded("subject", self.key, name)
+
+
+def model_site(
+    ctx: BuildContext,
+    groups: dict[str, list[int]],
+    metas: dict[str, SubjectMeta],
+    done: dict[str, Artifact],
+    reviews: dict[str, list[Review]],
+    summaries: dict[str, Any],
+    analyses: dict[str, list[ReviewAnalysis]],
+) -> Site:
+    """The site model: full subjects for those to render here, ``KeptSubject`` for
+    those whose files are written already (``done``)."""
+    model = []
+    for key in groups:
+        if key in done:
+            # Only the verdict matters to the model of a kept subject (its order);
+            # its own summary goes in below, without decoding the rest of it.
+            model.append((key, (), (), SubjectSummary(verdict=done[key].summary.verdict)))
+        else:
+            model.append((key, reviews.pop(key), analyses.pop(key), summaries[key]))
+    site = build_site(ctx.config, model, metas)
+    del model
+    subjects: list[Any] = []
+    for subject in site.subjects:
+        artifact = done.get(subject.key)
+        if artifact is not None:
+            pages = tuple(
+                KeptPage(n, path, subject.key) for n, path in enumerate(artifact.pages, start=1)
+            )
+            subject = KeptSubject(
+                subject.key,
+                subject.slug,
+                subject.title,
+                subject.meta,
+                artifact.summary,
+                artifact.count,
+                pages,
+            )
+        subjects.append(subject)
+    return dataclasses.replace(site, subjects=tuple(subjects))

@@ -1,0 +1,374 @@
+"""The read stage: every content file's reviews, through the build cache.
+
+A file whose stamp (mtime, size, inode and ``keys.reader_key``) is unchanged is
+not read again: its light index (ids, subjects, text hashes, problems) comes from
+the cache, and its full reviews are loaded only for the subjects being rebuilt
+(``load_reviews``). The result, ``Sources``, is what ``read_content`` gives
+(same reviews, problems and order: ``tests/test_incremental.py`` checks it),
+column by column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.cache import BuildCache, text_hash
+from generator.config import SiteConfig
+from generator.content import Review, SubjectMeta
+from generator.exceptions import ConfigError, Problem
+from generator.incremental.keys import stable_hash as _hash
+from generator.progress import NullProgress
+from generator.readers import _unique_ids, content_files
+from generator.readers.base import ReadContext, reader_for
+
+_REVIEW_EXTRA = tuple(f.name for f in dataclasses.fields(Review) if f.name not in ("id", "text"))
+
+
+def _record_hash(review: Review) -> bytes:
+    """Hash of a review's fields other than its id and text."""
+    return _hash(tuple(getattr(review, name) for name in _REVIEW_EXTRA))[:8]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+# One review, lightly: what every build needs to know about every review.
+# (id as read, subject, text hash, hash of the other fields, source, line)
+Record = tuple[str, str, bytes, bytes, Path, int]
+
+
+@dataclass
+class SourceFile:
+    """One content file's light index, column by column (cheap to unpickle: equal
+    subjects and sources are one object each, hashes are one bytes string)."""
+
+    path: Path
+    stamp: str
+    metas: list[SubjectMeta]
+    problems: list[Problem]
+    ids: list[str]  # as read
+    subjects: list[str]
+    digests: bytes  # 16 bytes of text hash per review
+    others: bytes  # 8 bytes of hash of the other fields per review
+    sources: list[Path]
+    lines: list[int]
+    parts: dict[str, bytes]  # subject -> hash of its records in this file (ids as read)
+    reviews: list[Review] | None = None  # loaded only when needed
+
+    def light(self) -> tuple[Any, ...]:
+        return (
+            self.metas,
+            self.problems,
+            self.ids,
+            self.subjects,
+            self.digests,
+            self.others,
+            self.sources,
+            self.lines,
+            self.parts,
+        )
+
+    def record(self, row: int) -> Record:
+        return (
+            self.ids[row],
+            self.subjects[row],
+            self.digests[16 * row : 16 * row + 16],
+            self.others[8 * row : 8 * row + 8],
+            self.sources[row],
+            self.lines[row],
+        )
+
+
+def _file_from_reviews(
+    path: Path, stamp: str, metas: list[SubjectMeta], problems: list[Problem], reviews: list[Review]
+) -> SourceFile:
+    interned: dict[str, str] = {}
+    subjects = [interned.setdefault(r.subject, r.subject) for r in reviews]
+    digests = b"".join(text_hash(r.text) for r in reviews)
+    others = b"".join(_record_hash(r) for r in reviews)
+    entry = SourceFile(
+        path,
+        stamp,
+        metas,
+        problems,
+        [r.id for r in reviews],
+        subjects,
+        digests,
+        others,
+        [r.source for r in reviews],
+        [r.line for r in reviews],
+        {},
+        reviews,
+    )
+    entry.parts = _parts(entry)
+    return entry
+
+
+def _parts(entry: SourceFile) -> dict[str, bytes]:
+    hashes: dict[str, Any] = {}
+    digests, others = entry.digests, entry.others
+    for row, (rid, subject) in enumerate(zip(entry.ids, entry.subjects)):
+        h = hashes.get(subject)
+        if h is None:
+            h = hashes[subject] = hashlib.blake2b(digest_size=16)
+        h.update(rid.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+        h.update(digests[16 * row : 16 * row + 16])
+        h.update(others[8 * row : 8 * row + 8])
+    return {subject: h.digest() for subject, h in hashes.items()}
+
+
+@dataclass
+class Sources:
+    files: list[SourceFile]
+    starts: list[int]  # index of each file's first review among all reviews
+    subjects: list[str]  # subject of every review, input order
+    ids: list[str]  # final ids (duplicates suffixed)
+    metas: dict[str, SubjectMeta]
+    problems: list[Problem]
+    renamed: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (review, final id) where not as read
+
+    def owner(self, index: int) -> tuple[int, int]:
+        """(file index, row in file) of review ``index``."""
+        file_index = bisect.bisect_right(self.starts, index) - 1
+        while not self.files[file_index].ids:  # empty files share their start
+            file_index -= 1
+        return file_index, index - self.starts[file_index]
+
+    @property
+    def records(self) -> list[Record]:
+        """Every review's light record, input order (built on demand)."""
+        return [entry.record(row) for entry in self.files for row in range(len(entry.ids))]
+
+
+def _resolved(path: Path, folder: Path, root: str) -> str:
+    """``str(path.resolve())`` for a file found under ``folder`` by ``content_files``
+    (which does not enter linked folders): ``root`` is the folder resolved (once
+    per build: a relative folder means another one after a change of folder), the
+    file itself is resolved only when it is a link."""
+    if os.path.islink(path):
+        return str(path.resolve())
+    return os.path.join(root, os.path.relpath(path, folder))
+
+
+def read_sources(
+    config: SiteConfig, store: BuildCache, reader_key: str, progress: NullProgress
+) -> tuple[Sources, int]:
+    """``read_content``, file by file through the cache; and how many files were
+    parsed (the others came from the cache)."""
+    folder = config.content_dir
+    if not folder.is_dir():
+        raise ConfigError(
+            f"content folder {folder} does not exist (use --content DIR or create it)"
+        )
+    context = ReadContext(config=config, content_dir=folder)
+    paths = content_files(folder, context)
+    progress.stage("Reading", len(paths))
+    files: list[SourceFile] = []
+    fresh: list[tuple[str, str, Any, Any]] = []
+    parsed = 0
+    now = time.time()
+    root = str(folder.resolve())
+    keys = [_resolved(path, folder, root) for path in paths]
+    cached_index = store.get_file_indexes(keys)
+    for path, key in zip(paths, keys):
+        st = path.stat()
+        stamp = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{reader_key}"
+        cached = cached_index.get(key)
+        if cached is not None and cached[0] == stamp:
+            files.append(_from_index(path, stamp, cached[1].value, context))
+        else:
+            entry, reviews = _parse(path, stamp, context)
+            files.append(entry)
+            parsed += 1
+            # A file changed in the last two seconds may change again within the
+            # same mtime tick: do not trust its stamp later.
+            if now - st.st_mtime_ns / 1e9 > 2.0:
+                fresh.append((key, stamp, entry.light(), reviews))
+                if len(fresh) >= 32:  # stored as we go: never the whole corpus pickled at once
+                    store.put_files(fresh)
+                    fresh = []
+        progress.advance()
+    store.put_files(fresh)
+    del cached_index
+    return _assemble(files, context, folder), parsed
+
+
+def _from_index(path: Path, stamp: str, light: Any, context: ReadContext) -> SourceFile:
+    """A file's entry from its cached index. Its problems are stored with absolute
+    paths and shown relative to the current folder (which may have changed)."""
+    metas, problems, ids, subjects, digests, others, shown, lines, parts = light
+    problems = [dataclasses.replace(p, path=context.display(Path(p.path))) for p in problems]
+    context.problems.extend(problems)
+    return SourceFile(
+        path, stamp, metas, problems, ids, subjects, digests, others, shown, lines, parts
+    )
+
+
+def _parse(path: Path, stamp: str, context: ReadContext) -> tuple[SourceFile, list[Review]]:
+    """Read one file with its reader: its entry and its reviews. Every path they
+    hold is made absolute (problems are shown relative to the current folder when
+    reported): what the cache keeps does not depend on the folder a build ran in."""
+    read = reader_for(path)
+    assert read is not None
+    before = len(context.problems)
+    result = read(path, context)
+    problems = [
+        dataclasses.replace(p, path=Path(os.path.abspath(p.path)))
+        for p in context.problems[before:]
+    ]
+    reviews = absolute_sources(result.reviews)
+    metas = [
+        dataclasses.replace(m, source=Path(os.path.abspath(m.source))) if m.source else m
+        for m in result.subjects
+    ]
+    return _file_from_reviews(path, stamp, metas, problems, reviews), reviews
+
+
+def absolute_sources(reviews: list[Review]) -> list[Review]:
+    """The reviews with their source as an absolute path (one object per file)."""
+    sources: dict[Path, Path] = {}
+    out = []
+    for review in reviews:
+        source = sources.get(review.source)
+        if source is None:
+            source = sources[review.source] = Path(os.path.abspath(review.source))
+        out.append(
+            review
+            if source == review.source and source is review.source
+            else dataclasses.replace(review, source=source)
+        )
+    return out
+
+
+def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> Sources:
+    """Every file's columns end to end; duplicate ids renamed and subjects without
+    reviews reported, exactly as ``read_content`` does."""
+    starts: list[int] = []
+    all_ids: list[str] = []
+    all_subjects: list[str] = []
+    metas: dict[str, SubjectMeta] = {}
+    for entry in files:
+        starts.append(len(all_ids))
+        all_ids.extend(entry.ids)
+        all_subjects.extend(entry.subjects)
+        for meta in entry.metas:
+            metas[meta.key] = meta
+    sources = Sources(files, starts, all_subjects, all_ids, metas, context.problems)
+    # Duplicate ids, exactly as read_content does it, on stand-ins whose text is the
+    # text's hash (equal hashes, equal texts).
+    if len(set(all_ids)) != len(all_ids):  # the usual case, no duplicate, needs none of this
+        # (Sources as the user knows them: the problems name them.)
+        stand_ins = [
+            Review(
+                id=rid,
+                subject=subject,
+                text=digest.hex(),
+                source=context.display(source),
+                line=line,
+            )
+            for rid, subject, digest, _, source, line in sources.records
+        ]
+        unique, duplicates = _unique_ids(stand_ins)
+        context.problems.extend(duplicates)
+        sources.ids = [review.id for review in unique]
+        sources.renamed = [
+            (i, final) for i, (rid, final) in enumerate(zip(all_ids, sources.ids)) if rid != final
+        ]
+    with_reviews = set(all_subjects)
+    for key, meta in metas.items():
+        if key not in with_reviews:
+            # Same words as read_content (tests/test_incremental.py compares them).
+            context.warn(
+                meta.source or folder,
+                None,
+                f"subject '{key}' has no reviews yet; its page shows none",
+                f"add review files beside {Path(meta.source).name if meta.source else 'index.md'}, or remove the folder",
+            )
+    return sources
+
+
+def subject_groups(sources: Sources) -> dict[str, list[int]]:
+    """Subject key -> indexes of its reviews: subjects in first-seen order, then
+    those with metadata only."""
+    groups: dict[str, list[int]] = {}
+    for index, subject in enumerate(sources.subjects):
+        groups.setdefault(subject, []).append(index)
+    for key in sources.metas:
+        groups.setdefault(key, [])
+    return groups
+
+
+def subject_parts(sources: Sources, groups: dict[str, list[int]]) -> dict[str, list[Any]]:
+    """Per subject: its part in each file (in file order), and the ids that differ
+    from the ones read (duplicates renamed): what its digest hashes."""
+    parts: dict[str, list[Any]] = {key: [] for key in groups}
+    for entry in sources.files:
+        for key, part in entry.parts.items():
+            parts[key].append((os.path.abspath(entry.path), part))
+    for i, final in sources.renamed:
+        parts[sources.subjects[i]].append((i, final))
+    return parts
+
+
+def load_reviews(
+    config: SiteConfig,
+    store: BuildCache,
+    sources: Sources,
+    groups: dict[str, list[int]],
+    keys: list[str],
+) -> tuple[dict[str, list[Review]], dict[str, list[bytes]]]:
+    """The full reviews of ``keys``' subjects, with their final ids, and their
+    texts' hashes."""
+    owners = {i: sources.owner(i) for key in keys for i in groups[key]}
+    reread = _load_files(config, store, sources, {owner[0] for owner in owners.values()})
+    out: dict[str, list[Review]] = {}
+    hashes: dict[str, list[bytes]] = {}
+    for key in keys:
+        reviews = []
+        digests = []
+        for i in groups[key]:
+            file_index, row = owners[i]
+            entry = sources.files[file_index]
+            review = entry.reviews[row]  # type: ignore[index]
+            if review.id != sources.ids[i]:
+                review = dataclasses.replace(review, id=sources.ids[i])
+            reviews.append(review)
+            digests.append(
+                text_hash(review.text)
+                if file_index in reread
+                else entry.digests[16 * row : 16 * row + 16]
+            )
+        out[key] = reviews
+        hashes[key] = digests
+    for entry in sources.files:  # keep memory for what comes next
+        entry.reviews = None
+    return out, hashes
+
+
+def _load_files(
+    config: SiteConfig, store: BuildCache, sources: Sources, needed: set[int]
+) -> set[int]:
+    """Load the reviews of the files ``needed`` (from the cache, else read again);
+    the files read again (their index's text hashes may not match)."""
+    reread = set()
+    for index in sorted(needed):
+        entry = sources.files[index]
+        if entry.reviews is None:
+            entry.reviews = store.get_file_reviews(str(entry.path.resolve()), entry.stamp)
+            if entry.reviews is None:  # the cache lost it meanwhile: read again
+                reread.add(index)
+                context = ReadContext(config=config, content_dir=config.content_dir)
+                read = reader_for(entry.path)
+                assert read is not None
+                entry.reviews = absolute_sources(read(entry.path, context).reviews)
+    return reread

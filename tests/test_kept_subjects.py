@@ -1,0 +1,99 @@
+"""Subjects an incremental build does not render again are ``KeptSubject`` in the
+site model: what the site-wide pages show of a subject, no reviews. A template
+that asks for their reviews fails with a message naming ``--no-cache``, instead
+of printing blanks; with ``--no-cache`` every subject is there in full."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.incremental.sitemodel import KeptPage, KeptSubject, NotLoadedError
+from generator.render import theme_dir
+
+HOME_WITH_REVIEWS = """<!doctype html><title>x</title>
+{% for subject in site.subjects %}<h2>{{ subject.title }}</h2>
+{% for review in subject.reviews %}<p>{{ review.text }}</p>{% endfor %}{% endfor %}
+"""
+HOME_WITH_SUMMARIES = """<!doctype html><title>x</title>
+{% for subject in site.subjects %}<h2>{{ subject.title }} {{ subject.review_count }} {{ subject.summary.verdict.score }}</h2>
+{% for page in subject.pages %}<a href="{{ page.path }}">{{ page.number }}</a>{% endfor %}{% endfor %}
+"""
+
+
+def make_site(tmp_path: Path, home: str) -> SiteConfig:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "dune.txt").write_text("Un film magnifique.\nTrop long.\n", encoding="utf-8")
+    (content / "heat.txt").write_text("Une mise en scène sublime.\nBof.\n", encoding="utf-8")
+    for path in content.iterdir():
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "index.html").write_text(home, encoding="utf-8")
+    return SiteConfig(
+        content_dir=content,
+        output_dir=tmp_path / "output",
+        templates_dir=templates,
+        config_path=tmp_path / "sitegen.toml",
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_template_reading_reviews_of_a_kept_subject_fails_naming_no_cache(tmp_path: Path) -> None:
+    config = make_site(tmp_path, HOME_WITH_REVIEWS)
+    build(config, executor="serial")  # a first build renders every subject
+    assert b"Trop long." in (config.output_dir / "index.html").read_bytes()
+    before = tree(config.output_dir)
+    with (config.content_dir / "heat.txt").open("a", encoding="utf-8") as handle:
+        handle.write("Un régal.\n")
+    with pytest.raises(NotLoadedError) as caught:
+        build(config, executor="serial")
+    assert (
+        "--no-cache" in str(caught.value)
+        and "'reviews'" in str(caught.value)
+        and "'dune'" in str(caught.value)
+    )
+    assert tree(config.output_dir) == before  # the failed build left the site as it was
+    report = build(config, executor="serial", cache=False)
+    home = (config.output_dir / "index.html").read_bytes()
+    assert b"Trop long." in home and "Un régal.".encode() in home
+    assert report.subjects_rebuilt == 2
+
+
+def test_a_template_showing_what_kept_subjects_hold_builds_as_without_cache(tmp_path: Path) -> None:
+    config = make_site(tmp_path, HOME_WITH_SUMMARIES)
+    build(config, executor="serial")
+    with (config.content_dir / "heat.txt").open("a", encoding="utf-8") as handle:
+        handle.write("Un régal.\n")
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 1
+    kept = [s for s in report.site.subjects if isinstance(s, KeptSubject)]
+    assert [s.key for s in kept] == ["dune"] and kept[0].review_count == 2
+    incremental = tree(config.output_dir)
+    build(config, executor="serial", cache=False)
+    assert tree(config.output_dir) == incremental
+
+
+def test_kept_subjects_and_pages_have_no_reviews_or_cards() -> None:
+    page = KeptPage(1, "dune/index.html", "dune")
+    subject = KeptSubject("dune", "dune", "Dune", None, None, 3, (page,))  # type: ignore[arg-type]
+    assert subject.url == "dune/index.html" and subject.review_count == 3
+    for name in ("reviews", "analyses", "review_page"):
+        with pytest.raises(NotLoadedError):
+            getattr(subject, name)
+    with pytest.raises(NotLoadedError):
+        page.cards  # noqa: B018
+    assert not hasattr(subject, "__html__")  # what Jinja and markupsafe probe stays a plain miss
+    assert (theme_dir() / "index.html").is_file()
