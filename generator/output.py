@@ -4,6 +4,14 @@ A build is written into a fresh folder beside the output and swapped in only whe
 complete, so a failed or interrupted build leaves the previous site exactly as it
 was. A marker file tells that a folder is one sitegen made, so sitegen never
 replaces a folder of someone else's files.
+
+What an interrupted build leaves beside the output (``.<name>.sitegen-new-*``
+staging folders, their journals, ``-old`` and ``-trash-*`` trees) is acted on only
+when this user made it: the folder is ours (owner, not a symlink), and a journal
+carries an HMAC made with a secret kept in the output's private lock file, names
+only flat files of its staging folder and paths inside the output, and is carried
+out without following any symbolic link. Anything else is set aside
+(``.<name>.sitegen-untrusted-*``) with a warning, never executed.
 """
 
 from __future__ import annotations
@@ -12,10 +20,14 @@ import atexit
 import contextlib
 import fcntl
 import glob
+import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -361,11 +373,25 @@ def write_site(files: Iterable[OutputFile], output: Path) -> int:
         return _write_locked(files, output)
 
 
+def _lock_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.sitegen-lock"
+
+
 @contextlib.contextmanager
 def _lock(output: Path) -> Iterator[None]:
-    """One writer at a time per output folder (two builds at once wait in turn)."""
-    lock_path = output.parent / f".{output.name}.sitegen-lock"
-    with open(lock_path, "a") as handle:
+    """One writer at a time per output folder (two builds at once wait in turn).
+    The lock file is never followed if it is a symbolic link."""
+    lock_path = _lock_path(output)
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if os.path.islink(lock_path):
+            raise UnsafeOutputError(
+                f"refusing to use {lock_path}: it is a symbolic link, not sitegen's lock file; remove it"
+            ) from None
+        raise UnsafeOutputError(f"cannot open the lock file {lock_path} ({exc.strerror or exc}); "
+                                "check that you can write in that folder") from None
+    with open(fd, "rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # say why nothing happens (e.g. `sitegen serve` is rebuilding)
@@ -375,6 +401,45 @@ def _lock(output: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_KEY_HEX = 64  # the journal secret: 32 random bytes, as hex, in the lock file
+
+
+def _journal_key(output: Path, *, create: bool) -> bytes | None:
+    """The secret that signs ``output``'s journals, kept in its lock file: a regular
+    file (not a symlink) of this user, readable by no one else. ``create`` makes
+    one if there is none yet. None when there is no trustworthy key."""
+    flags = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC | (os.O_CREAT if create else 0)
+    try:
+        fd = os.open(_lock_path(output), flags, 0o600)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid() or not stat.S_ISREG(info.st_mode):
+            return None
+        text = os.pread(fd, _KEY_HEX + 1, 0)
+        private = not info.st_mode & 0o077
+        if private and len(text) == _KEY_HEX:
+            with contextlib.suppress(ValueError):
+                return bytes.fromhex(text.decode("ascii"))
+        if not create:
+            return None
+        os.fchmod(fd, 0o600)  # before the secret is written: never readable by others
+        key = secrets.token_bytes(_KEY_HEX // 2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, key.hex().encode("ascii"), 0)
+        return key
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _journal_mac(key: bytes, output: str, staging: str, moves: list[tuple[str, str]]) -> str:
+    signed = json.dumps([output, staging, moves], ensure_ascii=True, separators=(",", ":"))
+    return hmac.new(key, signed.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def _write_locked(files: Iterable[OutputFile], output: Path) -> int:
@@ -407,8 +472,8 @@ def swap_in(staging: Path, output: Path, *, background: bool = False) -> None:
     whatever is left after that is removed by the next build (``_recover``).
     """
     old = output.parent / f".{output.name}.sitegen-old"
-    if old.exists():
-        shutil.rmtree(old)
+    if os.path.lexists(old):
+        _remove(old)
     if output.exists():
         os.replace(output, old)
     os.replace(staging, output)
@@ -451,25 +516,132 @@ def recover_output(output: Path) -> None:
 
 
 def _recover(output: Path) -> None:
-    """If a previous build died between the two renames, put the old site back."""
+    """Finish or undo what an interrupted build of ``output`` left beside it, only
+    if this user's sitegen made it (see the module docstring)."""
     old = output.parent / f".{output.name}.sitegen-old"
-    if old.exists() and not output.exists():
-        os.replace(old, output)
-        log.warning("restored %s from an interrupted build", output)
+    if os.path.lexists(old) and not os.path.lexists(output):
+        if _ours(old):
+            os.replace(old, output)
+            log.warning("restored %s from an interrupted build", output)
+        else:
+            _set_aside(old, output, "it is not a folder this user's sitegen made")
     for stale in output.parent.glob(f".{glob.escape(output.name)}.sitegen-new-*"):
-        journal = stale / _JOURNAL
-        if journal.is_file():  # killed while swapping files into the output: finish
-            try:
-                data = json.loads(journal.read_text(encoding="utf-8"))
-                moves = [(str(name), _safe_relative(str(rel))) for name, rel in data["moves"]]
-            except (ValueError, KeyError, TypeError, UnsafeOutputError):
-                moves = None
-            if moves is not None and data.get("output") == str(output) and output.is_dir():
+        if not _ours(stale):
+            _set_aside(stale, output, "it is not a folder this user's sitegen made")
+            continue
+        if os.path.lexists(stale / _JOURNAL):  # killed while swapping files into the output: finish
+            moves, reason = _trusted_moves(stale, output)
+            if moves is None:
+                _set_aside(stale, output, reason)
+                continue
+            if output.is_dir():
                 _roll_forward(stale, str(output), moves)
                 log.warning("finished updating %s after an interrupted build", output)
         shutil.rmtree(stale, ignore_errors=True)
     for trash in output.parent.glob(f".{glob.escape(output.name)}.sitegen-trash-*"):
-        _remove_in_background(trash)
+        if _ours(trash):
+            _remove_in_background(trash)
+
+
+def _ours(path: Path) -> bool:
+    """A real folder (not a symbolic link) of this user."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder tree, or the file or symbolic link itself (never its target)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+
+
+def _set_aside(path: Path, output: Path, reason: str) -> None:
+    """Rename something found beside the output that recovery must not trust, with
+    a warning: it is neither acted on nor deleted."""
+    aside = output.parent / f".{output.name}.sitegen-untrusted-{time.time_ns()}"
+    try:
+        os.rename(path, aside)
+    except OSError as exc:
+        log.warning("ignoring %s (%s); could not set it aside: %s", path, reason, exc.strerror or exc)
+        return
+    log.warning("set aside %s as %s without acting on it: %s; remove it if you do not know where it came from",
+                path, aside.name, reason)
+
+
+_JOURNAL_MAX = 4 << 20  # bytes: IN_PLACE_LIMIT moves of long paths fit many times over
+
+
+def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] | None, str]:
+    """The moves of ``staging``'s journal, or None and why it cannot be trusted: it
+    must be a regular file of this user, signed with the output's secret, for this
+    output and this staging folder, naming flat files of the staging folder's own
+    ``pending`` folder and normalised paths inside the output."""
+    try:
+        fd = os.open(staging / _JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None, "its journal cannot be opened (a symbolic link?)"
+    with open(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_uid != os.getuid() or not stat.S_ISREG(info.st_mode):
+            return None, "its journal is not a file this user wrote"
+        raw = handle.read(_JOURNAL_MAX + 1)
+    if len(raw) > _JOURNAL_MAX:
+        return None, "its journal is too large"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        mac = data["mac"]
+        moves = [(name, rel) for name, rel in data["moves"]]
+        if not all(isinstance(n, str) and isinstance(r, str) for n, r in moves) or not isinstance(mac, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return None, "its journal is not one sitegen wrote"
+    if data.get("output") != str(output) or data.get("staging") != staging.name:
+        return None, "its journal is about another folder"
+    key = _journal_key(output, create=False)
+    if key is None or not hmac.compare_digest(mac, _journal_mac(key, str(output), staging.name, moves)):
+        return None, "its journal does not carry this output's secret"
+    for name, rel in moves:
+        if not _flat_name(name) or not _normal_relative(rel):
+            return None, "its journal names a path outside the staging folder or the output"
+    try:
+        pending = os.lstat(staging / _PENDING)
+    except OSError:
+        return None, "its pending folder is missing"
+    if not stat.S_ISDIR(pending.st_mode) or pending.st_uid != os.getuid():
+        return None, "its pending folder is not a folder this user made"
+    return moves, ""
+
+
+def _flat_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and "/" not in name and os.sep not in name and "\0" not in name
+
+
+def _normal_relative(rel: str) -> bool:
+    try:
+        return _safe_relative(rel) == rel and "\0" not in rel
+    except UnsafeOutputError:
+        return False
+
+
+def _symlink_on_the_way(root: str, rel: str) -> str | None:
+    """The first folder of ``rel`` (inside ``root``) that is a symbolic link or not
+    a folder, or None: writing ``rel`` then stays inside ``root``."""
+    parts = rel.split("/")[:-1]
+    path = root
+    for part in parts:
+        path = os.path.join(path, part)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return None  # made by the writer: a real folder
+        if not stat.S_ISDIR(info.st_mode):
+            return path
+    return None
 
 
 # --------------------------------------------------------------------------- incremental writing
@@ -547,6 +719,7 @@ class StagedOutput:
         self._kept: dict[str, FileStat | None] = {}
         self._output = str(self.output)
         self._count = 0
+        self._key: bytes | None = None
 
     def _create(self, rel: str) -> tuple[str, int]:
         rel = _safe_relative(rel)
@@ -647,9 +820,14 @@ class StagedOutput:
         if self.old_files != self._new.keys() | self._kept.keys():
             return False  # a file to add or to remove: stage a whole tree
         root = self._output
-        for rel, stat in self.old_dirs.items():
-            if file_stat(os.path.join(root, rel) if rel else root) != stat:
+        for rel, known in self.old_dirs.items():
+            if file_stat(os.path.join(root, rel) if rel else root) != known:
                 return False  # a file added or removed by hand, a folder replaced
+        if any(rel and os.path.islink(os.path.join(root, rel)) for rel in folders):
+            return False  # a folder replaced by a symbolic link: never written through
+        self._key = _journal_key(self.output, create=True)
+        if self._key is None:
+            return False  # no private place for the journal's secret: no journal
         for rel in self._new:  # only replacements of existing files
             if not os.path.isfile(os.path.join(self._output, rel)) or os.path.islink(os.path.join(self._output, rel)):
                 return False
@@ -660,8 +838,9 @@ class StagedOutput:
         if self._can_go_in_place(folders):
             moves = [(name, rel) for rel, name in self._new.items()]
             journal = os.path.join(str(self.staging), _JOURNAL)
+            mac = _journal_mac(self._key, self._output, self.staging.name, moves)  # type: ignore[arg-type]
             with open(journal + ".tmp", "w", encoding="utf-8") as handle:
-                json.dump({"output": self._output, "moves": moves}, handle)
+                json.dump({"output": self._output, "staging": self.staging.name, "moves": moves, "mac": mac}, handle)
             os.replace(journal + ".tmp", journal)  # the commit point
             _roll_forward(self.staging, self._output, moves)
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -674,6 +853,12 @@ class StagedOutput:
             self.linked = len(self._kept)
             return self.written + self.linked
         # A whole new tree: folders, links to the unchanged files, new files moved in.
+        for rel in folders:
+            if rel and os.path.islink(os.path.join(self._output, rel)):
+                raise UnsafeOutputError(
+                    f"refusing to read through {os.path.join(self._output, rel)}: it is a symbolic link inside "
+                    "the output folder; remove it (sitegen never writes one)"
+                )
         root = str(self.staging)
         for rel in sorted(folders):
             if rel:
@@ -709,14 +894,24 @@ class StagedOutput:
 
 def _roll_forward(staging: Path, output: str, moves: list[tuple[str, str]]) -> None:
     """Rename every pending file of a committed in-place swap over its target
-    (those already moved are skipped)."""
+    (those already moved are skipped). Only regular files of the pending folder
+    move, and never through a symbolic link inside the output: a target's folder
+    that is one stops the swap with :class:`UnsafeOutputError`."""
     pending = os.path.join(str(staging), _PENDING)
     for name, rel in moves:
+        source = os.path.join(pending, name)
         try:
-            os.replace(os.path.join(pending, name), os.path.join(output, rel))
+            info = os.lstat(source)
         except FileNotFoundError:
-            if os.path.exists(os.path.join(pending, name)):
-                raise
+            continue  # moved already
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeOutputError(f"refusing to move {source}: it is not a file sitegen wrote")
+        link = _symlink_on_the_way(output, rel)
+        if link is not None:
+            raise UnsafeOutputError(
+                f"refusing to write {rel} through {link}: it is a symbolic link inside the output folder; remove it"
+            )
+        os.replace(source, os.path.join(output, rel))
 
 
 output_lock = _lock
