@@ -13,17 +13,23 @@ One process does it all, on the ``livereload`` (tornado) event loop:
   laid over every page until a rebuild succeeds;
 - the site is served by path from the *current* output folder (the build swaps the
   folder by renaming it), and never a file outside it: ``..`` segments (raw or
-  percent-encoded), hidden files and symlinks leading out are refused.
+  percent-encoded), hidden files and symlinks leading out are refused;
+- only the server's own names are answered (``HostGuard``: a DNS-rebinding page
+  gets 421), the livereload websocket and ``/forcereload`` only from the server's
+  own pages (``Origin`` / ``Sec-Fetch-Site``), and a folder's redirect never leaves
+  the site (``//folder`` redirects to ``/folder/``, not to a scheme-relative URL).
 """
 
 from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import logging
 import mimetypes
 import os
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -31,10 +37,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
 from tornado import ioloop, web
 
@@ -289,13 +296,126 @@ def resolve_request(root: Path, raw_path: str) -> Path:
     return candidate
 
 
-class SiteHandler(web.RequestHandler):
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class HostGuard:
+    """Which ``Host`` headers and origins are the server's own.
+
+    A name is the server's own when it is a loopback name (``127.0.0.1``,
+    ``localhost``, ``[::1]``) or the address it listens on; listening on every
+    interface (``0.0.0.0``, ``::``), any IP address and this machine's host name
+    too (an IP address cannot be re-pointed by DNS, so no rebinding page reaches
+    the server through one). The port must be the one it listens on.
+    """
+
+    host: str
+    port: int
+
+    def names(self) -> set[str]:
+        names = {*LOOPBACK_NAMES, self.host.lower().strip("[]")}
+        if self.host in WILDCARD_HOSTS:
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        return names
+
+    def host_ok(self, header: str | None) -> bool:
+        if header is None:
+            return True  # HTTP/1.0 without Host: not a browser, no name to rebind
+        try:
+            parts = urlsplit(f"//{header}")
+            port = parts.port
+        except ValueError:
+            return False
+        name = parts.hostname or ""
+        if parts.username is not None or parts.password is not None or parts.path:
+            return False
+        if (port if port is not None else 80) != self.port:
+            return False
+        if name in self.names():
+            return True
+        if self.host in WILDCARD_HOSTS:
+            try:
+                ipaddress.ip_address(name)
+            except ValueError:
+                return False
+            return True
+        return False
+
+    def same_origin(self, origin: str | None, host: str | None) -> bool:
+        """``origin`` (an ``Origin`` header) is a page of this server, as reached
+        through ``host`` (the request's ``Host``)."""
+        if not origin or host is None or not self.host_ok(host):
+            return False
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return parts.scheme == "http" and parts.netloc.lower() == host.lower()
+
+
+class _Guarded(web.RequestHandler):
+    """Answers only requests naming the server's own host (421 otherwise)."""
+
+    guard: HostGuard
+
+    def prepare(self) -> None:
+        if not self.guard.host_ok(self.request.headers.get("Host")):
+            self.set_status(421)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("421 this server answers only for its own address (127.0.0.1, localhost)\n")
+
+    def from_own_page(self) -> bool:
+        """The request comes from one of the server's pages, or is typed by the user
+        (``Sec-Fetch-Site``; older browsers: ``Origin``)."""
+        fetch_site = self.request.headers.get("Sec-Fetch-Site")
+        if fetch_site in ("same-origin", "none"):
+            return True
+        return self.guard.same_origin(self.request.headers.get("Origin"), self.request.headers.get("Host"))
+
+
+class GuardedLiveReload(LiveReloadHandler):
+    """livereload's websocket, for the server's own pages only (livereload accepts
+    any ``Origin``: any site could watch the tabs and keep them busy)."""
+
+    def initialize(self, guard: HostGuard) -> None:
+        self.guard = guard
+
+    prepare = _Guarded.prepare
+
+    def check_origin(self, origin: str) -> bool:
+        return self.guard.same_origin(origin, self.request.headers.get("Host"))
+
+
+class GuardedForceReload(ForceReloadHandler, _Guarded):
+    """``/forcereload`` reloads every open tab: only from the server's own pages."""
+
+    def initialize(self, guard: HostGuard) -> None:
+        self.guard = guard
+
+    def get(self) -> None:
+        if not self.from_own_page():
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("403 /forcereload is accepted only from this server's own pages\n")
+            return
+        super().get()
+
+
+class GuardedLiveReloadJS(LiveReloadJSHandler, _Guarded):
+    def initialize(self, guard: HostGuard) -> None:
+        self.guard = guard
+
+
+class SiteHandler(_Guarded):
     """Serves the current output folder by path, with the build error laid over pages."""
 
     SUPPORTED_METHODS = ("GET", "HEAD")
 
-    def initialize(self, state: ServeState) -> None:
+    def initialize(self, state: ServeState, guard: HostGuard | None = None) -> None:
         self.state = state
+        self.guard = guard or HostGuard("127.0.0.1", 0)
 
     def compute_etag(self) -> None:
         return None
@@ -318,7 +438,8 @@ class SiteHandler(web.RequestHandler):
         if target.is_dir():
             if not self.request.path.endswith("/"):
                 query = f"?{self.request.query}" if self.request.query else ""
-                self.redirect(self.request.path + "/" + query, permanent=False)
+                # One leading slash: "//folder/" would be another host (scheme-relative).
+                self.redirect("/" + self.request.path.lstrip("/") + "/" + query, permanent=False)
                 return
             target = target / "index.html"
         if not target.is_file():
@@ -369,8 +490,38 @@ class SiteServer(Server):
     def get_web_handlers(self, script: bytes) -> list[tuple[Any, ...]]:
         return [(r".*", SiteHandler, {"state": self.state})]
 
+    def application(self, port: int, host: str, liveport: Any = None, debug: Any = None, live_css: bool = True) -> None:
+        """livereload's ``Server.application`` with every handler behind the
+        ``HostGuard`` (livereload's own answer any host and origin)."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        guard = HostGuard(host, port)
+        handlers = [
+            (r"/livereload", GuardedLiveReload, {"guard": guard}),
+            (r"/forcereload", GuardedForceReload, {"guard": guard}),
+            (r"/livereload.js", GuardedLiveReloadJS, {"guard": guard}),
+            (r".*", SiteHandler, {"state": self.state, "guard": guard}),
+        ]
+
+        class Injector(LiveScriptInjector):
+            script = LIVE_SCRIPT
+
+        web.Application(handlers=handlers, debug=False, transforms=[Injector]).listen(port, address=host)
+
     def _setup_logging(self) -> None:
         """Quiet: ``serve`` prints its own lines; livereload's errors still show."""
+
+
+# livereload's loader: livereload.js from the page's own host and port.
+LIVE_SCRIPT = (
+    b'<script type="text/javascript">(function(){'
+    b'var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port'
+    b'+ "/livereload.js?port=" + port;'
+    b"document.head.appendChild(s);"
+    b"})();</script>"
+)
 
 
 # --------------------------------------------------------------------------- entry
@@ -410,6 +561,8 @@ def serve(
     """
     if not 0 < port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, not {port}")
+    if not host.strip():
+        raise ConfigError("--host is empty; give an address: 127.0.0.1 (the default) or 0.0.0.0 for the network")
     rebuilder = Rebuilder(load_config, strict=strict)
     if echo:
         rebuilder.echo = echo
