@@ -26,6 +26,11 @@ Beside it in the same folder: ``analyzer-<hash>.pickle``, the analyzer's tables
 Safe when builds run at once (separate processes, even sharing one cache): WAL
 journal, a busy timeout, ``INSERT OR IGNORE``/``INSERT OR REPLACE`` only, one short
 transaction per batch. Deleting the folder is always safe: the next build is cold.
+
+The cache never stops a build (``BuildCache.for_site``, ``BuildCache.healed``): a
+damaged database is set aside as ``cache.sqlite.corrupt-<time>`` and started
+afresh, with a warning; a folder that cannot be used (a file, not writable) gives
+a build without cache, with a warning naming the folder and what to do.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import os
 import pickle
 import sqlite3
 import threading
@@ -172,11 +178,47 @@ class BuildCache:
 
     @classmethod
     def for_site(cls, root: Path) -> BuildCache:
-        return cls(root / CACHE_DIRNAME / CACHE_FILENAME)
+        """The site's cache, ready to use: a damaged database is set aside and a new
+        one started; when the folder cannot be used at all, a cache in memory (the
+        build then is a ``--no-cache`` one), each with a warning."""
+        path = root / CACHE_DIRNAME / CACHE_FILENAME
+        try:
+            return cls(path)
+        except sqlite3.DatabaseError as exc:
+            if not damaged(exc):
+                return _in_memory(path.parent, exc)
+            damage = exc
+        except OSError as exc:
+            return _in_memory(path.parent, exc)
+        try:
+            _set_aside(path, damage)
+            return cls(path)
+        except (OSError, sqlite3.Error) as exc:
+            return _in_memory(path.parent, exc)
+
+    def healed(self, exc: BaseException) -> BuildCache | None:
+        """After ``exc`` came out of a build using this cache: if it says the
+        database is damaged, close it, set it aside and return a new cache for the
+        build to start again with; None otherwise (the error is not the cache's)."""
+        if self.path is None or not isinstance(exc, sqlite3.DatabaseError) or not damaged(exc):
+            return None
+        self.close()
+        try:
+            _set_aside(self.path, exc)
+        except OSError as error:
+            return _in_memory(self.path.parent, error)
+        return BuildCache.for_site(self.path.parent.parent)
 
     def _connect(self) -> sqlite3.Connection:
         target = str(self.path) if self.path is not None else ":memory:"
         db = sqlite3.connect(target, timeout=60.0, isolation_level=None, check_same_thread=False)
+        try:
+            return self._prepare(db)
+        except BaseException:
+            db.close()
+            raise
+
+    def _prepare(self, db: sqlite3.Connection) -> sqlite3.Connection:
         db.execute("PRAGMA busy_timeout = 60000")
         if self.path is not None:
             _retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
@@ -371,6 +413,46 @@ def _retry(action: Any, attempts: int = 50) -> Any:
                 raise
             time.sleep(0.05 * (attempt + 1))
     return None
+
+
+def damaged(exc: BaseException) -> bool:
+    """``exc`` says the database file is not a (sound) SQLite database."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+        or "malformed" in str(exc)
+        or "not a database" in str(exc)
+    )
+
+
+def _set_aside(path: Path, exc: BaseException) -> None:
+    """Rename a damaged database (and its WAL files) to ``<name>.corrupt-<time>``,
+    removing the one set aside before, and say so."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for old in path.parent.glob(f"{path.name}.corrupt-*"):
+        with contextlib.suppress(OSError):
+            old.unlink()
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    log.warning(
+        "the build cache %s is damaged (%s): set aside as %s, starting a new one "
+        "(this build analyses every review again); delete the copy when you like",
+        path, exc, aside.name,
+    )
+
+
+def _in_memory(folder: Path, exc: BaseException) -> BuildCache:
+    """A cache in memory for this build, after ``folder`` could not be used."""
+    if folder.exists() and not folder.is_dir():
+        log.warning("cannot use the build cache: %s is a file, not a folder; building without it "
+                    "(remove or rename it)", folder)
+    else:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        log.warning("cannot use the build cache in %s (%s); building without it "
+                    "(make the folder writable, or delete it)", folder, reason)
+    return BuildCache(None)
 
 
 def _write_readme(folder: Path) -> None:

@@ -67,13 +67,23 @@ def build(
     plugins.register()
     custom = analyze is not analyze_reviews
     store = BuildCache.for_site(config.root) if cache else BuildCache(None)
-    ctx = BuildContext(
-        config, store, AnalysisSettings.from_thresholds(config.thresholds), BuildReport(output=config.output_dir),
-        progress, strict=strict, analyze=analyze if custom else None, jobs=jobs, executor=executor, plugins=plugins,
-    )
+
+    def context(store: BuildCache) -> BuildContext:
+        return BuildContext(
+            config, store, AnalysisSettings.from_thresholds(config.thresholds), BuildReport(output=config.output_dir),
+            progress, strict=strict, analyze=analyze if custom else None, jobs=jobs, executor=executor, plugins=plugins,
+        )
+
     try:
         with bulk_allocations():
-            return pipeline.run(ctx)
+            try:
+                return pipeline.run(context(store))
+            except Exception as exc:
+                fresh = store.healed(exc)  # a cache found damaged mid-build: set aside, build again
+                if fresh is None:
+                    raise
+                store = fresh
+            return pipeline.run(context(store))
     finally:
         store.close()
         progress.close()
