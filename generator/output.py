@@ -37,7 +37,7 @@ from typing import Any
 
 from generator.analysis.types import MentionQuote, mention_label
 from generator.exceptions import UnsafeOutputError
-from generator.render import OutputFile
+from generator.render import OutputFile, safe_json_text
 from generator.site import Site, Subject
 
 log = logging.getLogger(__name__)
@@ -133,9 +133,8 @@ def site_data(site: Site) -> dict[str, Any]:
     return {"generator": "sitegen", "subjects": [subject_data(subject) for subject in site.subjects]}
 
 
-def _json_safe(text: str) -> str:
-    # Safe to inline in a page too: no raw "<" can open a tag.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+# data.json is safe to inline in a page too, with the rule of the pages' own JSON.
+_json_safe = safe_json_text
 
 
 def data_json(site: Site) -> OutputFile:

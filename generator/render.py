@@ -158,13 +158,18 @@ def _new_environment(site_templates: Path | None, language: str) -> jinja2.Envir
 LABEL_ORDER = ("positive", "mixed", "neutral", "negative")
 
 
-def json_script(value: Any) -> Markup:
-    """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` are escaped, so a review
-    holding ``</script>`` cannot close the block."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None)
+def safe_json_text(text: str) -> str:
+    """JSON text that is safe inside an HTML page too (``<script>`` blocks here,
+    ``data.json`` in ``output.py``): ``<``, ``>``, ``&`` and the line separators
+    U+2028/U+2029 as ``\\u`` escapes, which JSON reads as the same characters, so
+    a review holding ``</script>`` cannot close the block."""
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def json_script(value: Any) -> Markup:
+    """``value`` as JSON for a ``<script>`` block (``safe_json_text``)."""
+    return Markup(safe_json_text(json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None)))
 
 
 def highlight(card: Card) -> Markup:

@@ -9,6 +9,7 @@ dot-files).
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,11 @@ def scaffold_files() -> list[tuple[Path, str]]:
 def new_site(target: Path) -> NewSite:
     """Copy the scaffold into ``target`` (created if missing). Refuses a folder that
     is not empty, or a path that is a file (:class:`ConfigError`, exit 2)."""
+    if target.is_symlink() and not target.exists():
+        raise ConfigError(
+            f"refusing to create a site in {target}: it is a symbolic link to {os.readlink(target)}, "
+            "which does not exist; remove the link or choose another folder"
+        )
     if target.exists() and not target.is_dir():
         raise ConfigError(f"refusing to create a site in {target}: it is a file, not a folder")
     if target.is_dir() and any(target.iterdir()):
@@ -55,12 +61,16 @@ def new_site(target: Path) -> NewSite:
             "choose a new or empty folder"
         )
     items = scaffold_files()
-    target.mkdir(parents=True, exist_ok=True)
     written = []
-    for source, rel in items:
-        destination = target / rel
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-        written.append(destination)
-    (target / "templates").mkdir(exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for source, rel in items:
+            destination = target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            written.append(destination)
+        (target / "templates").mkdir(exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or target
+        raise ConfigError(f"cannot create a site in {target}: {where}: {exc.strerror or exc}") from None
     return NewSite(root=target, files=tuple(written))

@@ -124,6 +124,27 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     return result
 
 
+_PSEUDO_REF = re.compile(r"[A-Z_]*HEAD")
+
+
+def check_branch(cwd: Path, branch: str) -> None:
+    """Refuse anything but a plain branch name: what ``git check-ref-format --branch``
+    accepts and gives back unchanged (``@{-1}`` names another branch), and not
+    ``@``, ``HEAD`` or another all-caps ``*_HEAD``, nor a name starting with
+    ``refs/`` (it would make ``refs/heads/refs/...``) or ``-``."""
+    odd = (
+        not branch
+        or branch.startswith(("-", "refs/"))
+        or branch == "@"
+        or _PSEUDO_REF.fullmatch(branch) is not None
+    )
+    if not odd:
+        result = _git(cwd, "check-ref-format", "--branch", branch, check=False)
+        odd = result.returncode != 0 or result.stdout.strip() != branch
+    if odd:
+        raise ConfigError(f"--branch {branch!r} is not a plain branch name; give one such as gh-pages")
+
+
 def _rev(repo: Path, ref: str) -> str:
     result = _git(repo, "rev-parse", "--verify", "--quiet", ref, check=False)
     return result.stdout.strip() if result.returncode == 0 else ""
@@ -142,8 +163,9 @@ def publish_branch(
     import ghp_import
 
     cname = check_cname(config.cname)
-    if not branch or branch.startswith("-") or _git(config.root, "check-ref-format", "--branch", branch, check=False).returncode:
-        raise ConfigError(f"--branch {branch!r} is not a valid branch name")
+    check_branch(config.root, branch)
+    if not remote or remote.startswith("-"):
+        raise ConfigError(f"--remote {remote!r} is not a remote name (such as origin)")
     if _git(config.root, "rev-parse", "--git-dir", check=False).returncode != 0:
         raise PublishError(
             f"{config.root} is not in a git repository; run `git init` there or publish with --to DIR"
