@@ -740,8 +740,13 @@ class StagedOutput:
     def write_spliced(self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str) -> None:
         """Write ``rel`` from ``pieces``: bytes, or ``(offset, length)`` spans copied
         from the current output's file ``source`` (in the kernel where it can)."""
-        path, fd = self._create(rel)
-        with os.fdopen(fd, "wb") as handle, open(os.path.join(self._output, _safe_relative(source)), "rb") as old:
+        old_fd = os.open(os.path.join(self._output, _safe_relative(source)), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            path, fd = self._create(rel)
+        except BaseException:
+            os.close(old_fd)
+            raise
+        with os.fdopen(fd, "wb") as handle, open(old_fd, "rb") as old:
             for piece in pieces:
                 if isinstance(piece, bytes):
                     handle.write(piece)

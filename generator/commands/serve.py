@@ -300,7 +300,6 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WILDCARD_HOSTS = ("0.0.0.0", "::")
 
 
-@dataclass(frozen=True)
 class HostGuard:
     """Which ``Host`` headers and origins are the server's own.
 
@@ -311,14 +310,13 @@ class HostGuard:
     the server through one). The port must be the one it listens on.
     """
 
-    host: str
-    port: int
-
-    def names(self) -> set[str]:
-        names = {*LOOPBACK_NAMES, self.host.lower().strip("[]")}
-        if self.host in WILDCARD_HOSTS:
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        names = {*LOOPBACK_NAMES, host.lower().strip("[]")}
+        if host in WILDCARD_HOSTS:  # (looked up once: getfqdn may ask the DNS)
             names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
-        return names
+        self.names = frozenset(names)
 
     def host_ok(self, header: str | None) -> bool:
         if header is None:
@@ -329,11 +327,11 @@ class HostGuard:
         except ValueError:
             return False
         name = parts.hostname or ""
-        if parts.username is not None or parts.password is not None or parts.path:
+        if parts.username is not None or parts.password is not None or parts.path or parts.query or parts.fragment:
             return False
         if (port if port is not None else 80) != self.port:
             return False
-        if name in self.names():
+        if name in self.names:
             return True
         if self.host in WILDCARD_HOSTS:
             try:
