@@ -1,7 +1,7 @@
 """A synthetic French review corpus for the scaling benchmark.
 
 ``make_corpus(folder, reviews=N, subjects=M)`` writes one CSV file per subject
-(``<folder>/content/film-0001.csv`` ...) holding ``id,note,auteur,texte`` rows,
+(``<folder>/content/film-0001.csv`` ...) holding ``id,note,auteur,texte,date`` rows,
 plus a ``sitegen.toml``. Texts are composed from sentence templates and word
 lists written here; with ``data=PATH`` (a CSV with a ``texte`` column, such as
 ``../shared/data/films-dev.csv``) sentences sampled from that file, read where it
@@ -121,6 +121,25 @@ def subject_sizes(reviews: int, subjects: int, rng: random.Random) -> list[int]:
     return sizes
 
 
+FRENCH_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+ENGLISH_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def make_date(rng: random.Random) -> str:
+    """A review date over 2015-2024 in one of the ways exports write them (a few missing)."""
+    year, month, day = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
+    kind = rng.random()
+    if kind < 0.55:
+        return f"{year}-{month:02d}-{day:02d}"
+    if kind < 0.75:
+        return f"Publiée le {day} {FRENCH_MONTHS[month - 1]} {year}"
+    if kind < 0.85:
+        return f"{day:02d}/{month:02d}/{year}"
+    if kind < 0.95:
+        return f"{day}-{ENGLISH_MONTHS[month - 1]}-{year % 100:02d}"
+    return ""
+
+
 def make_corpus(
     folder: Path, *, reviews: int, subjects: int, data: Path | None = None, seed: int = 6, mean_chars: int = 900
 ) -> list[Path]:
@@ -132,16 +151,17 @@ def make_corpus(
     (folder / "sitegen.toml").write_text('title = "Banc d\'essai"\npage_size = 50\n', encoding="utf-8")
     paths = []
     number = 0
+    dates = random.Random(seed + 1)  # its own stream: the texts stay what they were
     for index, size in enumerate(subject_sizes(reviews, subjects, rng)):
         path = content / f"film-{index + 1:04d}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["id", "note", "auteur", "texte"])
+            writer.writerow(["id", "note", "auteur", "texte", "date"])
             for _ in range(size):
                 number += 1
                 target = max(80, int(rng.gauss(mean_chars, mean_chars / 3)))
                 rating = rng.choice(["", "1", "2", "3", "3,5", "4", "4.5", "5"])
-                writer.writerow([f"r{number}", rating, rng.choice(AUTHORS), make_text(rng, pool, target)])
+                writer.writerow([f"r{number}", rating, rng.choice(AUTHORS), make_text(rng, pool, target), make_date(dates)])
         paths.append(path)
     return paths
 

@@ -5,7 +5,8 @@ Builds ``content/`` into a temporary folder with ``base_url`` set to the local
 server's address (so canonical links are valid), serves it on 127.0.0.1 on a free
 port, runs Lighthouse (npm package, installed on first use into
 ``benchmarks/lighthouse/node_modules``) with Debian's Chromium against the home
-page and the subject page, and prints the four category scores.
+page, the subject page, the search page (with a query) and a category page, and
+prints the four category scores.
 
     python benchmarks/lighthouse.py [--preset mobile|desktop] [--check] [--json-dir DIR]
 
@@ -43,7 +44,7 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking"
     " --disable-component-update --disable-sync --no-first-run"
 )
-PAGES = {"home": "", "subject": "backstage/"}
+PAGES = {"home": "", "subject": "backstage/", "search": "search/?q=chanteuse", "category": "categories/drame/"}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

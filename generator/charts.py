@@ -46,10 +46,10 @@ def _num(value: float) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def _svg(chart_id: str, title: str, width: float, height: float, body: str, css: str) -> Markup:
+def _svg(chart_id: str, title: str, width: float, height: float, body: str, css: str, attrs: str = "") -> Markup:
     title_id = f"{chart_id}-title"
     return Markup(
-        f'<svg class="chart {css}" id="{escape(chart_id)}" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'<svg{attrs} class="chart {css}" id="{escape(chart_id)}" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'width="{_num(width)}" height="{_num(height)}" role="img" aria-labelledby="{escape(title_id)}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{escape(title_id)}">{escape(title)}</title>{body}</svg>'
@@ -166,3 +166,61 @@ def rating_buckets(ratings: Sequence[float], scale: int) -> list[tuple[float, in
         index = math.floor(rating / step + 0.5)  # round half up
         counts[min(max(index, 1), n) - 1] += 1
     return [(step * (k + 1), counts[k]) for k in reversed(range(n))]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period of a trend chart: its label, its count, and two shares in [0, 1]
+    (``None`` where the period has nothing to show)."""
+
+    label: str
+    count: int
+    share: float | None  # drawn as the solid line
+    rating: float | None  # drawn as the dashed line (the average rating over the scale)
+
+
+def trend(
+    chart_id: str, title: str, points: Sequence[TrendPoint], *, height: float = 150, percent: str = "{n} %"
+) -> Markup:
+    """Counts per period as bars along the bottom, shares (0-100 %) as lines above
+    them, the first and last period named under the axis."""
+    top, plot_h, bars_h = 8.0, height - 52, 22.0
+    left, right = 30.0, 6.0
+    axis_y = top + plot_h
+    width = WIDTH - left - right
+    n = max(len(points), 1)
+    step = width / n
+    largest = max((p.count for p in points), default=0) or 1
+    parts = []
+    for share in (0, 0.5, 1):
+        y = axis_y - share * plot_h
+        parts.append(_rect(left, y - 0.5, width, 1, "c-grid"))
+        parts.append(_text(left - 4, y, percent.format(n=round(share * 100)), "c-axis", anchor="end"))
+    bars_y = axis_y + 6
+    for i, p in enumerate(points):
+        if p.count:
+            h = max(bars_h * p.count / largest, 1.5)
+            parts.append(_rect(left + i * step + step * 0.15, bars_y + bars_h - h, step * 0.7, h, "c-bar"))
+
+    def line(values: list[float | None], css: str) -> None:
+        runs: list[list[str]] = [[]]
+        for i, value in enumerate(values):
+            if value is None:
+                runs.append([])
+                continue
+            x = left + (i + 0.5) * step
+            y = axis_y - max(0.0, min(1.0, value)) * plot_h
+            runs[-1].append(f"{_num(x)},{_num(y)}")
+            parts.append(f'<circle class="{css}-dot" cx="{_num(x)}" cy="{_num(y)}" r="2.2"/>')
+        for run in runs:
+            if len(run) > 1:
+                parts.append(f'<polyline class="{css}" fill="none" points="{" ".join(run)}"/>')
+
+    line([p.rating for p in points], "c-line-rating")
+    line([p.share for p in points], "c-line-share")
+    label_y = bars_y + bars_h + 12
+    if points:
+        parts.append(_text(left, label_y, points[0].label, "c-axis", anchor="start"))
+        if len(points) > 1:
+            parts.append(_text(WIDTH - right, label_y, points[-1].label, "c-axis", anchor="end"))
+    return _svg(chart_id, title, WIDTH, height, "".join(parts), "chart-trend", ' data-chart="trend"')

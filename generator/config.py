@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.exceptions import ConfigError
+from generator.metadata import safe_image_url
 
 log = logging.getLogger(__name__)
 
 CONFIG_FILENAME = "sitegen.toml"
 LANGUAGES = ("fr", "en")
 RATING_SCALES = (5, 10, 20, 100)
+TITLE_CASES = ("as-written", "first", "words")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SiteConfig:
     output_dir: Path = Path("output")
     templates_dir: Path = Path("templates")
     item_type: str = "Movie"
+    title_case: str = "as-written"  # titles from file names: "as-written", "first" or "words"
     rating_scale: int = 5
     page_size: int = 50
     cname: str = ""
@@ -51,6 +54,8 @@ class SiteConfig:
     executor: str = "process"  # "process", "serial" or "dask://HOST:PORT"
     columns: dict[str, str] = field(default_factory=dict)  # our field -> their column
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # [subjects."<name>"] tables: metadata for subjects (``generator.metadata``)
+    subjects: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_path: Path | None = None
 
     @property
@@ -71,13 +76,15 @@ _SITE_KEYS = {
     "output_dir": str,
     "templates_dir": str,
     "item_type": str,
+    "title_case": str,
     "rating_scale": int,
     "page_size": int,
     "cname": str,
     "jobs": int,
     "executor": str,
 }
-_COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title")
+_COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title", "categories", "year", "image")
+_SUBJECT_KEYS = ("title", "year", "image", "genres", "genre", "categories", "category", "tags", "tag")
 
 
 def _check_type(path: Path, key: str, value: Any, expected: type) -> None:
@@ -88,6 +95,33 @@ def _check_type(path: Path, key: str, value: Any, expected: type) -> None:
     if not isinstance(value, expected):
         names = {str: "a string", int: "a whole number", float: "a number"}
         raise ConfigError(f"{path}: '{key}' must be {names[expected]}, not {value!r}")
+
+
+def _subject_tables(tables: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """``[subjects."<name>"]`` tables: each a table of known keys with text (or, for
+    year, a number; for categories, a list of text) values."""
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{path}: [subjects] must hold tables such as [subjects.\"Le Grand Bleu\"]")
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in tables.items():
+        where = f'[subjects."{name}"]'
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {where} must be a table of keys such as title = \"…\" and genres = [\"…\"]")
+        for key, value in table.items():
+            if key not in _SUBJECT_KEYS:
+                raise ConfigError(f"{path}: {where} has unknown key '{key}' (known: {', '.join(_SUBJECT_KEYS)})")
+            if key in ("title", "image") and not isinstance(value, str):
+                raise ConfigError(f"{path}: {where} {key} must be a string, not {value!r}")
+            if key == "image" and value and not safe_image_url(value):
+                raise ConfigError(f"{path}: {where} image must be an http(s) URL or a relative path, not {value!r}")
+            if key == "year" and (isinstance(value, bool) or not isinstance(value, str | int)):
+                raise ConfigError(f"{path}: {where} year must be a number or a string, not {value!r}")
+            if key not in ("title", "image", "year") and not (
+                isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            ):
+                raise ConfigError(f"{path}: {where} {key} must be a list of strings, not {value!r}")
+        out[str(name)] = dict(table)
+    return out
 
 
 def load_config(path: Path | None = None, *, required: bool = False) -> SiteConfig:
@@ -148,6 +182,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     executor = values.get("executor", "process")
     if executor not in ("process", "serial") and not executor.startswith(("dask://", "tcp://")):
         raise ConfigError(f"{path}: executor must be \"process\", \"serial\" or \"dask://HOST:PORT\", not {executor!r}")
+    if values.get("title_case", "as-written") not in TITLE_CASES:
+        raise ConfigError(f"{path}: title_case must be one of {', '.join(TITLE_CASES)}, not {values['title_case']!r}")
     if values.get("page_size", 50) < 1:
         raise ConfigError(f"{path}: page_size must be at least 1")
     base_url = values.get("base_url", "")
@@ -182,6 +218,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
         raise ConfigError(f"{path}: thresholds need -1 <= negative < positive <= 1")
     values["thresholds"] = t
 
-    for extra in set(data) - {"site", "columns", "thresholds"} - set(top_level):
-        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds])")
+    values["subjects"] = _subject_tables(data.get("subjects", {}), path)
+
+    for extra in set(data) - {"site", "columns", "thresholds", "subjects"} - set(top_level):
+        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects])")
     return SiteConfig(config_path=path, **values)

@@ -26,7 +26,8 @@ class Review:
 
 @dataclass(frozen=True)
 class SubjectMeta:
-    """What a site says about a subject beside its reviews (``<subject>/index.md``)."""
+    """What a site says about a subject beside its reviews (``<subject>/index.md``,
+    columns of its rows, ``[subjects]`` in ``sitegen.toml``: ``generator.metadata``)."""
 
     key: str
     title: str = ""
@@ -34,6 +35,7 @@ class SubjectMeta:
     image: str = ""
     description_html: str = ""
     source: Path | None = None
+    categories: tuple[str, ...] = ()  # genres, categories and tags (``generator.metadata``)
 
 
 @dataclass

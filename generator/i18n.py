@@ -105,6 +105,47 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notfound.back": "Retour à l’accueil",
         "months": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
         "date": "{day} {month} {year}",
+        "date.month": "{month} {year}",
+        "category.by": "Par catégorie",
+        "category.index_title": "Catégories",
+        "category.index_description": "Les catégories de {site} et leurs titres, avec le verdict des spectateurs.",
+        "category.description": "{subjects} dans la catégorie {name}, du mieux au moins bien accueilli.",
+        "category.titles": "Les titres · {name}",
+        "subject.categories": "Catégories",
+        "search.title": "Rechercher dans les avis",
+        "search.header": "Rechercher",
+        "search.description": "Chercher un mot dans les titres, les consensus, les sujets et le texte de chaque avis.",
+        "search.label": "Mots à chercher dans les avis",
+        "search.placeholder": "Un acteur, un défaut, un mot…",
+        "search.status": "{n} résultat(s){shown}",
+        "search.more": "{n} premiers affichés",
+        "search.none": "Aucun avis ne contient tous ces mots.",
+        "search.noscript": "La recherche a besoin de JavaScript.",
+        "search.subject": "Titre",
+        "feed.site_subtitle": "Les derniers avis publiés sur {site}.",
+        "badge.verdict": "{label} · {score}/100",
+        "badge.description": "{title}{NBSP}: {verdict}, d’après {n}".replace("{NBSP}", NBSP),
+        "badge.heading": "Intégrer ce verdict",
+        "badge.intro": "Ce badge suit le verdict à chaque mise à jour du site. Collez ce code HTML dans une page pour l’afficher{NBSP}:".replace("{NBSP}", NBSP),
+        "badge.code": "Code HTML du badge",
+        "badge.no_base_url": "Pour obtenir le code à coller ailleurs, le site doit connaître son adresse publique (base_url dans sitegen.toml).",
+        "feed.subject_title": "{subject} · {site}",
+        "feed.subject_subtitle": "Les derniers avis sur {subject}.",
+        "feed.entry_title": "{subject}{NBSP}: avis {label}".replace("{NBSP}", NBSP),
+        "colon": f"{NBSP}: ",
+        "months.short": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+        "trend.heading": "L’opinion au fil du temps",
+        "trend.quarter": "T{q} {year}",
+        "trend.unit.month": "par mois",
+        "trend.unit.quarter": "par trimestre",
+        "trend.unit.year": "par année",
+        "trend.title": "Évolution {unit}, de {first} à {last}, d’après {n} datés{NBSP}: part d’avis positifs, note moyenne et nombre d’avis".replace("{NBSP}", NBSP),
+        "trend.legend_share": "Part d’avis positifs",
+        "trend.legend_rating": "Note moyenne",
+        "trend.legend_count": "Nombre d’avis",
+        "trend.table": "Les chiffres",
+        "trend.period": "Période",
+        "trend.undated": "{n} sans date lisible ne sont pas comptés.",
     },
     "en": {
         "locale": "en_US",
@@ -190,6 +231,47 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notfound.back": "Back to the home page",
         "months": "January February March April May June July August September October November December",
         "date": "{month} {day}, {year}",
+        "date.month": "{month} {year}",
+        "category.by": "By category",
+        "category.index_title": "Categories",
+        "category.index_description": "The categories of {site} and their titles, with the viewers’ verdict.",
+        "category.description": "{subjects} in the category {name}, best received first.",
+        "category.titles": "Titles · {name}",
+        "subject.categories": "Categories",
+        "search.title": "Search the reviews",
+        "search.header": "Search",
+        "search.description": "Find a word in the titles, the consensus, the topics and the text of every review.",
+        "search.label": "Words to find in the reviews",
+        "search.placeholder": "An actor, a flaw, a word…",
+        "search.status": "{n} result(s){shown}",
+        "search.more": "the first {n} shown",
+        "search.none": "No review holds all these words.",
+        "search.noscript": "Search needs JavaScript.",
+        "search.subject": "Title",
+        "feed.site_subtitle": "The latest reviews on {site}.",
+        "badge.verdict": "{label} · {score}/100",
+        "badge.description": "{title}: {verdict}, from {n}",
+        "badge.heading": "Embed this verdict",
+        "badge.intro": "This badge follows the verdict whenever the site is updated. Paste this HTML into a page to show it:",
+        "badge.code": "HTML code of the badge",
+        "badge.no_base_url": "To get the code to paste elsewhere, the site needs its public address (base_url in sitegen.toml).",
+        "feed.subject_title": "{subject} · {site}",
+        "feed.subject_subtitle": "The latest reviews of {subject}.",
+        "feed.entry_title": "{subject}: {label} review",
+        "colon": ": ",
+        "months.short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "trend.heading": "Opinion over time",
+        "trend.quarter": "Q{q} {year}",
+        "trend.unit.month": "by month",
+        "trend.unit.quarter": "by quarter",
+        "trend.unit.year": "by year",
+        "trend.title": "Trend {unit}, from {first} to {last}, from {n} with a date: share of positive reviews, average rating and number of reviews",
+        "trend.legend_share": "Share of positive reviews",
+        "trend.legend_rating": "Average rating",
+        "trend.legend_count": "Number of reviews",
+        "trend.table": "The numbers",
+        "trend.period": "Period",
+        "trend.undated": "{n} without a readable date are not counted.",
     },
 }
 
@@ -225,27 +307,37 @@ def format_number(value: float, language: str, digits: int = 1) -> str:
     return text.replace(".", ",") if language == "fr" else text
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?$")
 
 
 def iso_date(text: str) -> str:
-    """``YYYY-MM-DD`` when ``text`` starts with a valid ISO date, else ``""``."""
+    """``YYYY-MM-DD`` when ``text`` starts with a valid ISO date, ``YYYY-MM`` when it
+    is a month alone (``generator.dates`` writes both), else ``""``."""
     match = _ISO_DATE.match(text.strip())
     if not match:
         return ""
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        return ""
+    if match[3] is None:
+        return f"{year:04d}-{month:02d}"
+    day = int(match[3])
+    if not 1 <= day <= 31:
         return ""
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def format_date(text: str, language: str) -> str:
-    """A review's date for a reader (« 3 mars 2024 »); non-ISO dates are shown as written."""
+    """A review's date for a reader (« 3 mars 2024 », « mars 2019 »); dates that are
+    not ISO are shown as written."""
     iso = iso_date(text)
     if not iso:
         return text.strip()
-    year, month, day = (int(part) for part in iso.split("-"))
+    parts = [int(part) for part in iso.split("-")]
     messages = CATALOGUE[language]
-    month_name = messages["months"].split()[month - 1]
+    month_name = messages["months"].split()[parts[1] - 1]
+    if len(parts) == 2:
+        return messages["date.month"].format(month=month_name, year=parts[0])
+    day = parts[2]
     shown_day = "1er" if language == "fr" and day == 1 else str(day)
-    return messages["date"].format(day=shown_day, month=month_name, year=year)
+    return messages["date"].format(day=shown_day, month=month_name, year=parts[0])

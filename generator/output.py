@@ -37,6 +37,7 @@ from typing import Any
 
 from generator.analysis.types import MentionQuote, mention_label
 from generator.exceptions import UnsafeOutputError
+from generator.i18n import iso_date
 from generator.render import OutputFile, safe_json_text
 from generator.site import Site, Subject
 
@@ -90,6 +91,7 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
                 "subjectivity": analysis.subjectivity,
                 "label": analysis.label,
                 "rating": review.rating,
+                "date": iso_date(review.date) or None,
                 "key_phrases": list(analysis.key_phrases),
                 "text": review.text,
                 "aspects": [
@@ -222,6 +224,7 @@ def _reviews_json(subject: Subject) -> str:
             + ',\n      "subjectivity": ' + v(analysis.subjectivity)
             + ',\n      "label": ' + s(analysis.label)
             + ',\n      "rating": ' + v(review.rating)
+            + ',\n      "date": ' + v(iso_date(review.date) or None)
             + ',\n      "key_phrases": ' + listed
             + ',\n      "text": ' + s(text)
             + ',\n      "aspects": ' + aspects + "\n    }"

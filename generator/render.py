@@ -7,6 +7,7 @@ produces bytes: writing them is ``output``'s job.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 import generator
-from generator import charts
+from generator import badges, categories, charts, feeds, search, trends
 from generator.exceptions import SitegenError
 from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files
 from generator.i18n import format_date, format_number, iso_date, translator
@@ -151,6 +152,7 @@ def _new_environment(site_templates: Path | None, language: str) -> jinja2.Envir
     env.filters["iso_date"] = iso_date
     env.filters["stars"] = stars
     env.filters["quote"] = lambda text: t("quote.open") + text + t("quote.close")
+    env.filters["xml_text"] = feeds.xml_text
     return env
 
 
@@ -230,6 +232,9 @@ class SubjectFigures:
     buckets: list[tuple[str, int]]
     rated: int
     aspects: Markup | None
+    trend: Markup | None = None
+    trend_periods: tuple[trends.Period, ...] = ()
+    undated: int = 0  # reviews the trend leaves out
 
 
 def subject_figures(subject: Subject, scale: int, language: str) -> SubjectFigures:
@@ -286,7 +291,11 @@ def subject_figures(subject: Subject, scale: int, language: str) -> SubjectFigur
             label_width=118,
             css="chart-rows chart-aspects",
         )
+    trend = trends.subject_trend(subject.reviews, subject.analyses, language)
     return SubjectFigures(
+        trend=trends.trend_chart(trend, f"trend-{slug}", scale, language) if trend else None,
+        trend_periods=trend.periods if trend else (),
+        undated=subject.review_count - trend.dated if trend else 0,
         distribution=distribution_chart(subject, f"distribution-{slug}", t),
         segments=segments,
         ratings=ratings_chart,
@@ -314,6 +323,10 @@ class Renderer:
         self.config = site.config
         self.env = make_environment(self.config.templates_dir, self.config.language)
         self.t = translator(self.config.language)
+
+    @functools.cached_property
+    def categories(self) -> list[categories.Category]:
+        return categories.site_categories(self.site.subjects)
 
     def absolute(self, path: str) -> str:
         """Absolute URL of an output path under ``base_url`` (``""`` without one)."""
@@ -358,6 +371,9 @@ class Renderer:
             groups=verdict_groups(self.site.subjects),
             description=self.site_description(),
             json_ld=self.home_json_ld(),
+            categories=self.categories,
+            feed_path=feeds.SITE_FEED if any(s.latest for s in self.site.subjects) else "",
+            feed_title=self.config.title,
         )
 
     def subject_pages(self, subject: Subject, pages: Sequence[CardPage] | None = None) -> Iterator[OutputFile]:
@@ -365,6 +381,9 @@ class Renderer:
         figures = subject_figures(subject, self.config.rating_scale, self.config.language)
         numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
         label_names = {label: self.t("label." + label) for label in LABEL_ORDER}
+        in_categories = categories.subject_categories(subject, self.categories)
+        badge = self.badge(subject)
+        snippet = self.badge_snippet(subject, badge)
         for page in subject.pages if pages is None else pages:
             counts = dict.fromkeys(LABEL_ORDER, 0)
             for card in page.cards:
@@ -378,6 +397,11 @@ class Renderer:
                 numbers=numbers,
                 label_counts=counts,
                 label_names=label_names,
+                subject_categories=in_categories,
+                badge=badge,
+                badge_snippet=snippet,
+                feed_path=feeds.subject_feed_path(subject.slug) if subject.latest else "",
+                feed_title=self.t("feed.subject_title", subject=subject.title, site=self.config.title),
                 description=self.subject_description(subject),
                 json_ld=self.json_ld(subject, page),
             )
@@ -386,6 +410,28 @@ class Renderer:
     def _cards(subject: Subject) -> Iterator[Card]:
         for page in subject.pages:
             yield from page.cards
+
+    def badge(self, subject: Subject) -> badges.Badge:
+        verdict = subject.summary.verdict
+        t = self.t
+        count = t("count.reviews", n=format_number(subject.review_count, self.config.language, 0))
+        if subject.review_count:
+            right = t("badge.verdict", label=verdict.label, score=verdict.score)
+        else:
+            right = verdict.label
+        description = t("badge.description", title=subject.title, verdict=right, n=count)
+        return badges.make_badge(count, right, verdict.key, description)
+
+    def badge_snippet(self, subject: Subject, badge: badges.Badge) -> str:
+        """The HTML to paste elsewhere: the badge linking to the subject's page
+        (absolute URLs: only with a ``base_url``)."""
+        if not self.config.base_url:
+            return ""
+        escape = jinja2.utils.markupsafe.escape
+        return (
+            f'<a href="{escape(self.absolute(subject.url))}"><img src="{escape(self.absolute(badges.badge_path(subject.slug)))}" '
+            f'alt="{escape(badge.text)}" width="{badge.width}" height="{badges.HEIGHT}"></a>'
+        )
 
     def subject_description(self, subject: Subject) -> str:
         verdict = subject.summary.verdict
@@ -533,20 +579,154 @@ class SubjectFile:
 
 
 def _home_key(site: Site) -> Any:
-    """What the home page shows of each subject."""
-    return [
-        (s.slug, s.title, s.meta, s.review_count, s.summary.verdict, s.summary.consensus) for s in site.subjects
-    ]
+    """What the home page shows of each subject (and so whether it links a feed)."""
+    return [shown_on_lists(s) for s in site.subjects]
 
 
 SITE_PAGES: list[SitePage] = [
     SitePage("index.html", lambda r: [r.home()], _home_key),
     SitePage("404.html", lambda r: [r.not_found()]),
     SitePage("robots.txt", lambda r: [r._render("robots.txt", "robots.txt")]),
-    SitePage("sitemap.xml", lambda r: [r._render("sitemap.xml", "sitemap.xml")] if r.config.base_url else []),
+    SitePage(
+        "sitemap.xml",
+        lambda r: [r._render("sitemap.xml", "sitemap.xml", categories=r.categories)] if r.config.base_url else [],
+    ),
     SitePage("static", lambda r: static_files(r.config.templates_dir)),
 ]
 SUBJECT_FILES: list[SubjectFile] = []
+
+
+def shown_on_lists(subject: Subject) -> tuple[Any, ...]:
+    """What the home page and the category pages show of a subject (their keys;
+    whether it has dated reviews decides whether the home page links a feed)."""
+    return (
+        subject.slug, subject.title, subject.meta, subject.review_count,
+        subject.summary.verdict, subject.summary.consensus, bool(subject.latest),
+    )
+
+
+def _search_files(r: Renderer) -> list[OutputFile]:
+    """``search/index.html`` and ``search/index.js`` (``generator.search``)."""
+    entries = _search_key(r.site)
+    return [
+        r._render("search.html", search.PAGE, description=r.t("search.description")),
+        OutputFile(search.INDEX, search.index_script(entries).encode("utf-8")),
+    ]
+
+
+def _search_key(site: Site) -> Any:
+    return [(s.slug, s.title, s.search_filter) for s in site.subjects]
+
+
+def _shard(r: Renderer, subject: Subject) -> list[OutputFile]:
+    """A subject's search shard, ``<slug>/search.js``."""
+    return [OutputFile(search.shard_path(subject.slug), subject.search_index.script.encode("utf-8"))]
+
+
+def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
+    """A subject's ``<slug>/badge.svg``."""
+    return [OutputFile(badges.badge_path(subject.slug), r.badge(subject).svg.encode("utf-8"))]
+
+
+def _newest(site: Site) -> list[tuple[Any, feeds.Entry]]:
+    """The site's newest dated reviews, for ``feed.xml``."""
+    pairs = ((s, e) for s in site.subjects for e in s.latest)
+    return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].slug), reverse=True)[: feeds.PER_SITE]
+
+
+def _site_feed(r: Renderer) -> list[OutputFile]:
+    entries = _newest(r.site)
+    if not entries:
+        return []
+    if not r.config.base_url:
+        feeds.warn_relative_links()
+    title = r.config.title
+    return [_feed(r, feeds.SITE_FEED, "index.html", title, r.t("feed.site_subtitle", site=title), entries)]
+
+
+def _subject_feed(r: Renderer, subject: Subject) -> list[OutputFile]:
+    if not subject.latest:
+        return []
+    t = r.t
+    return [
+        _feed(
+            r,
+            feeds.subject_feed_path(subject.slug),
+            subject.url,
+            t("feed.subject_title", subject=subject.title, site=r.config.title),
+            t("feed.subject_subtitle", subject=subject.title),
+            [(subject, e) for e in subject.latest],
+        )
+    ]
+
+
+def _feed(
+    r: Renderer, path: str, html_path: str, title: str, subtitle: str, entries: list[tuple[Any, feeds.Entry]]
+) -> OutputFile:
+    return r._render(
+        "feed.xml",
+        path,
+        feed_id=feeds.feed_id(path),
+        feed_title=title,
+        feed_subtitle=subtitle,
+        updated=entries[0][1].date,
+        html_path=html_path,
+        entries=entries,
+        entry_id=feeds.entry_id,
+        link=lambda target: r.absolute(target) if r.config.base_url else _below(target, path),
+    )
+
+
+def _below(target: str, path: str) -> str:
+    """``relative(target, path)``, without ``posixpath.relpath`` for the usual case
+    of a target in ``path``'s folder or below it (every link of a feed)."""
+    folder = posixpath.dirname(path)
+    if not folder:
+        return target
+    if target.startswith(folder + "/"):
+        return target[len(folder) + 1 :]
+    return relative(target, path)
+
+
+def _category_files(r: Renderer) -> list[OutputFile]:
+    """Category pages (``generator.categories``): one per category and their index."""
+    found = r.categories
+    if not found:
+        return []
+    files = [
+        r._render(
+            "categories.html",
+            categories.INDEX_PATH,
+            categories=found,
+            description=r.t("category.index_description", site=r.config.title),
+        )
+    ]
+    for category in found:
+        files.append(
+            r._render(
+                "category.html",
+                category.path,
+                category=category,
+                groups=verdict_groups(category.subjects),
+                description=r.t(
+                    "category.description", name=category.name, subjects=r.t("count.titles", n=len(category.subjects))
+                ),
+            )
+        )
+    return files
+
+
+def _category_key(site: Site) -> Any:
+    found = categories.site_categories(site.subjects)
+    return [(c.slug, c.name, [shown_on_lists(s) for s in c.subjects]) for c in found]
+
+
+SITE_PAGES[1:1] = [
+    SitePage("search", _search_files, _search_key),
+    SitePage("feed.xml", _site_feed, lambda site: [(s.slug, s.title, e) for s, e in _newest(site)]),
+    SitePage("categories", _category_files, _category_key),
+]
+SUBJECT_FILES.extend([SubjectFile("search.js", _shard), SubjectFile("badge.svg", _badge), SubjectFile("feed.xml", _subject_feed)])
 
 
 def static_files(site_templates: Path | None) -> Iterator[OutputFile]:

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from slugify import slugify
 
+from generator import feeds, search
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 MAX_SLUG = 60
 # Names the site itself uses at its root, and names Windows cannot hold.
 RESERVED_SLUGS = {
-    "index", "static", "assets", "data", "sitemap", "robots", "404", "page", "search", "favicon",
+    "index", "static", "assets", "data", "sitemap", "robots", "404", "page", "search", "favicon", "categories", "feed",
     "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
 }
 
@@ -62,6 +63,13 @@ class Subject:
     analyses: tuple[ReviewAnalysis, ...]
     summary: SubjectSummary
     pages: tuple[CardPage, ...] = ()
+    latest: tuple[feeds.Entry, ...] = ()  # newest dated reviews, for the feeds
+    search_index: search.SubjectIndex | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def search_filter(self) -> str:
+        """Its search shard's Bloom filter (``search``)."""
+        return self.search_index.filter if self.search_index is not None else ""
 
     @property
     def url(self) -> str:
@@ -71,6 +79,7 @@ class Subject:
     @property
     def review_count(self) -> int:
         return len(self.reviews)
+
 
     def review_page(self, review_id: str) -> str:
         """Output path of the card page holding a review."""
@@ -136,14 +145,37 @@ def _short_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def display_title(key: str, meta: SubjectMeta | None) -> str:
+def display_title(key: str, meta: SubjectMeta | None, case: str = "as-written") -> str:
+    """A subject's title: its metadata's, else its key with the separators of a file
+    name (``-``, ``_``) made spaces and the words kept as the user wrote them
+    (``case="as-written"``, the default: "fire tv stick" stays so). ``"first"``
+    capitalises the first letter only; ``"words"`` every word but short linking
+    words, and writes short words without a vowel in capitals ("Fire TV Stick")."""
     if meta and meta.title:
         return meta.title
     key = unicodedata.normalize("NFC", key).strip()
-    if " " in key:  # already a name ("Breaking Bad", from a subject column): keep it as written
-        return key
-    words = re.sub(r"[-_]+", " ", key).strip()  # a file stem such as "le_grand_bleu"
-    return words[:1].upper() + words[1:] if words else key
+    words = key if " " in key else re.sub(r"[-_]+", " ", key).strip()  # a file stem such as "le_grand_bleu"
+    words = words or key
+    if case == "first":
+        return words if any(ch.isupper() for ch in words.split(" ")[0]) else words[:1].upper() + words[1:]
+    if case == "words":
+        return " ".join(_title_word(word, first=i == 0) for i, word in enumerate(words.split(" ")))
+    return words
+
+
+_SMALL_WORDS = frozenset(
+    ["a", "an", "and", "at", "but", "by", "de", "des", "du", "en", "et", "for", "from", "in", "into", "la", "le", "les", "of", "on", "or", "ou", "par", "pour", "sur", "the", "to", "un", "une", "with"]
+)
+
+
+def _title_word(word: str, *, first: bool) -> str:
+    if not word or any(ch.isupper() for ch in word):
+        return word  # already cased by the user ("iPhone", "DVD")
+    if not first and word in _SMALL_WORDS:
+        return word
+    if len(word) <= 3 and word.isalpha() and not any(ch in "aeiouyàâäéèêëîïôöùûü" for ch in word):
+        return word.upper()  # "tv", "dvd", "hd"
+    return word[:1].upper() + word[1:]
 
 
 def paginate(slug: str, cards: Sequence[Card], page_size: int) -> tuple[CardPage, ...]:
@@ -177,15 +209,19 @@ def make_subject(
     """One subject of the model, its slug already assigned (``build_site`` assigns
     them; a build's worker gets the one ``build_site`` will give)."""
     meta = meta or SubjectMeta(key=key)
+    pages = paginate(slug, make_cards(reviews, analyses, summary), config.page_size)
+    title = display_title(key, meta, config.title_case)
     return Subject(
         key=key,
         slug=slug,
-        title=display_title(key, meta),
+        title=title,
         meta=meta,
         reviews=tuple(reviews),
         analyses=tuple(analyses),
         summary=summary,
-        pages=paginate(slug, make_cards(reviews, analyses, summary), config.page_size),
+        pages=pages,
+        latest=feeds.newest(reviews, analyses, pages),
+        search_index=search.subject_index(slug, title, meta, summary, pages),
     )
 
 

@@ -100,7 +100,7 @@ def test_the_scaffold_lists_every_option() -> None:
     from generator.config import Thresholds
 
     scaffold = (Path(__file__).resolve().parents[1] / "generator" / "scaffold" / "sitegen.toml").read_text(encoding="utf-8")
-    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "config_path"}
+    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "subjects", "config_path"}
     options |= {f.name for f in dataclasses.fields(Thresholds)}
     missing = [name for name in options if f"# {name} =" not in scaffold]
     assert not missing, missing

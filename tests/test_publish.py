@@ -245,6 +245,8 @@ ALLOWED = [
     re.compile(r'<link rel="canonical" href="[^"]*">'),
     re.compile(r'<meta property="og:[\w:]+" content="[^"]*">'),
     re.compile(r'<script type="application/ld\+json">.*?</script>', re.DOTALL),
+    # the badge's HTML, to paste in other sites: absolute by design
+    re.compile(r'<textarea id="embed-code"[^>]*>.*?</textarea>', re.DOTALL),
 ]
 
 

@@ -22,6 +22,8 @@ class Artifact:
     count: int
     pages: tuple[str, ...]  # its card pages, in order
     files: tuple[str, ...] = ()  # its other files (``pages.SubjectFile``)
+    latest: tuple[Any, ...] = ()  # its newest dated reviews, for the site's feed (``feeds.Entry``)
+    search_filter: str = ""  # its search shard's Bloom filter, for ``search/index.js``
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -67,11 +69,14 @@ def encode_artifact(artifact: Artifact) -> tuple[Any, ...]:
     summary = artifact.summary
     verdict = tuple(getattr(summary.verdict, name) for name in _VERDICT_FIELDS)
     full = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
-    return ("a2", verdict, summary.consensus, artifact.count, artifact.pages, artifact.files, full)
+    return (
+        "a3", verdict, summary.consensus, artifact.count, artifact.pages, artifact.files, full,
+        artifact.latest, artifact.search_filter,
+    )
 
 
 def decode_artifact(data: Any) -> Artifact | None:
-    if not (isinstance(data, tuple) and len(data) == 7 and data[0] == "a2"):
+    if not (isinstance(data, tuple) and len(data) == 9 and data[0] == "a3"):
         return None
-    _, verdict, consensus, count, pages, files, full = data
-    return Artifact(CachedSummary(Verdict(*verdict), consensus, full), count, pages, files)
+    _, verdict, consensus, count, pages, files, full, latest, search_filter = data
+    return Artifact(CachedSummary(Verdict(*verdict), consensus, full), count, pages, files, latest, search_filter)

@@ -113,7 +113,7 @@ def _locked(
         _phase(ctx, "analysed")
         done = dict(clean)
         done.update(
-            (key, Artifact(r.summary, r.count, r.pages, r.extra))
+            (key, Artifact(r.summary, r.count, r.pages, r.extra, r.latest, r.search_filter))
             for key, r in built.results.items()
         )
         site = sitemodel.model_site(
@@ -215,6 +215,8 @@ def _record(
                 s.review_count,
                 tuple(p.path for p in s.pages),
                 written.extra.get(s.key, ()),
+                s.latest,
+                s.search_filter,
             )
     ctx.store.put_subjects(
         (digests[key], encode_artifact(a), fragments[key]) for key, a in fresh.items()

@@ -1,7 +1,8 @@
 """The "model the site" stage: the site model of this build, with the subjects
 built now in full and the others (unchanged, or rendered already where they were
 analysed) as ``KeptSubject``: what the site-wide pages show of a subject (its
-title, slug, metadata, summary, review count and page paths), and nothing else.
+title, slug, metadata, summary, review count, page paths, newest dated reviews
+and search filter), and nothing else.
 Its reviews are not loaded: a template that asks for them fails with a message
 that says so, instead of printing blanks.
 """
@@ -58,6 +59,8 @@ class KeptSubject:
     summary: SubjectSummary
     review_count: int
     pages: tuple[KeptPage, ...]
+    latest: tuple[Any, ...] = ()  # its newest dated reviews (``feeds.Entry``), for the site's feed
+    search_filter: str = ""  # its search shard's Bloom filter, for ``search/index.js``
 
     @property
     def url(self) -> str:
@@ -105,6 +108,8 @@ def model_site(
                 artifact.summary,
                 artifact.count,
                 pages,
+                artifact.latest,
+                artifact.search_filter,
             )
         subjects.append(subject)
     return dataclasses.replace(site, subjects=tuple(subjects))

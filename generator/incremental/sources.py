@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import metadata
 from generator.cache import BuildCache, text_hash
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
@@ -256,13 +257,17 @@ def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> So
     starts: list[int] = []
     all_ids: list[str] = []
     all_subjects: list[str] = []
-    metas: dict[str, SubjectMeta] = {}
+    read_metas: list[SubjectMeta] = []
     for entry in files:
         starts.append(len(all_ids))
         all_ids.extend(entry.ids)
         all_subjects.extend(entry.subjects)
-        for meta in entry.metas:
-            metas[meta.key] = meta
+        read_metas.extend(entry.metas)
+    # (the subjects' keys, first seen first, as read_content gives them to attach)
+    metas, meta_problems = metadata.attach(
+        metadata.collect(read_metas), dict.fromkeys(all_subjects), context.config.subjects,
+        context.config.config_path, folder,
+    )
     sources = Sources(files, starts, all_subjects, all_ids, metas, context.problems)
     # Duplicate ids, exactly as read_content does it, on stand-ins whose text is the
     # text's hash (equal hashes, equal texts).
@@ -284,16 +289,7 @@ def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> So
         sources.renamed = [
             (i, final) for i, (rid, final) in enumerate(zip(all_ids, sources.ids)) if rid != final
         ]
-    with_reviews = set(all_subjects)
-    for key, meta in metas.items():
-        if key not in with_reviews:
-            # Same words as read_content (tests/test_incremental.py compares them).
-            context.warn(
-                meta.source or folder,
-                None,
-                f"subject '{key}' has no reviews yet; its page shows none",
-                f"add review files beside {Path(meta.source).name if meta.source else 'index.md'}, or remove the folder",
-            )
+    context.problems.extend(meta_problems)  # (after the duplicates', as read_content)
     return sources
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import jinja2
 
+from generator import trends
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.snapshot import load_snapshot
 from generator.analysis.summary_state import (
@@ -61,7 +62,7 @@ def value_digest(value: Any) -> bytes:
 def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()) -> dict[str, bytes]:
     """For a subject of several pages, a digest of everything each page shows: what
     is common to its pages (summary, ratings, review ids in order, page paths,
-    title, metadata) and the page's own cards. A page whose digest did not change
+    title, metadata, the trend's numbers) and the page's own cards. A page whose digest did not change
     need not be rendered again (``tests/test_incremental.py`` checks the output
     stays what a full build gives). Only used with the built-in subject template.
     ``text_hashes``: ``cache.text_hash`` of each review's text, in order, when the
@@ -74,6 +75,9 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
         summary.verdict, summary.aspects, summary.pros, summary.cons, summary.consensus,
         sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
         [p.path for p in subject.pages],
+        # The trend chart (on every page), as its numbers (its words' language is
+        # in ``site_key``); whether the page links a feed.
+        trends.subject_trend(subject.reviews, subject.analyses, "fr"), bool(subject.latest),
     )
     if len(text_hashes) != len(subject.reviews):
         text_hashes = [text_hash(review.text) for review in subject.reviews]
@@ -159,6 +163,8 @@ class SubjectResult:
     # The update could not be made (``summary_state.update_summary``): build the
     # subject again with every analysis and no state.
     retry: bool = False
+    latest: tuple[Any, ...] = ()  # the subject's newest dated reviews (``feeds.Entry``)
+    search_filter: str = ""  # its search shard's Bloom filter
 
 
 _BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
@@ -253,6 +259,7 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
     fragment = subject_fragment(subject).encode("utf-8")
     result = SubjectResult(job.key, len(job.reviews), summary, new, fragment, tuple(p.path for p in subject.pages))
     result.updated = job.state is not None
+    result.latest, result.search_filter = subject.latest, subject.search_filter
     if state is not None:
         result.state = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
     if not job.render:

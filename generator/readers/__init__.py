@@ -11,6 +11,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
+from generator import metadata
 from generator.config import SiteConfig
 from generator.content import Corpus, Review
 from generator.exceptions import ConfigError, Problem
@@ -60,24 +61,20 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
         raise ConfigError(f"content folder {folder} does not exist (use --content DIR or create it)")
     context = ReadContext(config=config, content_dir=folder)
     corpus = Corpus()
+    metas = []
     for path in content_files(folder, context):
         read = reader_for(path)
         assert read is not None
         result = read(path, context)
         corpus.files.append(path)
         corpus.reviews.extend(result.reviews)
-        for meta in result.subjects:
-            corpus.subjects[meta.key] = meta
+        metas.extend(result.subjects)
     corpus.reviews, duplicates = _unique_ids(corpus.reviews)
     context.problems.extend(duplicates)
-    with_reviews = {r.subject for r in corpus.reviews}
-    for key in corpus.subjects:
-        if key not in with_reviews:
-            meta = corpus.subjects[key]
-            context.warn(
-                meta.source or folder, None, f"subject '{key}' has no reviews yet; its page shows none",
-                f"add review files beside {Path(meta.source).name if meta.source else 'index.md'}, or remove the folder",
-            )
+    corpus.subjects, problems = metadata.attach(
+        metadata.collect(metas), (r.subject for r in corpus.reviews), config.subjects, config.config_path, folder
+    )
+    context.problems.extend(problems)
     corpus.problems = context.problems
     return corpus
 

@@ -35,6 +35,8 @@ class ReadContext:
     config: SiteConfig
     content_dir: Path
     problems: list[Problem] = field(default_factory=list)
+    # Files whose unreadable date was reported (one warning per file).
+    unread_dates: set[Path] = field(default_factory=set, repr=False, compare=False)
 
     def problem(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, message, hint))

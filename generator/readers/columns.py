@@ -15,6 +15,10 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "author": ("author", "user", "username", "reviewer", "name", "auteur", "pseudo", "utilisateur", "nom"),
     "date": ("date", "published", "publishedat", "createdat", "datepublication", "publie"),
     "title": ("title", "headline", "summary", "titre", "titreavis"),
+    # The subject's metadata (``generator.metadata.ColumnMetas``)
+    "categories": ("genres", "genre", "categories", "category", "categorie", "tags", "tag", "rayon"),
+    "year": ("year", "annee", "releaseyear", "anneedesortie"),
+    "image": ("image", "poster", "affiche", "imageurl", "cover"),
 }
 
 

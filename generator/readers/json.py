@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.readers.base import FileResult, ReadContext, Reader, clean_text, register
 from generator.readers.columns import map_columns
+from generator.metadata import ColumnMetas
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
@@ -20,7 +21,7 @@ def _kind(value: Any) -> str:
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
-def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileResult) -> None:
+def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileResult, metas: ColumnMetas) -> None:
     if not isinstance(record, dict):
         context.problem(
             path, line, f"expected an object with a text field, found {_kind(record)}",
@@ -41,6 +42,7 @@ def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileR
         context.problem(path, line, f"the subject is {_kind(given)}, not text; the file's subject is used", "give subject a plain string")
         given = None
     subject = clean_text(str(given or "")) or subject_key_for(path, context)
+    metas.take(subject, values)
     review = make_review(context, path, line, subject=subject, **values)
     if review:
         result.reviews.append(review)
@@ -68,8 +70,10 @@ class JsonReader(Reader):
             )
             return
         lines = _object_lines(text)
+        metas = ColumnMetas()
         for number, record in enumerate(data):
-            _add(record, lines[number] if number < len(lines) else 1, path, context, result)
+            _add(record, lines[number] if number < len(lines) else 1, path, context, result, metas)
+        result.subjects.extend(metas.metas(context.display(path)))
 
 
 @register
@@ -77,6 +81,7 @@ class JsonLinesReader(Reader):
     extensions = (".jsonl", ".ndjson")
 
     def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:
+        metas = ColumnMetas()
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
@@ -89,7 +94,8 @@ class JsonLinesReader(Reader):
                 reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
                 context.problem(path, number, f"invalid JSON: {reason}; line skipped")
                 continue
-            _add(record, number, path, context, result)
+            _add(record, number, path, context, result, metas)
+        result.subjects.extend(metas.metas(context.display(path)))
 
 
 def _object_lines(text: str) -> list[int]:

@@ -18,6 +18,7 @@ import nh3
 import yaml
 
 from generator.content import SubjectMeta
+from generator.metadata import categories_from, safe_image_url
 from generator.readers.base import FileResult, ReadContext, Reader, clean_text, register
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
@@ -84,6 +85,7 @@ class MarkdownReader(Reader):
                     image=safe_image(_text(meta.get("image")), path, context),
                     description_html=markdown_to_html(content) if content.strip() else "",
                     source=context.display(path),
+                    categories=categories_from(meta),
                 )
             )
             return
@@ -126,20 +128,13 @@ def _text(value: Any) -> str:
     return clean_text(str(value))
 
 
-_IMAGE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
 def safe_image(value: str, path: Path, context: ReadContext) -> str:
-    """The subject's image: an http(s) URL or a relative path inside the site; anything
-    else (``javascript:``, ``data:``, absolute or ``..`` paths) is dropped with a problem."""
+    """The subject's image (``metadata.safe_image_url``); anything else is dropped
+    with a problem."""
     if not value:
         return ""
-    url = "".join(value.split())  # browsers ignore whitespace inside schemes: "java\tscript:"
-    lowered = url.lower()
-    if _IMAGE_SCHEME.match(url):
-        if lowered.startswith(("https://", "http://")) and len(url) > len("https://"):
-            return url
-    elif not url.startswith("/") and "\\" not in url and ".." not in url.split("/"):
+    url = safe_image_url(value)
+    if url:
         return url
     context.problem(
         path, 1, f"the image {value[:60]!r} is not an http(s) URL or a relative path; it is left out",

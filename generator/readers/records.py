@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.content import Review
+from generator.dates import parse_date
 from generator.readers.base import (
     MAX_REVIEW_CHARS,
     ReadContext,
@@ -122,6 +123,14 @@ def make_review(
         )
     subject = subject_key(subject)
     review_id = review_id or stable_id(subject, body)
+    written = _field(date)
+    day = parse_date(written) if written else ""
+    if written and not day and path not in context.unread_dates:
+        context.unread_dates.add(path)
+        context.warn(
+            path, line, f"the date {written[:40]!r} is not a date sitegen reads; it is shown as written (other such dates in this file are not reported)",
+            "write dates as 2024-03-10, 10/03/2024, 10 mars 2024 or March 10, 2024",
+        )
     return Review(
         id=review_id,
         subject=subject,
@@ -130,7 +139,7 @@ def make_review(
         line=line,
         rating=value,
         author=_field(author),
-        date=_field(date),
+        date=day or written,
         title=_field(title),
         body_html=body_html,
     )

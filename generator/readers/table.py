@@ -14,6 +14,7 @@ import io
 import logging
 from pathlib import Path
 
+from generator.metadata import ColumnMetas
 from generator.readers.base import (
     MAX_FILE_BYTES,
     FileResult,
@@ -108,6 +109,7 @@ class TableReader(Reader):
             return
         index = {fieldname: header.index(column) for fieldname, column in mapping.items()}
         default_subject = subject_key_for(path, context)
+        metas = ColumnMetas()
         for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
@@ -121,7 +123,9 @@ class TableReader(Reader):
                     f"a separator ('{delimiter}') or a quote is probably missing or in excess",
                 )
             values = {f: row[i] if i < len(row) else "" for f, i in index.items()}
-            subject = values.get("subject", "").strip() or default_subject
-            review = make_review(context, path, line, subject=subject, **{k: v for k, v in values.items() if k != "subject"})
+            subject = values.pop("subject", "").strip() or default_subject
+            metas.take(subject, values)
+            review = make_review(context, path, line, subject=subject, **values)
             if review:
                 result.reviews.append(review)
+        result.subjects.extend(metas.metas(context.display(path)))
