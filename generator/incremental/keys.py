@@ -94,8 +94,12 @@ def code_fingerprint() -> bytes:
 
 
 def reader_code_fingerprint() -> bytes:
-    """The readers' code (and the review type they fill)."""
-    return stable_hash(_source_digest(_PACKAGE / "readers"), (_PACKAGE / "content.py").read_bytes())
+    """The readers' code (and the review type they fill, the dates and the subject
+    metadata they read with ``dates.py`` and ``metadata.py``)."""
+    return stable_hash(
+        _source_digest(_PACKAGE / "readers"),
+        *((_PACKAGE / name).read_bytes() for name in ("content.py", "dates.py", "metadata.py")),
+    )
 
 
 def analysis_fingerprint() -> str:
