@@ -426,7 +426,7 @@ def test_browser_shows_edit_without_manual_reload(served: Served, browser: objec
     page = open_live(browser, served.url + "la-cuisine-de-mamie/")
     assert "MARQUEURNAVIGATEUR" not in page.inner_text("body")
     served.append(TXT, "Un film MARQUEURNAVIGATEUR magnifique et touchant.\n")
-    served.browser_wait(page, "() => document.body.innerText.includes('MARQUEURNAVIGATEUR')")
+    served.browser_wait(page, "() => document.body !== null && document.body.innerText.includes('MARQUEURNAVIGATEUR')")
     # The page was reloaded by the server's message, not by us: our flag is gone.
     assert page.evaluate("() => window.__sitegenNotReloaded === undefined")
 
