@@ -258,13 +258,14 @@ def subject_index(
         "words": postings,
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    text = (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    text = _safe(text)
     return SubjectIndex(f"sitegenSearch.add({text});\n", bloom(postings))
+
+
+def _safe(text: str) -> str:
+    from generator.render import safe_json_text  # (render imports this module)
+
+    return safe_json_text(text)
 
 
 def shard_path(slug: str) -> str:
@@ -274,10 +275,5 @@ def shard_path(slug: str) -> str:
 def index_script(entries: Sequence[tuple[str, str, str]]) -> str:
     """``search/index.js``: every subject (slug, title, Bloom filter), site order."""
     text = json.dumps([list(e) for e in entries], ensure_ascii=False, separators=(",", ":"))
-    text = (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    text = _safe(text)
     return f"sitegenSearch.subjects({text}, {HASHES});\n"
