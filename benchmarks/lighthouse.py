@@ -45,6 +45,8 @@ CHROME_FLAGS = (
     " --disable-component-update --disable-sync --no-first-run"
 )
 PAGES = {"home": "", "subject": "backstage/", "search": "search/?q=chanteuse", "category": "categories/drame/"}
+if os.environ.get("LIGHTHOUSE_PAGES"):  # e.g. LIGHTHOUSE_PAGES=search: only those
+    PAGES = {k: v for k, v in PAGES.items() if k in os.environ["LIGHTHOUSE_PAGES"].split(",")}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -91,7 +91,7 @@
   var input = form.querySelector("input");
   var list = document.getElementById("results");
   var summary = document.getElementById("search-summary");
-  var generation = 0;
+  var generation = 0, partial = false;
 
   var intersect = function (shard, terms) {
     var hits = null;
@@ -140,14 +140,17 @@
     if (!results.length) summary.textContent = form.dataset.none;
     else summary.textContent = form.dataset.status.replace("{n}", results.length)
       .replace("{shown}", results.length > MAX_RESULTS ? " · " + form.dataset.more.replace("{n}", MAX_RESULTS) : "");
+    if (partial) summary.textContent += " " + form.dataset.partial.replace("{n}", MAX_SHARDS);
   };
   var run = function () {
     var terms = words(input.value);
     var mine = ++generation;
     if (!terms.length) { list.textContent = ""; summary.textContent = ""; return; }
-    var candidates = subjects.filter(function (s) {
+    var possible = subjects.filter(function (s) {
       return terms.every(function (t) { return mayHold(s, t); });
-    }).slice(0, MAX_SHARDS);
+    });
+    var candidates = possible.slice(0, MAX_SHARDS);
+    partial = possible.length > MAX_SHARDS;
     var left = candidates.length;
     if (!left) { show(terms, []); return; }
     candidates.forEach(function (s) {
