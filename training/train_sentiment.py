@@ -158,7 +158,7 @@ def review_features(text: str, negation_marking: bool) -> tuple[dict[str, float]
 
 CHAR_PREFIX = "\x00"  # marks character n-grams in the joint vocabulary
 # Defaults (chosen as the docstring says); weights below WEIGHT_FLOOR are not shipped.
-DEFAULT_C = 100.0
+DEFAULT_C = 30.0
 MIN_DF = 2
 WEIGHT_FLOOR = 5e-4
 

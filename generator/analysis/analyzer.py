@@ -33,7 +33,7 @@ from generator.config import Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "6"
+ANALYZER_VERSION = "7"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8

@@ -94,7 +94,10 @@ EXTRA_NOUNS = frozenset(
         "bande-son humour emotion emotions mise-en-scene effets bo b.o soundtrack rebondissement "
         "rebondissements acteur acteurs jeu scenariste scenaristes rythme image images scene scenes "
         "action fin-de-saison finale pilote cliffhanger zombies zombie univers ambiance atmosphere "
-        "duo heros heroine heroines mechant mechants voix chanteuse chanteur"
+        "duo heros heroine heroines mechant mechants voix chanteuse chanteur "
+        # shops, products and services
+        "livraison livraisons livreur vendeur vendeurs vendeuse remboursement remboursements "
+        "emballage emballages commande commandes produit produits sav colis batterie abonnement"
     ).split()
 )
 # Multi-word aspects and aliases: folded token sequence -> (key, display).

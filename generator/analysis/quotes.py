@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.analysis import aspects as _aspects
-from generator.analysis.tokens import fold
+from generator.analysis.lexicon import NEGATORS, load_lexicon, score_tokens
+from generator.analysis.tokens import fold, normalized_tokens
 from generator.analysis.types import Aspect, Quote, ReviewAnalysis
-from generator.analysis.verdict import GOOD_RATING
+from generator.analysis.verdict import BAD_RATING, GOOD_RATING
 from generator.content import Review
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def quote_candidates(
     tier = 0 if abs(analysis.polarity) >= QUOTE_MIN_REVIEW else 1
     if review.rating is not None:
         share = review.rating / scale
-        if (positive and share < GOOD_RATING) or (not positive and share > 0.5):
+        if (positive and share < GOOD_RATING) or (not positive and share > BAD_RATING):
             return []
     candidates = []
     sentences = analysis.sentences
@@ -140,6 +141,19 @@ def quote_candidates(
     return candidates
 
 
+def criticises(text: str) -> bool:
+    """Whether a con candidate finds fault with something: the lexicon's blame
+    outweighs its praise, or, with no opinion word either way, a negation ("ne
+    tient pas debout"). Not: a sentence the model reads as negative for its
+    context alone ("Je mets une étoile pour la musique qui mérite quand même
+    d'être écoutée") or one whose words praise ("Prix 15 % moins cher du marché")."""
+    tokens = normalized_tokens(text)
+    praise, blame, _, _ = score_tokens(tokens, load_lexicon())
+    if blame or praise:
+        return blame > praise
+    return any(t in NEGATORS for t in tokens)
+
+
 # A rank after every candidate's (tiers are 0 and 1).
 EVERYTHING: tuple[Any, ...] = (2,)
 
@@ -154,7 +168,9 @@ def select_quotes(
     chosen: list[Quote] = []
     used_reviews: set[str] = set()
     used_aspects: set[str] = set()
-    fragments: dict[int, bool] = {}  # checked lazily: only the few candidates reached
+    # Fragments, and cons that criticise nothing, checked lazily: only the few
+    # candidates reached.
+    rejected: dict[int, bool] = {}
     horizon = EVERYTHING
     # Confident reviews first (both passes), then the fallback tier for free slots.
     for tier_, pass_ in ((0, 0), (0, 1), (1, 0), (1, 1)):
@@ -168,9 +184,11 @@ def select_quotes(
             fresh = [k for k in named if k not in used_aspects]
             if pass_ == 0 and named and not fresh:
                 continue
-            if n not in fragments:
-                fragments[n] = is_fragment(sentence.text, following, len(sentence.aspects))
-            if fragments[n]:
+            if n not in rejected:
+                rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects)) or (
+                    sentence.polarity < 0 and not criticises(sentence.text)
+                )
+            if rejected[n]:
                 continue
             if any(_near_duplicate(sentence.text, q.text) for q in chosen):
                 continue
