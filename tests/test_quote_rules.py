@@ -25,7 +25,9 @@ def analysed(text: str, polarity: float) -> ReviewAnalysis:
 
 
 def review(i: int, text: str, rating: float | None = None) -> Review:
-    return Review(id=f"r{i}", subject="Boutique", text=text, source=Path("x.csv"), line=i + 1, rating=rating)
+    return Review(
+        id=f"r{i}", subject="Boutique", text=text, source=Path("x.csv"), line=i + 1, rating=rating
+    )
 
 
 def quotes(items: list[tuple[str, float, float | None]], positive: bool) -> list[str]:
