@@ -134,7 +134,7 @@ def test_fragment_quotes_are_never_picked(analyzer: Analyzer) -> None:
 def test_confident_reviews_are_quoted_first(analyzer: Analyzer) -> None:
     # A: praise, then a clear reservation (a less sure review, with a quotable
     # sentence naming the subject's main aspect); C: wholehearted praise.
-    a = "Les acteurs sont très bons et la musique est superbe. Mais le scénario est un peu long."
+    a = "Les acteurs sont excellents et la musique est superbe. Mais le scénario est un peu long."
     c = "Un film magnifique, drôle et émouvant, avec une mise en scène brillante et inventive."
     reviews = [review(0, a), review(1, c)]
     analyses = [analyzer.analyze(a), analyzer.analyze(c)]
