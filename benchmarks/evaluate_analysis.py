@@ -38,7 +38,8 @@ default config) with ``rating=None``. Metrics:
 * speed -- reviews per second of the per-review analysis with the shipped model,
   one process (one core), the fastest of three passes each started with the memo
   tables emptied, the garbage collector held back as ``sitegen build`` does; the
-  baseline timed the same way in the same run on the same texts.
+  baseline timed the same way in the same run on the same texts, its passes and
+  sitegen's taking turns.
 
 Prints a Markdown table (the README's quality table).
 """
@@ -163,18 +164,22 @@ def select(spec: EvalSet, data: Path) -> list[datasets.Row]:
 SPEED_PASSES = 3
 
 
-def timed(fn, texts, reset=None):
-    """Results of one pass and the fastest of ``SPEED_PASSES`` passes (each from
-    empty memo tables when ``reset`` empties them): the machine is shared."""
-    best = float("inf")
+def timed(runs):
+    """Each ``(fn, texts, reset)`` of ``runs``: the results of its pass and the
+    fastest of ``SPEED_PASSES`` passes (each from empty memo tables when ``reset``
+    empties them). The runs take turns, so a shared machine's load weighs on
+    each alike."""
+    best = [float("inf")] * len(runs)
+    outs: list = [None] * len(runs)
     for _ in range(SPEED_PASSES):
-        if reset is not None:
-            reset()
-        with bulk_allocations():
-            t0 = time.perf_counter()
-            out = [fn(t) for t in texts]
-            best = min(best, time.perf_counter() - t0)
-    return out, best
+        for k, (fn, texts, reset) in enumerate(runs):
+            if reset is not None:
+                reset()
+            with bulk_allocations():
+                t0 = time.perf_counter()
+                outs[k] = [fn(t) for t in texts]
+                best[k] = min(best[k], time.perf_counter() - t0)
+    return [(out, t) for out, t in zip(outs, best)]
 
 
 def loto_analyses(rows: list[datasets.Row], data: Path, analyzer_settings) -> list:
@@ -222,11 +227,11 @@ def evaluate(spec: EvalSet, data: Path, details: bool) -> dict[str, dict[str, st
 
     baseline = baseline_analyzer(spec.baseline)
     baseline.analyze("Warm-up.")
-    base_out, base_time = timed(baseline.analyze, texts)
-    base_pol = [s[0] for s in base_out]
-
     analyzer = Analyzer(settings)
-    shipped, ours_time = timed(analyzer.analyze, texts, clear_caches)
+    (base_out, base_time), (shipped, ours_time) = timed(
+        [(baseline.analyze, texts, None), (analyzer.analyze, texts, clear_caches)]
+    )
+    base_pol = [s[0] for s in base_out]
     analyses = loto_analyses(rows, data, settings) if spec.loto else shipped
 
     def base_label(p: float) -> str:

@@ -2,12 +2,15 @@
 
 Data
 ----
-The Allociné TV-series sentiment data of Xin Dong and Gerard de Melo
-("Cross-Lingual Propagation for Deep Sentiment Analysis", AAAI 2018; "A Helping
-Hand: Transfer Learning for Deep Sentiment Analysis", ACL 2018), as distributed by
-its authors: ``label<TAB>text`` (1 positive, 0 negative), lower-cased and
-tokenised. Only the *train* split is used to fit and calibrate; the dev split is
-only reported. The data is never copied into the repository.
+``TRAIN_SETS`` below, read by ``training/datasets.py`` from ``../shared/data``
+(never copied into the repository): the Allociné TV-series sentiment data of Xin
+Dong and Gerard de Melo ("Cross-Lingual Propagation for Deep Sentiment Analysis",
+AAAI 2018; "A Helping Hand: Transfer Learning for Deep Sentiment Analysis", ACL
+2018), train split; Blard's long Allociné film reviews (MIT, Blard 2020,
+"french-sentiment-analysis-with-bert"); films-dev (reported by leave-one-title-out
+only: ``--exclude-title``); the half of fr-trustpilot-rings not held out
+(``datasets.held_out``). allocine-tv-dev is only reported. Sources and the figures
+behind each choice: ``training/README.md``.
 
 Model
 -----
