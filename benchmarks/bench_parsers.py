@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.config import SiteConfig  # noqa: E402
-from generator.readers import read_content  # noqa: E402
+from generator.config import SiteConfig
+from generator.readers import read_content
 
 TEXT = "Un film {n} vraiment réussi, la mise en scène est belle et les acteurs justes."
 

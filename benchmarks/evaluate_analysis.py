@@ -60,6 +60,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.commands.build_subject import bulk_allocations
+
 from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
 from generator.analysis.analyzer import clear_caches
 from generator.analysis.model import MODEL_PATH, load_model
@@ -102,7 +104,7 @@ GROUP = 150  # reviews per summary (films-dev's titles have 150 each)
 
 # An independent junk list for the key-phrase check (not the analyzer's own).
 JUNK = set(
-    (  # noqa: SIM905
+    (
         "a ai au aux avec ce ces cet cette c'est d' de des du elle elles en est et il ils je j' l' "
         "la le les leur lui ma mais me moi mon ne n' nous on ou par pas pour qu' que qui se sa ses "
         "son sur ta te toi ton tu un une vous y ça ca cela ceci celui celle tout tous toute "

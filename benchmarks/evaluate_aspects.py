@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.analysis import Analyzer  # noqa: E402
+from generator.analysis import Analyzer
 
 log = logging.getLogger(__name__)
 

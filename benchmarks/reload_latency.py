@@ -33,7 +33,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 SHOWN_SCRIPT = """
 document.addEventListener('DOMContentLoaded', () => {
   requestAnimationFrame(() => { window.__sitegenShownAt = Date.now(); });

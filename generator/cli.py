@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -54,10 +54,10 @@ out = _Lines()
 
 
 # Options shared by the commands that build (build, serve, publish, analyze).
-ContentOption = Annotated[Optional[Path], typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")]
-OutputOption = Annotated[Optional[Path], typer.Option(help="Folder to write the site to. [default: output/]")]
-TemplatesOption = Annotated[Optional[Path], typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")]
+ContentOption = Annotated[Path | None, typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")]
+OutputOption = Annotated[Path | None, typer.Option(help="Folder to write the site to. [default: output/]")]
+TemplatesOption = Annotated[Path | None, typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")]
 
 def _version(value: bool) -> None:
     if value:
@@ -68,7 +68,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens, for debugging.")] = False,
@@ -132,8 +132,8 @@ def build(
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows.")] = False,
     force: Annotated[bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]")] = None,
-    executor: Annotated[Optional[str], typer.Option("--executor", help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]")] = None,
+    executor: Annotated[str | None, typer.Option("--executor", help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore .sitegen-cache/: analyse every review and rewrite every page.")] = False,
 ) -> None:
     """Read the reviews, analyse them and write the static site."""
@@ -232,10 +232,10 @@ def new(
 
 @app.command()
 def publish(
-    to: Annotated[Optional[Path], typer.Option("--to", help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).")] = None,
     branch: Annotated[str, typer.Option(help="Git branch to commit the site to.")] = "gh-pages",
     remote: Annotated[str, typer.Option(help="Git remote to push the branch to.")] = "origin",
-    message: Annotated[Optional[str], typer.Option("--message", "-m", help="Commit message. [default: Deployed <sha> with sitegen <version>]")] = None,
+    message: Annotated[str | None, typer.Option("--message", "-m", help="Commit message. [default: Deployed <sha> with sitegen <version>]")] = None,
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push the branch after committing.")] = True,
     build_first: Annotated[bool, typer.Option("--build/--no-build", help="Build before publishing.")] = True,
     strict: Annotated[bool, typer.Option(help="Refuse to publish if the content has any error.")] = False,

@@ -57,6 +57,7 @@ class SiteConfig:
     # [subjects."<name>"] tables: metadata for subjects (``generator.metadata``)
     subjects: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_path: Path | None = None
+    plugins: tuple[str, ...] = ()  # entry points of "sitegen.plugins", or module[:attribute]
 
     @property
     def root(self) -> Path:
@@ -82,6 +83,7 @@ _SITE_KEYS = {
     "cname": str,
     "jobs": int,
     "executor": str,
+    "plugins": list,
 }
 _COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title", "categories", "year", "image")
 _SUBJECT_KEYS = ("title", "year", "image", "genres", "genre", "categories", "category", "tags", "tag")
@@ -93,7 +95,7 @@ def _check_type(path: Path, key: str, value: Any, expected: type) -> None:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return
     if not isinstance(value, expected):
-        names = {str: "a string", int: "a whole number", float: "a number"}
+        names = {str: "a string", int: "a whole number", float: "a number", list: "a list of names"}
         raise ConfigError(f"{path}: '{key}' must be {names[expected]}, not {value!r}")
 
 
@@ -150,6 +152,20 @@ def load_config(path: Path | None = None, *, required: bool = False) -> SiteConf
 
 def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     """Validate a parsed TOML document. Raises ConfigError naming the key."""
+    values = _site_values(data, path)
+    _check_site(values, path)
+    values["columns"] = _columns(data, path)
+    values["thresholds"] = _thresholds(data, path)
+    values["subjects"] = _subject_tables(data.get("subjects", {}), path)
+    top_level = {k for k, v in data.items() if not isinstance(v, dict)}
+    for extra in set(data) - {"site", "columns", "thresholds", "subjects"} - top_level:
+        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects])")
+    return SiteConfig(config_path=path, **values)
+
+
+def _site_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The ``[site]`` options (and those written at the top level), type-checked,
+    folders resolved against the config file's folder."""
     values: dict[str, Any] = {}
     section = data.get("site", {})
     top_level = {k: v for k, v in data.items() if not isinstance(v, dict)}
@@ -170,6 +186,11 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
         if not folder.is_absolute() and path.parent.resolve() != Path.cwd().resolve():
             folder = path.parent / folder
         values[key] = folder
+    return values
+
+
+def _check_site(values: dict[str, Any], path: Path) -> None:
+    """The ``[site]`` options' values (``values`` normalised in place)."""
     language = values.get("language", "fr")
     if language not in LANGUAGES:
         raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
@@ -184,8 +205,16 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
         raise ConfigError(f"{path}: executor must be \"process\", \"serial\" or \"dask://HOST:PORT\", not {executor!r}")
     if values.get("title_case", "as-written") not in TITLE_CASES:
         raise ConfigError(f"{path}: title_case must be one of {', '.join(TITLE_CASES)}, not {values['title_case']!r}")
+    plugins = values.get("plugins", [])
+    if not all(isinstance(name, str) and name for name in plugins):
+        raise ConfigError(f"{path}: 'plugins' must be a list of plugin names, not {plugins!r}")
+    values["plugins"] = tuple(plugins)
     if values.get("page_size", 50) < 1:
         raise ConfigError(f"{path}: page_size must be at least 1")
+    _check_base_url(values, path)
+
+
+def _check_base_url(values: dict[str, Any], path: Path) -> None:
     base_url = values.get("base_url", "")
     if base_url and not base_url.startswith(("https://", "http://")):
         raise ConfigError(f"{path}: base_url must start with https:// or http://, not {base_url!r}")
@@ -194,6 +223,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     if base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
 
+
+def _columns(data: dict[str, Any], path: Path) -> dict[str, str]:
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         raise ConfigError(f"{path}: [columns] must be a table mapping fields to column names")
@@ -203,8 +234,10 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
                 f"{path}: [columns] has unknown field '{key}' (fields: {', '.join(_COLUMN_FIELDS)})"
             )
         _check_type(path, f"columns.{key}", value, str)
-    values["columns"] = dict(columns)
+    return dict(columns)
 
+
+def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
     thresholds = data.get("thresholds", {})
     if not isinstance(thresholds, dict):
         raise ConfigError(f"{path}: [thresholds] must be a table")
@@ -216,10 +249,4 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     t = Thresholds(**{k: float(v) for k, v in thresholds.items()})
     if not -1 <= t.negative < t.positive <= 1:
         raise ConfigError(f"{path}: thresholds need -1 <= negative < positive <= 1")
-    values["thresholds"] = t
-
-    values["subjects"] = _subject_tables(data.get("subjects", {}), path)
-
-    for extra in set(data) - {"site", "columns", "thresholds", "subjects"} - set(top_level):
-        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects])")
-    return SiteConfig(config_path=path, **values)
+    return t

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import secrets
 import shutil
@@ -179,8 +180,8 @@ def _json_scalar(value: Any) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float) and (math.isnan(value) or value in (_INF, -_INF)):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, (int, float)):
         return (float.__repr__ if isinstance(value, float) else int.__repr__)(value)
     return json.dumps(value, ensure_ascii=False)  # pragma: no cover - not in data.json
@@ -307,8 +308,6 @@ def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = F
     a file, a folder holding a git repository. Without ``force``: a non-empty folder
     without the ``.sitegen-output`` marker. Symbolic links are followed first.
     """
-    import pwd  # local: output.py's other users need not pay for it
-
     def fail(reason: str) -> UnsafeOutputError:
         return UnsafeOutputError(f"refusing to build into {output}: {reason}; choose another --output")
 
@@ -317,35 +316,16 @@ def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = F
         protected = [p.expanduser().resolve() for p in protected]
     except (OSError, RuntimeError) as exc:  # a symbolic link loop
         raise fail(f"its path cannot be resolved ({exc})") from None
-    homes: set[Path] = set()
-    with contextlib.suppress(RuntimeError, KeyError, OSError):
-        homes.add(Path.home().resolve())
-    with contextlib.suppress(Exception):  # people's homes (not the system accounts')
-        homes |= {
-            Path(entry.pw_dir).resolve()
-            for entry in pwd.getpwall()
-            if (entry.pw_uid == 0 or entry.pw_uid >= 1000) and entry.pw_dir not in ("", "/", "/nonexistent")
-        }
-    with contextlib.suppress(OSError):
-        homes |= {folder.resolve() for folder in Path("/home").iterdir() if folder.is_dir()}
+    homes = _homes()
     if len(target.parts) <= 1:
         raise fail("it is the root of the file system")
     if target in homes:
         raise fail("it is a home folder")
     if any(home.is_relative_to(target) for home in homes):
         raise fail("it holds a home folder")
-    for path in protected:
-        if target == path:
-            raise fail(f"it is {path}, a folder the build reads")
-        if path.is_relative_to(target):
-            raise fail(f"it contains {path}, which the build reads")
-    # Inside the project root is the usual place; inside content or templates is not:
-    # the next build would read the site (data.json) as content, or copy it as assets.
-    for path in protected:
-        if any(other != path and other.is_relative_to(path) for other in protected):
-            continue  # the project root: ./output is where a site usually goes
-        if target.is_relative_to(path) and path not in homes:
-            raise fail(f"it is inside {path}, which the build reads")
+    reason = _overlap(target, protected, homes)
+    if reason:
+        raise fail(reason)
     if target.exists() and not target.is_dir():
         raise fail("it is a file, not a folder")
     if not target.is_dir():
@@ -361,6 +341,41 @@ def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = F
                 f"refusing to replace {output}: it is not empty and sitegen did not create it "
                 f"(no {MARKER} file); choose an empty folder or pass --force"
             )
+
+
+def _homes() -> set[Path]:
+    """People's home folders (not the system accounts'), resolved."""
+    import pwd  # local: output.py's other users need not pay for it
+
+    homes: set[Path] = set()
+    with contextlib.suppress(RuntimeError, KeyError, OSError):
+        homes.add(Path.home().resolve())
+    with contextlib.suppress(Exception):
+        homes |= {
+            Path(entry.pw_dir).resolve()
+            for entry in pwd.getpwall()
+            if (entry.pw_uid == 0 or entry.pw_uid >= 1000) and entry.pw_dir not in ("", "/", "/nonexistent")
+        }
+    with contextlib.suppress(OSError):
+        homes |= {folder.resolve() for folder in Path("/home").iterdir() if folder.is_dir()}
+    return homes
+
+
+def _overlap(target: Path, protected: list[Path], homes: set[Path]) -> str:
+    """Why ``target`` overlaps a folder the build reads ("" when it does not)."""
+    for path in protected:
+        if target == path:
+            return f"it is {path}, a folder the build reads"
+        if path.is_relative_to(target):
+            return f"it contains {path}, which the build reads"
+    # Inside the project root is the usual place; inside content or templates is not:
+    # the next build would read the site (data.json) as content, or copy it as assets.
+    for path in protected:
+        if any(other != path and other.is_relative_to(path) for other in protected):
+            continue  # the project root: ./output is where a site usually goes
+        if target.is_relative_to(path) and path not in homes:
+            return f"it is inside {path}, which the build reads"
+    return ""
 
 
 def write_site(files: Iterable[OutputFile], output: Path) -> int:

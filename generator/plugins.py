@@ -7,19 +7,22 @@ in ``sitegen.toml`` (``plugins = ["name", ...]``). Each hook is optional:
 
 ``readers()``
     reader classes for new formats (``readers.base.Reader`` subclasses with
-    ``extensions``); they are registered by extension.
+    ``extensions``), used for the files with those extensions.
 ``pages()``
-    ``render.SitePage`` and ``render.SubjectFile`` objects: extra pages.
+    ``render.SitePage`` and ``render.SubjectFile`` objects: extra pages, site-wide
+    or one per subject.
+``template_context()``
+    a dict of names every template sees (values, functions).
 ``site(site)``
-    the site model before it is written (template context: return a model,
+    the site model before the site-wide pages are written (return a model,
     e.g. with ``dataclasses.replace``).
 ``after_build(site, output)``
     called once the output is in place.
 ``fingerprint()``
     a string that changes whenever the plugin's output may change (its version,
     its settings): mixed into the cache keys of the stages it touches (``read``
-    for readers, ``pages`` for pages and the site model). Without it, the
-    plugin's class and module names are used.
+    for readers, ``pages`` for pages, the template context and the site model).
+    Without it, the plugin's class and module names are used.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def _load(name: str) -> Any:
     ``module:attribute`` or a module."""
     for point in entry_points(group=GROUP):
         if point.name == name:
-            return point.load()
+            found = point.load()
+            return found() if isinstance(found, type) else found
     module, _, attribute = name.partition(":")
     try:
         found: Any = importlib.import_module(module)
@@ -58,51 +62,78 @@ def _load(name: str) -> Any:
 
 
 class Plugins:
-    """The plugins of one build, and the hooks they join."""
+    """The plugins of a site (loaded once per process: ``loaded``), and the hooks
+    they join. Nothing is registered globally: the readers and pages they add
+    apply to the builds of the sites that list them."""
 
     def __init__(self, names: Sequence[str] = ()) -> None:
         self.names = tuple(names)
         self.items = [_load(name) for name in self.names]
-        self._registered = False
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
     def _hook(self, name: str) -> list[Any]:
         return [getattr(p, name) for p in self.items if callable(getattr(p, name, None))]
 
     def fingerprint(self, stage: str) -> str:
         """What the plugins touching ``stage`` ("read", "analyse", "pages") add to
-        its cache keys ("" without plugins: keys as without this feature)."""
-        hooks = {"read": ("readers",), "analyse": (), "pages": ("pages", "site")}[stage]
+        its cache keys ("" without plugins)."""
+        hooks = {
+            "read": ("readers",),
+            "analyse": (),
+            "pages": ("pages", "site", "template_context"),
+        }[stage]
         parts = []
         for name, plugin in zip(self.names, self.items):
             if any(callable(getattr(plugin, hook, None)) for hook in hooks):
-                get = getattr(plugin, "fingerprint", None)
-                mark = (
-                    get()
-                    if callable(get)
-                    else f"{type(plugin).__module__}.{type(plugin).__qualname__}"
-                )
-                parts.append(f"{name}={mark}")
+                parts.append(f"{name}={self._mark(plugin)}")
         return ";".join(parts)
 
-    def register(self) -> None:
-        """Register the plugins' readers and pages (once per process and plugin:
-        the registries are the process's)."""
-        if self._registered:
-            return
-        self._registered = True
-        from generator import render
-        from generator.readers.base import register
+    def fingerprint_of(self, reader: type) -> str:
+        """The fingerprint of the plugin that gives ``reader``."""
+        for name, plugin in zip(self.names, self.items):
+            get = getattr(plugin, "readers", None)
+            if callable(get) and reader in get():
+                return f"{name}={self._mark(plugin)}"
+        return ""
 
+    @staticmethod
+    def _mark(plugin: Any) -> str:
+        get = getattr(plugin, "fingerprint", None)
+        return (
+            str(get())
+            if callable(get)
+            else f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+        )
+
+    def readers(self) -> dict[str, type]:
+        """Extension -> reader class, of every plugin (later plugins win)."""
+        out: dict[str, type] = {}
         for readers in self._hook("readers"):
             for reader in readers():
-                register(reader)
-        for pages in self._hook("pages"):
-            for page in pages():
-                kinds = (
-                    render.SITE_PAGES if isinstance(page, render.SitePage) else render.SUBJECT_FILES
-                )
-                if all(p.name != page.name for p in kinds):
-                    kinds.append(page)
+                out.update(dict.fromkeys(reader.extensions, reader))
+        return out
+
+    def _pages(self) -> list[Any]:
+        return [page for pages in self._hook("pages") for page in pages()]
+
+    def site_pages(self) -> list[Any]:
+        from generator.render import SitePage
+
+        return [page for page in self._pages() if isinstance(page, SitePage)]
+
+    def subject_files(self) -> list[Any]:
+        from generator.render import SubjectFile
+
+        return [page for page in self._pages() if isinstance(page, SubjectFile)]
+
+    def template_context(self) -> dict[str, Any]:
+        """Names every template sees besides sitegen's own."""
+        context: dict[str, Any] = {}
+        for hook in self._hook("template_context"):
+            context.update(hook())
+        return context
 
     def site(self, site: Any) -> Any:
         for hook in self._hook("site"):
@@ -112,3 +143,14 @@ class Plugins:
     def after_build(self, site: Any, output: Path) -> None:
         for hook in self._hook("after_build"):
             hook(site, output)
+
+
+_loaded: dict[tuple[str, ...], Plugins] = {}
+
+
+def loaded(names: Sequence[str]) -> Plugins:
+    """The plugins ``names``, loaded once per process."""
+    key = tuple(names)
+    if key not in _loaded:
+        _loaded[key] = Plugins(key)
+    return _loaded[key]

@@ -323,6 +323,16 @@ class Renderer:
         self.config = site.config
         self.env = make_environment(self.config.templates_dir, self.config.language)
         self.t = translator(self.config.language)
+        self.plugins = _plugins(self.config)
+
+    @property
+    def site_pages(self) -> list[SitePage]:
+        """The site-wide page types: the built-in ones, then the plugins'."""
+        return SITE_PAGES + self.plugins.site_pages() if self.plugins else SITE_PAGES
+
+    @property
+    def subject_file_kinds(self) -> list[SubjectFile]:
+        return SUBJECT_FILES + self.plugins.subject_files() if self.plugins else SUBJECT_FILES
 
     @functools.cached_property
     def categories(self) -> list[categories.Category]:
@@ -346,6 +356,7 @@ class Renderer:
                 canonical=self.absolute(path),
                 absolute=self.absolute,
                 url=lambda target: relative(target, path),
+                **(self.plugins.template_context() if self.plugins else {}),
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -537,13 +548,13 @@ class Renderer:
 
     def subject_files(self, subject: Subject) -> Iterator[OutputFile]:
         """A subject's files other than its card pages (``SUBJECT_FILES``)."""
-        for kind in SUBJECT_FILES:
+        for kind in self.subject_file_kinds:
             yield from kind.render(self, subject)
 
     def render_all(self, *, skip: frozenset[str] = frozenset()) -> Iterator[OutputFile]:
         """Every file of the site: the site-wide pages (but those named in
         ``skip``), and every subject's pages and files."""
-        for page in SITE_PAGES:
+        for page in self.site_pages:
             if page.name not in skip:
                 yield from page.render(self)
             if page.name == "index.html":  # the subjects' pages come after the home page
@@ -727,6 +738,15 @@ SITE_PAGES[1:1] = [
     SitePage("categories", _category_files, _category_key),
 ]
 SUBJECT_FILES.extend([SubjectFile("search.js", _shard), SubjectFile("badge.svg", _badge), SubjectFile("feed.xml", _subject_feed)])
+
+
+def _plugins(config: Any) -> Any:
+    """The site's plugins (``generator.plugins``), None without any."""
+    if not getattr(config, "plugins", ()):
+        return None
+    from generator.plugins import loaded
+
+    return loaded(config.plugins)
 
 
 def static_files(site_templates: Path | None) -> Iterator[OutputFile]:

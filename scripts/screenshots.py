@@ -22,7 +22,8 @@ from generator.commands.build import build
 from generator.config import SiteConfig
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 # name: (viewport width, viewport height, device scale factor, clip height in CSS px)
 DEVICES = {
     "desktop": (1280, 900, 1, 1500),

@@ -35,7 +35,7 @@ from generator.site import Site, build_site
 REPO = Path(__file__).resolve().parents[1]
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one list for tests and scripts)
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def unavailable(reason: str) -> None:

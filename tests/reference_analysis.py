@@ -230,9 +230,10 @@ def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
             i = j
             continue
         kind, key = _common_kind(f, nouns, other)
-        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
-            if t.lower() not in _aspects._accented_non_nouns:
-                out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
+        if (kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS)) and (
+            t.lower() not in _aspects._accented_non_nouns
+        ):
+            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
         i += 1
     return out
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import reference_analysis as ref
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.analysis import Analyzer, aspects, clear_caches, model, tokens
-import reference_analysis as ref
 from generator.analysis.sentences import split_sentences
 
 TEXTS = [

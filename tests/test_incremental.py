@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from reference_build import build_uncached
 
-from generator.cache import BuildCache
 from generator import render as render_module
+from generator.cache import BuildCache
 from generator.commands import build as build_module
 from generator.commands.build import build
-from generator.incremental.sources import read_sources
-from reference_build import build_uncached
 from generator.config import SiteConfig
+from generator.incremental.sources import read_sources
 from generator.output import data_json, data_json_from, subject_fragment
 from generator.progress import NullProgress
 from generator.readers import read_content
@@ -183,7 +183,7 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
     expected = read_content(config)
     for round_ in range(2):  # parsed, then from the cache
         store = BuildCache.for_site(tmp_path)
-        sources, parsed = read_sources(config, store, "k", NullProgress())
+        sources, parsed = read_sources(config, store, {"": "k"}, NullProgress())
         store.close()
         reviews = [r.id for r in expected.reviews]
         assert sources.ids == reviews

@@ -12,13 +12,12 @@ import pytest
 
 from generator import executors
 from generator import output as output_module
-from generator.commands import build as build_module
-from generator.incremental import schedule as schedule_module
 from generator.analysis import AnalysisSettings
 from generator.cache import decode_analysis
 from generator.commands.build import build
 from generator.config import SiteConfig
 from generator.executors import analyze_texts, chunked, get_analyzer, open_runner
+from generator.incremental import schedule as schedule_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import make_corpus

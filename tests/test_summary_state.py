@@ -41,10 +41,10 @@ from generator.analysis.summary_state import (
 )
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, text_hash
-from generator.incremental import schedule as schedule_module
 from generator.commands.build import build
 from generator.config import SiteConfig
 from generator.content import Review
+from generator.incremental import schedule as schedule_module
 
 SUBJECT = "Le Bal des vampires"
 CONFIG = SiteConfig()

@@ -147,15 +147,15 @@ class Analyzer:
                 subj_sum += s_subj
                 subj_n += 1
             z = (
-                s_total / sqrt(s_n if s_n > word_floor else word_floor)
+                s_total / sqrt(s_n if s_n > word_floor else word_floor)  # noqa: FURB136 (faster than max)
                 + lex_a * log1p(s_pos)
                 + lex_b * log1p(s_neg)
                 + lex_c * ((s_pos - s_neg) / (s_pos + s_neg + 0.5))
             )
             if s_cn:
-                z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)
-            z = z if z < 40.0 else 40.0  # max(-40.0, min(40.0, z)), NaN included
-            polarity = tanh((z if z > -40.0 else -40.0) / 2.0)
+                z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)  # noqa: FURB136
+            z = z if z < 40.0 else 40.0  # noqa: FURB136 - max(-40.0, min(40.0, z)), NaN included, inlined
+            polarity = tanh((z if z > -40.0 else -40.0) / 2.0)  # noqa: FURB136
             keys = []
             forms = []
             found = extract_aspects(

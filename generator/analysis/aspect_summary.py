@@ -587,24 +587,11 @@ def update_aspects(
         return None
     added_rows = [_rows(a, names, r.text) for r, a in added]
     new = AspectTally()
-    new.pairs = Counter(tally.pairs)
-    for _, a in removed:
-        new.pairs.subtract(_aspect_pairs(a))
-    for _, a in added:
-        new.pairs.update(_aspect_pairs(a))
-    new.pairs = +new.pairs  # (only positive counts)
+    new.pairs = _pairs_after(tally, removed, added)
     if _Names(new.pairs).multi != names.multi:
         return None
     before = _Aliases(names, tally.raw, tally.final, nouns, excluded)
-    new.raw = Counter(tally.raw)
-    new.final = Counter(tally.final)
-    for rows_list, sign in ((removed_rows, -1), (added_rows, 1)):
-        for rows in rows_list:
-            for key in _named(rows, names, {}):
-                new.raw[key] += sign
-            for key in _named(rows, names, before.alias):
-                new.final[key] += sign
-    new.raw, new.final = +new.raw, +new.final
+    new.raw, new.final = _named_after(tally, names, before, removed_rows, added_rows)
     after = _Aliases(names, new.raw, new.final, nouns, excluded)
     if after != before:
         return None
@@ -616,19 +603,59 @@ def update_aspects(
     ranked = _rank(new, names, after, excluded, reviews)
     if tuple(a.key for a in ranked) != tuple(tally.best):
         return None
-    gone = {review_id for review_id, _ in removed}
-    new.best = {}
+    best = _best_after(tally, {review_id for review_id, _ in removed})
+    if best is None:
+        return None
+    new.best = best
+    for (review, analysis), rows in zip(added, added_rows):
+        _offer(new.best, review, analysis, rows, after)
+    return _rank(new, names, after, excluded, reviews), new, MentionKeys(names, after, excluded)
+
+
+def _pairs_after(
+    tally: AspectTally,
+    removed: Sequence[tuple[str, ReviewAnalysis]],
+    added: Sequence[tuple[Review, ReviewAnalysis]],
+) -> Counter:
+    """The (key, form) counts with the removed reviews' taken off and the added
+    ones' put on (only positive counts)."""
+    pairs = Counter(tally.pairs)
+    for _, a in removed:
+        pairs.subtract(_aspect_pairs(a))
+    for _, a in added:
+        pairs.update(_aspect_pairs(a))
+    return +pairs
+
+
+def _named_after(
+    tally: AspectTally, names: _Names, before: _Aliases, removed_rows: list[Any], added_rows: list[Any]
+) -> tuple[Counter, Counter]:
+    """The raw and final (aliased) name counts after the edit."""
+    raw = Counter(tally.raw)
+    final = Counter(tally.final)
+    for rows_list, sign in ((removed_rows, -1), (added_rows, 1)):
+        for rows in rows_list:
+            for key in _named(rows, names, {}):
+                raw[key] += sign
+            for key in _named(rows, names, before.alias):
+                final[key] += sign
+    return +raw, +final
+
+
+def _best_after(tally: AspectTally, gone: set[str]) -> dict[str, Any] | None:
+    """Each ranked aspect's kept best-mention candidates without the reviews
+    ``gone``; None when every kept candidate of a side went (the next one is not
+    known)."""
+    best: dict[str, Any] = {}
     for key, slot in tally.best.items():
         sides = []
         for complete, kept in slot:
             kept = [c for c in kept if c[1].review_id not in gone] if gone else list(kept)
             if not kept and not complete:
-                return None  # every kept candidate removed: the next one is not known
+                return None
             sides.append([complete, kept])
-        new.best[key] = sides
-    for (review, analysis), rows in zip(added, added_rows):
-        _offer(new.best, review, analysis, rows, after)
-    return _rank(new, names, after, excluded, reviews), new, MentionKeys(names, after, excluded)
+        best[key] = sides
+    return best
 
 
 def _display(f: dict[str, int] | None) -> str:

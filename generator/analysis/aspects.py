@@ -13,6 +13,7 @@ import re
 import threading
 from itertools import compress, count
 from pathlib import Path
+from typing import Any
 
 from generator.analysis.lexicon import load_lexicon
 from generator.analysis.textblob_fr_patch import textblob_fr_data_path
@@ -261,31 +262,9 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
     """
     nouns, other = _load_tables()
     tokens = _FAST_WORD_RE.findall(sentence)
-    # Each token folded (memoised per token): what ``findall`` finds in the folded
-    # sentence, token for token, when folding keeps the sentence's length
-    # (``_folded_tokens`` checks it on first sight of a token).
-    if folded_sentence is None:
-        folded_sentence = fold_1to1(sentence.lower())
-    if len(folded_sentence) == len(sentence) and "Σ" not in sentence:  # Σ lowers by context
-        folded = list(map(_folded_token.__getitem__, tokens))
-    else:
-        folded = _FAST_WORD_RE.findall(folded_sentence)
-        if len(folded) != len(tokens):
-            folded = [fold(t).replace("’", "'") for t in tokens]
+    folded = _folded_tokens(sentence, folded_sentence, tokens)
     out: list[tuple[str, str, int, int]] = []
-    n = len(tokens)
-    # Where tokens start, found as far as a mention needs (tokens are separated
-    # by white space only, so each is found from the end of the one before).
-    starts: list[int] = []
-    at = 0
-
-    def locate(last: int) -> None:
-        nonlocal at
-        for token in tokens[len(starts) : last + 1]:
-            at = sentence.find(token, at)
-            starts.append(at)
-            at += len(token)
-
+    starts = _Starts(sentence, tokens)
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
@@ -295,56 +274,16 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
         t = tokens[i]
         f = folded[i]
         if f in _PHRASE_FIRST:
-            hit = None
-            for length in (3, 2, 1):
-                key = tuple(folded[i : i + length])
-                if key in PHRASES:
-                    hit = PHRASES[key], len(key)
-                    break
+            hit = _phrase_at(folded, i)
             if hit:
                 if hit[0] is not None:
-                    last = i + hit[1] - 1
-                    if last >= len(starts):
-                        locate(last)
-                    out.append((*hit[0], starts[i], starts[last] + len(tokens[last])))
+                    out.append((*hit[0], *starts.span(i, i + hit[1] - 1)))
                 skip_to = i + hit[1]
                 continue
         if not t[0].isalpha():
             continue
-        # Proper names: capitalised, not the sentence's first word, not a common word.
-        opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
-        if (
-            t[0].isupper()
-            and not t.isupper()
-            and _may_be_name(f, nouns, other)
-            and not _verb_pronoun(t)
-            and (not opens or len(f) > 3)
-        ):
-            j = i
-            parts = []
-            while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
-                parts.append(tokens[j])
-                j += 1
-            # Drop leading and trailing common words ("Les", "Mais", "Saison").
-            first_at = i
-            while parts:
-                first = fold(parts[0])
-                if first in other or first in STOP or first in EXTRA_NOUNS:
-                    parts.pop(0)
-                    first_at += 1
-                else:
-                    break
-            while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
-                parts.pop()
-            if parts and len(parts[-1]) > 2:
-                key = fold(parts[-1])
-                if key not in STOP and key not in other:
-                    last = first_at + len(parts) - 1
-                    if last >= len(starts):
-                        locate(last)
-                    end = starts[last] + len(tokens[last])
-                    out.append((key, " ".join(parts), starts[first_at], end))
-            skip_to = j
+        if t[0].isupper() and not t.isupper() and _opens_name(tokens, i, f, nouns, other):
+            skip_to = _name_at(tokens, i, other, starts, out)
             continue
         kind_key = _common.get(f)
         if kind_key is None:
@@ -353,10 +292,94 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
         if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
             if not t.isascii() and t.lower() in _accented_non_nouns:
                 continue  # "intrigué" is not the noun "intrigue"
-            if i >= len(starts):
-                locate(i)
-            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, starts[i], starts[i] + len(t)))
+            start = starts.span(i, i)[0]
+            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t)))
     return out
+
+
+def _folded_tokens(sentence: str, folded_sentence: str | None, tokens: list[str]) -> list[str]:
+    """Each token folded (memoised per token): what ``findall`` finds in the folded
+    sentence, token for token, when folding keeps the sentence's length
+    (``_folded_tokens`` checks it on first sight of a token)."""
+    if folded_sentence is None:
+        folded_sentence = fold_1to1(sentence.lower())
+    if len(folded_sentence) == len(sentence) and "Σ" not in sentence:  # Σ lowers by context
+        return list(map(_folded_token.__getitem__, tokens))
+    folded = _FAST_WORD_RE.findall(folded_sentence)
+    if len(folded) != len(tokens):
+        folded = [fold(t).replace("’", "'") for t in tokens]
+    return folded
+
+
+def _opens_name(tokens: list[str], i: int, f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether the capitalised token ``i`` (folded: ``f``) opens a proper name: not
+    a common word, not a verb with its pronoun ("Est-ce"), and not the sentence's
+    first word unless longer than three letters."""
+    opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
+    return _may_be_name(f, nouns, other) and not _verb_pronoun(tokens[i]) and (not opens or len(f) > 3)
+
+
+class _Starts:
+    """Where a sentence's tokens start, found as far as a mention needs (tokens
+    are separated by white space only, so each is found from the end of the one
+    before)."""
+
+    __slots__ = ("at", "sentence", "starts", "tokens")
+
+    def __init__(self, sentence: str, tokens: list[str]) -> None:
+        self.sentence = sentence
+        self.tokens = tokens
+        self.starts: list[int] = []
+        self.at = 0
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets of the tokens ``first`` to ``last`` in the sentence."""
+        starts, tokens = self.starts, self.tokens
+        if last >= len(starts):
+            at = self.at
+            for token in tokens[len(starts) : last + 1]:
+                at = self.sentence.find(token, at)
+                starts.append(at)
+                at += len(token)
+            self.at = at
+        return starts[first], starts[last] + len(tokens[last])
+
+
+def _phrase_at(folded: list[str], i: int) -> tuple[tuple[str, str] | None, int] | None:
+    """The multi-word expression of ``PHRASES`` starting at ``i`` (the longest):
+    its aspect (None: not an aspect) and length."""
+    for length in (3, 2, 1):
+        key = tuple(folded[i : i + length])
+        if key in PHRASES:
+            return PHRASES[key], len(key)
+    return None
+
+
+def _name_at(tokens: list[str], i: int, other: frozenset[str], starts: _Starts, out: list[Any]) -> int:
+    """The proper name starting at ``i`` (its run of capitalised words, leading and
+    trailing common words dropped), added to ``out``; the index after the run."""
+    n = len(tokens)
+    j = i
+    parts = []
+    while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
+        parts.append(tokens[j])
+        j += 1
+    # Drop leading and trailing common words ("Les", "Mais", "Saison").
+    first_at = i
+    while parts:
+        first = fold(parts[0])
+        if first in other or first in STOP or first in EXTRA_NOUNS:
+            parts.pop(0)
+            first_at += 1
+        else:
+            break
+    while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
+        parts.pop()
+    if parts and len(parts[-1]) > 2:
+        key = fold(parts[-1])
+        if key not in STOP and key not in other:
+            out.append((key, " ".join(parts), *starts.span(first_at, first_at + len(parts) - 1)))
+    return j
 
 
 # Flags of a folded token for ``extract``; a position whose token has none is

@@ -2,7 +2,7 @@
 critiquent le scénario.") from the aspects' counts, with its French grammar:
 articles by gender and number, names without article, French typography."""
 
-# ruff: noqa: SIM905 (word lists written as one string)
+
 from __future__ import annotations
 
 import dataclasses
@@ -153,38 +153,46 @@ def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr") -> str:
     praised, criticised, divisive = _split_opinions(aspects)
     p, c, d = praised[:2], criticised[:2], divisive[:1]
     if language == "en":
-        parts = []
-        if p:
-            parts.append(
-                f"Reviewers mostly praise {_join([_with_article(a, 'en') or a.text for a in p], 'en')}"
-            )
-        if c:
-            parts.append(
-                f"{'they criticise' if p else 'Reviewers criticise'} {_join([_with_article(a, 'en') or a.text for a in c], 'en')}"
-            )
-        if d:
-            phrase = f"{_join([_with_article(a, 'en') or a.text for a in d], 'en')} {'divide' if len(d) > 1 else 'divides'} opinion"
-            parts.append(phrase if parts else phrase[0].upper() + phrase[1:])
-        return ("; ".join(parts) + ".") if parts else ""
+        return _consensus_en(p, c, d)
+    return _consensus_fr(p, c, d)
 
-    def phrases(items: list[Aspect]) -> tuple[str, bool]:
-        """The items joined, and whether they all took an article."""
-        with_articles = [_with_article(a, "fr") for a in items]
-        if all(w is not None for w in with_articles):
-            return _join(with_articles, "fr"), True  # type: ignore[arg-type]
-        return ", ".join(a.text for a in items), False
 
+def _consensus_en(p: list[Aspect], c: list[Aspect], d: list[Aspect]) -> str:
     parts = []
     if p:
-        text, ok = phrases(p)
-        subject = "ils saluent" if parts else "Les spectateurs saluent"
+        parts.append(
+            f"Reviewers mostly praise {_join([_with_article(a, 'en') or a.text for a in p], 'en')}"
+        )
+    if c:
+        parts.append(
+            f"{'they criticise' if p else 'Reviewers criticise'} {_join([_with_article(a, 'en') or a.text for a in c], 'en')}"
+        )
+    if d:
+        phrase = f"{_join([_with_article(a, 'en') or a.text for a in d], 'en')} {'divide' if len(d) > 1 else 'divides'} opinion"
+        parts.append(phrase if parts else phrase[0].upper() + phrase[1:])
+    return ("; ".join(parts) + ".") if parts else ""
+
+
+def _phrases_fr(items: list[Aspect]) -> tuple[str, bool]:
+    """The items joined, and whether they all took an article."""
+    with_articles = [_with_article(a, "fr") for a in items]
+    if all(w is not None for w in with_articles):
+        return _join(with_articles, "fr"), True  # type: ignore[arg-type]
+    return ", ".join(a.text for a in items), False
+
+
+def _consensus_fr(p: list[Aspect], c: list[Aspect], d: list[Aspect]) -> str:
+    parts = []
+    if p:
+        text, ok = _phrases_fr(p)
+        subject = "Les spectateurs saluent"
         parts.append(f"{subject} surtout {text}" if ok else f"{subject} surtout{NNBSP}: {text}")
     if c:
-        text, ok = phrases(c)
+        text, ok = _phrases_fr(c)
         subject = "ils critiquent" if parts else "Les spectateurs critiquent"
         parts.append(f"{subject} {text}" if ok else f"{subject}{NNBSP}: {text}")
     if d:
-        text, ok = phrases(d)
+        text, ok = _phrases_fr(d)
         if ok:
             plural = len(d) > 1 or text.startswith("les ")
             phrase = f"{text} {'divisent' if plural else 'divise'}"

@@ -2,7 +2,7 @@
 readable, strongly polar, from reviews that agree: ``quote_candidates``,
 ``is_fragment``) and which are picked (``select_quotes``, ``pick_quotes``)."""
 
-# ruff: noqa: SIM905 (word lists written as one string)
+
 from __future__ import annotations
 
 import logging
@@ -68,23 +68,32 @@ def is_fragment(text: str, next_text: str = "", names: int = 0) -> bool:
         return True
     verbs, nouns = _aspects.word_classes()
     has_verb = any(w in verbs for w in words)
-    noun_count = names
-    for w in words:
-        if noun_count >= 2:
-            break
-        if w in nouns or (w[-1] in "sx" and w[:-1] in nouns):
-            noun_count += 1
+    noun_count = _nouns_up_to_two(words, nouns, names)
     if noun_count == 0 or (not has_verb and noun_count < 2):
         return True
+    return _trails_off(text, next_text, n, has_verb)
+
+
+def _nouns_up_to_two(words: list[str], nouns: frozenset[str] | set[str], names: int) -> int:
+    """How many nouns ``words`` hold (with ``names``), counted up to two."""
+    count = names
+    for w in words:
+        if count >= 2:
+            break
+        if w in nouns or (w[-1] in "sx" and w[:-1] in nouns):
+            count += 1
+    return count
+
+
+def _trails_off(text: str, next_text: str, n: int, has_verb: bool) -> bool:
+    """A sentence ending on a comma, colon or semicolon; or on "..." unless long,
+    with a verb, and the review does not go on in lower case."""
     stripped = text.rstrip(" \"'»”)")
-    if stripped.endswith(("...", "…", "..", ",", ":", ";")):
-        if stripped.endswith((",", ":", ";")):
-            return True
-        if n < _LONG_ELLIPSIS or not has_verb:
-            return True
-        if next_text[:1].islower():
-            return True
-    return False
+    if not stripped.endswith(("...", "…", "..", ",", ":", ";")):
+        return False
+    if stripped.endswith((",", ":", ";")):
+        return True
+    return n < _LONG_ELLIPSIS or not has_verb or next_text[:1].islower()
 
 
 def quote_candidates(
@@ -280,7 +289,16 @@ def mention_quote(analysis: ReviewAnalysis, text: str, start: int, end: int) -> 
     ends = [m.start() for m in found] + [s_end]  # where one may end
     lo = max(c for c in cuts if c <= start)
     hi = min(c for c in ends if c >= end)
-    # Widen by whole clauses, the following one first, while short enough.
+    lo, hi = _widen(text, cuts, ends, lo, hi)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def _widen(text: str, cuts: list[int], ends: list[int], lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``lo:hi`` by whole clauses, the following one first, while short enough."""
     while True:
         grown = False
         later = [c for c in ends if c > hi]
@@ -290,9 +308,4 @@ def mention_quote(analysis: ReviewAnalysis, text: str, start: int, end: int) -> 
         if earlier and len(text[earlier[-1] : hi].split()) <= MENTION_QUOTE_WORDS:
             lo, grown = earlier[-1], True
         if not grown:
-            break
-    while lo < hi and text[lo].isspace():
-        lo += 1
-    while hi > lo and text[hi - 1].isspace():
-        hi -= 1
-    return lo, hi
+            return lo, hi

@@ -108,6 +108,39 @@ def _slim(fields: tuple[Any, ...]) -> ReviewAnalysis:
     return ReviewAnalysis(**dict(zip(_SLIM, fields)))
 
 
+def _entries_after(
+    state: SummaryState,
+    reviews: Sequence[Review],
+    current: list[Entry],
+    removed: Mapping[Entry, ReviewAnalysis],
+    added: Mapping[int, ReviewAnalysis],
+    config: SiteConfig,
+) -> dict[Entry, Any] | None:
+    """The state's entries with ``removed`` taken off and ``added`` put on; None
+    when a removed or added review ranks within the quotes' horizon (the quotes
+    could differ)."""
+    entries = dict(state.entries)
+    for entry in removed:
+        if entry not in entries:
+            return None
+        pro, con = entries.pop(entry)[1:]
+        if (pro is not None and pro <= state.horizons[0]) or (con is not None and con <= state.horizons[1]):
+            return None  # it was looked at when the quotes were picked
+    important = {key: i for i, key in enumerate(state.important)}
+    for i, analysis in added.items():
+        best = []
+        for positive, horizon in ((True, state.horizons[0]), (False, state.horizons[1])):
+            found = quote_candidates(
+                reviews[i], analysis, positive=positive, important=important, scale=config.rating_scale
+            )
+            rank = min(c[:4] for c in found) if found else None
+            if rank is not None and rank <= horizon:
+                return None  # it would be looked at
+            best.append(rank)
+        entries[current[i]] = (tuple(getattr(analysis, name) for name in _SLIM), best[0], best[1])
+    return entries
+
+
 def update_summary(
     state: SummaryState,
     reviews: Sequence[Review],
@@ -137,26 +170,10 @@ def update_summary(
     aspects = with_lines(aspects, config.language)
     if tuple(a.key for a in aspects) != state.important:
         return None  # the quotes' preference for aspects changed
-    important = {key: i for i, key in enumerate(state.important)}
-    entries = dict(state.entries)
-    for entry in removed:
-        if entry not in entries:
-            return None
-        pro, con = entries.pop(entry)[1:]
-        if (pro is not None and pro <= state.horizons[0]) or (con is not None and con <= state.horizons[1]):
-            return None  # it was looked at when the quotes were picked
     current = entries_of(reviews, hashes)
-    for i, analysis in added.items():
-        best = []
-        for positive, horizon in ((True, state.horizons[0]), (False, state.horizons[1])):
-            found = quote_candidates(
-                reviews[i], analysis, positive=positive, important=important, scale=config.rating_scale
-            )
-            rank = min(c[:4] for c in found) if found else None
-            if rank is not None and rank <= horizon:
-                return None  # it would be looked at
-            best.append(rank)
-        entries[current[i]] = (tuple(getattr(analysis, name) for name in _SLIM), best[0], best[1])
+    entries = _entries_after(state, reviews, current, removed, added, config)
+    if entries is None:
+        return None
     if len(entries) != len(current) or not all(entry in entries for entry in current):
         return None
     slim = [_slim(entries[entry][0]) for entry in current]

@@ -77,7 +77,7 @@ def textblob_fr_data_path(name: str) -> str:
     spec = importlib.util.find_spec("textblob_fr")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("textblob-fr is not installed (pip install textblob-fr)")
-    path = os.path.join(list(spec.submodule_search_locations)[0], name)
+    path = os.path.join(next(iter(spec.submodule_search_locations)), name)
     if not os.path.exists(path):
         raise FileNotFoundError(f"textblob-fr has no {name} (looked in {path})")
     return path

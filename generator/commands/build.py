@@ -23,7 +23,7 @@ from generator.incremental import pipeline
 from generator.incremental.context import AnalyzeFn, BuildContext, BuildReport
 from generator.incremental.worker import bulk_allocations
 from generator.output import check_output_dir
-from generator.plugins import Plugins
+from generator.plugins import loaded
 from generator.progress import NullProgress
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def build(
         protected=[config.content_dir, config.templates_dir, config.root],
         force=force,
     )
-    plugins = Plugins(getattr(config, "plugins", ()))
-    plugins.register()
+    plugins = loaded(config.plugins)
     custom = analyze is not analyze_reviews
     store = BuildCache.for_site(config.root) if cache else BuildCache(None)
 

@@ -150,19 +150,9 @@ def _rev(repo: Path, ref: str) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def publish_branch(
-    config: SiteConfig,
-    *,
-    branch: str = "gh-pages",
-    remote: str = "origin",
-    message: str | None = None,
-    push: bool = True,
-) -> PublishReport:
-    """Commit the site as the whole tree of ``branch`` in the git repository holding
-    the site, with ``.nojekyll`` (and ``CNAME``), then push it to ``remote``."""
-    import ghp_import
-
-    cname = check_cname(config.cname)
+def _branch_repo(config: SiteConfig, branch: str, remote: str, push: bool) -> Path:
+    """The git repository holding the site, after checking that ``branch`` can be
+    published to (and fetching it from ``remote`` when pushing)."""
     check_branch(config.root, branch)
     if not remote or remote.startswith("-"):
         raise ConfigError(f"--remote {remote!r} is not a remote name (such as origin)")
@@ -179,35 +169,58 @@ def publish_branch(
             raise PublishError(f"no git remote named {remote!r} in {repo}; add it, pass --remote, or use --no-push")
         # Start from the remote's branch when it has one, so the push is a fast-forward.
         _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}", check=False)
+    return repo
+
+
+def _commit(repo: Path, copy: Path, message: str, remote: str, branch: str, cname: str) -> None:
+    """Commit ``copy`` as the whole tree of ``branch`` (``ghp_import``), with a
+    committer name and email when git has none."""
+    import ghp_import
+
+    env_backup = {k: os.environ.get(k) for k in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")}
+    try:
+        with contextlib.chdir(repo):
+            if not _git(repo, "config", "user.name", check=False).stdout.strip():
+                os.environ.setdefault("GIT_COMMITTER_NAME", "sitegen")
+            if not _git(repo, "config", "user.email", check=False).stdout.strip():
+                os.environ.setdefault("GIT_COMMITTER_EMAIL", "sitegen@localhost")
+            ghp_import.ghp_import(
+                str(copy),
+                mesg=message,
+                remote=remote,
+                branch=branch,
+                push=False,
+                nojekyll=True,
+                cname=cname or None,
+            )
+    except ghp_import.GhpError as exc:
+        raise PublishError(f"publishing to the {branch} branch failed: {exc.message}") from None
+    finally:
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def publish_branch(
+    config: SiteConfig,
+    *,
+    branch: str = "gh-pages",
+    remote: str = "origin",
+    message: str | None = None,
+    push: bool = True,
+) -> PublishReport:
+    """Commit the site as the whole tree of ``branch`` in the git repository holding
+    the site, with ``.nojekyll`` (and ``CNAME``), then push it to ``remote``."""
+    cname = check_cname(config.cname)
+    repo = _branch_repo(config, branch, remote, push)
     if message is None:
         sha = _rev(repo, "HEAD")
         message = f"Deployed {sha[:12]} with sitegen {__version__}" if sha else f"Deployed with sitegen {__version__}"
     before = _rev(repo, f"refs/heads/{branch}")
-    env_backup = {k: os.environ.get(k) for k in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")}
     with snapshot(config.output_dir) as (copy, files):
-        try:
-            with contextlib.chdir(repo):
-                if not _git(repo, "config", "user.name", check=False).stdout.strip():
-                    os.environ.setdefault("GIT_COMMITTER_NAME", "sitegen")
-                if not _git(repo, "config", "user.email", check=False).stdout.strip():
-                    os.environ.setdefault("GIT_COMMITTER_EMAIL", "sitegen@localhost")
-                ghp_import.ghp_import(
-                    str(copy),
-                    mesg=message,
-                    remote=remote,
-                    branch=branch,
-                    push=False,
-                    nojekyll=True,
-                    cname=cname or None,
-                )
-        except ghp_import.GhpError as exc:
-            raise PublishError(f"publishing to the {branch} branch failed: {exc.message}") from None
-        finally:
-            for key, value in env_backup.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        _commit(repo, copy, message, remote, branch, cname)
     after = _rev(repo, f"refs/heads/{branch}")
     if not after or after == before:
         raise PublishError(f"git did not record a commit on {branch} (git fast-import failed; see above)")
@@ -276,6 +289,46 @@ def _same(source: Path, destination: Path) -> bool:
     return destination.read_bytes() == source.read_bytes()
 
 
+def _copy_file(source: Path, dest: Path) -> None:
+    """Put ``source``'s bytes at ``dest`` (unless they are there already), through a
+    temporary file renamed over it: a symlink there is replaced, never followed."""
+    if dest.is_dir() and not dest.is_symlink():
+        shutil.rmtree(dest)
+    if _same(source, dest):
+        return
+    handle, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
+    os.close(handle)
+    try:
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)  # replaces a symlink itself, never its target
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _remove_others(target: Path, keep: set[str], wanted_dirs: set[str]) -> list[str]:
+    """Remove from ``target`` every file (or link) not in ``keep`` and every empty
+    folder not in ``wanted_dirs``; the files removed."""
+    removed = []
+    for folder, dirs, names in os.walk(target, topdown=False):
+        rel_folder = os.path.relpath(folder, target).replace(os.sep, "/")
+        rel_folder = "" if rel_folder == "." else rel_folder
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if rel not in keep:
+                os.unlink(os.path.join(folder, name))
+                removed.append(rel)
+        for name in dirs:
+            path = os.path.join(folder, name)
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if os.path.islink(path) or not os.path.isdir(path):
+                continue  # a symlink, already removed above
+            if rel not in wanted_dirs and not os.listdir(path):
+                os.rmdir(path)
+    return removed
+
+
 def publish_folder(config: SiteConfig, destination: Path, *, force: bool = False) -> PublishReport:
     """Mirror the site into ``destination``. A non-empty folder that an earlier
     ``publish --to`` did not create is refused unless ``force``."""
@@ -297,35 +350,8 @@ def publish_folder(config: SiteConfig, destination: Path, *, force: bool = False
         for rel in sorted(wanted_dirs - {""}, key=lambda d: d.count("/")):
             _replace_with_dir(target / rel)
         for rel in files:
-            source, dest = copy / rel, target / rel
-            if dest.is_dir() and not dest.is_symlink():
-                shutil.rmtree(dest)
-            if not _same(source, dest):
-                handle, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
-                os.close(handle)
-                try:
-                    shutil.copyfile(source, tmp)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, dest)  # replaces a symlink itself, never its target
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
-        keep = set(files) | {PUBLISH_MARKER}
-        for folder, dirs, names in os.walk(target, topdown=False):
-            rel_folder = os.path.relpath(folder, target).replace(os.sep, "/")
-            rel_folder = "" if rel_folder == "." else rel_folder
-            for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-                rel = f"{rel_folder}/{name}" if rel_folder else name
-                if rel not in keep:
-                    os.unlink(os.path.join(folder, name))
-                    report.removed.append(rel)
-            for name in dirs:
-                path = os.path.join(folder, name)
-                rel = f"{rel_folder}/{name}" if rel_folder else name
-                if os.path.islink(path) or not os.path.isdir(path):
-                    continue  # a symlink, already removed above
-                if rel not in wanted_dirs and not os.listdir(path):
-                    os.rmdir(path)
+            _copy_file(copy / rel, target / rel)
+        report.removed.extend(_remove_others(target, set(files) | {PUBLISH_MARKER}, wanted_dirs))
         (target / PUBLISH_MARKER).write_text(PUBLISH_MARKER_TEXT, encoding="utf-8")
         report.files = len(files)
     return report

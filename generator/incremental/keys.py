@@ -147,6 +147,16 @@ def reader_key(config: SiteConfig, plugins: str = "") -> str:
     ).hex()
 
 
+def reader_keys(config: SiteConfig, plugins: Any) -> dict[str, str]:
+    """``reader_key`` by file extension: the files a plugin reads carry its
+    fingerprint (``""``: every other file)."""
+    found = {"": reader_key(config)}
+    if plugins:
+        for extension, reader in plugins.readers().items():
+            found[extension] = reader_key(config, plugins.fingerprint_of(reader))
+    return found
+
+
 def analysis_namespace(settings: AnalysisSettings, plugins: str = "") -> str:
     """The analysis cache's namespace: analyzer version, model and lexicon digests,
     every analysis setting, the stored results' shape, the analysis code."""

@@ -40,7 +40,7 @@ def run(ctx: BuildContext) -> BuildReport:
     """Build the site of ``ctx.config``: the stages, in order."""
     config, report, plugins = ctx.config, ctx.report, ctx.plugins
     read, report.files_parsed = sources.read_sources(
-        config, ctx.store, keys.reader_key(config, plugins.fingerprint("read")), ctx.progress
+        config, ctx.store, keys.reader_keys(config, plugins), ctx.progress
     )
     _phase(ctx, "read")
     _check_content(ctx, read)
@@ -140,7 +140,6 @@ def _locked(
     report.pages_written, report.pages_linked = staged.written, staged.linked
     if ctx.reuse:
         _record(ctx, output, site, slugs, groups, digests, clean, done, written, staged, fragments)
-    ctx.plugins.after_build(site, output)
     return _finish(ctx, site)
 
 
@@ -247,6 +246,7 @@ def _finish(ctx: BuildContext, site: Any) -> BuildReport:
     report.reviews = site.review_count
     report.subjects = len(site.subjects)
     report.site = site
+    ctx.plugins.after_build(site, ctx.config.output_dir)
     report.seconds = time.perf_counter() - ctx.started
     log.info(report.summary_line())
     return report

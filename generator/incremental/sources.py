@@ -1,6 +1,6 @@
 """The read stage: every content file's reviews, through the build cache.
 
-A file whose stamp (mtime, size, inode and ``keys.reader_key``) is unchanged is
+A file whose stamp (mtime, size, inode and ``keys.reader_keys``) is unchanged is
 not read again: its light index (ids, subjects, text hashes, problems) comes from
 the cache, and its full reviews are loaded only for the subjects being rebuilt
 (``load_reviews``). The result, ``Sources``, is what ``read_content`` gives
@@ -162,7 +162,7 @@ def _resolved(path: Path, folder: Path, root: str) -> str:
 
 
 def read_sources(
-    config: SiteConfig, store: BuildCache, reader_key: str, progress: NullProgress
+    config: SiteConfig, store: BuildCache, reader_keys: dict[str, str], progress: NullProgress
 ) -> tuple[Sources, int]:
     """``read_content``, file by file through the cache; and how many files were
     parsed (the others came from the cache)."""
@@ -183,6 +183,7 @@ def read_sources(
     cached_index = store.get_file_indexes(keys)
     for path, key in zip(paths, keys):
         st = path.stat()
+        reader_key = reader_keys.get(path.suffix.lower()) or reader_keys[""]
         stamp = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{reader_key}"
         cached = cached_index.get(key)
         if cached is not None and cached[0] == stamp:
@@ -219,7 +220,7 @@ def _parse(path: Path, stamp: str, context: ReadContext) -> tuple[SourceFile, li
     """Read one file with its reader: its entry and its reviews. Every path they
     hold is made absolute (problems are shown relative to the current folder when
     reported): what the cache keeps does not depend on the folder a build ran in."""
-    read = reader_for(path)
+    read = reader_for(path, context.config)
     assert read is not None
     before = len(context.problems)
     result = read(path, context)
@@ -364,7 +365,7 @@ def _load_files(
             if entry.reviews is None:  # the cache lost it meanwhile: read again
                 reread.add(index)
                 context = ReadContext(config=config, content_dir=config.content_dir)
-                read = reader_for(entry.path)
+                read = reader_for(entry.path, config)
                 assert read is not None
                 entry.reviews = absolute_sources(read(entry.path, context).reviews)
     return reread

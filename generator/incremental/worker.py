@@ -205,59 +205,56 @@ def build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJo
         return _build_subject(settings, config, job, bytecode)
 
 
-def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None) -> SubjectResult:
-    analyzer = None  # loaded only if a text is not in the cache
-    known = job.known
-    new: list[tuple[bytes, bytes]] = []
-    done: dict[bytes, ReviewAnalysis] = {}
-    hashes = job.hashes if len(job.hashes) == len(job.reviews) else [text_hash(r.text) for r in job.reviews]
+class _Analyses:
+    """A subject's analyses: from the cache's bytes, or made here (the analyzer
+    loaded only if a text is not in the cache); the new ones kept for the cache."""
 
-    def analysis_of(i: int) -> ReviewAnalysis:
-        nonlocal analyzer
-        digest = hashes[i]
-        analysis = done.get(digest)
+    def __init__(self, settings: AnalysisSettings, job: SubjectJob, hashes: list[bytes]) -> None:
+        self.settings = settings
+        self.job = job
+        self.hashes = hashes
+        self.analyzer: Any = None
+        self.new: list[tuple[bytes, bytes]] = []
+        self.done: dict[bytes, ReviewAnalysis] = {}
+
+    def of(self, i: int) -> ReviewAnalysis:
+        digest = self.hashes[i]
+        analysis = self.done.get(digest)
         if analysis is None:
-            text = job.reviews[i].text
-            blob = known.get(digest)
+            text = self.job.reviews[i].text
+            blob = self.job.known.get(digest)
             if blob is None:
-                if analyzer is None:
-                    analyzer = get_analyzer(settings, Path(job.snapshot) if job.snapshot else None)
-                analysis = analyzer.analyze(text)
-                new.append((digest, encode_analysis(analysis, text)))
+                if self.analyzer is None:
+                    snapshot = Path(self.job.snapshot) if self.job.snapshot else None
+                    self.analyzer = get_analyzer(self.settings, snapshot)
+                analysis = self.analyzer.analyze(text)
+                self.new.append((digest, encode_analysis(analysis, text)))
             else:
                 analysis = decode_analysis(blob, text)
-            done[digest] = analysis
+            self.done[digest] = analysis
         return analysis
 
-    def tables() -> None:
-        if analyzer is None and job.snapshot:
-            # The summary needs the lexicon and the aspect tables, not the model:
-            # from the snapshot too when this process has not loaded them yet.
-            load_snapshot(Path(job.snapshot))
+    def tables(self) -> None:
+        """Done analysing: the summary needs the lexicon and the aspect tables, not
+        the model, from the snapshot too when this process has not loaded them."""
+        self.done.clear()
+        if self.analyzer is None and self.job.snapshot:
+            load_snapshot(Path(self.job.snapshot))
 
-    state = None
-    if job.state is not None:
-        added = {i: analysis_of(i) for i in job.added}
-        removed = {entry: decode_analysis(blob, "") for entry, blob in job.removed.items()}
-        done.clear()
-        tables()
-        updated = update_summary(job.state, job.reviews, hashes, removed, added, config)
-        if updated is None:
-            return SubjectResult(job.key, len(job.reviews), None, new, b"", retry=True)
-        summary, state, slim = updated
-    else:
-        full = [analysis_of(i) for i in range(len(job.reviews))]
-        done.clear()
-        tables()
-        if job.keep_state:
-            summary, state = summarize_with_state(job.reviews, full, hashes, config)
-        else:
-            summary = summarize_subject(job.reviews, full, config)
-        slim = [slim_analysis(a) for a in full]
-        del full
+
+def _build_subject(
+    settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None
+) -> SubjectResult:
+    hashes = job.hashes if len(job.hashes) == len(job.reviews) else [text_hash(r.text) for r in job.reviews]
+    analyses = _Analyses(settings, job, hashes)
+    made = _summarise(config, job, hashes, analyses)
+    if made is None:
+        return SubjectResult(job.key, len(job.reviews), None, analyses.new, b"", retry=True)
+    summary, state, slim = made
     subject = make_subject(config, job.key, job.slug, job.meta, job.reviews, slim, summary)
     fragment = subject_fragment(subject).encode("utf-8")
-    result = SubjectResult(job.key, len(job.reviews), summary, new, fragment, tuple(p.path for p in subject.pages))
+    pages = tuple(p.path for p in subject.pages)
+    result = SubjectResult(job.key, len(job.reviews), summary, analyses.new, fragment, pages)
     result.updated = job.state is not None
     result.latest, result.search_filter = subject.latest, subject.search_filter
     if state is not None:
@@ -265,6 +262,36 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
     if not job.render:
         result.analyses = slim
         return result
+    _render(config, job, subject, hashes, result, bytecode)
+    return result
+
+
+def _summarise(
+    config: SiteConfig, job: SubjectJob, hashes: list[bytes], analyses: _Analyses
+) -> tuple[SubjectSummary, SummaryState | None, list[ReviewAnalysis]] | None:
+    """The subject's summary, its new state (large subjects) and slim analyses;
+    None when the update from ``job.state`` gave up."""
+    if job.state is not None:
+        added = {i: analyses.of(i) for i in job.added}
+        removed = {entry: decode_analysis(blob, "") for entry, blob in job.removed.items()}
+        analyses.tables()
+        return update_summary(job.state, job.reviews, hashes, removed, added, config)
+    full = [analyses.of(i) for i in range(len(job.reviews))]
+    analyses.tables()
+    state = None
+    if job.keep_state:
+        summary, state = summarize_with_state(job.reviews, full, hashes, config)
+    else:
+        summary = summarize_subject(job.reviews, full, config)
+    return summary, state, [slim_analysis(a) for a in full]
+
+
+def _render(
+    config: SiteConfig, job: SubjectJob, subject: Subject, hashes: list[bytes], result: SubjectResult,
+    bytecode: Path | None,
+) -> None:
+    """Render the subject's pages but those the output holds already (same
+    digest), and its other files; into ``job.write_to`` or ``result.files``."""
     sums = result.page_sums = page_digests(job.site_key, subject, hashes)
     pages = []
     for page in subject.pages:
@@ -272,25 +299,23 @@ def _build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJ
             result.same.append(page.path)
         else:
             pages.append(page)
-    if pages or SUBJECT_FILES:
-        renderer = Renderer(Site(config=config, subjects=(subject,)))
-        if bytecode is not None and renderer.env.bytecode_cache is None:
-            with contextlib.suppress(OSError):
-                bytecode.mkdir(parents=True, exist_ok=True)
-                renderer.env.bytecode_cache = _BYTECODE.setdefault(
-                    bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
-                )
-        files = itertools.chain(renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject))
-        extra = []
-        for item in files:
-            if SUBJECT_FILES and item.path not in sums and item.path not in result.pages:
-                extra.append(item.path)
-            if job.write_to:
-                result.written.append((item.path, _write_pending(job.write_to, item.data)))
-            else:
-                result.files.append(item)
-        result.extra = tuple(extra)
-    return result
+    if not (pages or SUBJECT_FILES or config.plugins):  # (plugins may add files per subject)
+        return
+    renderer = Renderer(Site(config=config, subjects=(subject,)))
+    if bytecode is not None and renderer.env.bytecode_cache is None:
+        with contextlib.suppress(OSError):
+            bytecode.mkdir(parents=True, exist_ok=True)
+            renderer.env.bytecode_cache = _BYTECODE.setdefault(bytecode, jinja2.FileSystemBytecodeCache(str(bytecode)))
+    files = itertools.chain(renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject))
+    extra = []
+    for item in files:
+        if item.path not in result.pages:
+            extra.append(item.path)
+        if job.write_to:
+            result.written.append((item.path, _write_pending(job.write_to, item.data)))
+        else:
+            result.files.append(item)
+    result.extra = tuple(extra)
 
 
 _written = itertools.count(1)

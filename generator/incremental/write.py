@@ -34,7 +34,7 @@ from generator.output import (
     data_json_pieces,
     subject_fragment,
 )
-from generator.render import SITE_PAGES, OutputFile, Renderer
+from generator.render import OutputFile, Renderer
 from generator.site import Site, Subject
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ class _Writer:
         done = {s.slug for s in site.subjects if s.key in given.clean or s.key in given.built}
         renderer = SiteRenderer(site, done, ctx.bytecode, same_pages)
         ctx.progress.stage("Writing pages", sum(len(s.pages) for s in site.subjects) + 4)
-        kept_pages = self._kept_site_pages(site)
+        kept_pages = self._kept_site_pages(site, renderer)
         rendered: Iterator[OutputFile] = itertools.chain(
             self._render_keyed(renderer, kept_pages),
             renderer.render_all(skip=frozenset(self.page_keys)),
@@ -194,14 +194,16 @@ class _Writer:
                         same.add(path)
         return same
 
-    def _kept_site_pages(self, site: Site) -> dict[str, tuple[Any, tuple[str, ...]]]:
+    def _kept_site_pages(
+        self, site: Site, renderer: SiteRenderer
+    ) -> dict[str, tuple[Any, tuple[str, ...]]]:
         """The keyed site-wide pages whose key is unchanged and whose files the
         output holds: not rendered again. Records every keyed page's key."""
         kept = {}
         if not self.builtin:
             return kept
         old_sums = self.manifest.sums if self.manifest is not None else {}
-        for page in SITE_PAGES:
+        for page in renderer.site_pages:
             if page.key is None:
                 continue
             key = self.page_keys[page.name] = stable_hash(self.ctx.site_key, page.key(site))
@@ -216,7 +218,7 @@ class _Writer:
 
     def _render_keyed(self, renderer: SiteRenderer, kept: dict[str, Any]) -> Iterator[OutputFile]:
         """The keyed site-wide pages not kept, rendered, with the files each wrote."""
-        for page in SITE_PAGES:
+        for page in renderer.site_pages:
             if page.name in self.page_keys and page.name not in kept:
                 files = list(page.render(renderer))
                 self.out.keys[page.name] = (self.page_keys[page.name], tuple(f.path for f in files))

@@ -16,8 +16,18 @@ from generator.config import SiteConfig
 from generator.content import Corpus, Review
 from generator.exceptions import ConfigError, Problem
 from generator.files import walk_files
-from generator.readers import json as _json, table as _table, text as _text  # noqa: F401  (register readers)
-from generator.readers.base import READERS, FileResult, ReadContext, Reader, reader_for, register
+from generator.readers import json as _json  # noqa: F401  (registers its reader)
+from generator.readers import table as _table  # noqa: F401  (registers its reader)
+from generator.readers import text as _text  # noqa: F401  (registers its reader)
+from generator.readers.base import (
+    READERS,
+    FileResult,
+    ReadContext,
+    Reader,
+    reader_for,
+    readers_of,
+    register,
+)
 
 
 @register
@@ -44,8 +54,10 @@ def content_files(content_dir: Path, context: ReadContext | None = None) -> list
     link leading out of the folder: ``files.walk_files``) are left out with a
     warning in ``context``."""
 
+    readers = readers_of(context.config if context is not None else None)
+
     def wanted(name: str) -> bool:
-        return not name.startswith(("_", "~")) and name.lower() not in IGNORED_NAMES and Path(name).suffix.lower() in READERS
+        return not name.startswith(("_", "~")) and name.lower() not in IGNORED_NAMES and Path(name).suffix.lower() in readers
 
     def warn(path: Path, message: str, hint: str) -> None:
         if context is not None:
@@ -63,7 +75,7 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
     corpus = Corpus()
     metas = []
     for path in content_files(folder, context):
-        read = reader_for(path)
+        read = reader_for(path, config)
         assert read is not None
         result = read(path, context)
         corpus.files.append(path)

@@ -21,7 +21,7 @@ from typing import ClassVar
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import Problem
-from generator.files import MAX_FILE_BYTES, RefusedFile, read_bytes  # noqa: F401  (MAX_FILE_BYTES: the readers' limit)
+from generator.files import MAX_FILE_BYTES, RefusedFile, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,18 @@ def register(cls: type[Reader]) -> type[Reader]:
     return cls
 
 
-def reader_for(path: Path) -> Callable[[Path, ReadContext], FileResult] | None:
-    cls = READERS.get(path.suffix.lower())
+def readers_of(config: SiteConfig | None) -> dict[str, type[Reader]]:
+    """Extension -> reader class: the built-in readers, and those of the site's
+    plugins (``generator.plugins``), which win."""
+    if config is None or not config.plugins:
+        return READERS
+    from generator.plugins import loaded
+
+    return {**READERS, **loaded(config.plugins).readers()}
+
+
+def reader_for(path: Path, config: SiteConfig | None = None) -> Callable[[Path, ReadContext], FileResult] | None:
+    cls = readers_of(config).get(path.suffix.lower())
     return cls().read if cls else None
 
 

@@ -85,6 +85,19 @@ def _rows(text: str, delimiter: str, width: int | None, path: Path, context: Rea
         offset = restart + 1
 
 
+def _report_ragged(row: list[str], header: list[str], delimiter: str, path: Path, line: int, context: ReadContext) -> None:
+    """A row of more or fewer fields than the header: an error when fields are
+    lost, else a warning."""
+    lost = len(row) > len(header) and any(cell.strip() for cell in row[len(header):])
+    (context.problem if lost else context.warn)(
+        path,
+        line,
+        f"this row has {len(row)} fields but the header has {len(header)}"
+        + ("; the extra fields are left out" if lost else "; the missing fields are left empty"),
+        f"a separator ('{delimiter}') or a quote is probably missing or in excess",
+    )
+
+
 @register
 class TableReader(Reader):
     extensions = (".csv", ".tsv")
@@ -114,14 +127,7 @@ class TableReader(Reader):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                lost = len(row) > len(header) and any(cell.strip() for cell in row[len(header):])
-                (context.problem if lost else context.warn)(
-                    path,
-                    line,
-                    f"this row has {len(row)} fields but the header has {len(header)}"
-                    + ("; the extra fields are left out" if lost else "; the missing fields are left empty"),
-                    f"a separator ('{delimiter}') or a quote is probably missing or in excess",
-                )
+                _report_ragged(row, header, delimiter, path, line, context)
             values = {f: row[i] if i < len(row) else "" for f, i in index.items()}
             subject = values.pop("subject", "").strip() or default_subject
             metas.take(subject, values)
