@@ -598,17 +598,9 @@ def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] |
     must be a regular file of this user, signed with the output's secret, for this
     output and this staging folder, naming flat files of the staging folder's own
     ``pending`` folder and normalised paths inside the output."""
-    try:
-        fd = os.open(staging / _JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return None, "its journal cannot be opened (a symbolic link?)"
-    with open(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if info.st_uid != os.getuid() or not stat.S_ISREG(info.st_mode):
-            return None, "its journal is not a file this user wrote"
-        raw = handle.read(_JOURNAL_MAX + 1)
-    if len(raw) > _JOURNAL_MAX:
-        return None, "its journal is too large"
+    raw, why = _journal_bytes(staging)
+    if raw is None:
+        return None, why
     try:
         data = json.loads(raw.decode("utf-8"))
         mac = data["mac"]
@@ -632,6 +624,23 @@ def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] |
     if not stat.S_ISDIR(pending.st_mode) or pending.st_uid != os.getuid():
         return None, "its pending folder is not a folder this user made"
     return moves, ""
+
+
+def _journal_bytes(staging: Path) -> tuple[bytes | None, str]:
+    """The bytes of ``staging``'s journal, or None and why: it must be a regular
+    file of this user (never followed through a link), of a bounded size."""
+    try:
+        fd = os.open(staging / _JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None, "its journal cannot be opened (a symbolic link?)"
+    with open(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_uid != os.getuid() or not stat.S_ISREG(info.st_mode):
+            return None, "its journal is not a file this user wrote"
+        raw = handle.read(_JOURNAL_MAX + 1)
+    if len(raw) > _JOURNAL_MAX:
+        return None, "its journal is too large"
+    return raw, ""
 
 
 def _flat_name(name: str) -> bool:
