@@ -104,22 +104,26 @@ def _from_words(folded: str) -> str:
         month = _MONTHS.get(token)
         if month is None or (token == "mar" and index and tokens[index - 1] == "le"):
             continue
-        before = tokens[index - 1] if index else ""
-        after = tokens[index + 1] if index + 1 < len(tokens) else ""
-        later = tokens[index + 2] if index + 2 < len(tokens) else ""
-        day = year = None
-        if before.isdigit() and len(before) <= 2:  # 10 janvier 2010, 31-jul-18
-            day = int(before)
-            if after.isdigit() and len(after) in (2, 4):
-                year = _year(after)
-        elif (
-            after.isdigit() and len(after) <= 2 and later.isdigit() and len(later) == 4
-        ):  # January 10, 2010
-            day, year = int(after), int(later)
-        elif after.isdigit() and len(after) == 4 and _valid(int(after), month, 1):
-            return f"{int(after):04d}-{month:02d}"  # mars 2019: the month only
-        if day is not None and year is not None:
-            iso = _valid(year, month, day)
-            if iso:
-                return iso
+        found = _around_month(tokens, index, month)
+        if found:
+            return found
+    return ""
+
+
+def _around_month(tokens: list[str], index: int, month: int) -> str:
+    """The date the numbers around the month name ``tokens[index]`` give ("" if none)."""
+    before = tokens[index - 1] if index else ""
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    later = tokens[index + 2] if index + 2 < len(tokens) else ""
+    day = year = None
+    if before.isdigit() and len(before) <= 2:  # 10 janvier 2010, 31-jul-18
+        day = int(before)
+        if after.isdigit() and len(after) in (2, 4):
+            year = _year(after)
+    elif after.isdigit() and len(after) <= 2 and later.isdigit() and len(later) == 4:  # January 10, 2010
+        day, year = int(after), int(later)
+    elif after.isdigit() and len(after) == 4 and _valid(int(after), month, 1):
+        return f"{int(after):04d}-{month:02d}"  # mars 2019: the month only
+    if day is not None and year is not None:
+        return _valid(year, month, day) or ""
     return ""

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.metadata import ColumnMetas
 from generator.readers.base import FileResult, ReadContext, Reader, clean_text, register
 from generator.readers.columns import map_columns
-from generator.metadata import ColumnMetas
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 

@@ -8,7 +8,6 @@ matter may give author, rating, date, title and id. Markdown is rendered with
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
