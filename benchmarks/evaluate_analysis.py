@@ -60,8 +60,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.commands.build_subject import bulk_allocations
-
 from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
 from generator.analysis.analyzer import clear_caches
 from generator.analysis.model import MODEL_PATH, load_model
