@@ -36,11 +36,15 @@ def _txt(n: int) -> tuple[str, str]:
 
 
 def _csv(n: int) -> tuple[str, str]:
-    return "avis.csv", "id;note;texte\n" + "".join(f'{i};4;"{TEXT.format(n=i)}"\n' for i in range(n))
+    return "avis.csv", "id;note;texte\n" + "".join(
+        f'{i};4;"{TEXT.format(n=i)}"\n' for i in range(n)
+    )
 
 
 def _tsv(n: int) -> tuple[str, str]:
-    return "avis.tsv", "id\tnote\ttexte\n" + "".join(f"{i}\t4\t{TEXT.format(n=i)}\n" for i in range(n))
+    return "avis.tsv", "id\tnote\ttexte\n" + "".join(
+        f"{i}\t4\t{TEXT.format(n=i)}\n" for i in range(n)
+    )
 
 
 def _json(n: int) -> tuple[str, str]:
@@ -49,12 +53,17 @@ def _json(n: int) -> tuple[str, str]:
 
 
 def _jsonl(n: int) -> tuple[str, str]:
-    return "avis.jsonl", "".join(json.dumps({"id": str(i), "texte": TEXT.format(n=i)}, ensure_ascii=False) + "\n" for i in range(n))
+    return "avis.jsonl", "".join(
+        json.dumps({"id": str(i), "texte": TEXT.format(n=i)}, ensure_ascii=False) + "\n"
+        for i in range(n)
+    )
 
 
 def _md(n: int) -> tuple[str, str]:
     paragraph = "Un *beau* film, [voir la fiche](https://example.org/f) et **bien** joué.\n\n- un\n- deux\n\n"
-    return "film/avis.md", "---\nauteur: Marie\nnote: 4\n---\n" + (paragraph * (n // len(paragraph) + 1))[:n]
+    return "film/avis.md", "---\nauteur: Marie\nnote: 4\n---\n" + (
+        paragraph * (n // len(paragraph) + 1)
+    )[:n]
 
 
 def _csv_unclosed(n: int) -> tuple[str, str]:
@@ -118,16 +127,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", nargs="+", choices=sorted(CASES), default=sorted(CASES, key=list(CASES).index))
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(CASES), default=sorted(CASES, key=list(CASES).index)
+    )
     args = parser.parse_args(argv)
-    print(f"{'parser':24} {'size':>9} {'unit':8} {'seconds':>9} {'x prev':>7} {'reviews':>8} {'problems':>8}")
+    print(
+        f"{'parser':24} {'size':>9} {'unit':8} {'seconds':>9} {'x prev':>7} {'reviews':>8} {'problems':>8}"
+    )
     for name in args.only:
         make, unit = CASES[name]
         previous = None
         for n in args.sizes:
             seconds, reviews, problems = measure(make, n, args.repeat)
             ratio = f"{seconds / previous:7.1f}" if previous else "       "
-            print(f"{name:24} {n:>9,} {unit:8} {seconds:9.4f} {ratio} {reviews:>8,} {problems:>8,}", flush=True)
+            print(
+                f"{name:24} {n:>9,} {unit:8} {seconds:9.4f} {ratio} {reviews:>8,} {problems:>8,}",
+                flush=True,
+            )
             previous = seconds
     return 0
 

@@ -110,7 +110,11 @@ def walk_files(
             if os.path.islink(path):
                 target = os.path.realpath(path)
                 if not _inside(target, root):
-                    warn(path, f"is a link to a folder outside {root} (to {target}); not followed", "copy the files into the folder instead")
+                    warn(
+                        path,
+                        f"is a link to a folder outside {root} (to {target}); not followed",
+                        "copy the files into the folder instead",
+                    )
                 continue
             kept.append(name)
         dirs[:] = kept
@@ -120,7 +124,11 @@ def walk_files(
             path = here / name
             reason = refusal(path, root)
             if reason:
-                warn(path, f"this {reason}; it is left out", "keep only regular files (no pipes, devices or links leading out) in the folder")
+                warn(
+                    path,
+                    f"this {reason}; it is left out",
+                    "keep only regular files (no pipes, devices or links leading out) in the folder",
+                )
                 continue
             found.append(path)
     return found
@@ -133,14 +141,22 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     open file: a FIFO is opened without blocking and never read) and for a file
     holding more than ``limit`` bytes (counted as read, not taken from ``st_size``),
     ``OSError`` when it cannot be opened."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(
+        path,
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_BINARY", 0),
+    )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise RefusedFile(f"it is {_kind(info.st_mode)}, not a regular file")
         chunks = []
         total = 0
-        want = min(info.st_size, limit) + 1  # the size as a hint only: read until EOF or past the limit
+        want = (
+            min(info.st_size, limit) + 1
+        )  # the size as a hint only: read until EOF or past the limit
         while total <= limit:
             chunk = os.read(fd, min(want, limit + 1 - total))
             if not chunk:

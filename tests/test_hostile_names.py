@@ -25,10 +25,16 @@ def test_nfd_file_name_and_nfc_column_are_one_subject(tmp_path: Path) -> None:
     assert NFC != NFD
     (tmp_path / f"{NFD}.txt").write_text("Un beau film d'été.\n", encoding="utf-8")
     (tmp_path / "export.csv").write_text(f"film,texte\n{NFC},Très réussi.\n", encoding="utf-8")
-    (tmp_path / "avis.json").write_text(json.dumps([{"sujet": NFD, "texte": "Pas mal."}]), encoding="utf-8")
+    (tmp_path / "avis.json").write_text(
+        json.dumps([{"sujet": NFD, "texte": "Pas mal."}]), encoding="utf-8"
+    )
     (tmp_path / f"{NFD}-dossier").mkdir()  # a subject folder named in NFD, its index.md in NFC
-    (tmp_path / f"{NFD}-dossier" / "index.md").write_text("---\ntitle: Été (dossier)\n---\n", encoding="utf-8")
-    (tmp_path / f"{NFD}-dossier" / "a.md").write_text(f"---\nsubject: {NFD}-dossier\n---\nBien.\n", encoding="utf-8")
+    (tmp_path / f"{NFD}-dossier" / "index.md").write_text(
+        "---\ntitle: Été (dossier)\n---\n", encoding="utf-8"
+    )
+    (tmp_path / f"{NFD}-dossier" / "a.md").write_text(
+        f"---\nsubject: {NFD}-dossier\n---\nBien.\n", encoding="utf-8"
+    )
     corpus = read_content(SiteConfig(content_dir=tmp_path))
     subjects = {r.subject for r in corpus.reviews}
     assert subjects == {NFC, f"{NFC}-dossier"}
@@ -44,7 +50,15 @@ def test_nfc_keys_keep_their_slugs() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["\x1b[2J\x1b[Hall reviews OK", "a\rb", "bell\x07", "\u202eevil", "line\nbreak", "c1\x9b31m", "bad\udcff"],
+    [
+        "\x1b[2J\x1b[Hall reviews OK",
+        "a\rb",
+        "bell\x07",
+        "\u202eevil",
+        "line\nbreak",
+        "c1\x9b31m",
+        "bad\udcff",
+    ],
 )
 def test_printable_escapes_every_control_character(raw: str) -> None:
     shown = printable(raw)
@@ -54,17 +68,26 @@ def test_printable_escapes_every_control_character(raw: str) -> None:
 
 
 def test_problem_lines_escape_names(tmp_path: Path) -> None:
-    problem = Problem(Path("content/\x1b[2Jx.csv"), 3, "the subject '\x1b]0;owned\x07' has no reviews", "fix\x1b[A")
+    problem = Problem(
+        Path("content/\x1b[2Jx.csv"),
+        3,
+        "the subject '\x1b]0;owned\x07' has no reviews",
+        "fix\x1b[A",
+    )
     text = str(problem)
     assert "\x1b" not in text and "\x07" not in text
     assert text.startswith("content/\\x1b[2Jx.csv:3: ")
 
 
-def test_cli_prints_hostile_file_names_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_prints_hostile_file_names_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     content = tmp_path / "content"
     content.mkdir()
     (content / "bon.txt").write_text("Un film très réussi.\n", encoding="utf-8")
-    (content / "\x1b[2J\x1b[1;1Hall reviews OK\x1b[8m.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (content / "\x1b[2J\x1b[1;1Hall reviews OK\x1b[8m.csv").write_text(
+        "a,b\n1,2\n", encoding="utf-8"
+    )
     folder = content / "dossier\x1b[31m"
     folder.mkdir()
     (folder / "index.md").write_text("---\ntitle: X\n---\n", encoding="utf-8")

@@ -110,16 +110,19 @@ def read_paths(paths: list[Path], config: SiteConfig) -> Corpus:
 
 
 def _unique_ids(reviews: list[Review]) -> tuple[list[Review], list[Problem]]:
-    """Give a duplicate id a stable suffix, and say so."""
+    """Give a duplicate id a stable suffix (the smallest ``-n``, n ≥ 2, not taken
+    yet), and say so."""
     seen: dict[str, Review] = {}
+    tried: dict[str, int] = {}  # id -> the last suffix it got: the free one is never below it
     out: list[Review] = []
     problems: list[Problem] = []
     for review in reviews:
         key = review.id
         if key in seen:
-            n = 2
+            n = tried.get(key, 2)  # (N copies of one review: N probes in all, not N²/2)
             while f"{key}-{n}" in seen:
                 n += 1
+            tried[key] = n
             first = seen[key]
             what = "the same review text appears twice" if first.text == review.text else f"duplicate review id '{key}'"
             problems.append(

@@ -106,12 +106,15 @@ def _object_lines(text: str) -> list[int]:
     if position < 0:
         return starts
     position += 1
+    line, counted = 1, 0  # the line at ``counted``: newlines counted once each, from where the last count stopped
     while position < len(text):
         while position < len(text) and text[position] in " \t\n\r,":
             position += 1
         if position >= len(text) or text[position] == "]":
             break
-        starts.append(text.count("\n", 0, position) + 1)
+        line += text.count("\n", counted, position)
+        counted = position
+        starts.append(line)
         try:
             _, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError:

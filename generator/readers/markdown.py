@@ -4,6 +4,15 @@
 Markdown description); every other ``.md`` in that folder is one review whose front
 matter may give author, rating, date, title and id. Markdown is rendered with
 ``markdown`` and then cleaned by an allow-list sanitiser (``nh3``).
+
+Rendering stays within limits (``markdown_limits``, checked before anything is
+rendered): at most ``MAX_MARKDOWN_CHARS`` characters, HTML nested at most
+``MAX_MARKDOWN_NESTING`` deep (Python-Markdown recurses into ``markdown="1"``
+blocks), and at most ``MARKDOWN_WORK_PER_CHAR`` link or tag openers per character
+of a paragraph (Python-Markdown's inline patterns scan the rest of a paragraph from
+each ``[``, ``](`` or ``<`` that is never closed: time grows with their number
+times the paragraph's length). A file over a limit, or whose rendering fails all
+the same, is a problem for that file; the rest of the site builds.
 """
 
 from __future__ import annotations
@@ -27,6 +36,54 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "hr", "abbr", "q", "sub", "sup",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+MAX_MARKDOWN_CHARS = 50_000  # a longer Markdown review is refused before rendering
+MAX_MARKDOWN_NESTING = 32  # HTML elements inside one another (RecursionError near 400)
+MARKDOWN_WORK_PER_CHAR = 64  # openers x paragraph length, per character of the body
+MARKDOWN_WORK_BASE = 250_000  # (and this much for any body: short ones are always fine)
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+# Elements that never nest (void), or whose end tag HTML lets one leave out.
+_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+         "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+
+
+def _nesting(text: str) -> int:
+    """How deep the HTML elements of ``text`` nest (open tags less closed ones)."""
+    if "<" not in text:
+        return 0
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        if match.group(3) or match.group(2).lower() in _FLAT:
+            continue
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _work(text: str) -> int:
+    """An upper estimate of Python-Markdown's inline work on ``text``: every ``[``,
+    ``](`` and ``<`` times the length of its paragraph (blocks between blank lines)."""
+    if "[" not in text and "<" not in text:
+        return 0
+    return sum(
+        (block.count("[") + block.count("](") + block.count("<")) * len(block)
+        for block in text.split("\n\n")
+    )
+
+
+def markdown_limits(text: str) -> str:
+    """Why ``text`` may not be rendered ('' when it may): checked before rendering,
+    in time linear in its length."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return f"its Markdown is {len(text):,} characters long (the limit is {MAX_MARKDOWN_CHARS:,})"
+    depth = _nesting(text)
+    if depth > MAX_MARKDOWN_NESTING:
+        return f"its HTML is nested {depth} levels deep (the limit is {MAX_MARKDOWN_NESTING})"
+    if _work(text) > MARKDOWN_WORK_PER_CHAR * len(text) + MARKDOWN_WORK_BASE:
+        return "it holds too many unclosed links or tags ('[', '](' or '<') for its length: rendering it would take too long"
+    return ""
 
 
 def markdown_to_html(text: str) -> str:
@@ -76,33 +133,53 @@ class MarkdownReader(Reader):
             if path.parent == context.content_dir:
                 context.warn(path, 1, "index.md belongs in a subject folder (content/<subject>/index.md); ignored")
                 return
+            description = _render(content, path, body_line, context, markdown_to_html, "its description is left out") if content.strip() else ""
             result.subjects.append(
                 SubjectMeta(
                     key=subject,
                     title=_text(meta.get("title", meta.get("titre"))),
                     year=_text(meta.get("year", meta.get("annee", meta.get("année")))),
                     image=safe_image(_text(meta.get("image")), path, context),
-                    description_html=markdown_to_html(content) if content.strip() else "",
+                    description_html=description or "",
                     source=context.display(path),
                     categories=categories_from(meta),
                 )
             )
+            return
+        body_html = _render(content, path, body_line, context, markdown_to_html, "review skipped")
+        text = _render(content, path, body_line, context, plain_text, "review skipped") if body_html is not None else None
+        if body_html is None or text is None:
             return
         review = make_review(
             context,
             path,
             body_line,
             subject=_text(meta.get("subject", meta.get("sujet"))) or subject,
-            text=plain_text(content),
+            text=text,
             id=meta.get("id"),
             rating=meta.get("rating", meta.get("note")),
             author=meta.get("author", meta.get("auteur")),
             date=meta.get("date"),
             title=meta.get("title", meta.get("titre")),
-            body_html=markdown_to_html(content),
+            body_html=body_html,
         )
         if review:
             result.reviews.append(review)
+
+
+def _render(content: str, path: Path, line: int, context: ReadContext, render: Any, outcome: str) -> str | None:
+    """``render(content)`` within the limits, or None with a problem for the file
+    (``outcome``: what becomes of it)."""
+    reason = markdown_limits(content)
+    if not reason:
+        try:
+            return render(content)
+        except RecursionError:
+            reason = "its Markdown is nested too deeply to render"
+        except Exception as exc:  # noqa: BLE001 - a renderer's failure on odd input: this file's problem, not the build's
+            reason = f"its Markdown could not be rendered ({type(exc).__name__}: {str(exc)[:100]})"
+    context.problem(path, line, f"{reason}; {outcome}", "split the text, close its links and tags, or write [ and < as \\[ and \\<")
+    return None
 
 
 def split_front_matter(text: str) -> tuple[Any, str]:

@@ -10,13 +10,12 @@ reading goes on at the next line.
 from __future__ import annotations
 
 import csv
-import io
 import logging
 from pathlib import Path
 
 from generator.metadata import ColumnMetas
 from generator.readers.base import (
-    MAX_FILE_BYTES,
+    MAX_REVIEW_CHARS,
     FileResult,
     ReadContext,
     Reader,
@@ -26,16 +25,18 @@ from generator.readers.columns import map_columns
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
-# Over-long fields are reported per review (records.MAX_REVIEW_CHARS), never by the
-# csv module stopping in the middle of a file.
-csv.field_size_limit(MAX_FILE_BYTES)
+# One field holds at most this many characters (a review is at most
+# MAX_REVIEW_CHARS): a quote never closed makes the csv module read on and on,
+# building the field in memory four bytes a character. Longer, the row is broken.
+MAX_FIELD_CHARS = 10 * MAX_REVIEW_CHARS
+csv.field_size_limit(MAX_FIELD_CHARS)
 log = logging.getLogger(__name__)
 
 
 def _delimiter(path: Path, text: str) -> str:
     if path.suffix.lower() == ".tsv":
         return "\t"
-    first = text.split("\n", 1)[0]
+    first = text[: text.find("\n")] if "\n" in text else text  # (not split: that copies the rest)
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -43,46 +44,104 @@ def _delimiter(path: Path, text: str) -> str:
 
 def _rows(text: str, delimiter: str, width: int | None, path: Path, context: ReadContext):
     """Yield ``(line, row)`` for every record, the header included (``width`` None
-    until the header is known), recovering from quotes that are never closed."""
-    lines = text.split("\n")
-    offset = 0  # index in ``lines`` where the current reader started
-    while offset < len(lines):
-        reader = csv.reader(io.StringIO("\n".join(lines[offset:]), newline=""), delimiter=delimiter, strict=True)
-        start = 1
-        restart = None
+    until the header is known), recovering from quotes that are never closed.
+
+    The csv module is fed the text line by line (slices: no copy of the rest of the
+    file), and a broken record is read again from its first line: reading is linear
+    in the file's length whatever its quotes, and holds at most one record's lines
+    (``MAX_FIELD_CHARS`` bounds a field) beside the text."""
+    size = len(text)
+    position, number = 0, 1  # where the next record starts, and its line
+    while position < size:
+        record: list[tuple[int, int]] = []  # (line, position) of the lines of the record being read
+
+        def lines(position: int = position, number: int = number, record: list[tuple[int, int]] = record):
+            while position < size:
+                end = text.find("\n", position)
+                stop = size if end < 0 else end + 1
+                record.append((number, position))
+                yield text[position:stop]
+                position, number = stop, number + 1
+
+        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+        skipped = False  # a whole row skipped (a field too long): go on after it
         while True:
             try:
                 row = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as exc:
-                restart = offset + start - 1
-                reason = "a quote (\") on this row is not closed where a field ends"
                 log.debug("csv error in %s: %s", path, exc)
-            else:
-                end = reader.line_num
-                spans = end - start + 1
-                shortfall = width is not None and len(row) < width and spans > 1
-                if not shortfall:
-                    yield offset + start, row
-                    start = end + 1
-                    width = width if width is not None else len(row)
-                    continue
-                restart = offset + start - 1
+                reason = "a quote (\") on this row is not closed where a field ends"
+                if "field limit" in str(exc) and record:
+                    end = _record_end(text, record[0][1], delimiter)
+                    if end is not None:  # a field too long, closed further on: the whole row is skipped
+                        last = record[0][0] + text.count("\n", record[0][1], end - 1)
+                        context.problem(
+                            path, record[0][0],
+                            f"a field of this row runs over more than {MAX_FIELD_CHARS:,} characters; the row (lines {record[0][0]}–{last}) is skipped",
+                            "check that a quote (\") is not missing; a review is at most "
+                            f"{MAX_REVIEW_CHARS:,} characters",
+                        )
+                        position, number = end, last + 1
+                        skipped = True
+                        break
+                    reason = f"a quote (\") opened on this row is never closed (a field runs over more than {MAX_FIELD_CHARS:,} characters)"
+                break
+            if width is not None and len(row) < width and len(record) > 1:
                 reason = "a quote (\") opened on this row runs over the next lines and leaves the row short"
-            # Re-read the first physical line of the broken row without quoting.
-            raw = lines[restart]
+                break
+            yield record[0][0], row
+            width = width if width is not None else len(row)
+            record.clear()
+        if skipped:
+            continue
+        if not record:  # (csv fails only on a line it was given)
+            return
+        # Read the first physical line of the broken row again without quoting.
+        number, position = record[0]
+        end = text.find("\n", position)
+        stop = size if end < 0 else end
+        if stop - position > MAX_FIELD_CHARS:
             context.problem(
-                path, restart + 1, f"unbalanced quote: {reason}; this line was read without quotes",
+                path, number, f"unbalanced quote: {reason}; this line of {stop - position:,} characters is skipped",
+                "close the quote, and check that a separator or a line break is not missing",
+            )
+        else:
+            context.problem(
+                path, number, f"unbalanced quote: {reason}; this line was read without quotes",
                 'close the quote, or double it ("") when it is part of the text',
             )
-            fields = next(csv.reader([raw], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
-            yield restart + 1, [f.strip('"').replace('""', '"') for f in fields]
+            fields = next(csv.reader([text[position:stop]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+            yield number, [f.strip('"').replace('""', '"') for f in fields]
             width = width if width is not None else len(fields)
-            break
-        if restart is None:
-            return
-        offset = restart + 1
+        position, number = stop + 1, number + 1
+
+
+def _record_end(text: str, position: int, delimiter: str) -> int | None:
+    """Where the record starting at ``position`` ends (after its line break), its
+    quoted fields spanning lines as they may; None when one of its quotes is never
+    closed. Jumps from quote to quote (``str.find``): nothing is copied."""
+    size = len(text)
+    while True:
+        if text.startswith('"', position):
+            search = position + 1
+            while True:
+                quote = text.find('"', search)
+                if quote < 0:
+                    return None
+                if text.startswith('"', quote + 1):  # a doubled quote, part of the text
+                    search = quote + 2
+                    continue
+                position = quote + 1
+                break
+        line_end = text.find("\n", position)
+        if line_end < 0:
+            line_end = size
+        separator = text.find(delimiter, position, line_end)
+        if separator < 0:
+            return line_end + 1
+        position = separator + 1
 
 
 def _report_ragged(row: list[str], header: list[str], delimiter: str, path: Path, line: int, context: ReadContext) -> None:
