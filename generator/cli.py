@@ -181,9 +181,9 @@ def analyze(
     table = Table("id", "subject", "label", "polarity", "subj.", "key phrases", "text", show_lines=False)
     for row in rows:
         text = row["text"]
-        table.add_row(
-            row["id"], row["subject"], row["label"], f"{row['polarity']:+.2f}", f"{row['subjectivity']:.2f}",
-            ", ".join(row["key_phrases"][:4]), text[:60] + ("…" if len(text) > 60 else ""),
+        table.add_row(  # (rich prints escape sequences as they are: names and texts made printable)
+            printable(row["id"]), printable(row["subject"]), row["label"], f"{row['polarity']:+.2f}", f"{row['subjectivity']:.2f}",
+            printable(", ".join(row["key_phrases"][:4])), printable(text[:60]) + ("…" if len(text) > 60 else ""),
         )
     Console(highlight=False, soft_wrap=True).print(table)
 

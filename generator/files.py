@@ -48,7 +48,10 @@ def is_hidden(relative: str | Path) -> bool:
 
 
 def _inside(target: str, root: str) -> bool:
-    return target == root or os.path.commonpath([target, root]) == root
+    try:
+        return target == root or os.path.commonpath([target, root]) == root
+    except ValueError:  # (another drive)
+        return False
 
 
 def _kind(mode: int) -> str:

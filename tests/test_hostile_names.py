@@ -98,3 +98,11 @@ def test_cli_prints_hostile_file_names_escaped(
     assert "\x1b" not in text
     assert "\\x1b[2J\\x1b[1;1Hall reviews OK\\x1b[8m.csv" in text
     assert "dossier\\x1b[31m" in text
+
+
+def test_analyze_table_escapes_subject_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "\x1b[2Jfilm.txt").write_text("Un film très réussi.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["analyze", "\x1b[2Jfilm.txt"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\\x1b[2J" in result.output
