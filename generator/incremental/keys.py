@@ -95,10 +95,11 @@ def code_fingerprint() -> bytes:
 
 def reader_code_fingerprint() -> bytes:
     """The readers' code (and the review type they fill, the dates and the subject
-    metadata they read with ``dates.py`` and ``metadata.py``)."""
+    metadata they read with ``dates.py`` and ``metadata.py``, and ``files.py``,
+    which reads their bytes within its limits)."""
     return stable_hash(
         _source_digest(_PACKAGE / "readers"),
-        *((_PACKAGE / name).read_bytes() for name in ("content.py", "dates.py", "metadata.py")),
+        *((_PACKAGE / name).read_bytes() for name in ("content.py", "dates.py", "metadata.py", "files.py")),
     )
 
 
