@@ -17,19 +17,26 @@ from generator.config import SiteConfig
 from generator.files import RefusedFile, read_bytes, walk_files
 from generator.readers import read_content
 
-needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="POSIX links")
+needs_symlinks = pytest.mark.skipif(
+    not hasattr(os, "symlink") or sys.platform == "win32", reason="POSIX links"
+)
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 
 
 def site(tmp_path: Path) -> tuple[SiteConfig, Path]:
     root = tmp_path / "site"
     (root / "content").mkdir(parents=True)
-    (root / "content" / "film.txt").write_text("Un très beau film, je recommande.\n", encoding="utf-8")
+    (root / "content" / "film.txt").write_text(
+        "Un très beau film, je recommande.\n", encoding="utf-8"
+    )
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "secret.txt").write_text("MOT-DE-PASSE-123 secret absolu\n", encoding="utf-8")
     config = SiteConfig(
-        config_path=root / "sitegen.toml", content_dir=root / "content", output_dir=root / "output", templates_dir=root / "templates"
+        config_path=root / "sitegen.toml",
+        content_dir=root / "content",
+        output_dir=root / "output",
+        templates_dir=root / "templates",
     )
     return config, outside
 
@@ -65,7 +72,9 @@ def test_static_links_leading_out_and_hidden_files_are_not_copied(tmp_path: Path
     (static / "logo.txt").symlink_to(outside / "secret.txt")
     (static / "mine.css").write_text("body{color:red}", encoding="utf-8")
     (static / "copie.css").symlink_to(static / "mine.css")  # inside the templates folder: copied
-    (config.templates_dir / "base.html").symlink_to(outside / "secret.txt")  # a template leading out: never rendered
+    (config.templates_dir / "base.html").symlink_to(
+        outside / "secret.txt"
+    )  # a template leading out: never rendered
     report = build(config, executor="serial", cache=False)
     out = config.output_dir
     assert (out / "static" / "mine.css").read_text() == "body{color:red}"
@@ -96,7 +105,9 @@ def test_fifo_and_device_links_do_not_hang_the_build(tmp_path: Path) -> None:
         "rep = build(c, executor='serial', cache=False);"
         "print('\\n'.join(str(p) for p in rep.warnings)); print('REVIEWS', rep.reviews)"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "REVIEWS 1" in done.stdout
     for name in ("tube.txt", "tube.csv", "tube.css"):
@@ -116,7 +127,9 @@ def test_read_bytes_never_blocks_on_a_fifo_and_refuses_devices(tmp_path: Path) -
             read_bytes(Path("/dev/zero"))
 
 
-def test_size_limit_counts_bytes_read_not_st_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_limit_counts_bytes_read_not_st_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "avis.txt"
     path.write_bytes(b"x" * 5000)
     assert read_bytes(path, limit=5000) == b"x" * 5000
@@ -147,7 +160,9 @@ def test_size_limit_holds_for_files_whose_st_size_is_zero() -> None:
         read_bytes(proc, limit=16)
 
 
-def test_content_over_the_limit_is_a_problem_not_a_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_content_over_the_limit_is_a_problem_not_a_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.readers import base
 
     config, _ = site(tmp_path)

@@ -100,7 +100,9 @@ def test_cli_prints_hostile_file_names_escaped(
     assert "dossier\\x1b[31m" in text
 
 
-def test_analyze_table_escapes_subject_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyze_table_escapes_subject_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "\x1b[2Jfilm.txt").write_text("Un film très réussi.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["analyze", "\x1b[2Jfilm.txt"])

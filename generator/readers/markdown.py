@@ -17,6 +17,7 @@ the same, is a problem for that file; the rest of the site builds.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
