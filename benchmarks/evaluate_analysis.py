@@ -12,8 +12,8 @@ in ``training/datasets.py``):
   trained by ``training/train_sentiment.py``'s own functions on every training set
   without that title (same C, NB smoothing and min_df as the shipped model) and
   scores only that title's reviews;
-* sets the shipped model trains on in part (``fr-trustpilot-rings``) -- only their
-  held-out half (``datasets.held_out``: SHA-256 of a fixed seed + the row id);
+* sets the shipped models train on in part (``fr-trustpilot-rings``; the English
+  sets, by ``training/train_english.py``) -- only their held-out half (``datasets.held_out``: SHA-256 of a fixed seed + the row id);
 * every other set -- all of it (never trained on).
 
 Labels and ratings are hidden from the analysis: reviews go through what
@@ -94,8 +94,8 @@ SETS = (
     EvalSet("allocine-tv-dev.tsv"),
     EvalSet("fr-trustpilot-rings.csv", rows="held out"),
     EvalSet("fr-allocine-films-2020-2025.csv"),
-    EvalSet("en-trustpilot-rings.csv", baseline="textblob"),
-    EvalSet("en-uci-sentences.csv", baseline="textblob"),
+    EvalSet("en-trustpilot-rings.csv", rows="held out", baseline="textblob"),
+    EvalSet("en-uci-sentences.csv", rows="held out", baseline="textblob"),
 )
 
 GROUP = 150  # reviews per summary (films-dev's titles have 150 each)
@@ -223,7 +223,7 @@ def evaluate(spec: EvalSet, data: Path, details: bool) -> dict[str, dict[str, st
     rows = select(spec, data)
     texts = [r.text for r in rows]
     config = SiteConfig()
-    settings = AnalysisSettings.from_thresholds(config.thresholds)
+    settings = AnalysisSettings.from_thresholds(config.thresholds, config.analysis)
 
     baseline = baseline_analyzer(spec.baseline)
     baseline.analyze("Warm-up.")

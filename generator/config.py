@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 CONFIG_FILENAME = "sitegen.toml"
 LANGUAGES = ("fr", "en")
+# [analysis] language: the reviews' language; "auto" detects it review by review.
+CONTENT_LANGUAGES = ("auto", "fr", "en")
 RATING_SCALES = (5, 10, 20, 100)
 TITLE_CASES = ("as-written", "first", "words")
 
@@ -32,6 +34,16 @@ class Thresholds:
     negative: float = -0.1  # polarity <= negative -> "negative"
     mixed_share: float = 0.25  # a review with both strong pros and cons is "mixed"
     rated_share: float = 0.5  # share of rated reviews above which the verdict uses ratings
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """How reviews are analysed (``[analysis]``), apart from the thresholds."""
+
+    # "auto": each review's language is detected (French, English or other, the
+    # last shown but not scored); "fr" or "en": every review is read as that
+    # language. Independent of [site] language, the interface's.
+    language: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class SiteConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     # [subjects."<name>"] tables: metadata for subjects (``generator.metadata``)
     subjects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     config_path: Path | None = None
     plugins: tuple[str, ...] = ()  # entry points of "sitegen.plugins", or module[:attribute]
 
@@ -157,9 +170,13 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     values["columns"] = _columns(data, path)
     values["thresholds"] = _thresholds(data, path)
     values["subjects"] = _subject_tables(data.get("subjects", {}), path)
+    values["analysis"] = _analysis(data, path)
     top_level = {k for k, v in data.items() if not isinstance(v, dict)}
-    for extra in set(data) - {"site", "columns", "thresholds", "subjects"} - top_level:
-        raise ConfigError(f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects])")
+    sections = {"site", "columns", "thresholds", "subjects", "analysis"}
+    for extra in set(data) - sections - top_level:
+        raise ConfigError(
+            f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects], [analysis])"
+        )
     return SiteConfig(config_path=path, **values)
 
 
@@ -250,3 +267,19 @@ def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
     if not -1 <= t.negative < t.positive <= 1:
         raise ConfigError(f"{path}: thresholds need -1 <= negative < positive <= 1")
     return t
+
+
+def _analysis(data: dict[str, Any], path: Path) -> AnalysisConfig:
+    analysis = data.get("analysis", {})
+    if not isinstance(analysis, dict):
+        raise ConfigError(f"{path}: [analysis] must be a table")
+    known = {f.name for f in dataclasses.fields(AnalysisConfig)}
+    for key, value in analysis.items():
+        if key not in known:
+            raise ConfigError(f"{path}: [analysis] has unknown key '{key}' (known: {', '.join(sorted(known))})")
+        _check_type(path, f"analysis.{key}", value, str)
+    if analysis.get("language", "auto") not in CONTENT_LANGUAGES:
+        raise ConfigError(
+            f"{path}: [analysis] language must be one of {', '.join(CONTENT_LANGUAGES)}, not {analysis['language']!r}"
+        )
+    return AnalysisConfig(**analysis)

@@ -91,6 +91,7 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
                 "polarity": analysis.polarity,
                 "subjectivity": analysis.subjectivity,
                 "label": analysis.label,
+                "language": analysis.language,
                 "rating": review.rating,
                 "date": iso_date(review.date) or None,
                 "key_phrases": list(analysis.key_phrases),
@@ -224,6 +225,7 @@ def _reviews_json(subject: Subject) -> str:
             + ',\n      "polarity": ' + v(analysis.polarity)
             + ',\n      "subjectivity": ' + v(analysis.subjectivity)
             + ',\n      "label": ' + s(analysis.label)
+            + ',\n      "language": ' + s(analysis.language)
             + ',\n      "rating": ' + v(review.rating)
             + ',\n      "date": ' + v(iso_date(review.date) or None)
             + ',\n      "key_phrases": ' + listed

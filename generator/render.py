@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 import generator
 from generator import badges, categories, charts, feeds, search, trends
+from generator.analysis.types import UNANALYSED
 from generator.exceptions import SitegenError
 from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files
 from generator.i18n import format_date, format_number, iso_date, translator
@@ -391,7 +392,7 @@ class Renderer:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
         figures = subject_figures(subject, self.config.rating_scale, self.config.language)
         numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
-        label_names = {label: self.t("label." + label) for label in LABEL_ORDER}
+        label_names = {label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)}
         in_categories = categories.subject_categories(subject, self.categories)
         badge = self.badge(subject)
         snippet = self.badge_snippet(subject, badge)

@@ -33,9 +33,10 @@ from generator.analysis import aspects as _aspects
 from generator.analysis import sentences as _sentences
 from generator.analysis import tokens as _tokens
 from generator.analysis.analyzer import MAX_KEY_PHRASES, Analyzer, _polarity
+from generator.analysis.language import detect
 from generator.analysis.lexicon import merge_phrases, score_tokens
-from generator.analysis.model import Model, char_features, sentence_features
-from generator.analysis.types import ReviewAnalysis, SentenceAnalysis
+from generator.analysis.model import Model, char_features, load_model, sentence_features
+from generator.analysis.types import UNANALYSED, ReviewAnalysis, SentenceAnalysis
 
 # --- tokens.py ---------------------------------------------------------------
 
@@ -125,7 +126,7 @@ def word_chars(model: Model, token: str) -> tuple[float, int]:
 def sentence_raw(model: Model, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
     w = model.weights
     total = 0.0
-    feats = sentence_features(merge_phrases(tokens, model.lexicon), model.negation_marking)
+    feats = sentence_features(merge_phrases(tokens, model.lexicon), model.negation_marking, model.lexicon.rules)
     for f in feats:
         v = w.get(f)
         if v is not None:
@@ -153,12 +154,12 @@ _SENTENCE_END = _aspects._SENTENCE_END
 singular_key = _aspects.singular_key
 
 
-def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str], v: _aspects.Vocabulary) -> tuple[int, str]:
     f = f.replace("œ", "oe")
-    if len(f) < 3 or f in STOP or f in _aspects.NOT_ASPECTS or "'" in f:
+    if len(f) < 3 or f in v.stop or f in v.not_aspects or "'" in f:
         return 0, ""
-    key = singular_key(f)
-    if key in STOP or key in _aspects.NOT_ASPECTS:
+    key = v.singular(f)
+    if key in v.stop or key in v.not_aspects:
         kind = 0
     elif f in nouns or key in nouns:
         kind = 1
@@ -166,15 +167,17 @@ def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[
         kind = 2
     else:
         kind = 0
-    return kind, _aspects.KEY_ALIASES.get(key, key)
+    return kind, v.key_aliases.get(key, key)
 
 
-def extract(sentence: str) -> list[tuple[str, str]]:
-    return [(key, shown) for key, shown, _, _ in extract_spans(sentence)]
+def extract(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> list[tuple[str, str]]:
+    return [(key, shown) for key, shown, _, _ in extract_spans(sentence, v)]
 
 
-def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
-    nouns, other = _aspects._load_tables()
+def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> list[tuple[str, str, int, int]]:
+    nouns, other = v.tables()
+    phrases = v.phrases
+    phrase_first = {k[0] for k in phrases}
     matches = list(WORD_RE.finditer(sentence))
     tokens = [m.group() for m in matches]
     folded = WORD_RE.findall(sentence.lower().translate(_FOLD_1TO1))
@@ -186,12 +189,12 @@ def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
     while i < n:
         t = tokens[i]
         f = folded[i]
-        if f in _PHRASE_FIRST:
+        if f in phrase_first:
             hit = None
             for length in (3, 2, 1):
                 key = tuple(folded[i : i + length])
-                if key in PHRASES:
-                    hit = PHRASES[key], len(key)
+                if key in phrases:
+                    hit = phrases[key], len(key)
                     break
             if hit:
                 if hit[0] is not None:
@@ -207,9 +210,9 @@ def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
             and not t.isupper()
             and f.replace("œ", "oe") not in nouns
             and f.replace("œ", "oe") not in other
-            and f.replace("œ", "oe") not in STOP
-            and singular_key(f.replace("œ", "oe")) not in nouns
-            and not ("-" in t and t.split("-")[-1] in _aspects._CLITICS)
+            and f.replace("œ", "oe") not in v.stop
+            and v.singular(f.replace("œ", "oe")) not in nouns
+            and not ("-" in t and t.split("-")[-1] in v.clitics)
             and (not opens or len(f) > 3)
         ):
             j = i
@@ -218,20 +221,20 @@ def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
                 parts.append(tokens[j])
                 j += 1
             first_at = i
-            while parts and (fold(parts[0]) in other or fold(parts[0]) in STOP or fold(parts[0]) in EXTRA_NOUNS):
+            while parts and (fold(parts[0]) in other or fold(parts[0]) in v.stop or fold(parts[0]) in v.extra_nouns):
                 parts.pop(0)
                 first_at += 1
-            while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
+            while len(parts) > 1 and v.singular(fold(parts[-1])) in v.extra_nouns:
                 parts.pop()
-            if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in STOP and fold(parts[-1]) not in other:
+            if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in v.stop and fold(parts[-1]) not in other:
                 key = fold(parts[-1])
                 span = (matches[first_at].start(), matches[first_at + len(parts) - 1].end())
                 out.append((key, " ".join(parts), *span))
             i = j
             continue
-        kind, key = _common_kind(f, nouns, other)
-        if (kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS)) and (
-            t.lower() not in _aspects._accented_non_nouns
+        kind, key = _common_kind(f, nouns, other, v)
+        if (kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in v.determiners)) and (
+            t.lower() not in v.accented_non_nouns()
         ):
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
         i += 1
@@ -242,8 +245,15 @@ def extract_spans(sentence: str) -> list[tuple[str, str, int, int]]:
 
 
 def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
-    """``Analyzer.analyze`` as it was: the reference result for ``text``."""
-    model = analyzer._model
+    """``Analyzer.analyze`` as it was: the reference result for ``text``, in
+    the language the settings force or ``language.detect`` finds."""
+    language = analyzer.settings.language
+    if language == "auto":
+        language = detect(text)
+    if language not in ("fr", "en"):
+        return ReviewAnalysis(polarity=0.0, subjectivity=0.0, label=UNANALYSED, language=language)
+    model = load_model(language=language)
+    vocabulary = _aspects.VOCABULARIES[language]
     sentences = []
     total = 0.0
     n_feats = 0
@@ -273,7 +283,7 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         )
         keys = []
         forms = []
-        for key, shown, m_start, m_end in extract_spans(sentence):
+        for key, shown, m_start, m_end in extract_spans(sentence, vocabulary):
             mentions.append((key, shown, start + m_start, start + m_end, round(polarity, 4)))
             if key not in counts:
                 counts[key] = 0
@@ -307,4 +317,5 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         key_phrases=tuple(display[k] for k in order),
         aspect_keys=tuple(order),
         mentions=tuple(mentions),
+        language=language,
     )

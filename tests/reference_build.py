@@ -45,7 +45,7 @@ def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = Fa
         raise ContentError(
             report.errors, f"{len(report.errors)} problem(s) in the content (--strict):"
         )
-    settings = AnalysisSettings.from_thresholds(config.thresholds)
+    settings = AnalysisSettings.from_thresholds(config.thresholds, config.analysis)
     analyses = analyze_reviews(corpus.reviews, settings)
     subjects = []
     for key, indexes in group_by_subject(corpus).items():

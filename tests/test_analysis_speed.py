@@ -73,6 +73,11 @@ TEXTS = [
     "Tabulations\tet\tespaces  multiples   ici.\r\nFin de ligne Windows.\rEt Mac.",
     "ﬁlm ﬂop Straße ǅemal ǈ ǋ ẞ K Å Ω ſ",
     "Anticonstitutionnellement " + "vraiment" * 12 + " " + "é" * 70 + " x" + "y" * 61 + ".",
+    # English (its own model and aspect lists) and a language sitegen does not analyse.
+    "Works great... Easy & fun to use! This is the best Alexa Echo I have owned, very happy.",
+    "I don't like the battery life, but customer service was not bad. Waste of money? No.",
+    "The Oura Ring's app is buggy; sleep tracking isn't accurate. Returned it.",
+    "La película es muy buena, pero el final no me gustó nada.",
 ]
 LONG = " ".join(TEXTS[6:]) * 3
 TEXTS.append(LONG)

@@ -131,16 +131,17 @@ def training_rows(data: Path, exclude_subject: str | None = None, sets=None) -> 
     return rows
 
 
-def review_features(text: str, negation_marking: bool) -> tuple[dict[str, float], list[float]]:
-    """Counts of n-gram features (scaled) and lexicon features of one review."""
-    lexicon = load_lexicon()
+def review_features(text: str, negation_marking: bool, lexicon=None) -> tuple[dict[str, float], list[float]]:
+    """Counts of n-gram features (scaled) and lexicon features of one review
+    (French unless another language's ``lexicon`` is given: train_english.py)."""
+    lexicon = lexicon or load_lexicon()
     counts: dict[str, float] = {}
     chars: dict[str, float] = {}
     n = nc = 0
     pos = neg = 0.0
     for start, end in split_sentences(text):
         tokens = normalized_tokens(text[start:end])
-        feats = sentence_features(merge_phrases(tokens, lexicon), negation_marking)
+        feats = sentence_features(merge_phrases(tokens, lexicon), negation_marking, lexicon.rules)
         n += len(feats)
         for f in feats:
             counts[f] = counts.get(f, 0.0) + 1.0
@@ -166,9 +167,9 @@ MIN_DF = 2
 WEIGHT_FLOOR = 5e-4
 
 
-def featurize(texts, negation_marking):
+def featurize(texts, negation_marking, lexicon=None):
     """``review_features`` of each text (computed once, shared by every fit)."""
-    return [review_features(t, negation_marking) for t in texts]
+    return [review_features(t, negation_marking, lexicon) for t in texts]
 
 
 def make_vocab(rows, min_df=2):
@@ -300,7 +301,10 @@ def calibrate_threshold(texts, y, x, vocab, c, n_ngrams, alpha, neg_marking, fol
     return threshold, float(mean[zero]), float(mean[at])
 
 
-def train_model(feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=()):
+FRENCH_ABOUT = "sitegen French review sentiment: NB-scaled logistic regression, see training/train_sentiment.py"
+
+
+def train_model(feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=(), about=FRENCH_ABOUT):
     """Fit on featurized rows; the model as the JSON dict the analyzer loads, the
     fitted classifier and its vocabulary."""
     vocab = make_vocab(feats, min_df)
@@ -320,7 +324,7 @@ def train_model(feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=
             weights[f] = round(float(w), 4)
     lex_weights = [round(float(w), 4) for w in coef[n_ngrams:]]
     model = {
-        "about": "sitegen French review sentiment: NB-scaled logistic regression, see training/train_sentiment.py",
+        "about": about,
         "data": ", ".join(sources),
         "C": c,
         "nb_alpha": alpha,

@@ -5,12 +5,19 @@ It is built once per process (lexicons and model load once, as module-level
 singletons, so a second ``Analyzer`` is cheap) and is pure: the same text and
 settings always give the same ``ReviewAnalysis``.
 
+Language: each review's language is detected (``language.py``: French, English
+or other) unless the settings force one; French and English reviews go through
+the same code with their language's tables (lexicon, model, aspect word lists);
+a review in another language is not scored (label ``UNANALYSED``).
+
 Sentiment: textblob-fr's lexicon (merged with sitegen's review vocabulary and
 scored with French negation, intensifiers and contrast) feeds a small NB-scaled
 logistic regression over word uni/bigrams and character 3-5-grams trained on
 Allociné reviews
-(``training/train_sentiment.py``). Each sentence is scored on its own (for quotes
-and aspect counts); the review score uses all its sentences together.
+(``training/train_sentiment.py``); English: TextBlob's lexicon and a model of
+the same kind trained on English reviews (``training/train_english.py``). Each
+sentence is scored on its own (for quotes and aspect counts); the review score
+uses all its sentences together.
 """
 
 from __future__ import annotations
@@ -21,19 +28,20 @@ import math
 from dataclasses import dataclass
 
 from generator.analysis import aspects as _aspects
+from generator.analysis import language as _language
 from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import extract_spans as extract_aspects
 from generator.analysis.aspects import fold_1to1
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
-from generator.analysis.model import Model, load_model, model_digest
+from generator.analysis.model import Model, load_model, loaded_models, model_digest
 from generator.analysis.sentences import split_sentences
 from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
-from generator.analysis.types import Mention, ReviewAnalysis, SentenceAnalysis
-from generator.config import Thresholds
+from generator.analysis.types import UNANALYSED, Mention, ReviewAnalysis, SentenceAnalysis
+from generator.config import AnalysisConfig, Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
@@ -48,20 +56,27 @@ class AnalysisSettings:
     positive: float = 0.1
     negative: float = -0.1
     mixed_share: float = 0.25
+    language: str = "auto"  # "auto" (detected per review), "fr" or "en"
 
     @classmethod
-    def from_thresholds(cls, thresholds: Thresholds) -> AnalysisSettings:
+    def from_thresholds(cls, thresholds: Thresholds, analysis: AnalysisConfig | None = None) -> AnalysisSettings:
         return cls(
             positive=thresholds.positive,
             negative=thresholds.negative,
             mixed_share=thresholds.mixed_share,
+            language=analysis.language if analysis is not None else "auto",
         )
 
     def cache_key(self) -> str:
-        """The analyzer's version, its data's digests and every field of these
-        settings (a field added here is in the analysis cache's key at once)."""
+        """The analyzer's version, its data's digests (each language's model and
+        lexicon, and the language detector's table when it runs) and every field
+        of these settings (a field added here is in the analysis cache's key at once)."""
         fields = ":".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))
-        return f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}:{fields}"
+        detector = f":d{_language.table_digest()}" if self.language == "auto" else ""
+        return (
+            f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}"
+            f":me{model_digest('en')}:le{lexicon_digest('en')}{detector}:{fields}"
+        )
 
 
 def _polarity(z: float) -> float:
@@ -81,6 +96,19 @@ class Analyzer:
         self._model = model if model is not None else load_model()
         load_lexicon()
         load_aspect_tables()
+        forced = self.settings.language
+        self._forced = forced if forced in _language.LANGUAGES else None
+        if self._forced is None:
+            _language.load_table()
+        # Other languages' tables load on their first review (a French site never
+        # pays for them).
+        self._models: dict[str, Model] = {"fr": self._model}
+
+    def _model_for(self, language: str) -> Model:
+        model = self._models.get(language)
+        if model is None:
+            model = self._models[language] = load_model(language=language)
+        return model
 
     def label_for(self, polarity: float, sentences: tuple[SentenceAnalysis, ...]) -> str:
         s = self.settings
@@ -102,7 +130,17 @@ class Analyzer:
         return "mixed" if pros and cons else "neutral"
 
     def analyze(self, text: str) -> ReviewAnalysis:
-        model = self._model
+        # Lower-case and fold the whole review once. Both folds work character by
+        # character (but for the Greek capital sigma, whose lower case depends on
+        # its neighbours), so when they keep the length, a sentence's fold is the
+        # same slice of the review's fold.
+        lowered = text.lower()
+        folded = fold_lowered(lowered)
+        language = self._forced or _language.detect_folded(folded)
+        if language not in _language.LANGUAGES:
+            return ReviewAnalysis(polarity=0.0, subjectivity=0.0, label=UNANALYSED, language=language)
+        model = self._models.get(language) or self._model_for(language)
+        vocabulary = _aspects.VOCABULARIES[language]
         sentence_raw = model.sentence_raw
         # Model.score(bias=False) and _polarity, inlined below with the same
         # operations in the same order (so the same floats: tests/reference_analysis.py checks).
@@ -121,13 +159,7 @@ class Analyzer:
         counts: dict[str, int] = {}
         display: dict[str, str] = {}
         mentions: list[Mention] = []
-        # Lower-case and fold the whole review once. Both folds work character by
-        # character (but for the Greek capital sigma, whose lower case depends on
-        # its neighbours), so when they keep the length, a sentence's fold is the
-        # same slice of the review's fold.
-        lowered = text.lower()
         aligned = len(lowered) == len(text) and "Σ" not in text
-        folded = fold_lowered(lowered)
         model_slices = aligned and len(folded) == len(text)
         aspect_folded = fold_1to1(lowered) if aligned else None
         repeats = has_repeats(folded)
@@ -159,7 +191,7 @@ class Analyzer:
             keys = []
             forms = []
             found = extract_aspects(
-                sentence, aspect_folded[start:end] if aligned else None
+                sentence, aspect_folded[start:end] if aligned else None, vocabulary
             )
             rounded = round(polarity, 4)
             for key, shown, m_start, m_end in found:
@@ -197,6 +229,7 @@ class Analyzer:
             key_phrases=tuple(display[k] for k in order),
             aspect_keys=tuple(order),
             mentions=tuple(mentions),
+            language=language,
         )
 
 
@@ -204,4 +237,6 @@ def clear_caches() -> None:
     """Empty the analysis's per-word memo tables, as in a fresh process after
     loading (benchmarks use it to time cold passes; results never depend on it)."""
     load_model().clear_caches()
+    for model in loaded_models():
+        model.clear_caches()
     _aspects.clear_caches()

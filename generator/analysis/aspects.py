@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
 from generator.analysis.lexicon import load_lexicon
-from generator.analysis.textblob_fr_patch import textblob_fr_data_path
+from generator.analysis.textblob_fr_patch import textblob_en_data_path, textblob_fr_data_path
 from generator.analysis.tokens import _ELISION_TAIL, _replace_all, fold
 
 WORD_RE = re.compile(r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:-\w+)*|[^\w\s]+")
@@ -202,10 +204,13 @@ def _load_tables() -> tuple[frozenset[str], frozenset[str]]:
     return _tables
 
 
-def word_classes() -> tuple[frozenset[str], frozenset[str]]:
-    """(verbs, nouns) of textblob-fr's lexicon, folded: every word tagged as a
-    verb form (``est``, ``regardent``, ``inspirée``), every common noun (``film``
-    included). Quotes use them to tell a sentence from a fragment."""
+def word_classes(language: str = "fr") -> tuple[frozenset[str], frozenset[str]]:
+    """(verbs, nouns) of textblob-fr's lexicon (or TextBlob's English one), folded:
+    every word tagged as a verb form (``est``, ``regardent``, ``inspirée``), every
+    common noun (``film`` included). Quotes use them to tell a sentence from a
+    fragment."""
+    if language != "fr":
+        return VOCABULARIES[language].word_classes()
     if _word_classes is None:
         _load_tables()
     assert _word_classes is not None
@@ -233,25 +238,30 @@ def _oe(f: str) -> str:
     return f.replace("œ", "oe")
 
 
-def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
+def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None) -> bool:
     """Whether a capitalised token, folded ``f``, may be a proper name: no known
     word (``_verb_pronoun`` is checked on the token as written)."""
+    v = v or FRENCH
     f = _oe(f)
-    return f not in nouns and f not in other and f not in STOP and singular_key(f) not in nouns
+    return f not in nouns and f not in other and f not in v.stop and v.singular(f) not in nouns
 
 
-def _verb_pronoun(token: str) -> bool:
+def _verb_pronoun(token: str, v: Vocabulary | None = None) -> bool:
     """Whether ``token`` is a verb with a hyphenated pronoun ("Est-ce", "Dis-moi")."""
-    return "-" in token and token.rpartition("-")[2] in _CLITICS
+    return "-" in token and token.rpartition("-")[2] in (v or FRENCH).clitics
 
 
-def extract(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str]]:
+def extract(
+    sentence: str, folded_sentence: str | None = None, vocabulary: Vocabulary | None = None
+) -> list[tuple[str, str]]:
     """Aspect mentions of one sentence as ``(key, display)`` pairs, in order
     (``extract_spans`` without the offsets)."""
-    return [(key, shown) for key, shown, _, _ in extract_spans(sentence, folded_sentence)]
+    return [(key, shown) for key, shown, _, _ in extract_spans(sentence, folded_sentence, vocabulary)]
 
 
-def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tuple[str, str, int, int]]:
+def extract_spans(
+    sentence: str, folded_sentence: str | None = None, vocabulary: Vocabulary | None = None
+) -> list[tuple[str, str, int, int]]:
     """Aspect mentions of one sentence as ``(key, display, start, end)``, in
     order: ``sentence[start:end]`` is the mention as written (the first to the
     last of its words).
@@ -259,8 +269,11 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
     Proper names (capitalised words not opening the sentence, e.g. "Emmanuelle
     Seigner") are keyed by their last word; common nouns by their folded singular.
     ``folded_sentence`` is ``fold_1to1(sentence.lower())`` when the caller has it.
+    ``vocabulary``: the language's word lists (French by default).
     """
-    nouns, other = _load_tables()
+    v = vocabulary or FRENCH
+    nouns, other = v.tables()
+    phrase_first, phrases, common, flags = v.phrase_first, v.phrases, v.common, v.flags
     tokens = _FAST_WORD_RE.findall(sentence)
     folded = _folded_tokens(sentence, folded_sentence, tokens)
     out: list[tuple[str, str, int, int]] = []
@@ -268,13 +281,13 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
-    for i in compress(count(), map(_folded_flags.__getitem__, folded)):
+    for i in compress(count(), map(flags.__getitem__, folded)):
         if i < skip_to:
             continue
         t = tokens[i]
         f = folded[i]
-        if f in _PHRASE_FIRST:
-            hit = _phrase_at(folded, i)
+        if f in phrase_first:
+            hit = _phrase_at(folded, i, phrases)
             if hit:
                 if hit[0] is not None:
                     out.append((*hit[0], *starts.span(i, i + hit[1] - 1)))
@@ -282,15 +295,15 @@ def extract_spans(sentence: str, folded_sentence: str | None = None) -> list[tup
                 continue
         if not t[0].isalpha():
             continue
-        if t[0].isupper() and not t.isupper() and _opens_name(tokens, i, f, nouns, other):
-            skip_to = _name_at(tokens, i, other, starts, out)
+        if t[0].isupper() and not t.isupper() and _opens_name(tokens, i, f, nouns, other, v):
+            skip_to = _name_at(tokens, i, other, starts, out, v)
             continue
-        kind_key = _common.get(f)
+        kind_key = common.get(f)
         if kind_key is None:
-            kind_key = _common_kind(f, nouns, other)
+            kind_key = _common_kind(f, nouns, other, v)
         kind, key = kind_key
-        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in DETERMINERS):
-            if not t.isascii() and t.lower() in _accented_non_nouns:
+        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in v.determiners):
+            if not t.isascii() and t.lower() in v.accented_non_nouns():
                 continue  # "intrigué" is not the noun "intrigue"
             start = starts.span(i, i)[0]
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t)))
@@ -311,12 +324,14 @@ def _folded_tokens(sentence: str, folded_sentence: str | None, tokens: list[str]
     return folded
 
 
-def _opens_name(tokens: list[str], i: int, f: str, nouns: frozenset[str], other: frozenset[str]) -> bool:
+def _opens_name(
+    tokens: list[str], i: int, f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None
+) -> bool:
     """Whether the capitalised token ``i`` (folded: ``f``) opens a proper name: not
     a common word, not a verb with its pronoun ("Est-ce"), and not the sentence's
     first word unless longer than three letters."""
     opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
-    return _may_be_name(f, nouns, other) and not _verb_pronoun(tokens[i]) and (not opens or len(f) > 3)
+    return _may_be_name(f, nouns, other, v) and not _verb_pronoun(tokens[i], v) and (not opens or len(f) > 3)
 
 
 class _Starts:
@@ -345,19 +360,27 @@ class _Starts:
         return starts[first], starts[last] + len(tokens[last])
 
 
-def _phrase_at(folded: list[str], i: int) -> tuple[tuple[str, str] | None, int] | None:
-    """The multi-word expression of ``PHRASES`` starting at ``i`` (the longest):
-    its aspect (None: not an aspect) and length."""
+def _phrase_at(
+    folded: list[str], i: int, phrases: dict[tuple[str, ...], tuple[str, str] | None] = PHRASES
+) -> tuple[tuple[str, str] | None, int] | None:
+    """The multi-word expression of ``phrases`` (the language's; French
+    ``PHRASES`` by default) starting at ``i`` (the longest): its aspect (None: not
+    an aspect) and length."""
     for length in (3, 2, 1):
         key = tuple(folded[i : i + length])
-        if key in PHRASES:
-            return PHRASES[key], len(key)
+        if key in phrases:
+            return phrases[key], len(key)
     return None
 
 
-def _name_at(tokens: list[str], i: int, other: frozenset[str], starts: _Starts, out: list[Any]) -> int:
+def _name_at(
+    tokens: list[str], i: int, other: frozenset[str], starts: _Starts, out: list[Any], v: Vocabulary | None = None
+) -> int:
     """The proper name starting at ``i`` (its run of capitalised words, leading and
-    trailing common words dropped), added to ``out``; the index after the run."""
+    trailing common words dropped: ``v``'s lists), added to ``out``; the index
+    after the run."""
+    v = v or FRENCH
+    stop, extra_nouns, singular = v.stop, v.extra_nouns, v.singular
     n = len(tokens)
     j = i
     parts = []
@@ -368,16 +391,16 @@ def _name_at(tokens: list[str], i: int, other: frozenset[str], starts: _Starts, 
     first_at = i
     while parts:
         first = fold(parts[0])
-        if first in other or first in STOP or first in EXTRA_NOUNS:
+        if first in other or first in stop or first in extra_nouns:
             parts.pop(0)
             first_at += 1
         else:
             break
-    while len(parts) > 1 and singular_key(fold(parts[-1])) in EXTRA_NOUNS:
+    while len(parts) > 1 and singular(fold(parts[-1])) in extra_nouns:
         parts.pop()
     if parts and len(parts[-1]) > 2:
         key = fold(parts[-1])
-        if key not in STOP and key not in other:
+        if key not in stop and key not in other:
             out.append((key, " ".join(parts), *starts.span(first_at, first_at + len(parts) - 1)))
     return j
 
@@ -390,28 +413,30 @@ _NAME = 1  # not a known word: a proper name if the raw token is Capitalised
 
 
 class _FoldedFlags(dict):
-    """folded token -> its flags; filled on first use."""
+    """folded token -> its flags in one language; filled on first use."""
 
-    __slots__ = ()
+    __slots__ = ("vocabulary",)
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
 
     def __missing__(self, f: str) -> int:
-        nouns, other = _load_tables()
-        kind_key = _common.get(f)
+        v = self.vocabulary
+        nouns, other = v.tables()
+        kind_key = v.common.get(f)
         if kind_key is None:
-            kind_key = _common_kind(f, nouns, other)
+            kind_key = _common_kind(f, nouns, other, v)
         flags = 0
-        if f in _PHRASE_FIRST:
+        if f in v.phrase_first:
             flags |= _ALWAYS
         if kind_key[0] != 0:
             flags |= _NOUN
-        if _may_be_name(f, nouns, other):
+        if _may_be_name(f, nouns, other, v):
             flags |= _NAME
         if len(self) < 200_000:
             self[f] = flags
         return flags
-
-
-_folded_flags = _FoldedFlags()
 
 
 class _FoldedToken(dict):
@@ -429,24 +454,207 @@ class _FoldedToken(dict):
 _folded_token = _FoldedToken()
 
 
+@dataclass(eq=False)
+class Vocabulary:
+    """One language's word lists for ``extract``: the same rules run for every
+    language with these tables. ``tables`` gives (nouns, other words) of the
+    language's part-of-speech lexicon; ``flags`` and ``common`` are its per-word
+    memo tables."""
+
+    language: str
+    stop: frozenset[str]
+    not_aspects: frozenset[str]
+    determiners: frozenset[str]
+    extra_nouns: frozenset[str]
+    key_aliases: dict[str, str]
+    phrases: dict[tuple[str, ...], tuple[str, str] | None]
+    clitics: frozenset[str]
+    singular: Callable[[str], str]
+    tables: Callable[[], tuple[frozenset[str], frozenset[str]]]
+    word_classes: Callable[[], tuple[frozenset[str], frozenset[str]]]
+    accented_non_nouns: Callable[[], frozenset[str]]
+    phrase_first: frozenset[str] = field(init=False)
+    flags: _FoldedFlags = field(init=False)
+    common: dict[str, tuple[int, str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.phrase_first = frozenset(k[0] for k in self.phrases)
+        self.flags = _FoldedFlags(self)
+        self.common = {}
+
+
+FRENCH = Vocabulary(
+    language="fr",
+    stop=STOP,
+    not_aspects=NOT_ASPECTS,
+    determiners=DETERMINERS,
+    extra_nouns=EXTRA_NOUNS,
+    key_aliases=KEY_ALIASES,
+    phrases=PHRASES,
+    clitics=_CLITICS,
+    singular=singular_key,
+    tables=_load_tables,
+    word_classes=word_classes,
+    accented_non_nouns=lambda: _accented_non_nouns,
+)
+# The French memo tables under their former names.
+_folded_flags = FRENCH.flags
+_common = FRENCH.common
+
+EN_DETERMINERS = frozenset(
+    "the a an this that these those my your his her its our their some any every each no "
+    "another other such what which whose both either neither all".split()
+)
+# Never English aspects: function words, contractions' stems ("don't" is read
+# "don" "'" "t"), generic nouns, review meta-words, words that open sentences.
+EN_STOP = frozenset(
+    (
+        "a about above after again against all also am an and any are as at be because been "
+        "before being below between both but by can could did do does doing down during each "
+        "few for from further had has have having he her here hers herself him himself his how "
+        "i if in into is it its itself just me more most my myself no nor not now of off on once "
+        "only or other our ours ourselves out over own same she should so some such than that "
+        "the their theirs them themselves then there these they this those through to too under "
+        "until up very was we were what when where which while who whom why will with would you "
+        "your yours yourself yourselves yes ok okay oh wow well still even ever really much many "
+        "don doesn didn isn wasn aren weren won wouldn couldn shouldn hasn haven hadn ain ll ve re "
+        "im ive dont doesnt didnt isnt wasnt cant wont "
+        # generic nouns and review meta-words
+        "thing things time times lot lots way ways day days year years month months week weeks "
+        "hour hours minute minutes one ones everything anything something nothing everyone "
+        "anyone someone people person guy guys bit kind sort type part end start review reviews "
+        "star stars rating ratings opinion experience product products item items purchase "
+        "order stuff fact reason problem problems issue issues question questions "
+        "work works worked working use used using thanks thank please "
+        "movie movies film films show shows series season seasons episode episodes "
+        "highly overall definitely absolutely totally pretty quite easy"
+    ).split()
+)
+EN_NOT_ASPECTS = frozenset(
+    (
+        "waste joke mess disappointment pleasure fun masterpiece recommendation deal "
+        "worth favor favour luck shame pity hassle regret joy delight dream nightmare "
+        "disaster scam rip-off ripoff bargain"
+    ).split()
+)
+EN_EXTRA_NOUNS = frozenset(
+    (
+        "app apps battery batteries charger charging delivery shipping refund replacement "
+        "sizing size fit sensor sensors subscription tracking accuracy plot acting actors "
+        "actor cast script soundtrack cinematography dialogue dialogues staff service food "
+        "waiter waitress ambiance atmosphere customer customers support team"
+    ).split()
+)
+EN_PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
+    ("customer", "service"): ("customer service", "customer service"),
+    ("customer", "support"): ("customer service", "customer support"),
+    ("battery", "life"): ("battery life", "battery life"),
+    ("sound", "quality"): ("sound quality", "sound quality"),
+    ("build", "quality"): ("build quality", "build quality"),
+    ("sleep", "tracking"): ("sleep tracking", "sleep tracking"),
+    ("special", "effects"): ("special effects", "special effects"),
+    ("value", "for", "money"): ("value for money", "value for money"),
+    ("five", "stars"): None,
+    ("waste", "of", "money"): None,
+    ("waste", "of", "time"): None,
+}
+_en_lock = threading.Lock()
+_en_tables: tuple[frozenset[str], frozenset[str]] | None = None
+_en_word_classes: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def english_singular(folded: str) -> str:
+    """Merge English number: ``batteries`` -> ``battery``, ``boxes`` -> ``box``,
+    ``rings`` -> ``ring``; ``glass``, ``status``, ``analysis`` stay."""
+    if len(folded) > 4 and folded.endswith("ies"):
+        return folded[:-3] + "y"
+    if len(folded) > 4 and folded.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return folded[:-2]
+    if len(folded) > 3 and folded[-1] == "s" and not folded.endswith(("ss", "us", "is")):
+        return folded[:-1]
+    return folded
+
+
+def _load_en_tables() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns, other_words) from TextBlob's English lexicon (``en-lexicon.txt``, one
+    tag a word), folded, as ``_load_tables`` for French; built once."""
+    global _en_tables, _en_word_classes
+    if _en_tables is not None:
+        return _en_tables
+    with _en_lock:
+        if _en_tables is None:
+            nouns: set[str] = set(EN_EXTRA_NOUNS)
+            other: set[str] = set()
+            verbs: set[str] = set()
+            path = Path(textblob_en_data_path("en-lexicon.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines():
+                parts = line.split(" ")
+                if len(parts) != 2 or line.startswith(";;;"):
+                    continue
+                word, tag = parts
+                if tag in ("NNP", "NNPS") or not word[:1].islower():
+                    continue
+                f = fold(word)
+                if tag in ("NN", "NNS"):
+                    nouns.add(f)
+                else:
+                    other.add(f)
+                    if tag.startswith(("VB", "MD")):
+                        verbs.add(f)
+            all_nouns = frozenset(nouns)
+            opinion = {w for w, (p, _) in load_lexicon("en").words.items() if abs(p) >= 0.3}
+            nouns -= opinion
+            nouns -= EN_STOP
+            other |= opinion
+            other -= EN_EXTRA_NOUNS
+            _en_word_classes = (frozenset(verbs), all_nouns)
+            _en_tables = (frozenset(nouns), frozenset(other))
+    return _en_tables
+
+
+def _en_classes() -> tuple[frozenset[str], frozenset[str]]:
+    if _en_word_classes is None:
+        _load_en_tables()
+    assert _en_word_classes is not None
+    return _en_word_classes
+
+
+ENGLISH = Vocabulary(
+    language="en",
+    stop=EN_STOP,
+    not_aspects=EN_NOT_ASPECTS,
+    determiners=EN_DETERMINERS,
+    extra_nouns=EN_EXTRA_NOUNS,
+    key_aliases={},
+    phrases=EN_PHRASES,
+    clitics=frozenset(),
+    singular=english_singular,
+    tables=_load_en_tables,
+    word_classes=_en_classes,
+    accented_non_nouns=frozenset,
+)
+VOCABULARIES = {"fr": FRENCH, "en": ENGLISH}
+
+
 def clear_caches() -> None:
     """Empty the per-word memo tables (they refill as texts are analysed)."""
-    _folded_flags.clear()
+    for v in VOCABULARIES.values():
+        v.flags.clear()
+        v.common.clear()
     _folded_token.clear()
-    _common.clear()
 
 
-# folded word -> (0 never an aspect, 1 a noun, 2 a noun after a determiner; key)
-_common: dict[str, tuple[int, str]] = {}
-
-
-def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str]) -> tuple[int, str]:
+def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None) -> tuple[int, str]:
+    """(0 never an aspect, 1 a noun, 2 a noun after a determiner; key) of a folded
+    word, memoised in the vocabulary's ``common``."""
+    v = v or FRENCH
     f = _oe(raw)
-    if len(f) < 3 or f in STOP or f in NOT_ASPECTS or "'" in f:
+    stop, not_aspects = v.stop, v.not_aspects
+    if len(f) < 3 or f in stop or f in not_aspects or "'" in f:
         kind, key = 0, ""
     else:
-        key = singular_key(f)
-        if key in STOP or key in NOT_ASPECTS:
+        key = v.singular(f)
+        if key in stop or key in not_aspects:
             kind = 0
         elif f in nouns or key in nouns:
             kind = 1
@@ -454,7 +662,7 @@ def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str]) -> tupl
             kind = 2
         else:
             kind = 0
-        key = KEY_ALIASES.get(key, key)
-    if len(_common) < 200_000:
-        _common[raw] = (kind, key)
+        key = v.key_aliases.get(key, key)
+    if len(v.common) < 200_000:
+        v.common[raw] = (kind, key)
     return kind, key

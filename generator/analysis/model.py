@@ -40,11 +40,9 @@ from operator import and_, or_, rshift
 from pathlib import Path
 
 from generator.analysis.lexicon import (
-    CONTRASTS,
-    NEGATORS,
-    WORK_TOKEN,
-    WORK_WORDS,
+    FRENCH,
     Lexicon,
+    Rules,
     load_lexicon,
     score_tables,
     score_tokens,
@@ -52,13 +50,14 @@ from generator.analysis.lexicon import (
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MODEL_PATH = DATA_DIR / "sentiment-model.json.gz"
+# Each analysed language's model (French is the default, MODEL_PATH).
+MODEL_PATHS = {"fr": MODEL_PATH, "en": DATA_DIR / "en-sentiment-model.json.gz"}
 
 # Lexicon features and their names in the weight table.
 LEX_POS, LEX_NEG, LEX_BAL = "__lex_pos", "__lex_neg", "__lex_bal"
-_CLAUSE_END = frozenset([".", ",", ";", ":", "!", "?", "...", "(", ")", '"', "mais"])
 
 
-def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[str]:
+def sentence_features(tokens: list[str], negation_marking: bool = True, rules: Rules = FRENCH) -> list[str]:
     """Unigrams and bigrams of one sentence's normalised tokens (after
     ``merge_phrases``).
 
@@ -73,18 +72,19 @@ def sentence_features(tokens: list[str], negation_marking: bool = True) -> list[
         prev = t
     feats.append(prev + " </s>")
     if negation_marking:
-        feats.extend("NOT_" + t for t in negated_words(tokens))
+        feats.extend("NOT_" + t for t in negated_words(tokens, rules))
     return feats
 
 
-def negated_words(tokens: list[str]) -> Iterator[str]:
+def negated_words(tokens: list[str], rules: Rules = FRENCH) -> Iterator[str]:
     """The words in a negation's scope: after ``ne``/``pas``/``jamais``... up to
     the end of the clause (punctuation or ``mais``)."""
     negated = False
+    clause_end, negators = rules.clause_end, rules.negators
     for t in tokens:
-        if t in _CLAUSE_END:
+        if t in clause_end:
             negated = False
-        elif t in NEGATORS:
+        elif t in negators:
             negated = True
         elif negated:
             yield t
@@ -202,16 +202,17 @@ class _Codes(dict):
 
     def __missing__(self, token: str) -> int:
         fast = self.fast
+        rules = fast.rules
         code = 0
-        if token in WORK_WORDS:
+        if token in rules.work_words:
             code |= _IS_WORK
         if token in fast.phrase_keys:
             code |= _IS_PHRASE
-        if token in NEGATORS:
+        if token in rules.negators:
             code |= _IS_NEGATOR
         if token in fast.opinion:
             code |= _IS_OPINION
-        if token in CONTRASTS:
+        if token in rules.contrasts:
             code |= _IS_CONTRAST
         if token in fast.scored:
             code |= _SCORED
@@ -232,6 +233,7 @@ class _Fast:
     def __init__(self, model: Model) -> None:
         weights = model.weights
         lexicon = model.lexicon
+        rules = self.rules = lexicon.rules
         self.weight = weights.get
         # "a b" -> w  becomes  ("a", "b") -> w: no string is built per bigram.
         # Tokens never hold spaces, so a key with one space is one pair.
@@ -249,7 +251,7 @@ class _Fast:
         self.char_sums = _CharSums(model.char_weights, self.char_counts)
         tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
-        self.phrase_keys = frozenset(lexicon.phrases) - WORK_WORDS
+        self.phrase_keys = frozenset(lexicon.phrases) - rules.work_words
         self.phrase_by_pair = tables.by_pair
         self.opinion = tables.opinion
         self.scored = tables.scored
@@ -301,7 +303,9 @@ class Model:
         present = reduce(or_, codes, 0)
         # merge_phrases: work words -> placeholder, expressions -> one token.
         if present & _IS_WORK:
-            merged = [WORK_TOKEN if t in WORK_WORDS else t for t in tokens]
+            rules = fast.rules
+            work_words, work_token = rules.work_words, rules.work_token
+            merged = [work_token if t in work_words else t for t in tokens]
         else:
             merged = tokens
         if present & _IS_PHRASE:  # work words are never phrase keys
@@ -317,7 +321,7 @@ class Model:
         # Negated words (a negator merged into an expression negates nothing).
         if self.negation_marking and present & _IS_NEGATOR:
             not_weight = fast.not_weight
-            for t in negated_words(merged):
+            for t in negated_words(merged, fast.rules):
                 n_feats += 1
                 v = not_weight(t)
                 if v is not None:
@@ -375,35 +379,53 @@ def _merge(tokens: list[str], fast: _Fast) -> list[str]:
 
 
 _lock = threading.Lock()
-_model: Model | None = None
+_model: Model | None = None  # French, the default (analysis/snapshot.py saves it)
+_others: dict[str, Model] = {}  # other languages, loaded on first use
 
 
-def model_digest() -> str:
-    """``load_model().digest`` from the file's bytes, without loading it."""
-    if _model is not None:
-        return _model.digest
-    return hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:16]
+def model_digest(language: str = "fr") -> str:
+    """``load_model(...).digest`` of a language's model from the file's bytes,
+    without loading it."""
+    loaded = _model if language == "fr" else _others.get(language)
+    if loaded is not None:
+        return loaded.digest
+    return hashlib.sha256(MODEL_PATHS[language].read_bytes()).hexdigest()[:16]
 
 
-def load_model(path: Path = MODEL_PATH) -> Model:
-    """The shipped model, loaded once per process."""
+def _read(path: Path, language: str) -> Model:
+    raw = path.read_bytes()
+    data = json.loads(gzip.decompress(raw).decode("utf-8"))
+    return Model(
+        weights=data["weights"],
+        intercept=float(data["intercept"]),
+        lex_weights=tuple(data["lex_weights"]),
+        negation_marking=bool(data["negation_marking"]),
+        char_weights=data.get("char_weights", {}),
+        word_floor=int(data.get("norm_floors", [1, 1])[0]),
+        char_floor=int(data.get("norm_floors", [1, 1])[1]),
+        digest=hashlib.sha256(raw).hexdigest()[:16],
+        lexicon=load_lexicon(language),
+    )
+
+
+def load_model(path: Path | None = None, language: str = "fr") -> Model:
+    """A language's shipped model (French by default), loaded once per process;
+    another ``path`` is read with ``language``'s lexicon and not kept."""
     global _model
-    if _model is not None and path == MODEL_PATH:
-        return _model
+    shipped = path is None or path == MODEL_PATHS[language]
+    if shipped:
+        loaded = _model if language == "fr" else _others.get(language)
+        if loaded is not None:
+            return loaded
     with _lock:
-        raw = path.read_bytes()
-        data = json.loads(gzip.decompress(raw).decode("utf-8"))
-        model = Model(
-            weights=data["weights"],
-            intercept=float(data["intercept"]),
-            lex_weights=tuple(data["lex_weights"]),
-            negation_marking=bool(data["negation_marking"]),
-            char_weights=data.get("char_weights", {}),
-            word_floor=int(data.get("norm_floors", [1, 1])[0]),
-            char_floor=int(data.get("norm_floors", [1, 1])[1]),
-            digest=hashlib.sha256(raw).hexdigest()[:16],
-            lexicon=load_lexicon(),
-        )
-        if path == MODEL_PATH:
+        model = _read(path or MODEL_PATHS[language], language)
+        if shipped and language == "fr":
             _model = model
+        elif shipped:
+            _others[language] = model
     return model
+
+
+def loaded_models() -> list[Model]:
+    """The models of other languages than French loaded in this process."""
+    return list(_others.values())

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.analysis import aspects as _aspects
-from generator.analysis.lexicon import NEGATORS, load_lexicon, score_tokens
+from generator.analysis.lexicon import load_lexicon, score_tokens
 from generator.analysis.tokens import fold, normalized_tokens
 from generator.analysis.types import Aspect, Quote, ReviewAnalysis
 from generator.analysis.verdict import BAD_RATING, GOOD_RATING
@@ -40,12 +40,13 @@ def _near_duplicate(a: str, b: str) -> bool:
 # Openings that tie a sentence to the one before ("Et le pire c'est que..."): a
 # short sentence opening with one reads as a fragment once quoted alone.
 _CONNECTORS = frozenset("et mais donc or puis ou car ni sinon alors ensuite pourtant".split())
+_EN_CONNECTORS = frozenset(["and", "but", "so", "or", "then", "because", "also", "yet", "plus"])
 _SHORT_CONNECTED = 12  # words: from this length, a connector opening is fine
 _LONG_ELLIPSIS = 8  # words: from this length, a complete sentence may trail off "..."
 _WORDS = re.compile(r"\w+")
 
 
-def is_fragment(text: str, next_text: str = "", names: int = 0) -> bool:
+def is_fragment(text: str, next_text: str = "", names: int = 0, language: str = "fr") -> bool:
     """Whether a sentence reads as a fragment once quoted on its own.
 
     Fragments: opening in lower case ("...mais pas la fin."); a short sentence
@@ -55,18 +56,20 @@ def is_fragment(text: str, next_text: str = "", names: int = 0) -> bool:
     mais aussi..."); unbalanced brackets; no noun at all, or no verb and a single
     noun (a nominal sentence needs two: "Un film obsolète, une histoire incensée.").
     ``names`` is how many aspects the sentence names (proper names count as nouns);
-    ``next_text`` is the review's next sentence.
+    ``next_text`` is the review's next sentence; ``language`` the review's ("fr"
+    or "en"): its connectors and its lexicon's verbs and nouns are used.
     """
     opening = text.lstrip("«\"“'( ")
     if not opening or not (opening[0].isupper() or opening[0].isdigit()):
         return True
     words = _WORDS.findall(fold(text))
     n = len(text.split())
-    if words and words[0] in _CONNECTORS and n < _SHORT_CONNECTED:
+    connectors = _CONNECTORS if language == "fr" else _EN_CONNECTORS
+    if words and words[0] in connectors and n < _SHORT_CONNECTED:
         return True
     if text.count("(") != text.count(")"):
         return True
-    verbs, nouns = _aspects.word_classes()
+    verbs, nouns = _aspects.word_classes(language)
     has_verb = any(w in verbs for w in words)
     noun_count = _nouns_up_to_two(words, nouns, names)
     if noun_count == 0 or (not has_verb and noun_count < 2):
@@ -145,22 +148,26 @@ def quote_candidates(
                 sentence,
                 named,
                 following,
+                analysis.language,
             )
         )
     return candidates
 
 
-def criticises(text: str) -> bool:
+def criticises(text: str, language: str = "fr") -> bool:
     """Whether a con candidate finds fault with something: the lexicon's blame
     outweighs its praise, or, with no opinion word either way, a negation ("ne
     tient pas debout"). Not: a sentence the model reads as negative for its
     context alone ("Je mets une étoile pour la musique qui mérite quand même
-    d'être écoutée") or one whose words praise ("Prix 15 % moins cher du marché")."""
+    d'être écoutée") or one whose words praise ("Prix 15 % moins cher du marché").
+    ``language``: the review's, whose lexicon and negators are used."""
     tokens = normalized_tokens(text)
-    praise, blame, _, _ = score_tokens(tokens, load_lexicon())
+    lexicon = load_lexicon(language)
+    praise, blame, _, _ = score_tokens(tokens, lexicon)
     if blame or praise:
         return blame > praise
-    return any(t in NEGATORS for t in tokens)
+    negators = lexicon.rules.negators
+    return any(t in negators for t in tokens)
 
 
 # A rank after every candidate's (tiers are 0 and 1).
@@ -185,7 +192,7 @@ def select_quotes(
     for tier_, pass_ in ((0, 0), (0, 1), (1, 0), (1, 1)):
         if len(chosen) == limit:
             break
-        for n, (tier, _, _, _, review, sentence, named, following) in enumerate(candidates):
+        for n, (tier, _, _, _, review, sentence, named, following, language) in enumerate(candidates):
             if tier != tier_:
                 continue
             if review.id in used_reviews:
@@ -194,8 +201,8 @@ def select_quotes(
             if pass_ == 0 and named and not fresh:
                 continue
             if n not in rejected:
-                rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects)) or (
-                    sentence.polarity < 0 and not criticises(sentence.text)
+                rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects), language) or (
+                    sentence.polarity < 0 and not criticises(sentence.text, language)
                 )
             if rejected[n]:
                 continue

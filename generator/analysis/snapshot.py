@@ -8,7 +8,9 @@ loading this snapshot takes about 0.03 s (``benchmarks/bench_scale.py`` times th
 edits).
 
 The snapshot holds exactly the objects the loaders build (``load_lexicon``,
-``load_model``, ``aspects._load_tables``) and only pre-fills those per-process
+``load_model``, ``aspects._load_tables``, ``language.load_table``: the French
+analysis and the language detector; English tables load on a process's first
+English review) and only pre-fills those per-process
 singletons: anything it lacks is built as usual, and the per-word memo tables
 start empty either way. Its file name is a hash of everything the tables are
 built from -- the analysis code, the shipped model and lexicon, textblob-fr's
@@ -30,19 +32,19 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from generator.analysis import aspects, lexicon, model
+from generator.analysis import aspects, language, lexicon, model
 from generator.analysis.textblob_fr_patch import textblob_fr_data_path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 _key: str | None = None
 
 
 def _inputs() -> list[Path]:
     """Every file the tables are built from (the analysis code included)."""
     code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-    data = [model.MODEL_PATH, lexicon.ADDITIONS_PATH]
+    data = [model.MODEL_PATH, lexicon.ADDITIONS_PATH, language.DATA_PATH]
     textblob = [Path(textblob_fr_data_path(name)) for name in ("fr-sentiment.xml", "fr-lexicon.txt")]
     return [*code, *data, *textblob]
 
@@ -66,7 +68,12 @@ def snapshot_path(folder: Path) -> Path:
 
 
 def _loaded() -> bool:
-    return lexicon._lexicon is not None and model._model is not None and aspects._tables is not None
+    return (
+        lexicon._lexicon is not None
+        and model._model is not None
+        and aspects._tables is not None
+        and language._table is not None
+    )
 
 
 # Every field of Model but the lexicon (stored whole) and its derived look-up
@@ -78,7 +85,15 @@ def _state() -> tuple[Any, ...]:
     m = model.load_model()
     fields = {name: getattr(m, name) for name in _MODEL_FIELDS}
     tables = aspects._load_tables()
-    return (FORMAT, lexicon.load_lexicon(), fields, tables, aspects.word_classes(), aspects._accented_non_nouns)
+    return (
+        FORMAT,
+        lexicon.load_lexicon(),
+        fields,
+        tables,
+        aspects.word_classes(),
+        aspects._accented_non_nouns,
+        language.load_table(),
+    )
 
 
 def load_snapshot(folder: Path) -> bool:
@@ -93,7 +108,7 @@ def load_snapshot(folder: Path) -> bool:
     except OSError:
         return False
     try:
-        fmt, lex, fields, tables, word_classes, accented = pickle.loads(data)
+        fmt, lex, fields, tables, word_classes, accented, detector = pickle.loads(data)
         if fmt != FORMAT or not isinstance(lex, lexicon.Lexicon) or set(fields) != set(_MODEL_FIELDS):
             raise ValueError(f"format {fmt!r}")
     except Exception as exc:  # noqa: BLE001 - any unreadable snapshot is rebuilt
@@ -108,6 +123,9 @@ def load_snapshot(folder: Path) -> bool:
         # or the snapshot's): the same one the loaders would give it.
         if model._model is None and installed.digest == lex.digest:
             model._model = model.Model(lexicon=installed, **fields)
+    with language._lock:
+        if language._table is None:
+            language._table = detector
     with aspects._lock:
         if aspects._tables is None:
             aspects._tables = tables

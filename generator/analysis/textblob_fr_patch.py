@@ -81,3 +81,18 @@ def textblob_fr_data_path(name: str) -> str:
     if not os.path.exists(path):
         raise FileNotFoundError(f"textblob-fr has no {name} (looked in {path})")
     return path
+
+
+def textblob_en_data_path(name: str) -> str:
+    """Path of a data file shipped inside TextBlob's English package (a dependency
+    of textblob-fr): ``en-sentiment.xml``, ``en-lexicon.txt``. Found without
+    importing TextBlob, as ``textblob_fr_data_path``."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("TextBlob is not installed (pip install textblob-fr)")
+    path = os.path.join(next(iter(spec.submodule_search_locations)), "en", name)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"TextBlob has no en/{name} (looked in {path})")
+    return path

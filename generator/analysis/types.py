@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 LABELS = ("positive", "negative", "mixed", "neutral")
+# The label of a review in a language sitegen does not analyse: shown, not scored,
+# kept out of the verdict, quotes and aspects.
+UNANALYSED = "unanalysed"
 
 # One mention of an aspect in a review, a plain tuple (a review has a few dozen,
 # cached and decoded with it): (key, display form, start, end, polarity), where
@@ -49,11 +52,12 @@ class ReviewAnalysis:
 
     polarity: float  # in [-1, 1]
     subjectivity: float  # in [0, 1]
-    label: str  # one of LABELS
+    label: str  # one of LABELS, or UNANALYSED
     sentences: tuple[SentenceAnalysis, ...] = ()
     key_phrases: tuple[str, ...] = ()  # display forms, most important first
     aspect_keys: tuple[str, ...] = ()  # canonical keys of key_phrases, same order
     mentions: tuple[Mention, ...] = ()  # every aspect mention, in text order
+    language: str = "fr"  # "fr", "en" (analysed) or "other" (label UNANALYSED)
 
 
 @dataclass(frozen=True)

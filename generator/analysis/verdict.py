@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from generator.analysis.types import ReviewAnalysis, Verdict
+from generator.analysis.types import UNANALYSED, ReviewAnalysis, Verdict
 from generator.config import SiteConfig
 from generator.content import Review
 
@@ -52,6 +52,11 @@ def verdict_key(score: int) -> str:
 def compute_verdict(
     reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], config: SiteConfig
 ) -> Verdict:
+    if any(a.label == UNANALYSED for a in analyses):
+        # Reviews in a language sitegen does not analyse are shown, not counted.
+        kept = [(r, a) for r, a in zip(reviews, analyses) if a.label != UNANALYSED]
+        reviews = [r for r, _ in kept]
+        analyses = [a for _, a in kept]
     counts = {label: 0 for label in ("positive", "negative", "mixed", "neutral")}
     for analysis in analyses:
         counts[analysis.label] += 1

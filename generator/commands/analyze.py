@@ -15,7 +15,7 @@ from generator.readers import read_paths
 
 def analyze_files(paths: list[Path], config: SiteConfig) -> tuple[list[dict[str, Any]], list[Problem]]:
     corpus = read_paths(paths, config)
-    analyzer = get_analyzer(AnalysisSettings.from_thresholds(config.thresholds))
+    analyzer = get_analyzer(AnalysisSettings.from_thresholds(config.thresholds, config.analysis))
     rows = []
     for review in corpus.reviews:
         result = analyzer.analyze(review.text)

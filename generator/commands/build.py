@@ -69,7 +69,7 @@ def build(
 
     def context(store: BuildCache) -> BuildContext:
         return BuildContext(
-            config, store, AnalysisSettings.from_thresholds(config.thresholds), BuildReport(output=config.output_dir),
+            config, store, AnalysisSettings.from_thresholds(config.thresholds, config.analysis), BuildReport(output=config.output_dir),
             progress, strict=strict, analyze=analyze if custom else None, jobs=jobs, executor=executor, plugins=plugins,
         )
 

@@ -89,10 +89,31 @@ class Reader:
         text = read_text(path, context)
         if text is not None:
             self.parse(text, path, context, result)
+            if result.reviews and context.config.analysis.language == "auto":
+                warn_unanalysed(result.reviews, path, context)
         return result
 
     def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:  # pragma: no cover
         raise NotImplementedError
+
+
+def warn_unanalysed(reviews: list[Review], path: Path, context: ReadContext) -> None:
+    """One warning for a file's reviews in a language sitegen does not analyse
+    (``generator.analysis.language``: the analyzer's own detection), with their
+    count and the line of the first."""
+    from generator.analysis.language import LANGUAGES, detect
+
+    others = [r for r in reviews if detect(r.text) not in LANGUAGES]
+    if others:
+        n = len(others)
+        what = "a review" if n == 1 else f"{n} reviews"
+        context.warn(
+            path,
+            others[0].line,
+            f"{what} in a language sitegen does not analyse (neither French nor English)"
+            f"{'' if n == 1 else ', the first here'}: shown as not analysed, left out of the verdict, quotes and aspects",
+            'if they are French or English, set [analysis] language = "fr" or "en" in sitegen.toml',
+        )
 
 
 READERS: dict[str, type[Reader]] = {}
