@@ -174,6 +174,19 @@ def criticises(text: str, language: str = "fr") -> bool:
 EVERYTHING: tuple[Any, ...] = (2,)
 
 
+def _rejected(
+    n: int, sentence: Any, following: str, rejected: dict[int, bool], chosen: list[Quote], language: str
+) -> bool:
+    """Whether candidate ``n`` cannot be quoted: a fragment, a con that criticises
+    nothing (both checked once, kept in ``rejected``), or a near duplicate of a
+    quote already chosen."""
+    if n not in rejected:
+        rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects), language) or (
+            sentence.polarity < 0 and not criticises(sentence.text, language)
+        )
+    return rejected[n] or any(_near_duplicate(sentence.text, q.text) for q in chosen)
+
+
 def select_quotes(
     candidates: list[tuple[Any, ...]], limit: int = 3
 ) -> tuple[tuple[Quote, ...], tuple[Any, ...]]:
@@ -200,13 +213,7 @@ def select_quotes(
             fresh = [k for k in named if k not in used_aspects]
             if pass_ == 0 and named and not fresh:
                 continue
-            if n not in rejected:
-                rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects), language) or (
-                    sentence.polarity < 0 and not criticises(sentence.text, language)
-                )
-            if rejected[n]:
-                continue
-            if any(_near_duplicate(sentence.text, q.text) for q in chosen):
+            if _rejected(n, sentence, following, rejected, chosen, language):
                 continue
             used_reviews.add(review.id)
             aspect = fresh[0] if fresh else (named[0] if named else "")
