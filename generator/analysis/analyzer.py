@@ -218,14 +218,29 @@ class Analyzer:
             )
         else:
             polarity = 0.0
+        return self._result(polarity, (subj_sum, subj_n), tuple(sentences), counts, display, mentions, language)
+
+    def _result(
+        self,
+        polarity: float,
+        subjectivities: tuple[float, int],
+        sentences: tuple[SentenceAnalysis, ...],
+        counts: dict[str, int],
+        display: dict[str, str],
+        mentions: list[Mention],
+        language: str,
+    ) -> ReviewAnalysis:
+        """The review's analysis from its sentences' (key phrases: the aspects named
+        most often, as first written). ``subjectivities``: the sum of the
+        subjective sentences' subjectivity, and their number."""
+        subj_sum, subj_n = subjectivities
         subjectivity = subj_sum / subj_n if subj_n else 0.0
-        result = tuple(sentences)
         order = sorted(counts, key=lambda k: -counts[k])[:MAX_KEY_PHRASES]
         return ReviewAnalysis(
             polarity=round(max(-1.0, min(1.0, polarity)), 4),
             subjectivity=round(max(0.0, min(1.0, subjectivity)), 4),
-            label=self.label_for(polarity, result),
-            sentences=result,
+            label=self.label_for(polarity, sentences),
+            sentences=sentences,
             key_phrases=tuple(display[k] for k in order),
             aspect_keys=tuple(order),
             mentions=tuple(mentions),
