@@ -47,6 +47,16 @@ class AnalysisConfig:
 
 
 @dataclass(frozen=True)
+class AspectSettings:
+    """``[aspects]``: how a site's aspects are merged and which are left out,
+    applied when subjects are summarised (``analysis.aspect_summary.key_map``)."""
+
+    # (aspect, words counted under it), e.g. ("service", ("client", "SAV"))
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    ignore: tuple[str, ...] = ()  # words that are never aspects of this site
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything that decides what a build produces."""
 
@@ -69,6 +79,7 @@ class SiteConfig:
     # [subjects."<name>"] tables: metadata for subjects (``generator.metadata``)
     subjects: dict[str, dict[str, Any]] = field(default_factory=dict)
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    aspects: AspectSettings = field(default_factory=AspectSettings)
     config_path: Path | None = None
     plugins: tuple[str, ...] = ()  # entry points of "sitegen.plugins", or module[:attribute]
 
@@ -163,6 +174,27 @@ def load_config(path: Path | None = None, *, required: bool = False) -> SiteConf
     return config_from_dict(data, path)
 
 
+def _aspect_settings(table: Any, path: Path) -> AspectSettings:
+    """``[aspects]``: ``synonyms = { aspect = ["word", ...] }``, ``ignore = ["word", ...]``."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [aspects] must be a table")
+    for key in table:
+        if key not in ("synonyms", "ignore"):
+            raise ConfigError(f"{path}: [aspects] has unknown key '{key}' (known: ignore, synonyms)")
+    synonyms = table.get("synonyms", {})
+    if not isinstance(synonyms, dict):
+        raise ConfigError(f"{path}: 'aspects.synonyms' must be a table such as {{ musique = [\"BO\", \"bande-son\"] }}")
+    pairs = []
+    for aspect, words in synonyms.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ConfigError(f"{path}: 'aspects.synonyms.{aspect}' must be a list of words, not {words!r}")
+        pairs.append((aspect, tuple(words)))
+    ignore = table.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(w, str) and w.strip() for w in ignore):
+        raise ConfigError(f"{path}: 'aspects.ignore' must be a list of words, not {ignore!r}")
+    return AspectSettings(synonyms=tuple(sorted(pairs)), ignore=tuple(ignore))
+
+
 def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     """Validate a parsed TOML document. Raises ConfigError naming the key."""
     values = _site_values(data, path)
@@ -171,11 +203,13 @@ def config_from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     values["thresholds"] = _thresholds(data, path)
     values["subjects"] = _subject_tables(data.get("subjects", {}), path)
     values["analysis"] = _analysis(data, path)
+    values["aspects"] = _aspect_settings(data.get("aspects", {}), path)
     top_level = {k for k, v in data.items() if not isinstance(v, dict)}
-    sections = {"site", "columns", "thresholds", "subjects", "analysis"}
+    sections = {"site", "columns", "thresholds", "subjects", "analysis", "aspects"}
     for extra in set(data) - sections - top_level:
         raise ConfigError(
-            f"{path}: unknown section [{extra}] (sections: [site], [columns], [thresholds], [subjects], [analysis])"
+            f"{path}: unknown section [{extra}] "
+            "(sections: [site], [columns], [thresholds], [subjects], [analysis], [aspects])"
         )
     return SiteConfig(config_path=path, **values)
 

@@ -22,7 +22,11 @@ excellente") and records each aspect's display form per sentence; "5" takes
 no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name,
 reads "œ" as "oe" against the word lists, skips "chef d'œuvre" (an opinion) and
 the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``;
-"6" records every mention with its offsets (``extract_spans``, ``mentions``).
+"6" records every mention with its offsets (``extract_spans``, ``mentions``);
+"7" reads aspect terms and synonyms from ``aspect_terms.tsv``, keeps other
+common nouns only where an opinion word judges them, leaves out time frames,
+complements of a mentioned head, generic heads introducing a name and names
+only compared with, and gives each mention its clause's polarity.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ import re
 from generator.analysis import aspects as _aspects
 from generator.analysis import sentences as _sentences
 from generator.analysis import tokens as _tokens
-from generator.analysis.analyzer import MAX_KEY_PHRASES, Analyzer, _polarity
+from generator.analysis.analyzer import CLAUSE_CLEAR, MAX_KEY_PHRASES, Analyzer, _polarity
+from generator.analysis.clauses import clauses
 from generator.analysis.language import detect
 from generator.analysis.lexicon import merge_phrases, score_tokens
 from generator.analysis.model import Model, char_features, load_model, sentence_features
@@ -156,13 +161,18 @@ singular_key = _aspects.singular_key
 
 def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str], v: _aspects.Vocabulary) -> tuple[int, str]:
     f = f.replace("œ", "oe")
+    french = v is _aspects.FRENCH
+    if french and f in _aspects.TERMS:
+        return 1, _aspects.TERMS[f]
+    if french and v.singular(f) in _aspects.TERMS:
+        return 1, _aspects.TERMS[v.singular(f)]
     if len(f) < 3 or f in v.stop or f in v.not_aspects or "'" in f:
         return 0, ""
     key = v.singular(f)
     if key in v.stop or key in v.not_aspects:
         kind = 0
     elif f in nouns or key in nouns:
-        kind = 1
+        kind = 3 if v is _aspects.FRENCH else 1
     elif f not in other and key not in other and f.isalpha() and len(f) > 3:
         kind = 2
     else:
@@ -186,6 +196,7 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
     out: list[tuple[str, str, int, int]] = []
     n = len(tokens)
     i = 0
+    last_end = -1
     while i < n:
         t = tokens[i]
         f = folded[i]
@@ -198,7 +209,9 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
                     break
             if hit:
                 if hit[0] is not None:
-                    out.append((*hit[0], matches[i].start(), matches[i + hit[1] - 1].end()))
+                    span = (matches[i].start(), matches[i + hit[1] - 1].end())
+                    out.append((hit[0][0], _aspects._written(sentence[span[0] : span[1]]), *span))
+                    last_end = i + hit[1]
                 i += hit[1]
                 continue
         if not t[0].isalpha():
@@ -212,6 +225,7 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
             and f.replace("œ", "oe") not in other
             and f.replace("œ", "oe") not in v.stop
             and v.singular(f.replace("œ", "oe")) not in nouns
+            and not (v is _aspects.FRENCH and v.singular(f.replace("œ", "oe")) in _aspects.TERMS)
             and not ("-" in t and t.split("-")[-1] in v.clitics)
             and (not opens or len(f) > 3)
         ):
@@ -221,27 +235,74 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
                 parts.append(tokens[j])
                 j += 1
             first_at = i
-            while parts and (fold(parts[0]) in other or fold(parts[0]) in v.stop or fold(parts[0]) in v.extra_nouns):
+            while parts and (
+                fold(parts[0]) in other
+                or fold(parts[0]) in v.stop
+                or fold(parts[0]) in v.extra_nouns
+                or (v is _aspects.FRENCH and fold(parts[0]) in _aspects.TERMS)
+            ):
                 parts.pop(0)
                 first_at += 1
             while len(parts) > 1 and v.singular(fold(parts[-1])) in v.extra_nouns:
                 parts.pop()
-            if parts and len(parts[-1]) > 2 and fold(parts[-1]) not in v.stop and fold(parts[-1]) not in other:
+            shortest = 3 if len(parts) == 1 else 2
+            if parts and len(parts[-1]) >= shortest and fold(parts[-1]) not in v.stop and fold(parts[-1]) not in other:
                 key = fold(parts[-1])
                 span = (matches[first_at].start(), matches[first_at + len(parts) - 1].end())
                 out.append((key, " ".join(parts), *span))
             i = j
             continue
         kind, key = _common_kind(f, nouns, other, v)
-        if (kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in v.determiners)) and (
-            t.lower() not in v.accented_non_nouns()
-        ):
+        french = v is _aspects.FRENCH
+        if kind == 1:
+            aspect = not (french and _aspects._not_judged_here(folded, i, key, last_end))
+            aspect = aspect and not (french and _aspects._introduces_name(tokens, folded, i, key))
+        elif kind == 3:
+            aspect = _aspects._judged(folded, i, n)
+            aspect = aspect and not _aspects._not_judged_here(folded, i, key, last_end)
+        else:  # an unknown word (a name in lower case, a rare noun) after a determiner
+            aspect = (
+                kind == 2
+                and i > 0
+                and folded[i - 1] in v.determiners
+                and (not french or _aspects._judged(folded, i, n) or _aspects._lower_name(folded, i, n))
+            )
+        if aspect and t.lower() not in v.accented_non_nouns():
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
+            last_end = i + 1
         i += 1
     return out
 
 
 # --- analyzer.py -------------------------------------------------------------
+
+
+def clause_polarities(model: Model, sentence: str, found: list, sentence_polarity: float) -> list[float]:
+    """Each mention's polarity: its clause's when the clause holds an opinion
+    word and is clear enough, else its contrast block's, else the sentence's."""
+    parts = clauses(sentence)
+    if len(parts) == 1:
+        return [sentence_polarity] * len(found)
+
+    def score(a: int, b: int) -> tuple[float, bool]:
+        total, n, c_total, c_n, pos, neg, _ = sentence_raw(model, normalized_tokens(sentence[a:b]))
+        z = model.score(total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n)
+        return round(_polarity(z), 4), pos + neg > 0
+
+    out = []
+    for _, _, m_start, _ in found:
+        a, b, block = next((p for p in parts if p[0] <= m_start < p[1]), (0, len(sentence), 0))
+        polarity, opinion = score(a, b)
+        if not opinion or abs(polarity) < CLAUSE_CLEAR:
+            first = min((x for x, _, k in parts if k == block), default=0)
+            last = max((y for _, y, k in parts if k == block), default=len(sentence))
+            polarity = sentence_polarity
+            if (first, last) != (a, b) and (first, last) != (0, len(sentence)):
+                polarity, opinion = score(first, last)
+                if not opinion or abs(polarity) < CLAUSE_CLEAR:
+                    polarity = sentence_polarity
+        out.append(polarity)
+    return out
 
 
 def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
@@ -283,8 +344,10 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         )
         keys = []
         forms = []
-        for key, shown, m_start, m_end in extract_spans(sentence, vocabulary):
-            mentions.append((key, shown, start + m_start, start + m_end, round(polarity, 4)))
+        found = _aspects.drop_compared(sentence, extract_spans(sentence, vocabulary))
+        polarities = clause_polarities(model, sentence, found, round(polarity, 4))
+        for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
+            mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
             if key not in counts:
                 counts[key] = 0
                 display[key] = shown

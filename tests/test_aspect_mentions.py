@@ -52,9 +52,10 @@ def test_every_mention_is_an_exact_span_of_the_review(analyzer: Analyzer, text: 
 def test_mentions_carry_their_keys_and_repeats(analyzer: Analyzer) -> None:
     text = "La musique est belle. La musique du générique aussi, et la BO entière."
     mentions = analyzer.analyze(text).mentions
-    assert [m[0] for m in mentions].count("musique") == 2
-    bo = [m for m in mentions if m[0] == "bande originale"]
-    assert bo and text[bo[0][2] : bo[0][3]] == "BO"
+    # "BO" is a synonym of "musique" (aspect_terms.tsv): one key, its own form.
+    assert [m[0] for m in mentions] == ["musique", "musique", "musique"]
+    assert [text[m[2] : m[3]] for m in mentions] == ["musique", "musique", "BO"]
+    assert mentions[2][1] == "BO"
 
 
 def test_labels_follow_polarity() -> None:
@@ -69,7 +70,7 @@ def test_the_subjects_title_is_not_a_mention(analyzer: Analyzer) -> None:
     assert any(m[0] == "phare" for m in analysis.mentions)
     shown = review_mentions(analysis, "Le Phare", text)
     assert all(m[0] != "phare" for m in shown)
-    assert any(m[0] == "histoire" for m in shown)
+    assert any(m[0] == "scenario" and text[m[2] : m[3]] == "histoire" for m in shown)
 
 
 def test_names_are_read_as_the_subject_reads_them(analyzer: Analyzer) -> None:
@@ -132,3 +133,146 @@ def test_a_long_sentence_is_quoted_by_its_clause(analyzer: Analyzer) -> None:
     quotes = [q for q in (music.best_positive, music.best_negative) if q and q.review_id == "r1"]
     for quote in quotes:
         assert "musique" in quote.text and len(quote.text.split()) <= 25
+
+
+# --- clause-level polarity, synonyms, names, comparisons, [aspects] ---------------
+
+
+def polarity_of(analysis, key: str) -> float:
+    return next(m[4] for m in analysis.mentions if m[0] == key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les acteurs sont bons mais le scénario est nul.",
+        "Le scénario est nul, pourtant les acteurs sont excellents.",
+        "Le scénario est nul, cependant les acteurs sont excellents.",
+    ],
+)
+def test_a_contrast_gives_each_side_its_own_polarity(analyzer: Analyzer, text: str) -> None:
+    analysis = analyzer.analyze(text)
+    assert polarity_of(analysis, "acteur") > 0 > polarity_of(analysis, "scenario")
+
+
+def test_clauses_cut_at_contrast_coordination_and_relatives() -> None:
+    from generator.analysis.clauses import clauses
+
+    text = "Les acteurs sont bons mais le scénario, qui traîne, est nul et la fin déçoit."
+    parts = [(text[a:b].strip(" ,."), block) for a, b, block in clauses(text)]
+    assert parts == [
+        ("Les acteurs sont bons", 0),
+        ("le scénario", 1),
+        ("traîne", 1),
+        ("est nul", 1),
+        ("la fin déçoit", 1),
+    ]
+
+
+def test_a_clause_without_opinion_takes_the_sentences(analyzer: Analyzer) -> None:
+    text = "La musique et les décors sont superbes."
+    analysis = analyzer.analyze(text)
+    assert polarity_of(analysis, "musique") == analysis.sentences[0].polarity > 0
+
+
+def test_synonyms_share_one_key_shown_by_the_most_written_form(analyzer: Analyzer) -> None:
+    texts = [
+        "La bande-son est sublime.",
+        "La musique est superbe.",
+        "La musique est magnifique.",
+        "La BO est excellente.",
+        "La bande originale est parfaite.",
+    ]
+    reviews = [review(i, t) for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    music = [a for a in summary.aspects if a.key == "musique"]
+    assert len(music) == 1 and music[0].mentions == 5
+    assert music[0].text == "musique"
+    assert {a.key for a in summary.aspects} == {"musique"}
+
+
+def test_a_common_noun_opening_a_name_is_not_fused_with_it(analyzer: Analyzer) -> None:
+    texts = [
+        "Site Ubaldi facile à utiliser, livraison rapide.",
+        "Le site est clair. Livraison parfaite.",
+        "Site très pratique, prix corrects.",
+    ]
+    reviews = [review(i, t, subject="Ubaldi") for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    shown = {a.key: a for a in summary.aspects}
+    assert shown["site"].mentions == 3 and shown["site"].text.lower() == "site"
+    assert "ubaldi" not in shown  # the shop's own name: the subject's title
+    assert all(" " not in a.text for a in summary.aspects), [a.text for a in summary.aspects]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("Omar Sy est génial, comme dans Trainspotting de Danny Boyle.", "sy", "boyle"),
+        ("Loin du précédent de Danny Boyle, Omar Sy est parfait.", "sy", "boyle"),
+        ("Bryan Cranston, qu'on a vu dans Malcolm, est immense.", "cranston", "malcolm"),
+    ],
+)
+def test_names_only_compared_with_are_not_aspects(
+    analyzer: Analyzer, text: str, kept: str, dropped: str
+) -> None:
+    keys = [m[0] for m in analyzer.analyze(text).mentions]
+    assert kept in keys and dropped not in keys and "trainspotting" not in keys
+
+
+def test_a_name_compared_in_the_same_sentence_as_a_praise_still_counts(analyzer: Analyzer) -> None:
+    keys = [m[0] for m in analyzer.analyze("Comme toujours, Omar Sy est parfait.").mentions]
+    assert "sy" in keys
+
+
+def test_time_frames_and_complements_are_not_judged_aspects(analyzer: Analyzer) -> None:
+    text = "Au fil des saisons, la fin du dernier épisode reste bouleversante."
+    keys = [m[0] for m in analyzer.analyze(text).mentions]
+    assert keys == ["fin"]
+
+
+def test_site_synonyms_and_ignored_words_apply_at_build(analyzer: Analyzer) -> None:
+    from generator.config import AspectSettings
+
+    texts = [
+        "Le SAV est réactif et le conseiller très aimable.",
+        "Le conseiller est parfait. Netflix est génial.",
+        "Netflix est génial, le conseiller aussi.",
+    ]
+    reviews = [review(i, t, subject="Boutique") for i, t in enumerate(texts)]
+    analyses = [analyzer.analyze(t) for t in texts]
+    plain = summarize_subject(reviews, analyses, SiteConfig())
+    assert "netflix" in {a.key for a in plain.aspects}
+    settings = AspectSettings(
+        synonyms=(("assistance", ("SAV", "conseiller")),), ignore=("Netflix",)
+    )
+    summary = summarize_subject(reviews, analyses, SiteConfig(aspects=settings))
+    keys = {a.key for a in summary.aspects}
+    assert "netflix" not in keys and "assistance" in keys
+    assistance = next(a for a in summary.aspects if a.key == "assistance")
+    assert assistance.mentions == 3
+    for r, a in zip(reviews, analyses):
+        shown = summary.mentions_of(r.text, a)
+        assert all(m[0] != "netflix" for m in shown)
+        assert any(m[0] == "assistance" for m in shown)
+
+
+def test_aspects_settings_are_read_from_sitegen_toml(tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.exceptions import ConfigError
+
+    path = tmp_path / "sitegen.toml"
+    path.write_text(
+        '[aspects]\nsynonyms = { service = ["SAV", "conseiller"] }\nignore = ["Netflix"]\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.aspects.synonyms == (("service", ("SAV", "conseiller")),)
+    assert config.aspects.ignore == ("Netflix",)
+    assert repr(config.aspects) in repr(config)  # in the build's cache keys (repr(config))
+    path.write_text('[aspects]\nignore = "Netflix"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="aspects.ignore"):
+        load_config(path)
+    path.write_text("[aspects]\nsynonym = {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key 'synonym'"):
+        load_config(path)

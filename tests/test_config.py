@@ -97,11 +97,12 @@ def test_the_readme_sample_is_a_valid_config(tmp_path: Path) -> None:
 def test_the_scaffold_lists_every_option() -> None:
     import dataclasses
 
-    from generator.config import AnalysisConfig, Thresholds
+    from generator.config import AnalysisConfig, AspectSettings, Thresholds
 
     scaffold = (Path(__file__).resolve().parents[1] / "generator" / "scaffold" / "sitegen.toml").read_text(encoding="utf-8")
-    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "subjects", "analysis", "config_path"}
+    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "subjects", "analysis", "aspects", "config_path"}
     options |= {f.name for f in dataclasses.fields(Thresholds)}
     options |= {f.name for f in dataclasses.fields(AnalysisConfig)}
+    options |= {f.name for f in dataclasses.fields(AspectSettings)}
     missing = [name for name in options if f"# {name} =" not in scaffold]
     assert not missing, missing

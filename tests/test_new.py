@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from generator.config import _COLUMN_FIELDS, _SITE_KEYS, AnalysisConfig, Thresholds, load_config
+from generator.config import _COLUMN_FIELDS, _SITE_KEYS, AnalysisConfig, AspectSettings, Thresholds, load_config
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -52,10 +52,11 @@ def test_new_then_build(tmp_path: Path) -> None:
 def test_scaffold_config_lists_every_option_commented(tmp_path: Path) -> None:
     assert sitegen("new", str(tmp_path / "s"), cwd=tmp_path).returncode == 0
     text = (tmp_path / "s" / "sitegen.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text) == {"site": {}, "columns": {}, "thresholds": {}, "analysis": {}}  # everything commented
+    assert tomllib.loads(text) == {"site": {}, "columns": {}, "thresholds": {}, "analysis": {}, "aspects": {}}
     commented = set(re.findall(r"^# (\w+) = ", text, flags=re.MULTILINE))
     expected = set(_SITE_KEYS) | set(_COLUMN_FIELDS) | {f.name for f in dataclasses.fields(Thresholds)}
     expected |= {f.name for f in dataclasses.fields(AnalysisConfig)}
+    expected |= {f.name for f in dataclasses.fields(AspectSettings)}
     assert expected <= commented, expected - commented
     # Uncommented as they stand, the options are all valid and set the defaults.
     uncommented = re.sub(r"^# (\w+ = )", r"\1", text, flags=re.MULTILINE)
@@ -64,6 +65,7 @@ def test_scaffold_config_lists_every_option_commented(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.title == "Avis" and config.rating_scale == 5 and config.thresholds == Thresholds()
     assert config.analysis == AnalysisConfig()
+    assert config.aspects == AspectSettings()
     assert config.columns["text"] == "commentaire"
 
 

@@ -16,8 +16,9 @@ logistic regression over word uni/bigrams and character 3-5-grams trained on
 Allociné reviews
 (``training/train_sentiment.py``); English: TextBlob's lexicon and a model of
 the same kind trained on English reviews (``training/train_english.py``). Each
-sentence is scored on its own (for quotes and aspect counts); the review score
-uses all its sentences together.
+sentence is scored on its own (for quotes); each aspect mention takes the
+polarity of the clause judging it, scored the same way (``clauses.py``); the
+review score uses all its sentences together.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from dataclasses import dataclass
 from generator.analysis import aspects as _aspects
 from generator.analysis import language as _language
 from generator.analysis.aspects import _load_tables as load_aspect_tables
+from generator.analysis.aspects import drop_compared, fold_1to1
 from generator.analysis.aspects import extract_spans as extract_aspects
-from generator.analysis.aspects import fold_1to1
+from generator.analysis.clauses import clauses
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
 from generator.analysis.model import Model, load_model, loaded_models, model_digest
 from generator.analysis.sentences import split_sentences
@@ -41,10 +43,15 @@ from generator.config import AnalysisConfig, Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
+# A clause (or its block) gives its mentions its own polarity when it holds an
+# opinion word and is at least this polar; else they take the sentence's (chosen
+# on films-aspects-dev, development data: 0.795 polarity accuracy there, against
+# 0.788 from 0.15, 0.777 from 0.5, 0.753 with the sentence's polarity alone).
+CLAUSE_CLEAR = 0.3
 # Above this |polarity| a review is never "mixed", whatever its sentences.
 MIXED_CEILING = 0.3
 
@@ -75,7 +82,8 @@ class AnalysisSettings:
         detector = f":d{_language.table_digest()}" if self.language == "auto" else ""
         return (
             f"v{ANALYZER_VERSION}:m{model_digest()}:l{lexicon_digest()}"
-            f":me{model_digest('en')}:le{lexicon_digest('en')}{detector}:{fields}"
+            f":me{model_digest('en')}:le{lexicon_digest('en')}{detector}"
+            f":a{_aspects.terms_digest()}:{fields}"
         )
 
 
@@ -128,6 +136,49 @@ class Analyzer:
         if polarity <= s.negative:
             return "negative"
         return "mixed" if pros and cons else "neutral"
+
+    def _clause_polarities(
+        self,
+        model: Model,
+        sentence: str,
+        at: int | None,
+        folded: str,
+        repeats: bool,
+        parts: list[tuple[int, int, int]],
+        found: list[tuple[str, str, int, int]],
+        sentence_polarity: float,
+    ) -> list[float]:
+        """The polarity of each mention in ``found``: its clause's, scored by the
+        model as a sentence is (``clauses`` says which clause, and what to take
+        when a clause or its block holds no opinion word). ``at``: where the
+        sentence starts in ``folded`` (the review's fold); None when that fold
+        does not line up with the text."""
+        scored: dict[tuple[int, int], tuple[float, bool]] = {}
+
+        def score(a: int, b: int) -> tuple[float, bool]:
+            got = scored.get((a, b))
+            if got is None:
+                piece = folded[at + a : at + b] if at is not None else fold(sentence[a:b])
+                raw = model.sentence_raw(tokens_of_folded(piece, repeats))
+                total, n, c_total, c_n, pos, neg, _ = raw
+                z = model.score(total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n)
+                got = scored[a, b] = (round(_polarity(z), 4), pos + neg > 0)
+            return got
+
+        out = []
+        for _, _, m_start, _ in found:
+            a, b, block = next((p for p in parts if p[0] <= m_start < p[1]), (0, len(sentence), 0))
+            polarity, opinion = score(a, b)
+            if not opinion or abs(polarity) < CLAUSE_CLEAR:
+                first = min((x for x, _, k in parts if k == block), default=0)
+                last = max((y for _, y, k in parts if k == block), default=len(sentence))
+                polarity, opinion = sentence_polarity, False
+                if (first, last) != (a, b) and (first, last) != (0, len(sentence)):
+                    polarity, opinion = score(first, last)
+                    if not opinion or abs(polarity) < CLAUSE_CLEAR:
+                        polarity = sentence_polarity
+            out.append(polarity)
+        return out
 
     def analyze(self, text: str) -> ReviewAnalysis:
         # Lower-case and fold the whole review once. Both folds work character by
@@ -193,9 +244,22 @@ class Analyzer:
             found = extract_aspects(
                 sentence, aspect_folded[start:end] if aligned else None, vocabulary
             )
+            if found:
+                found = drop_compared(sentence, found)
             rounded = round(polarity, 4)
-            for key, shown, m_start, m_end in found:
-                mentions.append((key, shown, start + m_start, start + m_end, rounded))
+            if found:
+                parts = clauses(sentence)
+                if len(parts) == 1:
+                    for key, shown, m_start, m_end in found:
+                        mentions.append((key, shown, start + m_start, start + m_end, rounded))
+                else:
+                    at = start if model_slices else None
+                    polarities = self._clause_polarities(
+                        model, sentence, at, folded, repeats, parts, found, rounded
+                    )
+                    for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
+                        mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
+            for key, shown, _, _ in found:
                 if key not in counts:
                     counts[key] = 0
                     display[key] = shown

@@ -33,6 +33,7 @@ from generator.analysis.types import (
     MentionQuote,
     ReviewAnalysis,
 )
+from generator.config import AspectSettings
 from generator.content import Review
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,53 @@ def _full_name_in(folded: str, first: str, by_first: dict[str, list[str]]) -> st
 #    and negative mentions (``_offer``).
 #
 # Sums are additive over reviews; 2 and 4 are recomputed from them.
+
+
+def _key_of(word: str) -> str:
+    """The key the analysis gives a word as an aspect: a name's folded last
+    word, a term's key (``aspect_terms.tsv``), else the folded singular."""
+    word = " ".join(word.split())
+    folded = fold(word).replace("’", "'")
+    if word[:1].isupper() and not word.isupper() and len(word) > 1:
+        return folded.split()[-1]
+    words = tuple(_aspects.WORD_RE.findall(folded))
+    phrase = _aspects._TERM_PHRASES.get(words)
+    if phrase is not None:
+        return phrase[0]
+    single = _aspects.singular_key(folded)
+    return _aspects.TERMS.get(single) or _aspects.TERMS.get(folded) or single
+
+
+def key_map(settings: AspectSettings | None) -> dict[str, str | None]:
+    """``[aspects]`` as a map from the analysis's keys to the site's: a synonym
+    to its aspect's key, an ignored word to None."""
+    if settings is None:
+        return {}
+    out: dict[str, str | None] = {}
+    for aspect, words in settings.synonyms:
+        target = _key_of(aspect)
+        for word in words:
+            out[_key_of(word)] = target
+    for word in settings.ignore:
+        out[_key_of(word)] = None
+    return {k: v for k, v in out.items() if k != v}
+
+
+def _remapped(analysis: ReviewAnalysis, remap: dict[str, str | None]) -> tuple[Mention, ...]:
+    """The review's mentions under the site's keys (``key_map``)."""
+    mentions = analysis.mentions
+    if not remap:
+        return mentions
+    out = []
+    for m in mentions:
+        key = m[MENTION_KEY]
+        if key in remap:
+            new = remap[key]
+            if new is None:
+                continue
+            m = (new, *m[1:])
+        out.append(m)
+    return tuple(out)
 
 
 class AspectTally:
@@ -187,18 +235,21 @@ class _NeedsText(Exception):
 Row = tuple[float, tuple[str, ...], Mention]
 
 
-def _rows(analysis: ReviewAnalysis, names: _Names, text: str | None) -> list[Row]:
+def _rows(
+    analysis: ReviewAnalysis, names: _Names, text: str | None, remap: dict[str, str | None]
+) -> list[Row]:
     """One row per mention of the review, names resolved: a name glued to the
     next capitalised word names two things (``_Names.compound``), and a first
     name the extractor found alone names the full name when the review writes it
     out in lower case ("d'emmanuelle seigner"). ``text``: the review's text;
     None when the caller does not have it (raises ``_NeedsText`` when needed)."""
     compound, by_first = names.compound, names.by_first
+    mentions = _remapped(analysis, remap)
     if not (compound or by_first):
-        return [(m[MENTION_POLARITY], (m[MENTION_KEY],), m) for m in analysis.mentions]
+        return [(m[MENTION_POLARITY], (m[MENTION_KEY],), m) for m in mentions]
     rows = []
     folded = None
-    for m in analysis.mentions:
+    for m in mentions:
         key = m[MENTION_KEY]
         keys: tuple[str, ...] = (key,)
         if compound:
@@ -262,7 +313,7 @@ class _Aliases:
         self.lone: dict[str, str | None] = {}
         self.candidates: dict[str, set[str]] = {}
         for first, keys in names.full.items():
-            if first in keys or first in nouns or first in excluded:
+            if first in keys or first in nouns or first in _aspects.TERMS or first in excluded:
                 continue
             targets = sorted({alias.get(k, k) for k in keys}, key=lambda k: (-mentions[k], k))
             self.candidates[first] = set(targets)
@@ -346,8 +397,10 @@ def _add_counts(counts: dict[str, list[int]], sums: dict[str, float], sign: int 
             del counts[key]
 
 
-def _aspect_pairs(analysis: ReviewAnalysis) -> Counter[tuple[str, str]]:
-    return Counter((m[MENTION_KEY], m[MENTION_FORM]) for m in analysis.mentions)
+def _aspect_pairs(
+    analysis: ReviewAnalysis, remap: dict[str, str | None]
+) -> Counter[tuple[str, str]]:
+    return Counter((m[MENTION_KEY], m[MENTION_FORM]) for m in _remapped(analysis, remap))
 
 
 # Best mentions: each side of a ranked aspect keeps its this many best candidates,
@@ -461,10 +514,13 @@ class MentionKeys:
     """How a subject reads its reviews' mentions (``SubjectSummary.mention_keys``):
     names merged as its aspects are, its own title left out."""
 
-    __slots__ = ("aliases", "excluded", "names")
+    __slots__ = ("aliases", "excluded", "names", "remap")
 
-    def __init__(self, names: _Names, aliases: _Aliases, excluded: set[str]) -> None:
+    def __init__(
+        self, names: _Names, aliases: _Aliases, excluded: set[str], remap: dict[str, str | None]
+    ) -> None:
         self.names, self.aliases, self.excluded = names, aliases, frozenset(excluded)
+        self.remap = remap
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -472,19 +528,21 @@ class MentionKeys:
             and self.names.multi == other.names.multi
             and self.aliases == other.aliases
             and self.excluded == other.excluded
+            and self.remap == other.remap
         )
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return (self.names, self.aliases, self.excluded)
+        return (self.names, self.aliases, self.excluded, self.remap)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.names, self.aliases, self.excluded = state
+        self.names, self.aliases, self.excluded, self.remap = state
 
     def resolve(self, analysis: ReviewAnalysis, text: str) -> tuple[Mention, ...]:
         """The review's mentions, in text order, each under the subject's key."""
         out = []
         excluded = self.excluded
-        for key, (_, _, m) in _resolved(_rows(analysis, self.names, text), self.aliases):
+        rows = _rows(analysis, self.names, text, self.remap)
+        for key, (_, _, m) in _resolved(rows, self.aliases):
             if key in excluded:
                 continue
             out.append(m if key == m[MENTION_KEY] else (key, *m[1:]))
@@ -497,12 +555,12 @@ def review_mentions(
     """One review's mentions as a subject of that one review shows them (the
     subject's title left out): what ``benchmarks/evaluate_aspects.py`` measures."""
     review = Review(id="r", subject=subject, text=text or "", source=Path("-"), line=1)
-    names = _Names(_aspect_pairs(analysis))
-    rows = _rows(analysis, names, review.text)
+    names = _Names(_aspect_pairs(analysis, {}))
+    rows = _rows(analysis, names, review.text, {})
     excluded = _title_keys([review])
     nouns, _ = _aspects._load_tables()
     aliases = _Aliases(names, Counter(_named(rows, names, {})), None, nouns, excluded)
-    return MentionKeys(names, aliases, excluded).resolve(analysis, review.text)
+    return MentionKeys(names, aliases, excluded, {}).resolve(analysis, review.text)
 
 
 def compute_aspects(
@@ -528,18 +586,24 @@ def compute_aspects(
 
 
 def aspects_with_tally(
-    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis]
+    reviews: Sequence[Review],
+    analyses: Sequence[ReviewAnalysis],
+    settings: AspectSettings | None = None,
 ) -> tuple[tuple[Aspect, ...], AspectTally, MentionKeys]:
-    """``compute_aspects``, the sums it ranked from and how it read the mentions."""
+    """``compute_aspects``, the sums it ranked from and how it read the mentions
+    (``settings``: the site's ``[aspects]``)."""
+    remap = key_map(settings)
     excluded = _title_keys(reviews)
     nouns, _ = _aspects._load_tables()
     tally = AspectTally()
     tally.pairs = Counter(
-        (m[MENTION_KEY], m[MENTION_FORM]) for analysis in analyses for m in analysis.mentions
+        (m[MENTION_KEY], m[MENTION_FORM])
+        for analysis in analyses
+        for m in _remapped(analysis, remap)
     )
     names = _Names(tally.pairs)
     per_review = [
-        _rows(analysis, names, review.text) for review, analysis in zip(reviews, analyses)
+        _rows(analysis, names, review.text, remap) for review, analysis in zip(reviews, analyses)
     ]
     if names.name_keys:
         for rows in per_review:
@@ -560,7 +624,7 @@ def aspects_with_tally(
     return (
         _rank(tally, names, aliases, excluded, len(reviews)),
         tally,
-        MentionKeys(names, aliases, excluded),
+        MentionKeys(names, aliases, excluded, remap),
     )
 
 
@@ -570,6 +634,7 @@ def update_aspects(
     reviews: int,
     removed: Sequence[tuple[str, ReviewAnalysis]],
     added: Sequence[tuple[Review, ReviewAnalysis]],
+    settings: AspectSettings | None = None,
 ) -> tuple[tuple[Aspect, ...], AspectTally, MentionKeys] | None:
     """The aspects once the reviews ``removed`` ((review id, analysis) pairs) are
     taken out of a subject summed up in ``tally`` and the reviews ``added`` put
@@ -580,14 +645,15 @@ def update_aspects(
     need its text (``removed`` are decoded without it), or when the removed
     reviews held every kept candidate for a ranked aspect's best mention."""
     nouns, _ = _aspects._load_tables()
+    remap = key_map(settings)
     names = _Names(tally.pairs)
     try:
-        removed_rows = [_rows(a, names, None) for _, a in removed]
+        removed_rows = [_rows(a, names, None, remap) for _, a in removed]
     except _NeedsText:
         return None
-    added_rows = [_rows(a, names, r.text) for r, a in added]
+    added_rows = [_rows(a, names, r.text, remap) for r, a in added]
     new = AspectTally()
-    new.pairs = _pairs_after(tally, removed, added)
+    new.pairs = _pairs_after(tally, removed, added, remap)
     if _Names(new.pairs).multi != names.multi:
         return None
     before = _Aliases(names, tally.raw, tally.final, nouns, excluded)
@@ -609,21 +675,26 @@ def update_aspects(
     new.best = best
     for (review, analysis), rows in zip(added, added_rows):
         _offer(new.best, review, analysis, rows, after)
-    return _rank(new, names, after, excluded, reviews), new, MentionKeys(names, after, excluded)
+    return (
+        _rank(new, names, after, excluded, reviews),
+        new,
+        MentionKeys(names, after, excluded, remap),
+    )
 
 
 def _pairs_after(
     tally: AspectTally,
     removed: Sequence[tuple[str, ReviewAnalysis]],
     added: Sequence[tuple[Review, ReviewAnalysis]],
+    remap: dict[str, str | None],
 ) -> Counter:
     """The (key, form) counts with the removed reviews' taken off and the added
     ones' put on (only positive counts)."""
     pairs = Counter(tally.pairs)
     for _, a in removed:
-        pairs.subtract(_aspect_pairs(a))
+        pairs.subtract(_aspect_pairs(a, remap))
     for _, a in added:
-        pairs.update(_aspect_pairs(a))
+        pairs.update(_aspect_pairs(a, remap))
     return +pairs
 
 

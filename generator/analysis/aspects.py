@@ -9,6 +9,7 @@ Each mention gets a canonical key that merges case, accents and number
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
+from generator.analysis.clauses import compared
 from generator.analysis.lexicon import load_lexicon
 from generator.analysis.textblob_fr_patch import textblob_en_data_path, textblob_fr_data_path
 from generator.analysis.tokens import _ELISION_TAIL, _replace_all, fold
@@ -58,7 +60,7 @@ STOP = frozenset(
         "francais francaise americain americaine vrai faux grand petit gros pres grace doute air "
         "fois-ci ailleurs abord lieu coeur cours mesure propos travers vie "
         # interjections and discourse words that open sentences ("Tiens, ...")
-        "tiens tenez ouais helas perso sinon hum waouh wow ouf allez voyons "
+        "tiens tenez ouais helas perso sinon hum waouh wow ouf allez voyons aujourd "
         # English titles' article ("The Walking Dead"), which folds to "thé"
         "the "
         # evaluative nouns: what is judged is elsewhere ("aucun intérêt", "des qualités")
@@ -82,7 +84,10 @@ NOT_ASPECTS = frozenset(
         "maximum queue faim commun lot conseil "
         # "une honte", "un must", "une perle"
         "honte niaiserie niaiseries betise betises debilite mediocrite platitude perfection "
-        "excellence must perle delice ordure pitie naufrage bijou merveille regal"
+        "excellence must perle delice ordure pitie naufrage bijou merveille regal "
+        # what the reviewer felt or waited for, not the thing judged ("un grand
+        # plaisir", "une attente interminable")
+        "plaisir attente bonheur deception joie regret"
     ).split()
 )
 # Keys of other spellings of an aspect ("suspens", "suspence": "suspense").
@@ -117,19 +122,11 @@ PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
         for chef in ("chef-d", "chefs-d")
         for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
     },
+    ("en", "suspens"): None,  # "unresolved", not the suspense
     ("bande", "annonce"): ("bande-annonce", "bande-annonce"),
     ("bandes", "annonces"): ("bande-annonce", "bandes-annonces"),
     ("bande-annonce",): ("bande-annonce", "bande-annonce"),
     ("bandes-annonces",): ("bande-annonce", "bandes-annonces"),
-    ("mise", "en", "scene"): ("mise en scène", "mise en scène"),
-    ("effets", "speciaux"): ("effets spéciaux", "effets spéciaux"),
-    ("bande", "originale"): ("bande originale", "bande originale"),
-    ("bande", "son"): ("bande originale", "bande-son"),
-    ("bande-son",): ("bande originale", "bande-son"),
-    ("bo",): ("bande originale", "BO"),
-    ("b", ".", "o"): ("bande originale", "BO"),
-    ("jeu", "d'", "acteurs"): ("acteur", "acteurs"),
-    ("jeu", "des", "acteurs"): ("acteur", "acteurs"),
 }
 _PHRASE_FIRST = {k[0] for k in PHRASES}
 _FOLD_1TO1 = str.maketrans(
@@ -226,6 +223,51 @@ def singular_key(folded: str) -> str:
     return folded
 
 
+TERMS_PATH = Path(__file__).resolve().parent.parent / "data" / "aspect_terms.tsv"
+
+
+def _load_terms(language: str = "fr") -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, str]]]:
+    """``aspect_terms.tsv`` for one language: (folded singular word -> key,
+    folded multi-word term -> (key, its first written form)). Keys are folded."""
+    single: dict[str, str] = {}
+    multi: dict[tuple[str, ...], tuple[str, str]] = {}
+    for number, line in enumerate(TERMS_PATH.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise ValueError(f"{TERMS_PATH}:{number}: expected lang<TAB>key<TAB>term")
+        lang, key, term = fields
+        if lang != language:
+            continue
+        key = fold(key)
+        words = tuple(fold(w).replace("’", "'") for w in WORD_RE.findall(term))
+        if len(words) == 1:
+            single[singular_key(words[0])] = key
+        else:
+            multi.setdefault(words, (key, term))
+            plural = (*words[:-1], words[-1] + "s")
+            if not words[-1].endswith(("s", "x")):
+                multi.setdefault(plural, (key, term))
+    return single, multi
+
+
+def terms_digest() -> str:
+    """Hash of ``aspect_terms.tsv`` (part of the analysis cache key)."""
+    return hashlib.blake2b(TERMS_PATH.read_bytes(), digest_size=8).hexdigest()
+
+
+TERMS, _TERM_PHRASES = _load_terms()
+TERMS_KEYS = frozenset(TERMS.values()) | {key for key, _ in _TERM_PHRASES.values()}
+for _words, (_key, _term) in _TERM_PHRASES.items():
+    PHRASES.setdefault(_words, (_key, _term))
+_PHRASE_FIRST.update(words[0] for words in _TERM_PHRASES)
+# Words that judge what they stand next to (|polarity| in the lexicon from this):
+# a common noun that is not an aspect term is an aspect only beside one.
+JUDGING = 0.3
+_JUDGE_WINDOW = 4  # tokens after the noun ("est vraiment très bon")
+
+
 # Pronouns that follow a verb with a hyphen, in lower case: an inverted subject
 # or an imperative's object ("Est-ce", "Peut-on", "Va-t-il", "Croyez-moi",
 # "Allez-y"). A name's parts are capitalised ("Jong-Il").
@@ -238,12 +280,111 @@ def _oe(f: str) -> str:
     return f.replace("œ", "oe")
 
 
+def _written(words: str) -> str:
+    """A multi-word mention's display form: as written, in lower case but for a
+    short acronym ("BO"), single-spaced."""
+    shown = " ".join(words.split())
+    return shown if shown.isupper() and len(shown) <= 4 else shown.lower()
+
+
+def _judged(folded: list[str], i: int, n: int) -> bool:
+    """Whether an opinion word stands beside the noun at ``i``: just before it,
+    or in the few words after it before any punctuation."""
+    opinion = _opinion_words()
+    if i > 0 and folded[i - 1] in opinion:
+        return True
+    for j in range(i + 1, min(n, i + 1 + _JUDGE_WINDOW)):
+        f = folded[j]
+        if f in opinion:
+            return True
+        if not f[0].isalnum():
+            return False
+    return False
+
+
+# Nouns that also name when something happens ("au fil des saisons", "à la
+# fin", "dans le dernier épisode"): not aspects after these words.
+TIME_KEYS = frozenset(["saison", "episode", "fin", "debut"])
+_TIME_WORDS = frozenset(
+    "dans pendant durant depuis apres avant fil cours mesure au-dela dela sur a au aux "
+    "partir jusqu'a jusqu lors par vers".split()
+)
+# Words between a head noun and the noun of its complement ("la fin du dernier
+# épisode", "le début de la saison", "la durée des épisodes").
+_OF = frozenset(["de", "d'", "du", "des"])
+_BETWEEN = DETERMINERS | frozenset(
+    "premier premiere premiers premieres dernier derniere derniers dernieres second seconde "
+    "deuxieme troisieme quatrieme cinquieme nouvelle nouveau nouvelles nouveaux meme".split()
+)
+
+
+def _not_judged_here(folded: list[str], i: int, key: str, last_end: int) -> bool:
+    """Whether the common noun at ``i`` is not an aspect judged here: the
+    complement of a mentioned head ("la fin du dernier épisode": only the end is
+    judged), or a time noun used for when ("au fil des saisons")."""
+    if last_end >= 0 and i > last_end:
+        between = folded[last_end:i]
+        if any(w in _OF for w in between) and all(w in _BETWEEN or w.isdigit() for w in between):
+            return True
+    if key in TIME_KEYS:
+        j = i - 1
+        while j >= 0 and (folded[j] in _BETWEEN or folded[j].isdigit()) and i - j <= 4:
+            j -= 1
+        if j >= 0 and folded[j] in _TIME_WORDS:
+            return True
+    return False
+
+
+# Generic heads that only introduce names ("le personnage de Walter", "des
+# personnages comme Negan"): the names are the aspects.
+_NAMING_HEADS = frozenset(["personnage", "acteur", "duo"])
+
+
+def _introduces_name(tokens: list[str], folded: list[str], i: int, key: str) -> bool:
+    if key not in _NAMING_HEADS:
+        return False
+    j = i + 1
+    if j < len(folded) and folded[j] in ("de", "d'", "comme"):
+        j += 1
+        return j < len(tokens) and tokens[j][:1].isupper()
+    return False
+
+
+def _lower_name(folded: list[str], i: int, n: int) -> bool:
+    """Whether the unknown word at ``i`` goes on with another unknown word: a
+    full name written in lower case ("la voix de sandrine navarro")."""
+    if i + 1 >= n:
+        return False
+    nxt = folded[i + 1]
+    nouns, other = _load_tables()
+    return nxt.isalpha() and len(nxt) > 2 and nxt not in nouns and nxt not in other and nxt not in STOP
+
+
+_opinion: frozenset[str] | None = None
+
+
+def _opinion_words() -> frozenset[str]:
+    """Folded words of the lexicon with |polarity| >= ``JUDGING``."""
+    global _opinion
+    if _opinion is None:
+        _opinion = frozenset(
+            fold(w) for w, (p, _) in load_lexicon().words.items() if abs(p) >= JUDGING
+        )
+    return _opinion
+
+
 def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None) -> bool:
     """Whether a capitalised token, folded ``f``, may be a proper name: no known
     word (``_verb_pronoun`` is checked on the token as written)."""
     v = v or FRENCH
     f = _oe(f)
-    return f not in nouns and f not in other and f not in v.stop and v.singular(f) not in nouns
+    return (
+        f not in nouns
+        and f not in other
+        and f not in v.stop
+        and v.singular(f) not in nouns
+        and (v is not FRENCH or v.singular(f) not in TERMS)
+    )
 
 
 def _verb_pronoun(token: str, v: Vocabulary | None = None) -> bool:
@@ -281,6 +422,7 @@ def extract_spans(
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
+    last_end = -1  # the token after the last common-noun mention
     for i in compress(count(), map(flags.__getitem__, folded)):
         if i < skip_to:
             continue
@@ -290,7 +432,9 @@ def extract_spans(
             hit = _phrase_at(folded, i, phrases)
             if hit:
                 if hit[0] is not None:
-                    out.append((*hit[0], *starts.span(i, i + hit[1] - 1)))
+                    first_at, end = starts.span(i, i + hit[1] - 1)
+                    out.append((hit[0][0], _written(sentence[first_at:end]), first_at, end))
+                    last_end = i + hit[1]
                 skip_to = i + hit[1]
                 continue
         if not t[0].isalpha():
@@ -302,11 +446,22 @@ def extract_spans(
         if kind_key is None:
             kind_key = _common_kind(f, nouns, other, v)
         kind, key = kind_key
-        if kind == 1 or (kind == 2 and i > 0 and folded[i - 1] in v.determiners):
+        french = v is FRENCH
+        if (
+            kind == 1
+            and not (french and _not_judged_here(folded, i, key, last_end))
+            and not (french and _introduces_name(tokens, folded, i, key))
+        ) or (kind == 3 and _judged(folded, i, n) and not _not_judged_here(folded, i, key, last_end)) or (
+            kind == 2
+            and i > 0
+            and folded[i - 1] in v.determiners
+            and (not french or _judged(folded, i, n) or _lower_name(folded, i, n))
+        ):
             if not t.isascii() and t.lower() in v.accented_non_nouns():
                 continue  # "intrigué" is not the noun "intrigue"
             start = starts.span(i, i)[0]
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t)))
+            last_end = i + 1
     return out
 
 
@@ -391,18 +546,33 @@ def _name_at(
     first_at = i
     while parts:
         first = fold(parts[0])
-        if first in other or first in stop or first in extra_nouns:
+        if first in other or first in stop or first in extra_nouns or (v is FRENCH and first in TERMS):
             parts.pop(0)
             first_at += 1
         else:
             break
     while len(parts) > 1 and singular(fold(parts[-1])) in extra_nouns:
         parts.pop()
-    if parts and len(parts[-1]) > 2:
+    if parts and len(parts[-1]) > (2 if len(parts) == 1 else 1):
         key = fold(parts[-1])
         if key not in stop and key not in other:
             out.append((key, " ".join(parts), *starts.span(first_at, first_at + len(parts) - 1)))
     return j
+
+
+def drop_compared(
+    sentence: str, found: list[tuple[str, str, int, int]]
+) -> list[tuple[str, str, int, int]]:
+    """``extract_spans``' mentions without the names of other works and their
+    people, named to compare ("comme dans Trainspotting de Danny Boyle";
+    ``clauses.compared``)."""
+    if not any(m[1][:1].isupper() and m[0] not in TERMS_KEYS for m in found):
+        return found
+    return [
+        m
+        for m in found
+        if not (m[1][:1].isupper() and m[0] not in TERMS_KEYS and compared(sentence, m[2]))
+    ]
 
 
 # Flags of a folded token for ``extract``; a position whose token has none is
@@ -650,14 +820,19 @@ def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str], v: Voca
     v = v or FRENCH
     f = _oe(raw)
     stop, not_aspects = v.stop, v.not_aspects
-    if len(f) < 3 or f in stop or f in not_aspects or "'" in f:
+    # French: the aspect terms (``aspect_terms.tsv``) are kind 1, other common
+    # nouns kind 3 (aspects only where judged: ``_judged``).
+    term = (TERMS.get(f) or TERMS.get(v.singular(f))) if v is FRENCH else None
+    if term is not None:
+        kind, key = 1, term
+    elif len(f) < 3 or f in stop or f in not_aspects or "'" in f:
         kind, key = 0, ""
     else:
         key = v.singular(f)
         if key in stop or key in not_aspects:
             kind = 0
         elif f in nouns or key in nouns:
-            kind = 1
+            kind = 3 if v is FRENCH else 1
         elif f not in other and key not in other and f.isalpha() and len(f) > 3:
             kind = 2
         else:

@@ -30,7 +30,9 @@ _MASCULINE = frozenset(
         "son pilote final finale-de-saison cliffhanger zombie groupe succes cliche "
         "interet amour ton message propos theme format visuel spectacle talent charisme "
         "plan cadre recit denouement twist rebondissement traitement realisme "
-        "travail script casting doublage sous-titre generique tournage budget"
+        "travail script casting doublage sous-titre generique tournage budget "
+        "produit service site prix delai colis emballage paiement magasin vendeur stock "
+        "conseiller accueil envoi article tarif cout sav"
     ).split()
 ) | {"effets speciaux"}
 _FEMININE_KEYS = frozenset(
@@ -40,7 +42,8 @@ _FEMININE_KEYS = frozenset(
         "performance chanteuse presence psychologie relation star bande originale heroine "
         "realisatrice comedienne fille famille planete banlieue longueur lenteur "
         "suite narration tension action violence morale bo b.o bande-son distribution "
-        "intensite qualite duree partition vie realite bande-annonce"
+        "intensite qualite duree partition vie realite bande-annonce "
+        "bague commande taille batterie garantie livraison expedition appli"
     ).split()
 ) | {"mise en scene", "bande originale"}
 # Words whose "h" forbids elision ("le héros", not "l'héros").
@@ -68,14 +71,17 @@ def _gender(aspect: Aspect, guess: bool = True) -> str:
     """ "m", "f" or "" (unknown) for a common noun: from the table, else (with
     ``guess``) from a telling ending ("-tion", "-ment")."""
     shown = fold(aspect.text)
-    for word in (fold(aspect.key), shown, shown[:-1] if shown[-1:] in "sx" else shown):
+    # The form shown first: a key may gather synonyms of another gender
+    # ("histoire" under "scenario").
+    for word in (shown, shown[:-1] if shown[-1:] in "sx" else shown, fold(aspect.key)):
         if word in _FEMININE_KEYS:
             return "f"
         if word in _MASCULINE:
             return "m"
     if not guess:
         return ""
-    key = fold(aspect.key)
+    key = shown.split()[0] if shown.split() else fold(aspect.key)
+    key = key[:-1] if key[-1:] in "sx" and len(key) > 3 else key
     if key.endswith(_FEMININE_ENDINGS) and len(key) > 5:
         return "f"
     if key.endswith(_MASCULINE_ENDINGS) and len(key) > 5 and key not in ("eau", "peau"):

@@ -68,7 +68,7 @@ def summarize_parts(
     """``summarize_subject``, and what it was made of (for
     ``generator.analysis.summary_state``): the aspect sums, the pros' and cons'
     horizons, and per review its best pro and con candidate ranks."""
-    aspects, tally, mention_keys = aspects_with_tally(reviews, analyses)
+    aspects, tally, mention_keys = aspects_with_tally(reviews, analyses, config.aspects)
     aspects = with_lines(aspects, config.language)
     scale = config.rating_scale
     important = {a.key: i for i, a in enumerate(aspects)}

@@ -163,6 +163,7 @@ def update_summary(
         len(reviews),
         [(entry[0], a) for entry, a in removed.items()],
         [(reviews[i], a) for i, a in added.items()],
+        config.aspects,
     )
     if update is None:
         return None
