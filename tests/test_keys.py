@@ -79,6 +79,20 @@ def test_a_page_setting_rebuilds_the_pages_and_an_analysis_setting_reanalyses(
     assert report.subjects_rebuilt == 2 and report.analyzed == report.reviews
 
 
+def test_aspect_settings_resummarise_without_reanalysing(tmp_path: Path) -> None:
+    path = make_site(tmp_path)
+    build(load_config(path), executor="serial")
+    set_option(path, '[aspects]\nsynonyms = { \"équipe\" = ["acteurs", "scénario"] }\nignore = ["mise en scène"]')
+    config = load_config(path)
+    report = build(config, executor="serial")
+    assert report.subjects_rebuilt == 2 and report.analyzed == 0 and report.files_parsed == 0
+    data = (tmp_path / "output" / "data.json").read_text(encoding="utf-8")
+    assert '"aspect": "equipe"' in data and '"aspect": "realisation"' not in data
+    fresh = tmp_path / "fresh"
+    build(config.replace(output_dir=fresh), executor="serial", cache=False)
+    assert tree(tmp_path / "output") == tree(fresh)
+
+
 def test_building_from_another_folder_rebuilds_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
