@@ -23,7 +23,7 @@ no verb with a hyphenated pronoun ("Est-ce", "Peut-on", "Croyez-moi") for a name
 reads "œ" as "oe" against the word lists, skips "chef d'œuvre" (an opinion) and
 the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``;
 "6" records every mention with its offsets (``extract_spans``, ``mentions``);
-"7" reads aspect terms and synonyms from ``aspect_terms.tsv``, keeps other
+"8" reads aspect terms and synonyms from ``aspect_terms.tsv``, keeps other
 common nouns only where an opinion word judges them, leaves out time frames,
 complements of a mentioned head, generic heads introducing a name and names
 only compared with, and gives each mention its clause's polarity.
