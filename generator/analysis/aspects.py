@@ -419,6 +419,7 @@ def extract_spans(
     folded = _folded_tokens(sentence, folded_sentence, tokens)
     out: list[tuple[str, str, int, int]] = []
     starts = _Starts(sentence, tokens)
+    n = len(tokens)
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
