@@ -163,8 +163,7 @@ def rating_buckets(ratings: Sequence[float], scale: int) -> list[tuple[float, in
     n = round(scale / step)
     counts = [0] * n
     for rating in ratings:
-        index = math.floor(rating / step + 0.5)  # round half up
-        counts[min(max(index, 1), n) - 1] += 1
+        counts[_bucket_index(rating, step, n)] += 1
     return [(step * (k + 1), counts[k]) for k in reversed(range(n))]
 
 
@@ -224,3 +223,13 @@ def trend(
         if len(points) > 1:
             parts.append(_text(WIDTH - right, label_y, points[-1].label, "c-axis", anchor="end"))
     return _svg(chart_id, title, WIDTH, height, "".join(parts), "chart-trend", ' data-chart="trend"')
+
+
+def rating_bucket(rating: float, scale: int) -> float:
+    """The bucket of ``rating_buckets`` a rating counts in (its value)."""
+    step = 1 if scale <= 10 else scale / 10
+    return step * (_bucket_index(rating, step, round(scale / step)) + 1)
+
+
+def _bucket_index(rating: float, step: float, n: int) -> int:
+    return min(max(math.floor(rating / step + 0.5), 1), n) - 1  # round half up

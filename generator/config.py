@@ -69,6 +69,7 @@ class SiteConfig:
     templates_dir: Path = Path("templates")
     item_type: str = "Movie"
     title_case: str = "as-written"  # titles from file names: "as-written", "first" or "words"
+    audience: str = ""  # the reviewers' plural noun; "" = from item_type (generator/audience.py)
     rating_scale: int = 5
     page_size: int = 50
     cname: str = ""
@@ -102,6 +103,7 @@ _SITE_KEYS = {
     "templates_dir": str,
     "item_type": str,
     "title_case": str,
+    "audience": str,
     "rating_scale": int,
     "page_size": int,
     "cname": str,

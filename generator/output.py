@@ -67,6 +67,10 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
             "share_positive": verdict.share_positive,
             "average_rating": verdict.average_rating,
             "based_on": verdict.based_on,
+            "share_good_ratings": verdict.share_good_ratings,
+            "good_ratings": verdict.good_ratings,
+            "middling_ratings": verdict.middling_ratings,
+            "bad_ratings": verdict.bad_ratings,
         },
         "consensus": summary.consensus,
         "key_phrases": [

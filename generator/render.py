@@ -23,6 +23,8 @@ from markupsafe import Markup
 import generator
 from generator import badges, categories, charts, feeds, search, trends
 from generator.analysis.types import UNANALYSED
+from generator.analysis.verdict import BAD_RATING, GOOD_RATING
+from generator.audience import Audience, audience_for
 from generator.exceptions import SitegenError
 from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files
 from generator.i18n import format_date, format_number, iso_date, translator
@@ -113,7 +115,9 @@ class _TemplateLoader(jinja2.FileSystemLoader):
 _ENVIRONMENTS: dict[tuple[object, ...], jinja2.Environment] = {}
 
 
-def make_environment(site_templates: Path | None, language: str) -> jinja2.Environment:
+def make_environment(
+    site_templates: Path | None, language: str, audience: Audience | None = None
+) -> jinja2.Environment:
     """The Jinja environment for a site, reused across the rebuilds of one process
     (``sitegen serve``) so templates compile once. Jinja re-reads a template whose
     file changed; the key holds the names of the site's own templates so that adding
@@ -121,15 +125,17 @@ def make_environment(site_templates: Path | None, language: str) -> jinja2.Envir
     overrides: tuple[str, ...] = ()
     if site_templates and site_templates.is_dir():
         overrides = tuple(sorted(p.as_posix() for p in walk_files(site_templates)))
-    key = (site_templates.resolve() if site_templates else None, language, overrides)
+    key = (site_templates.resolve() if site_templates else None, language, audience, overrides)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 8:
             _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _new_environment(site_templates, language)
+        _ENVIRONMENTS[key] = _new_environment(site_templates, language, audience)
     return _ENVIRONMENTS[key]
 
 
-def _new_environment(site_templates: Path | None, language: str) -> jinja2.Environment:
+def _new_environment(
+    site_templates: Path | None, language: str, audience: Audience | None = None
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_TemplateLoader([str(d) for d in template_dirs(site_templates)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -138,7 +144,7 @@ def _new_environment(site_templates: Path | None, language: str) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    t = translator(language)
+    t = translator(language, audience)
     env.globals["t"] = t
     env.globals["LABELS"] = LABEL_ORDER
     env.globals["distribution_chart"] = lambda subject, chart_id: distribution_chart(
@@ -148,6 +154,7 @@ def _new_environment(site_templates: Path | None, language: str) -> jinja2.Envir
     env.filters["number"] = lambda v, digits=1: format_number(float(v), language, digits)
     env.filters["percent"] = lambda v: format_number(100 * float(v), language, 0)
     env.filters["json_script"] = json_script
+    env.filters["js_string"] = js_string
     env.filters["highlight"] = highlight
     env.filters["date"] = lambda text: format_date(text, language)
     env.filters["iso_date"] = iso_date
@@ -173,6 +180,14 @@ def safe_json_text(text: str) -> str:
 def json_script(value: Any) -> Markup:
     """``value`` as JSON for a ``<script>`` block (``safe_json_text``)."""
     return Markup(safe_json_text(json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None)))
+
+
+def js_string(value: str) -> str:
+    """A JSON string literal for a JavaScript file of its own (``cards.js``): no
+    ``<``/``>`` escaping is needed outside an HTML page, only the two line
+    separators older engines refuse in string literals."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def highlight(card: Card) -> Markup:
@@ -215,11 +230,36 @@ def label_segments(subject: Subject, t: Any) -> list[charts.Segment]:
     ]
 
 
-def distribution_chart(subject: Subject, chart_id: str, t: Any) -> Markup:
-    """The split of a subject's reviews by label, as one stacked bar."""
-    segments = label_segments(subject, t)
+# The ratings' split as the verdict reads them, coloured as the labels they match.
+RATING_SEGMENTS = (("positive", "good"), ("mixed", "middling"), ("negative", "bad"))
+
+
+def rating_segments(subject: Subject, t: Any) -> list[charts.Segment]:
+    verdict = subject.summary.verdict
+    return [
+        charts.Segment(css, t("ratings." + part), getattr(verdict, f"{part}_ratings"))
+        for css, part in RATING_SEGMENTS
+    ]
+
+
+def verdict_segments(subject: Subject, t: Any) -> list[charts.Segment]:
+    """The breakdown of what the verdict is made of: the ratings' split when it
+    comes from the ratings, else the reviews' labels."""
+    if subject.summary.verdict.based_on == "ratings":
+        return rating_segments(subject, t)
+    return label_segments(subject, t)
+
+
+def distribution_chart(subject: Subject, chart_id: str, t: Any, *, text: bool = False) -> Markup:
+    """The verdict's breakdown as one stacked bar (``text``: the reviews' labels
+    whatever the verdict comes from)."""
+    ratings = subject.summary.verdict.based_on == "ratings" and not text
+    segments = rating_segments(subject, t) if ratings else label_segments(subject, t)
     details = ", ".join(f"{s.label} {s.count}" for s in segments)
-    title = t("subject.distribution_title", total=subject.review_count, details=details)
+    if ratings:
+        title = t("subject.ratings_split_title", total=subject.summary.verdict.rated, details=details)
+    else:
+        title = t("subject.distribution_title", total=subject.review_count, details=details)
     return charts.stacked_bar(chart_id, title, segments)
 
 
@@ -227,8 +267,13 @@ def distribution_chart(subject: Subject, chart_id: str, t: Any) -> Markup:
 class SubjectFigures:
     """The charts of a subject page and the numbers they show, for the text beside them."""
 
-    distribution: Markup
+    distribution: Markup  # the verdict's breakdown (ratings or labels)
     segments: list[charts.Segment]
+    # When the verdict comes from the ratings: the reviews' labels, shown apart.
+    text_distribution: Markup | None
+    text_segments: list[charts.Segment]
+    good_rating: float  # from here up a rating is good (verdict.GOOD_RATING of the scale)
+    bad_rating: float  # from here down a rating is bad
     ratings: Markup | None
     buckets: list[tuple[str, int]]
     rated: int
@@ -238,10 +283,13 @@ class SubjectFigures:
     undated: int = 0  # reviews the trend leaves out
 
 
-def subject_figures(subject: Subject, scale: int, language: str) -> SubjectFigures:
-    t = translator(language)
+def subject_figures(
+    subject: Subject, scale: int, language: str, t: Any = None
+) -> SubjectFigures:
+    t = t or translator(language)
     slug = subject.slug
-    segments = label_segments(subject, t)
+    segments = verdict_segments(subject, t)
+    by_ratings = subject.summary.verdict.based_on == "ratings"
     ratings = [r.rating for r in subject.reviews if r.rating is not None]
     buckets: list[tuple[str, int]] = []
     ratings_chart = None
@@ -299,6 +347,12 @@ def subject_figures(subject: Subject, scale: int, language: str) -> SubjectFigur
         undated=subject.review_count - trend.dated if trend else 0,
         distribution=distribution_chart(subject, f"distribution-{slug}", t),
         segments=segments,
+        text_distribution=(
+            distribution_chart(subject, f"labels-{slug}", t, text=True) if by_ratings else None
+        ),
+        text_segments=label_segments(subject, t) if by_ratings else [],
+        good_rating=GOOD_RATING * scale,
+        bad_rating=BAD_RATING * scale,
         ratings=ratings_chart,
         buckets=buckets,
         rated=len(ratings),
@@ -322,8 +376,11 @@ class Renderer:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.config = site.config
-        self.env = make_environment(self.config.templates_dir, self.config.language)
-        self.t = translator(self.config.language)
+        self.audience = audience_for(
+            self.config.item_type, self.config.language, self.config.audience
+        )
+        self.env = make_environment(self.config.templates_dir, self.config.language, self.audience)
+        self.t = translator(self.config.language, self.audience)
         self.plugins = _plugins(self.config)
 
     @property
@@ -390,25 +447,15 @@ class Renderer:
 
     def subject_pages(self, subject: Subject, pages: Sequence[CardPage] | None = None) -> Iterator[OutputFile]:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
-        figures = subject_figures(subject, self.config.rating_scale, self.config.language)
-        numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
-        label_names = {label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)}
+        shared = self._subject_context(subject)
         in_categories = categories.subject_categories(subject, self.categories)
         badge = self.badge(subject)
         snippet = self.badge_snippet(subject, badge)
         for page in subject.pages if pages is None else pages:
-            counts = dict.fromkeys(LABEL_ORDER, 0)
-            for card in page.cards:
-                counts[card.analysis.label] = counts.get(card.analysis.label, 0) + 1
             yield self._render(
                 "subject.html",
                 page.path,
-                subject=subject,
                 page=page,
-                figures=figures,
-                numbers=numbers,
-                label_counts=counts,
-                label_names=label_names,
                 subject_categories=in_categories,
                 badge=badge,
                 badge_snippet=snippet,
@@ -416,7 +463,37 @@ class Renderer:
                 feed_title=self.t("feed.subject_title", subject=subject.title, site=self.config.title),
                 description=self.subject_description(subject),
                 json_ld=self.json_ld(subject, page),
+                **shared,
             )
+
+    def cards_file(self, subject: Subject) -> Iterator[OutputFile]:
+        """A subject's cards data file (``Subject.cards_path``: every card of a
+        subject of several pages, as its pages show them, for their filters)."""
+        if subject.cards_path:
+            shared = self._subject_context(subject)
+            yield self._render("cards.js", subject.cards_path, cards=list(self._cards(subject)), **shared)
+
+    def _subject_context(self, subject: Subject) -> dict[str, Any]:
+        """What a subject's pages and its cards file share: figures, card numbers,
+        the filter bar's counts (the subject's), the star filter's values."""
+        figures = subject_figures(subject, self.config.rating_scale, self.config.language, self.t)
+        numbers = {card.review.id: n for n, card in enumerate(self._cards(subject), start=1)}
+        counts = dict.fromkeys(LABEL_ORDER, 0)
+        for analysis in subject.analyses:
+            counts[analysis.label] = counts.get(analysis.label, 0) + 1
+        scale = self.config.rating_scale
+        return {
+            "subject": subject,
+            "figures": figures,
+            "numbers": numbers,
+            "label_counts": counts,
+            "label_names": {label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)},
+            "star_bucket": lambda rating: format_number(charts.rating_bucket(rating, scale), "en"),
+            "star_options": [
+                (format_number(value, "en"), label, n)
+                for (value, _), (label, n) in zip(charts.rating_buckets((), scale), figures.buckets)
+            ],
+        }
 
     @staticmethod
     def _cards(subject: Subject) -> Iterator[Card]:
@@ -605,7 +682,9 @@ SITE_PAGES: list[SitePage] = [
     ),
     SitePage("static", lambda r: static_files(r.config.templates_dir)),
 ]
-SUBJECT_FILES: list[SubjectFile] = []
+SUBJECT_FILES: list[SubjectFile] = [
+    SubjectFile("cards.js", lambda r, subject: r.cards_file(subject)),
+]
 
 
 def shown_on_lists(subject: Subject) -> tuple[Any, ...]:

@@ -80,6 +80,12 @@ class Subject:
     def review_count(self) -> int:
         return len(self.reviews)
 
+    @property
+    def cards_path(self) -> str | None:
+        """Output path of the subject's cards data file (``<slug>/cards.js``: every
+        card, for the page's filters and sorting to reach all pages), or None when
+        the subject has one page (its page holds every card)."""
+        return f"{self.slug}/cards.js" if len(self.pages) > 1 else None
 
     def review_page(self, review_id: str) -> str:
         """Output path of the card page holding a review."""

@@ -178,7 +178,7 @@ def test_consensus_in_english(analyzer: Analyzer) -> None:
     texts = ["Les acteurs sont excellents et géniaux."] * 3 + ["Des acteurs formidables, bravo."]
     reviews = [review(i, t) for i, t in enumerate(texts)]
     summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en"))
-    assert summary.consensus.startswith("Reviewers mostly praise the acteurs")
+    assert summary.consensus.startswith("Viewers mostly praise the acteurs")  # a film: viewers
 
 
 # --- quotes -----------------------------------------------------------------------

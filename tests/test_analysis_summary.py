@@ -294,7 +294,7 @@ def test_consensus_in_english() -> None:
         Aspect("histoire", "histoire", 4, 2, 2),
     ]
     assert consensus_sentence(aspects, "en") == (
-        "Reviewers mostly praise Emmanuelle Seigner; they criticise the chansons; "
+        "Viewers mostly praise Emmanuelle Seigner; they criticise the chansons; "
         "the histoire divides opinion."
     )
     assert NNBSP not in consensus_sentence(aspects, "en")

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import RATED_REVIEWS
 
 from generator.i18n import CATALOGUE
 
@@ -331,20 +332,26 @@ def test_pagination(example: dict[str, Page], rated: dict[str, Page]) -> None:
     assert not rated["flop/index.html"].find("nav", class_="pagination")
 
 
-def test_filter_counts_match_the_cards(example: dict[str, Page]) -> None:
-    page = example["backstage/index.html"]
-    source = page.path.read_text(encoding="utf-8")
-    cards = page.find("article")
-    for label in ("positive", "negative", "mixed", "neutral"):
-        count = re.search(
-            rf'data-filter="{label}".*?<span class="n">(\d+)</span>', source, re.DOTALL
-        ).group(1)
-        assert int(count) == sum(c["data-sentiment"] == label for c in cards)
+def test_filter_counts_are_the_subjects(example: dict[str, Page]) -> None:
+    """Every page of a subject counts every card of the subject, not its own."""
+    pages = [p for name, p in example.items() if name.startswith("backstage/")]
+    assert len(pages) == 3
+    cards = [c for page in pages for c in page.find("article")]
+    assert len(cards) == 11
+    for page in pages:
+        source = page.path.read_text(encoding="utf-8")
+        total = re.search(r'data-filter="all".*?<span class="n">(\d+)</span>', source, re.DOTALL)
+        assert int(total.group(1)) == 11
+        for label in ("positive", "negative", "mixed", "neutral"):
+            count = re.search(
+                rf'data-filter="{label}".*?<span class="n">(\d+)</span>', source, re.DOTALL
+            ).group(1)
+            assert int(count) == sum(c["data-sentiment"] == label for c in cards)
 
 
 def test_subject_page_shows_verdict_ratings_and_aspects(rated: dict[str, Page]) -> None:
     text = rated["le-grand-bain/index.html"].visible
-    assert "71" in text and "Positive" in text and "71% positive reviews" in text
+    assert "71" in text and "Positive" in text and "57% good ratings" in text
     assert "Average rating: 3.5 / 5" in text and "5 ★: 3" in text  # histogram numbers as text
     assert "Viewers praise the actors" in text and "“The plot is thin and predictable.”" in text
     assert "From the ratings of 7 rated reviews out of 7" in text
@@ -355,9 +362,51 @@ def test_subject_page_shows_verdict_ratings_and_aspects(rated: dict[str, Page]) 
     charts = rated["le-grand-bain/index.html"].find("svg", role="img")
     assert {c["id"] for c in charts} == {
         "distribution-le-grand-bain",
+        "labels-le-grand-bain",
         "ratings-le-grand-bain",
         "aspects-le-grand-bain",
     }
+
+
+def verdict_card(page: Page) -> str:
+    html = page.path.read_text(encoding="utf-8")
+    start = html.index('<section class="verdict-card"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_verdict_from_ratings_is_broken_down_by_ratings(rated: dict[str, Page]) -> None:
+    """The verdict comes from the ratings (7 rated reviews: 5, 4.5, 4, 3, 2, 1, 5
+    stars): its breakdown is theirs, good / middling / bad as the verdict counts
+    them; the text labels come second, under a title saying what they are."""
+    from generator.analysis.verdict import rating_split
+
+    card = re.sub(r"<[^>]+>", " ", verdict_card(rated["le-grand-bain/index.html"]))
+    card = re.sub(r"\s+", " ", card)
+    ratings = [row[1] for row in RATED_REVIEWS]
+    good, middling, bad = rating_split(ratings, 5)
+    assert (good, middling, bad) == (4, 1, 2)
+    assert "57% good ratings" in card and "positive reviews" not in card
+    first = card.index("How the ratings split")
+    second = card.index("Tone of the texts, by the automatic analysis")
+    assert first < second
+    ratings_part = card[first:second]
+    assert "Good 4 57%" in ratings_part and "Middling 1 14%" in ratings_part and "Bad 2 29%" in ratings_part
+    assert "Good: 3.5 and up out of 5; bad: 2 and below." in ratings_part
+    assert "Positive 5" in card[second:] and "Negative 1" in card[second:]  # the labels, apart
+    # the chart's own title holds the ratings too
+    assert "How the 7 ratings split: Good 4, Middling 1, Bad 2" in verdict_card(rated["le-grand-bain/index.html"])
+
+
+def test_a_verdict_from_the_text_is_broken_down_by_labels(example: dict[str, Page]) -> None:
+    card = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict_card(example["backstage/index.html"])))
+    assert "d’avis positifs" in card and "Répartition des avis" in card
+    assert "bonnes notes" not in card and "Ton des textes" not in card
+
+
+def test_the_home_page_gives_a_rated_subject_its_good_ratings(rated: dict[str, Page]) -> None:
+    home = rated["index.html"].visible
+    assert "57% good ratings" in home  # le grand bain: from its ratings
+    assert "0% positive" in home  # flop: from its text
 
 
 def test_home_lists_subjects_by_verdict(rated: dict[str, Page]) -> None:

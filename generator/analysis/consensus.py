@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from generator.analysis.tokens import fold
 from generator.analysis.types import Aspect
+from generator.audience import audience_for
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +148,10 @@ def _split_opinions(aspects: Sequence[Aspect]) -> tuple[list[Aspect], list[Aspec
     return praised, criticised, divisive
 
 
-def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr") -> str:
+def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr", audience: str = "") -> str:
     """One deterministic sentence from the aspects' per-review counts: up to two
-    praised aspects, two criticised, one divisive.
+    praised aspects, two criticised, one divisive. ``audience``: the reviewers'
+    plural noun (``generator.audience``; by default that of films).
 
     French: names take no article, common nouns the article of their gender and
     number ("les chansons", "la mise en scène", "l'histoire"); a list with a noun
@@ -158,20 +160,21 @@ def consensus_sentence(aspects: Sequence[Aspect], language: str = "fr") -> str:
     """
     praised, criticised, divisive = _split_opinions(aspects)
     p, c, d = praised[:2], criticised[:2], divisive[:1]
+    noun = (audience or audience_for("Movie", language).noun).strip()
     if language == "en":
-        return _consensus_en(p, c, d)
-    return _consensus_fr(p, c, d)
+        return _consensus_en(p, c, d, noun[:1].upper() + noun[1:])
+    return _consensus_fr(p, c, d, noun)
 
 
-def _consensus_en(p: list[Aspect], c: list[Aspect], d: list[Aspect]) -> str:
+def _consensus_en(p: list[Aspect], c: list[Aspect], d: list[Aspect], who: str) -> str:
     parts = []
     if p:
         parts.append(
-            f"Reviewers mostly praise {_join([_with_article(a, 'en') or a.text for a in p], 'en')}"
+            f"{who} mostly praise {_join([_with_article(a, 'en') or a.text for a in p], 'en')}"
         )
     if c:
         parts.append(
-            f"{'they criticise' if p else 'Reviewers criticise'} {_join([_with_article(a, 'en') or a.text for a in c], 'en')}"
+            f"{'they criticise' if p else who + ' criticise'} {_join([_with_article(a, 'en') or a.text for a in c], 'en')}"
         )
     if d:
         phrase = f"{_join([_with_article(a, 'en') or a.text for a in d], 'en')} {'divide' if len(d) > 1 else 'divides'} opinion"
@@ -187,15 +190,15 @@ def _phrases_fr(items: list[Aspect]) -> tuple[str, bool]:
     return ", ".join(a.text for a in items), False
 
 
-def _consensus_fr(p: list[Aspect], c: list[Aspect], d: list[Aspect]) -> str:
+def _consensus_fr(p: list[Aspect], c: list[Aspect], d: list[Aspect], noun: str) -> str:
     parts = []
     if p:
         text, ok = _phrases_fr(p)
-        subject = "Les spectateurs saluent"
+        subject = f"Les {noun} saluent"
         parts.append(f"{subject} surtout {text}" if ok else f"{subject} surtout{NNBSP}: {text}")
     if c:
         text, ok = _phrases_fr(c)
-        subject = "ils critiquent" if parts else "Les spectateurs critiquent"
+        subject = "ils critiquent" if parts else f"Les {noun} critiquent"
         parts.append(f"{subject} {text}" if ok else f"{subject}{NNBSP}: {text}")
     if d:
         text, ok = _phrases_fr(d)

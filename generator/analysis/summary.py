@@ -48,6 +48,7 @@ from generator.analysis.verdict import (  # noqa: F401 (re-exported)
     find_disagreements,
     verdict_key,
 )
+from generator.audience import audience_noun
 from generator.config import SiteConfig
 from generator.content import Review
 
@@ -79,7 +80,7 @@ def summarize_parts(
         aspects=aspects,
         pros=pros,
         cons=cons,
-        consensus=consensus_sentence(aspects, config.language),
+        consensus=consensus_sentence(aspects, config.language, audience_noun(config)),
         disagreements=find_disagreements(reviews, analyses, config),
         mention_keys=mention_keys,
     )

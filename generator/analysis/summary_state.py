@@ -34,6 +34,7 @@ from generator.analysis.quotes import quote_candidates
 from generator.analysis.summary import summarize_parts
 from generator.analysis.types import Quote, ReviewAnalysis, SubjectSummary
 from generator.analysis.verdict import compute_verdict, find_disagreements
+from generator.audience import audience_noun
 from generator.config import SiteConfig
 from generator.content import Review
 
@@ -183,7 +184,7 @@ def update_summary(
         aspects=aspects,
         pros=state.pros,
         cons=state.cons,
-        consensus=consensus_sentence(aspects, config.language),
+        consensus=consensus_sentence(aspects, config.language, audience_noun(config)),
         disagreements=find_disagreements(reviews, slim, config),
         mention_keys=mention_keys,
     )

@@ -120,6 +120,11 @@ class Verdict:
     share_good_ratings: float | None = None
     rated: int = 0
     based_on: str = "text"  # "text" or "ratings"
+    # The rated reviews split as the verdict reads them (``verdict.rating_split``):
+    # good (>= 70 % of the scale), middling, bad (<= 40 %).
+    good_ratings: int = 0
+    middling_ratings: int = 0
+    bad_ratings: int = 0
 
 
 @dataclass(frozen=True)

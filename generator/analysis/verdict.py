@@ -49,6 +49,14 @@ def verdict_key(score: int) -> str:
     return "very_negative"
 
 
+def rating_split(ratings: Sequence[float], scale: int) -> tuple[int, int, int]:
+    """How many ratings are good (>= ``GOOD_RATING`` of the scale), middling and bad
+    (<= ``BAD_RATING``): the verdict's breakdown when it comes from the ratings."""
+    good = sum(1 for r in ratings if r >= GOOD_RATING * scale)
+    bad = sum(1 for r in ratings if r <= BAD_RATING * scale)
+    return good, len(ratings) - good - bad, bad
+
+
 def compute_verdict(
     reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], config: SiteConfig
 ) -> Verdict:
@@ -70,11 +78,12 @@ def compute_verdict(
     )
     ratings = [r.rating for r in reviews if r.rating is not None]
     scale = config.rating_scale
+    split = rating_split(ratings, scale)
     average = share_good = None
     based_on = "text"
     if total and ratings and len(ratings) / total >= config.thresholds.rated_share:
         average = round(sum(ratings) / len(ratings), 2)
-        share_good = round(sum(1 for r in ratings if r >= GOOD_RATING * scale) / len(ratings), 4)
+        share_good = round(split[0] / len(ratings), 4)
         score = max(0, min(100, round(100 * average / scale)))
         based_on = "ratings"
     key = verdict_key(score) if total else "none"
@@ -91,6 +100,9 @@ def compute_verdict(
         share_good_ratings=share_good,
         rated=len(ratings),
         based_on=based_on,
+        good_ratings=split[0],
+        middling_ratings=split[1],
+        bad_ratings=split[2],
     )
 
 

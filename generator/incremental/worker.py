@@ -20,6 +20,7 @@ import itertools
 import os
 import pickle
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ def value_digest(value: Any) -> bytes:
 def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()) -> dict[str, bytes]:
     """For a subject of several pages, a digest of everything each page shows: what
     is common to its pages (summary, ratings, review ids in order, page paths,
-    title, metadata, the trend's numbers) and the page's own cards. A page whose digest did not change
+    title, metadata, the trend's numbers, the label counts of the filter bar) and the page's own cards. A page whose digest did not change
     need not be rendered again (``tests/test_incremental.py`` checks the output
     stays what a full build gives). Only used with the built-in subject template.
     ``text_hashes``: ``cache.text_hash`` of each review's text, in order, when the
@@ -74,7 +75,7 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
         site_key, subject.key, subject.slug, subject.title, subject.meta, subject.review_count,
         summary.verdict, summary.aspects, summary.pros, summary.cons, summary.consensus,
         sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
-        [p.path for p in subject.pages],
+        [p.path for p in subject.pages], sorted(Counter(a.label for a in subject.analyses).items()),
         # The trend chart (on every page), as its numbers (its words' language is
         # in ``site_key``); whether the page links a feed.
         trends.subject_trend(subject.reviews, subject.analyses, "fr"), bool(subject.latest),

@@ -6,14 +6,24 @@
     return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   };
 
-  // Subject page: filter cards by sentiment, sort them.
+  // Subject page: filter cards by sentiment and stars, sort them. A subject of
+  // several pages names its cards data file (data-cards): filtering or sorting
+  // then loads it (a <script src>, which works from file://) and shows the
+  // matching cards of every page; back to "all" in input order, the page shows
+  // its own cards and its pagination again.
   var toolbar = document.querySelector(".toolbar");
   var list = document.getElementById("cards");
   if (toolbar && list) {
-    var cards = Array.prototype.slice.call(list.querySelectorAll("article.card"));
-    var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button[data-filter]"));
-    var select = toolbar.querySelector("select");
+    var slice = function (items) { return Array.prototype.slice.call(items); };
+    var own = slice(list.querySelectorAll("article.card"));
+    var every = null; // every card of the subject, once its data file is loaded
+    var source = toolbar.dataset.cards || "";
+    var loading = false, failed = false;
+    var buttons = slice(toolbar.querySelectorAll("button[data-filter]"));
+    var select = document.getElementById("sort");
+    var stars = document.getElementById("stars");
     var status = toolbar.querySelector(".status");
+    var pagination = document.querySelector(".pagination");
     var num = function (card, key) { return parseFloat(card.dataset[key]) || 0; };
     var orders = {
       input: function (a, b) { return num(a, "index") - num(b, "index"); },
@@ -26,28 +36,85 @@
       longest: function (a, b) { return num(b, "length") - num(a, "length"); }
     };
     var filter = "all";
+    var aspect = ""; // the aspect explorer's choice (an aspect key)
+    var conditions = [
+      function (card) { return filter === "all" || card.dataset.sentiment === filter; },
+      function (card) { return !stars || !stars.value || card.dataset.stars === stars.value; },
+      function (card) { return !aspect || (" " + (card.dataset.aspects || "") + " ").indexOf(" " + aspect + " ") !== -1; }
+    ];
+    var changed = []; // called after each change with the cards in play
+    var narrowed = function () {
+      return filter !== "all" || !!(stars && stars.value) || select.value !== "input" || !!aspect;
+    };
+    var load = function () {
+      loading = true;
+      list.setAttribute("aria-busy", "true");
+      var script = document.createElement("script");
+      script.src = source;
+      script.onload = function () {
+        var data = window.SITEGEN_CARDS;
+        loading = false;
+        list.removeAttribute("aria-busy");
+        if (!data || !data.cards) { failed = true; apply(); return; }
+        var holder = document.createElement("template");
+        holder.innerHTML = data.cards.join("");
+        every = slice(holder.content.querySelectorAll("article.card"));
+        apply();
+      };
+      script.onerror = function () { loading = false; list.removeAttribute("aria-busy"); failed = true; apply(); };
+      document.head.appendChild(script);
+    };
     var apply = function () {
+      var wide = !!source && !failed && narrowed();
+      if (wide && !every) {
+        // Until the other pages' cards are there, this page's are filtered.
+        if (!loading) load();
+        wide = false;
+      }
+      var cards = wide ? every : own;
       var order = orders[select.value] || orders.input;
       var sorted = cards.slice().sort(function (a, b) { return order(a, b) || orders.input(a, b); });
       var shown = 0;
+      var keep = document.createDocumentFragment();
       sorted.forEach(function (card) {
-        var visible = filter === "all" || card.dataset.sentiment === filter;
+        var visible = conditions.every(function (test) { return test(card); });
         card.hidden = !visible;
         if (visible) shown++;
-        list.appendChild(card);
+        // Every card of the page stays in it (hidden or not); of the whole
+        // subject, only the matching ones are put in.
+        if (visible || !wide) keep.appendChild(card);
       });
+      while (list.firstChild) list.removeChild(list.firstChild);
+      list.appendChild(keep);
+      if (pagination) pagination.hidden = wide;
       buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.filter === filter)); });
-      status.textContent = filter === "all" ? "" :
-        toolbar.dataset.status.replace("{n}", shown).replace("{total}", cards.length);
+      var template = wide ? toolbar.dataset.statusAll : toolbar.dataset.status;
+      var said = !narrowed() ? "" : loading ? toolbar.dataset.loading :
+        template.replace("{n}", shown).replace("{total}", wide ? every.length : cards.length);
+      status.textContent = failed && narrowed() && source ? said + " " + toolbar.dataset.failed : said;
+      changed.forEach(function (listener) { listener(wide ? every : own); });
     };
     buttons.forEach(function (b) {
       b.addEventListener("click", function () { filter = b.dataset.filter; apply(); });
     });
     select.addEventListener("change", apply);
+    if (stars) stars.addEventListener("change", apply);
+    var find = function (id) {
+      var pick = function (cards) { return (cards || []).filter(function (c) { return c.id === id; })[0]; };
+      return pick(own) || pick(every);
+    };
     // A link to a card that a filter hides shows every card again.
     window.addEventListener("hashchange", function () {
-      var target = document.getElementById(location.hash.slice(1));
-      if (target && target.hidden) { filter = "all"; apply(); target.scrollIntoView(); }
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = document.getElementById(id);
+      if (target && !target.hidden) return;
+      if (!find(id)) return;
+      filter = "all";
+      if (stars) stars.value = "";
+      aspect = "";
+      apply();
+      target = document.getElementById(id);
+      if (target) target.scrollIntoView();
     });
   }
 
