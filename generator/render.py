@@ -12,18 +12,20 @@ import json
 import logging
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
+from slugify import slugify
 
 import generator
 from generator import badges, categories, charts, feeds, search, trends
 from generator.analysis.types import UNANALYSED
 from generator.analysis.verdict import BAD_RATING, GOOD_RATING
+from generator.analysis.types import Aspect, mention_label
 from generator.audience import Audience, audience_for
 from generator.exceptions import SitegenError
 from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files
@@ -156,6 +158,7 @@ def _new_environment(
     env.filters["json_script"] = json_script
     env.filters["js_string"] = js_string
     env.filters["highlight"] = highlight
+    env.filters["mentioned"] = mentioned
     env.filters["date"] = lambda text: format_date(text, language)
     env.filters["iso_date"] = iso_date
     env.filters["stars"] = stars
@@ -190,17 +193,143 @@ def js_string(value: str) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def highlight(card: Card) -> Markup:
-    """The review text, escaped, with the quoted sentence in ``<mark>``."""
+def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
+    """The review text, escaped, with the quoted sentence in ``<mark>`` and each
+    mention of an aspect among ``aspects`` in ``<span class="aspect-mention"
+    data-aspect="<key>">`` (the aspect explorer turns those of the aspect chosen
+    into ``<mark>``). A mention overlapping another or the quote's edge is left
+    plain."""
     text = card.review.text
     escape = jinja2.utils.markupsafe.escape
-    if card.highlight:
-        start, end = card.highlight
-        return Markup(
-            f'{escape(text[:start])}<mark id="quote-{escape(card.review.id)}">'
-            f"{escape(text[start:end])}</mark>{escape(text[end:])}"
-        )
-    return escape(text)
+    # (offset, rank, tag): at one offset, closing before opening, the quote
+    # outside the mentions.
+    tags: list[tuple[int, int, str]] = []
+    quote = card.highlight
+    if quote:
+        tags.append((quote[0], 2, f'<mark id="quote-{escape(card.review.id)}">'))
+        tags.append((quote[1], 1, "</mark>"))
+    last = 0
+    for key, _form, start, end, _polarity in card.mentions:
+        if key not in aspects or not 0 <= start < end <= len(text) or start < last:
+            continue
+        if quote and (start < quote[0] < end or start < quote[1] < end):
+            continue
+        tags.append((start, 3, f'<span class="aspect-mention" data-aspect="{escape(key)}">'))
+        tags.append((end, 0, "</span>"))
+        last = end
+    if not tags:
+        return escape(text)
+    tags.sort(key=lambda tag: (tag[0], tag[1]))
+    out, at = [], 0
+    for offset, _, tag in tags:
+        out.append(str(escape(text[at:offset])))
+        out.append(tag)
+        at = offset
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
+
+
+def mentioned(card: Card, aspects: Collection[str]) -> str:
+    """The keys of ``aspects`` a card mentions, in text order, ``|``-separated (a
+    key may hold spaces): its ``data-aspects``."""
+    return "|".join(dict.fromkeys(m[0] for m in card.mentions if m[0] in aspects))
+
+
+# The aspect explorer: a section per aspect (its anchor, its counts and best
+# quotes; on the subject's first page, its mentions listed for a reader without
+# JavaScript).
+ASPECT_LIST_LIMIT = 10  # mentions listed per aspect
+SNIPPET_CONTEXT = 90  # characters of a listed mention's sentence each side, at most
+
+
+class Snippet(NamedTuple):
+    """A listed mention: its card, and its sentence cut around it."""
+
+    review_id: str
+    path: str  # the page holding the card
+    before: str
+    mention: str
+    after: str
+    label: str  # the mention's own label (positive, negative, neutral)
+
+
+@dataclass(frozen=True)
+class AspectView:
+    aspect: Aspect
+    anchor: str  # the id of its section
+    listed: tuple[Snippet, ...]  # (the first page only)
+    more: int  # reviews mentioning it not listed
+
+
+def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> tuple[str, str, str]:
+    """The sentence around ``text[start:end]``, as (before, mention, after), cut
+    at a word with "…" when the sentence is longer than ``context`` each side."""
+    stops = ".!?…\n"
+    low = max(0, start - context)
+    cut = max(text.rfind(stop, low, start) for stop in stops)
+    if cut >= 0:
+        begin, lead = cut + 1, ""
+    else:
+        begin, lead = low, "…" if low > 0 else ""
+        space = text.find(" ", begin, start) if lead else -1
+        begin = space + 1 if space != -1 else begin
+    high = min(len(text), end + context)
+    ends = [i for i in (text.find(stop, end, high) for stop in stops) if i != -1]
+    if ends:
+        finish, tail = min(ends) + 1, ""
+    else:
+        finish, tail = high, "…" if high < len(text) else ""
+        space = text.rfind(" ", end, finish) if tail else -1
+        finish = space if space != -1 else finish
+    return lead + text[begin:start].lstrip(), text[start:end], text[end:finish].rstrip() + tail
+
+
+def aspect_anchors(aspects: Sequence[Aspect]) -> dict[str, str]:
+    """A distinct section id per aspect key (``aspect-musique``)."""
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for aspect in aspects:
+        base = "aspect-" + (slugify(aspect.key) or "x")
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        taken.add(anchor)
+        anchors[aspect.key] = anchor
+    return anchors
+
+
+def aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], int]]:
+    """Per aspect of the subject: its first ``ASPECT_LIST_LIMIT`` mentions (one a
+    review, in card order) and the number of reviews mentioning it. The first
+    page shows them (``build_subject.page_digests`` hashes them for it)."""
+    keys = [a.key for a in subject.summary.aspects]  # (in order: the digest hashes it)
+    listed: dict[str, list[Snippet]] = {key: [] for key in keys}
+    counts = dict.fromkeys(keys, 0)
+    for page in subject.pages:
+        for card in page.cards:
+            seen: set[str] = set()
+            for key, _form, start, end, polarity in card.mentions:
+                if key not in counts or key in seen:
+                    continue
+                seen.add(key)
+                counts[key] += 1
+                if len(listed[key]) < ASPECT_LIST_LIMIT:
+                    before, words, after = snippet(card.review.text, start, end)
+                    listed[key].append(
+                        Snippet(card.review.id, page.path, before, words, after, mention_label(polarity))
+                    )
+    return {key: (tuple(listed[key]), counts[key]) for key in keys}
+
+
+def aspect_views(subject: Subject, listing: bool) -> list[AspectView]:
+    aspects = subject.summary.aspects
+    anchors = aspect_anchors(aspects)
+    found = aspect_listing(subject) if listing else {}
+    views = []
+    for aspect in aspects:
+        listed, count = found.get(aspect.key, ((), 0))
+        views.append(AspectView(aspect, anchors[aspect.key], listed, max(count - len(listed), 0)))
+    return views
 
 
 def stars(rating: float, scale: int) -> Markup:
@@ -451,11 +580,16 @@ class Renderer:
         in_categories = categories.subject_categories(subject, self.categories)
         badge = self.badge(subject)
         snippet = self.badge_snippet(subject, badge)
+        views: dict[bool, list[AspectView]] = {}
         for page in subject.pages if pages is None else pages:
+            first = page.number == 1
+            if first not in views:
+                views[first] = aspect_views(subject, listing=first)
             yield self._render(
                 "subject.html",
                 page.path,
                 page=page,
+                aspect_views=views[first],
                 subject_categories=in_categories,
                 badge=badge,
                 badge_snippet=snippet,
@@ -489,6 +623,7 @@ class Renderer:
             "label_counts": counts,
             "label_names": {label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)},
             "star_bucket": lambda rating: format_number(charts.rating_bucket(rating, scale), "en"),
+            "aspect_keys": {a.key for a in subject.summary.aspects},
             "star_options": [
                 (format_number(value, "en"), label, n)
                 for (value, _), (label, n) in zip(charts.rating_buckets((), scale), figures.buckets)

@@ -18,7 +18,7 @@ from functools import cached_property
 from slugify import slugify
 
 from generator import feeds, search
-from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.analysis.types import Mention, ReviewAnalysis, SubjectSummary
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 
@@ -40,6 +40,8 @@ class Card:
     analysis: ReviewAnalysis
     disagrees: bool = False  # text and rating disagree strongly
     highlight: tuple[int, int] | None = None  # offsets of the quoted sentence
+    # Its aspect mentions under the subject's aspect keys (``SubjectSummary.mentions_of``)
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,13 @@ def make_cards(
 ) -> list[Card]:
     quoted = {q.review_id: (q.start, q.end) for q in (*summary.pros, *summary.cons)}
     return [
-        Card(review, analysis, review.id in summary.disagreements, quoted.get(review.id))
+        Card(
+            review,
+            analysis,
+            review.id in summary.disagreements,
+            quoted.get(review.id),
+            summary.mentions_of(review.text, analysis) if analysis.mentions else (),
+        )
         for review, analysis in zip(reviews, analyses)
     ]
 

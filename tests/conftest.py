@@ -249,3 +249,48 @@ def many_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(item.data)
     return output
+
+
+# --- a subject whose reviews mention aspects, analysed for real, on 3 pages -------
+
+
+def aspect_texts(n: int = 140) -> list[tuple[str, str, float]]:
+    """(id, text, rating) of ``n`` French reviews: every third praises the music,
+    every fifth pans it, others judge the script or the actors."""
+    rows = []
+    for i in range(n):
+        parts = [f"Avis numéro {i}."]
+        if i % 3 == 0:
+            parts.append("La musique est magnifique.")
+        elif i % 5 == 1:
+            parts.append("La musique est ratée et sans intérêt.")
+        if i % 4 == 2:
+            parts.append("Le scénario est ridicule.")
+        if i % 7 == 3:
+            parts.append("Les acteurs sont excellents.")
+        parts.append("Un très bon moment." if i % 2 else "Je me suis ennuyé du début à la fin.")
+        rows.append((f"a{i:03d}", " ".join(parts), float(1 + i % 5)))
+    return rows
+
+
+@pytest.fixture(scope="session")
+def aspects_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A French site of one subject (140 reviews, 50 a page) built from a CSV."""
+    import csv
+
+    root = tmp_path_factory.mktemp("aspects")
+    content = root / "content"
+    content.mkdir()
+    with (content / "la-grande-symphonie.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "rating"])
+        writer.writerows(aspect_texts())
+    config = SiteConfig(
+        title="Avis",
+        content_dir=content,
+        output_dir=root / "output",
+        templates_dir=REPO / "no-site-templates",
+    )
+    report = build(config, executor="serial", cache=False)
+    assert report.reviews == 140
+    return root / "output"

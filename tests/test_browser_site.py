@@ -271,7 +271,7 @@ def test_keyboard_reaches_every_control_and_link(tab: Tab, example_url: str) -> 
         else "other"
         for s in sequence
     ]
-    assert kinds.count("quote") == len(page.query_selector_all(".quote a"))
+    assert kinds.count("quote") == len(page.query_selector_all(".quotes .quote a"))  # (an aspect's quotes show when it is chosen)
     assert kinds.count("card") == 5
     assert kinds.count("sort") == 1
     # reading order: quotes, then the controls, then the cards they act on
@@ -310,7 +310,7 @@ def test_skip_link_moves_focus_to_the_content(tab: Tab, example_url: str) -> Non
 
 def test_a_quote_link_opens_its_card_on_another_page(tab: Tab, example_url: str) -> None:
     page = tab.open(example_url + "backstage/index.html")
-    link = page.query_selector('.quote a[href^="page/"]')
+    link = page.query_selector('.quotes .quote a[href^="page/"]')
     assert link is not None, "with 5 cards a page, a quoted review sits on a later page"
     href = link.get_attribute("href")
     link.click()

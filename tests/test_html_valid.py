@@ -65,10 +65,11 @@ def format_messages(messages: list[dict], root: Path) -> str:
 
 
 def test_every_page_of_both_sites_is_valid_html(
-    example_build: Path, rated_build: Path, many_build: Path
+    example_build: Path, rated_build: Path, many_build: Path, aspects_build: Path
 ) -> None:
     files = pages(example_build) + pages(rated_build) + [example_build / "static" / "favicon.svg"]
     files += pages(many_build / "le-long-film")  # 140 rated cards: star filter, 3 pages
+    files += pages(aspects_build / "la-grande-symphonie")  # the aspect explorer, 3 pages
     # The example paginates (11 cards, 5 a page) and the rated site has three subjects:
     # make sure the files the checker sees are the ones we mean.
     assert {"index.html", "404.html", "backstage/index.html", "backstage/page/3/index.html"} <= {

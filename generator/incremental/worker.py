@@ -44,7 +44,7 @@ from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
 from generator.output import subject_fragment
-from generator.render import SUBJECT_FILES, OutputFile, Renderer
+from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
 
 
@@ -87,7 +87,9 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
     for page in subject.pages:
         cards = [_card_key(card, h) for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])]
         at += len(page.cards)
-        out[page.path] = stable_hash(common, page.number, value_digest(cards))
+        # The first page lists each aspect's first mentions, from any page.
+        listing = value_digest(list(aspect_listing(subject).items())) if page.number == 1 else b""
+        out[page.path] = stable_hash(common, page.number, value_digest(cards), listing)
     return out
 
 

@@ -40,7 +40,7 @@
     var conditions = [
       function (card) { return filter === "all" || card.dataset.sentiment === filter; },
       function (card) { return !stars || !stars.value || card.dataset.stars === stars.value; },
-      function (card) { return !aspect || (" " + (card.dataset.aspects || "") + " ").indexOf(" " + aspect + " ") !== -1; }
+      function (card) { return !aspect || ("|" + (card.dataset.aspects || "") + "|").indexOf("|" + aspect + "|") !== -1; }
     ];
     var changed = []; // called after each change with the cards in play
     var narrowed = function () {
@@ -86,6 +86,11 @@
       });
       while (list.firstChild) list.removeChild(list.firstChild);
       list.appendChild(keep);
+      // The chosen aspect's mentions are marked in the cards, the others are not.
+      slice(list.querySelectorAll(".aspect-mention")).forEach(function (el) {
+        var tag = aspect && el.dataset.aspect === aspect ? "MARK" : "SPAN";
+        if (el.tagName !== tag) retag(el, tag);
+      });
       if (pagination) pagination.hidden = wide;
       buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.filter === filter)); });
       var template = wide ? toolbar.dataset.statusAll : toolbar.dataset.status;
@@ -99,10 +104,50 @@
     });
     select.addEventListener("change", apply);
     if (stars) stars.addEventListener("change", apply);
+    // The aspect explorer: each chip (a link to its aspect's section without
+    // JavaScript) becomes a toggle button; choosing an aspect shows its section and
+    // keeps the cards mentioning it, over every page as the other filters do.
+    var retag = function (el, tag) {
+      var other = document.createElement(tag);
+      other.className = el.className;
+      other.setAttribute("data-aspect", el.getAttribute("data-aspect"));
+      while (el.firstChild) other.appendChild(el.firstChild);
+      el.parentNode.replaceChild(other, el);
+      return other;
+    };
+    var box = document.querySelector(".aspect-sections");
+    var sections = slice(document.querySelectorAll(".aspect-section"));
+    var said = document.querySelector(".aspect-status");
+    var chips = slice(document.querySelectorAll("a.chip[data-aspect]")).map(function (link) {
+      var button = retag(link, "button");
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () {
+        aspect = aspect === button.dataset.aspect ? "" : button.dataset.aspect;
+        apply();
+      });
+      return button;
+    });
+    if (box) box.hidden = true;
+    sections.forEach(function (s) { s.hidden = true; });
+    changed.push(function () {
+      chips.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.aspect === aspect)); });
+      var shown = null;
+      sections.forEach(function (s) {
+        s.hidden = s.dataset.aspect !== aspect;
+        if (!s.hidden) shown = s;
+      });
+      if (box) box.hidden = !shown;
+      if (said) said.textContent = shown ? shown.querySelector(".aspect-line").textContent : "";
+    });
     var find = function (id) {
       var pick = function (cards) { return (cards || []).filter(function (c) { return c.id === id; })[0]; };
       return pick(own) || pick(every);
     };
+    // Opened on an aspect's section (a chip's link from a page without
+    // JavaScript, or a bookmark): that aspect is chosen.
+    var opened = sections.filter(function (s) { return "#" + s.id === location.hash; })[0];
+    if (opened) { aspect = opened.dataset.aspect; apply(); opened.scrollIntoView(); }
     // A link to a card that a filter hides shows every card again.
     window.addEventListener("hashchange", function () {
       var id = decodeURIComponent(location.hash.slice(1));

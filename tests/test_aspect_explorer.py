@@ -1,0 +1,110 @@
+"""The aspect explorer's pieces: mentions marked in a card (nested in the quote's
+mark when it holds them), a listed mention's sentence cut around it, a section
+anchor per aspect, and the first page's listing kept exact by incremental builds
+(a mention on page 3 listed on page 1: editing it rewrites page 1)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from generator.analysis.types import Aspect, ReviewAnalysis
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.content import Review
+from generator.render import aspect_anchors, highlight, mentioned, snippet
+from generator.site import Card
+
+
+def card(text: str, mentions, quote=None) -> Card:
+    review = Review("r1", "s", text, Path("x.txt"), 1)
+    return Card(review, ReviewAnalysis(0.5, 0.5, "positive"), False, quote, tuple(mentions))
+
+
+def test_mentions_are_marked_inside_and_outside_the_quote() -> None:
+    text = "La musique est belle. Le scénario <b>nul</b>, la musique aussi."
+    at = text.index("scénario")
+    music = ("musique", "musique", 3, 10, 0.8)
+    script = ("scenario", "scénario", at, at + 8, -0.8)
+    last = text.rindex("musique")
+    again = ("musique", "musique", last, last + 7, -0.2)
+    html = str(
+        highlight(card(text, [music, script, again], quote=(0, 21)), {"musique", "scenario"})
+    )
+    assert html == (
+        '<mark id="quote-r1">La <span class="aspect-mention" data-aspect="musique">musique</span>'
+        ' est belle.</mark> Le <span class="aspect-mention" data-aspect="scenario">scénario</span>'
+        ' &lt;b&gt;nul&lt;/b&gt;, la <span class="aspect-mention" data-aspect="musique">musique</span> aussi.'
+    )
+    # only the aspects shown are marked; a mention across the quote's edge is left plain
+    assert "scenario" not in str(highlight(card(text, [music, script]), {"musique"}))
+    crossing = ("musique", "musique", 18, 24, 0.1)
+    assert "aspect-mention" not in str(
+        highlight(card(text, [crossing], quote=(0, 21)), {"musique"})
+    )
+    assert (
+        mentioned(card(text, [music, script, again]), {"musique", "scenario"}) == "musique|scenario"
+    )
+
+
+def test_a_listed_mention_shows_its_sentence() -> None:
+    text = "Premier avis. La musique est belle ! Fin."
+    assert snippet(text, 17, 24) == ("La ", "musique", " est belle !")
+    long = "mot " * 60 + "la musique " + "mot " * 60
+    at = long.index("musique")
+    before, words, after = snippet(long, at, at + 7)
+    assert words == "musique" and before.startswith("…") and after.endswith("…")
+    assert len(before) < 100 and len(after) < 100
+
+
+def test_each_aspect_has_its_own_anchor() -> None:
+    aspects = [
+        Aspect("mise en scene", "mise en scène", 3, 1, 1),
+        Aspect("mise-en-scene", "x", 2, 1, 0),
+    ]
+    assert aspect_anchors(aspects) == {
+        "mise en scene": "aspect-mise-en-scene",
+        "mise-en-scene": "aspect-mise-en-scene-2",
+    }
+
+
+def test_editing_a_mention_listed_on_the_first_page_rewrites_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    rows = [
+        (
+            f"d{i:03d}",
+            f"Avis {i}. Un très bon film." if i < 25 else f"Avis {i}. Les décors sont superbes.",
+            4,
+        )
+        for i in range(30)
+    ]
+    source = content / "film.csv"
+
+    def write(rows) -> None:
+        with source.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([("id", "text", "rating"), *rows])
+        os.utime(source, (1_600_000_000, 1_600_000_000))
+
+    write(rows)
+    config = SiteConfig(
+        content_dir=content,
+        output_dir=tmp_path / "out",
+        templates_dir=tmp_path / "none",
+        page_size=10,
+    )
+    build(config, executor="serial")
+    first = (tmp_path / "out" / "film" / "index.html").read_text(encoding="utf-8")
+    assert 'id="aspect-decor"' in first and "superbes" in first  # listed on page 1, from page 3
+    rows[27] = ("d027", "Avis 27. Les décors sont splendides.", 4)
+    write(rows)
+    build(config, executor="serial")
+    again = (tmp_path / "out" / "film" / "index.html").read_text(encoding="utf-8")
+    assert "splendides" in again
+    full = config.replace(output_dir=tmp_path / "full")
+    build(full, executor="serial", cache=False)
+    for page in sorted((tmp_path / "full").rglob("*")):
+        if page.is_file():
+            rel = page.relative_to(tmp_path / "full")
+            assert (tmp_path / "out" / rel).read_bytes() == page.read_bytes(), rel
