@@ -167,7 +167,9 @@ def subject_fragment(subject: Subject) -> str:
     if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
         text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
     else:
-        text = text[: -len(_REVIEWS_TAIL)] + _reviews_json(subject) + "\n}"
+        # (the reviews written indented already: JSON strings hold no raw newline)
+        head = text[: -len(_REVIEWS_TAIL)].replace("\n", "\n" + _SUBJECT_INDENT)
+        return _json_safe(_SUBJECT_INDENT + head + _reviews_json(subject, _SUBJECT_INDENT) + "\n" + _SUBJECT_INDENT + "}")
     return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
 
 
@@ -195,48 +197,67 @@ def _json_scalar(value: Any) -> str:
 _INF = float("inf")
 
 
-def _reviews_json(subject: Subject) -> str:
+def _reviews_json(subject: Subject, indent: str = "") -> str:
     """``subject_data(subject)["reviews"]`` as ``json.dumps(indent=2)`` writes it at
-    the second level of nesting."""
+    the second level of nesting, each line after the first indented further by
+    ``indent`` (one %-template per review and per mention: the build's hot path
+    for data.json)."""
     if not subject.reviews:
         return "[]"
     s, v = _encode_string, _json_scalar
+    nl = "\n" + indent
+    review_json, mention_json = _REVIEW_JSON.replace("\n", nl), _MENTION_JSON.replace("\n", nl)
+    phrase_sep, mention_sep = ",\n        ".replace("\n", nl), ",\n        ".replace("\n", nl)
+    list_open, list_close = "[\n        ".replace("\n", nl), "\n      ]".replace("\n", nl)
+    shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
     parts = []
     mentions_of = subject.summary.mentions_of
     for review, analysis in zip(subject.reviews, subject.analyses):
         phrases = analysis.key_phrases
-        listed = "[\n        " + ",\n        ".join(map(s, phrases)) + "\n      ]" if phrases else "[]"
+        listed = list_open + phrase_sep.join(map(s, phrases)) + list_close if phrases else "[]"
         text = review.text
         mentions = mentions_of(text, analysis)
-        aspects = (
-            "[\n        "
-            + ",\n        ".join(
-                '{\n          "aspect": ' + s(m[0])
-                + ',\n          "text": ' + s(text[m[2] : m[3]])
-                + ',\n          "start": ' + str(m[2])
-                + ',\n          "end": ' + str(m[3])
-                + ',\n          "polarity": ' + v(m[4])
-                + ',\n          "label": ' + s(mention_label(m[4]))
-                + "\n        }"
-                for m in mentions
-            )
-            + "\n      ]"
-            if mentions
-            else "[]"
-        )
+        if mentions:
+            shown = []
+            for m in mentions:
+                polarity = m[4]
+                # (cached for non-zero floats only: 0.0 == -0.0 and 1 == 1.0 are written apart)
+                pair = shown_of.get(polarity) if type(polarity) is float and polarity else None
+                if pair is None:
+                    pair = v(polarity) + "," + nl + '          "label": ' + s(mention_label(polarity))
+                    if type(polarity) is float and polarity:
+                        shown_of[polarity] = pair
+                shown.append(mention_json % (s(m[0]), s(text[m[2] : m[3]]), m[2], m[3], pair))
+            aspects = list_open + mention_sep.join(shown) + list_close
+        else:
+            aspects = "[]"
         parts.append(
-            '    {\n      "id": ' + s(review.id)
-            + ',\n      "polarity": ' + v(analysis.polarity)
-            + ',\n      "subjectivity": ' + v(analysis.subjectivity)
-            + ',\n      "label": ' + s(analysis.label)
-            + ',\n      "language": ' + s(analysis.language)
-            + ',\n      "rating": ' + v(review.rating)
-            + ',\n      "date": ' + v(iso_date(review.date) or None)
-            + ',\n      "key_phrases": ' + listed
-            + ',\n      "text": ' + s(text)
-            + ',\n      "aspects": ' + aspects + "\n    }"
+            review_json
+            % (
+                s(review.id),
+                v(analysis.polarity),
+                v(analysis.subjectivity),
+                s(analysis.label),
+                s(analysis.language),
+                v(review.rating),
+                v(iso_date(review.date) or None),
+                listed,
+                s(text),
+                aspects,
+            )
         )
-    return "[\n" + ",\n".join(parts) + "\n  ]"
+    return "[" + nl + (",\n".replace("\n", nl)).join(parts) + nl + "  ]"
+
+
+_REVIEW_JSON = (
+    '    {\n      "id": %s,\n      "polarity": %s,\n      "subjectivity": %s,\n      "label": %s,'
+    '\n      "language": %s,\n      "rating": %s,\n      "date": %s,\n      "key_phrases": %s,\n      "text": %s,'
+    '\n      "aspects": %s\n    }'
+)
+_MENTION_JSON = (
+    '{\n          "aspect": %s,\n          "text": %s,\n          "start": %d,\n          "end": %d,'
+    '\n          "polarity": %s\n        }'
+)
 
 
 def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
