@@ -220,13 +220,25 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
     if not tags:
         return escape(text)
     tags.sort(key=lambda tag: (tag[0], tag[1]))
-    out, at = [], 0
-    for offset, _, tag in tags:
-        out.append(str(escape(text[at:offset])))
-        out.append(tag)
+    pieces, at = [], 0
+    for offset, _, _ in tags:
+        pieces.append(text[at:offset])
         at = offset
-    out.append(str(escape(text[at:])))
+    pieces.append(text[at:])
+    # Escaping works character by character: the pieces escaped in one call,
+    # joined by a character escape leaves alone and the text does not hold.
+    if _PIECE_SEP in text:
+        escaped = [str(escape(piece)) for piece in pieces]
+    else:
+        escaped = str(escape(_PIECE_SEP.join(pieces))).split(_PIECE_SEP)
+    out = [escaped[0]]
+    for (_, _, tag), piece in zip(tags, escaped[1:]):
+        out.append(tag)
+        out.append(piece)
     return Markup("".join(out))
+
+
+_PIECE_SEP = "\x00"
 
 
 def mentioned(card: Card, aspects: Collection[str]) -> str:
