@@ -1,0 +1,123 @@
+"""CPU-seconds of ``sitegen build`` for several source trees of sitegen, taking
+turns on copies of one corpus: for comparing two commits on a loaded machine,
+where wall-clock times are noise but the CPU a build uses is not.
+
+    python benchmarks/corpus.py /tmp/c10k --reviews 10000 --subjects 100
+    git worktree add /tmp/base <commit>   # (or: git archive <commit> | tar -x -C /tmp/base)
+    python benchmarks/bench_cpu.py base=/tmp/base main=. --corpus /tmp/c10k --rounds 2
+
+Each NAME=SOURCE runs ``python -m generator build --executor serial`` with
+``PYTHONPATH=SOURCE`` in its own copy of the corpus (files dated a minute back,
+as ``bench_scale.py`` does). Steps: ``cold`` (no cache, no output), ``nochange``,
+``edit`` (one review of the median subject edited), ``edit_largest`` (one of the
+largest), ``nocache`` (``--no-cache`` into another folder). The CPU is the
+build process's user + system time (``os.times()`` children). Versions run in
+turn, in reverse order every other round; the table shows medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import edit_one_review
+
+
+def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one build."""
+    env = dict(os.environ, PYTHONPATH=source)
+    before = os.times()
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "-q", "--executor", "serial", *extra],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    after = os.times()
+    if proc.returncode:
+        raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return cpu, wall
+
+
+def median_and_largest(content: Path) -> tuple[str, str]:
+    sizes = sorted(
+        (sum(1 for _ in csv.reader(p.open(encoding="utf-8", newline=""))), p.name)
+        for p in content.glob("*.csv")
+    )
+    return sizes[len(sizes) // 2][1], sizes[-1][1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("versions", nargs="+", metavar="NAME=SOURCE")
+    parser.add_argument(
+        "--corpus", type=Path, required=True, help="a folder made by benchmarks/corpus.py"
+    )
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--steps", default="cold,nochange,edit,edit_largest")
+    args = parser.parse_args()
+    versions = [v.split("=", 1) for v in args.versions]
+    steps = args.steps.split(",")
+    results: dict[str, dict[str, list[float]]] = {name: {} for name, _ in versions}
+    work = Path(tempfile.mkdtemp(prefix="sitegen-cpu-"))
+    try:
+        past = time.time() - 60
+        sites = {}
+        for name, _ in versions:
+            site = sites[name] = work / name
+            shutil.copytree(args.corpus, site)
+            for path in (site / "content").iterdir():
+                os.utime(path, (past, past))
+        median, largest = median_and_largest(args.corpus / "content")
+        for round_ in range(args.rounds):
+            for step in steps:
+                for name, source in versions if round_ % 2 == 0 else versions[::-1]:
+                    site = sites[name]
+                    extra: list[str] = []
+                    if step == "cold":
+                        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+                        shutil.rmtree(site / "output", ignore_errors=True)
+                    elif step == "nocache":
+                        extra = ["--no-cache", "--output", "output-nocache"]
+                    elif step == "edit":
+                        edit_one_review(site / "content" / median)
+                    elif step == "edit_largest":
+                        edit_one_review(site / "content" / largest)
+                    cpu, wall = cpu_seconds(source, site, extra)
+                    results[name].setdefault(step, []).append(cpu)
+                    print(
+                        f"round {round_} {step:13s} {name:12s} CPU {cpu:6.2f} s  wall {wall:6.2f} s",
+                        flush=True,
+                    )
+        print()
+        print("| step (median CPU-s) | " + " | ".join(name for name, _ in versions) + " |")
+        print("| --- |" + " ---: |" * len(versions))
+        for step in steps:
+            row = " | ".join(
+                f"{statistics.median(results[name][step]):.2f}" for name, _ in versions
+            )
+            print(f"| {step} | {row} |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
