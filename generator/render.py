@@ -23,9 +23,8 @@ from slugify import slugify
 
 import generator
 from generator import badges, categories, charts, feeds, search, trends
-from generator.analysis.types import UNANALYSED
+from generator.analysis.types import UNANALYSED, Aspect, mention_label
 from generator.analysis.verdict import BAD_RATING, GOOD_RATING
-from generator.analysis.types import Aspect, mention_label
 from generator.audience import Audience, audience_for
 from generator.exceptions import SitegenError
 from generator.files import Warn, is_hidden, read_bytes, refusal, walk_files

@@ -11,7 +11,14 @@ import sys
 import tomllib
 from pathlib import Path
 
-from generator.config import _COLUMN_FIELDS, _SITE_KEYS, AnalysisConfig, AspectSettings, Thresholds, load_config
+from generator.config import (
+    _COLUMN_FIELDS,
+    _SITE_KEYS,
+    AnalysisConfig,
+    AspectSettings,
+    Thresholds,
+    load_config,
+)
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
