@@ -62,7 +62,10 @@ def digest(analyses) -> str:
         data = dataclasses.asdict(a)
         # Sentences as objects (they are named tuples, which asdict keeps as
         # tuples): the same canonical dump whatever their class.
-        data["sentences"] = [dict(zip(type(s)._fields, s)) if hasattr(type(s), "_fields") else s for s in data["sentences"]]
+        data["sentences"] = [
+            dict(zip(type(s)._fields, s)) if hasattr(type(s), "_fields") else s
+            for s in data["sentences"]
+        ]
         h.update(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
@@ -87,7 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="first N texts only")
-    parser.add_argument("--repeat", type=int, default=3, help="timed passes of each (median reported)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed passes of each (median reported)"
+    )
     parser.add_argument("--warm", action="store_true", help="keep per-word memos between passes")
     parser.add_argument("--skip-textblob", action="store_true", help="time sitegen only")
     args = parser.parse_args()
@@ -116,7 +121,9 @@ def main() -> None:
         baseline = PatternAnalyzer()
         baseline.analyze("Warm-up : un film vraiment pas mal du tout.")
         textblob_load = time.perf_counter() - t0
-        print(f"load: sitegen {sitegen_load:.2f} s, textblob-fr {textblob_load:.2f} s (import + lexicon)")
+        print(
+            f"load: sitegen {sitegen_load:.2f} s, textblob-fr {textblob_load:.2f} s (import + lexicon)"
+        )
     else:
         print(f"load: sitegen {sitegen_load:.2f} s")
 
@@ -151,7 +158,9 @@ def main() -> None:
 
     med = statistics.median
     first = "sitegen Analyzer       :"
-    print(f"{first} {med(cold):6.0f} reviews/s, memos warm {med(warm):6.0f} reviews/s (median of {args.repeat})")
+    print(
+        f"{first} {med(cold):6.0f} reviews/s, memos warm {med(warm):6.0f} reviews/s (median of {args.repeat})"
+    )
     if baseline is not None:
         print(f"textblob-fr Pattern    : {med(theirs):6.0f} reviews/s (median of {args.repeat})")
         print(

@@ -133,7 +133,9 @@ def run_build(site: Path, extra: list[str]) -> dict[str, object]:
     else:
         full = [sys.executable, "-c", WRAPPER, *command]
     started = time.perf_counter()
-    proc = subprocess.Popen(full, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        full, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     sampler = TreeSampler(proc.pid)
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
@@ -145,12 +147,20 @@ def run_build(site: Path, extra: list[str]) -> dict[str, object]:
         maxrss = int(match.group(1)) if match else 0
     else:
         maxrss = json.loads(err.strip().splitlines()[-1])["maxrss_kb"]
-    return {"seconds": seconds, "rss_mb": maxrss / 1024, "tree_mb": (tree or 0) / 2**20 or None, "summary": out.strip()}
+    return {
+        "seconds": seconds,
+        "rss_mb": maxrss / 1024,
+        "tree_mb": (tree or 0) / 2**20 or None,
+        "summary": out.strip(),
+    }
 
 
 def run_reference(content: Path, sample: int) -> dict[str, float]:
     proc = subprocess.run(
-        [sys.executable, "-c", REFERENCE, str(content), str(sample)], capture_output=True, text=True, check=False
+        [sys.executable, "-c", REFERENCE, str(content), str(sample)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"reference failed:\n{proc.stderr[-4000:]}")
@@ -161,7 +171,10 @@ def run_reference(content: Path, sample: int) -> dict[str, float]:
 
 
 def median_and_largest(content: Path) -> tuple[Path, Path]:
-    sizes = sorted((sum(1 for _ in csv.reader(p.open(encoding="utf-8", newline=""))), p) for p in content.glob("*.csv"))
+    sizes = sorted(
+        (sum(1 for _ in csv.reader(p.open(encoding="utf-8", newline=""))), p)
+        for p in content.glob("*.csv")
+    )
     return sizes[len(sizes) // 2][1], sizes[-1][1]
 
 
@@ -169,30 +182,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Time sitegen on a synthetic corpus.")
     parser.add_argument("--reviews", type=int, default=10_000)
     parser.add_argument("--subjects", type=int, default=100)
-    parser.add_argument("--data", type=Path, help="CSV with a 'texte' column to sample sentences from (read in place)")
-    parser.add_argument("--reference-sample", type=int, default=0, metavar="K",
-                        help="time the reference on K reviews and extrapolate (default: every review)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="CSV with a 'texte' column to sample sentences from (read in place)",
+    )
+    parser.add_argument(
+        "--reference-sample",
+        type=int,
+        default=0,
+        metavar="K",
+        help="time the reference on K reviews and extrapolate (default: every review)",
+    )
     parser.add_argument("--jobs", type=int, help="--jobs for sitegen build")
     parser.add_argument("--executor", help="--executor for sitegen build")
     parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--verify", action="store_true", help="also compare with a --no-cache build")
+    parser.add_argument(
+        "--verify", action="store_true", help="also compare with a --no-cache build"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
-    parser.add_argument("--cold-runs", type=int, default=1, metavar="N",
-                        help="time the cold build N times (cache and output removed between runs); "
-                             "the table shows the median, every run is printed")
-    parser.add_argument("--edit-runs", type=int, default=1, metavar="N",
-                        help="time each rebuild step N times (a review edited again before each); "
-                             "the table shows the median, every run is printed")
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="time the cold build N times (cache and output removed between runs); "
+        "the table shows the median, every run is printed",
+    )
+    parser.add_argument(
+        "--edit-runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="time each rebuild step N times (a review edited again before each); "
+        "the table shows the median, every run is printed",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     try:
         started = time.perf_counter()
-        paths = make_corpus(folder, reviews=args.reviews, subjects=args.subjects, data=args.data, seed=args.seed)
+        paths = make_corpus(
+            folder, reviews=args.reviews, subjects=args.subjects, data=args.data, seed=args.seed
+        )
         size = sum(p.stat().st_size for p in paths)
-        print(f"corpus: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.1f} MB of CSV "
-              f"in {folder} (made in {time.perf_counter() - started:.1f} s)", flush=True)
+        print(
+            f"corpus: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.1f} MB of CSV "
+            f"in {folder} (made in {time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
         # Older than the cache's 2-second "racy file" window, as a real corpus is.
         past = time.time() - 60
         for p in paths:
@@ -207,11 +246,17 @@ def main() -> None:
         rows: list[tuple[str, dict[str, object]]] = []
         reference = run_reference(folder / "content", args.reference_sample)
         ref = reference["full_seconds"]
-        print(f"reference: {reference['seconds']:.1f} s for {reference['timed']:,} reviews", flush=True)
+        print(
+            f"reference: {reference['seconds']:.1f} s for {reference['timed']:,} reviews",
+            flush=True,
+        )
 
         def step(name: str, result: dict[str, object]) -> None:
             rows.append((name, result))
-            print(f"{name}: {result['seconds']:.2f} s, {result['rss_mb']:.0f} MB — {result['summary']}", flush=True)
+            print(
+                f"{name}: {result['seconds']:.2f} s, {result['rss_mb']:.0f} MB — {result['summary']}",
+                flush=True,
+            )
 
         colds = []
         for n in range(max(1, args.cold_runs)):
@@ -227,6 +272,7 @@ def main() -> None:
             else ""
         )
         step(name, cold)
+
         def repeated(name: str, edit: Path | None) -> None:
             """The rebuild ``--edit-runs`` times (editing ``edit`` again before each),
             the median shown."""
@@ -247,28 +293,47 @@ def main() -> None:
         verified = None
         if args.verify:
             other = folder / "output-full"
-            step("full build --no-cache (for --verify)", run_build(folder, [*extra, "--no-cache", "--output", str(other)]))
+            step(
+                "full build --no-cache (for --verify)",
+                run_build(folder, [*extra, "--no-cache", "--output", str(other)]),
+            )
             cmp = filecmp.dircmp(folder / "output", other)
             verified = _identical(cmp)
 
         label = "reference (PatternAnalyzer only)" + (
-            f", extrapolated from {reference['timed']:,} reviews" if reference["extrapolated"] else ""
+            f", extrapolated from {reference['timed']:,} reviews"
+            if reference["extrapolated"]
+            else ""
         )
         print()
-        print(f"sitegen scaling benchmark: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.0f} MB; "
-              f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; Python {platform.python_version()}")
+        print(
+            f"sitegen scaling benchmark: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.0f} MB; "
+            f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; Python {platform.python_version()}"
+        )
         print()
-        print("| step | seconds | × reference | peak RSS, largest process (MB) | peak RSS, process tree (MB) |")
+        print(
+            "| step | seconds | × reference | peak RSS, largest process (MB) | peak RSS, process tree (MB) |"
+        )
         print("| --- | ---: | ---: | ---: | ---: |")
         print(f"| {label} | {ref:.1f} | 1.00 | | |")
         for name, result in rows:
             tree = f"{result['tree_mb']:.0f}" if result.get("tree_mb") else "n/a"
-            print(f"| {name} | {result['seconds']:.2f} | {result['seconds'] / ref:.3f} | {result['rss_mb']:.0f} | {tree} |")
+            print(
+                f"| {name} | {result['seconds']:.2f} | {result['seconds'] / ref:.3f} | {result['rss_mb']:.0f} | {tree} |"
+            )
         if verified is not None:
             print()
-            print("incremental output identical to a --no-cache build:", "yes" if verified else "NO")
+            print(
+                "incremental output identical to a --no-cache build:", "yes" if verified else "NO"
+            )
         if args.json:
-            args.json.write_text(json.dumps({"reference": reference, "steps": rows, "verified": verified}, indent=2, default=str))
+            args.json.write_text(
+                json.dumps(
+                    {"reference": reference, "steps": rows, "verified": verified},
+                    indent=2,
+                    default=str,
+                )
+            )
     finally:
         if args.keep:
             print(f"kept {folder}")

@@ -23,25 +23,82 @@ import re
 from pathlib import Path
 
 OPENINGS = [
-    "J'ai vu ce film hier soir", "Sorti de la salle il y a une heure", "Vu en avant-première",
-    "Regardé en famille ce week-end", "Je l'attendais depuis des mois", "On m'en avait dit du bien",
-    "Vu un peu par hasard", "Deuxième visionnage", "Enfin vu au cinéma", "Découvert en streaming",
+    "J'ai vu ce film hier soir",
+    "Sorti de la salle il y a une heure",
+    "Vu en avant-première",
+    "Regardé en famille ce week-end",
+    "Je l'attendais depuis des mois",
+    "On m'en avait dit du bien",
+    "Vu un peu par hasard",
+    "Deuxième visionnage",
+    "Enfin vu au cinéma",
+    "Découvert en streaming",
 ]
 SUBJECTS_FR = [
-    "le scénario", "la mise en scène", "la photographie", "la bande originale", "le montage",
-    "le casting", "l'actrice principale", "l'acteur principal", "les dialogues", "la fin",
-    "le rythme", "les décors", "les effets spéciaux", "l'histoire", "le réalisateur",
-    "les seconds rôles", "la musique", "l'humour", "l'intrigue", "les personnages",
+    "le scénario",
+    "la mise en scène",
+    "la photographie",
+    "la bande originale",
+    "le montage",
+    "le casting",
+    "l'actrice principale",
+    "l'acteur principal",
+    "les dialogues",
+    "la fin",
+    "le rythme",
+    "les décors",
+    "les effets spéciaux",
+    "l'histoire",
+    "le réalisateur",
+    "les seconds rôles",
+    "la musique",
+    "l'humour",
+    "l'intrigue",
+    "les personnages",
 ]
 POSITIVE = [
-    "excellent", "magnifique", "génial", "superbe", "bouleversant", "drôle", "touchant",
-    "brillant", "remarquable", "émouvant", "parfait", "réussi", "passionnant", "sublime",
-    "original", "efficace", "intelligent", "captivant", "juste", "beau",
+    "excellent",
+    "magnifique",
+    "génial",
+    "superbe",
+    "bouleversant",
+    "drôle",
+    "touchant",
+    "brillant",
+    "remarquable",
+    "émouvant",
+    "parfait",
+    "réussi",
+    "passionnant",
+    "sublime",
+    "original",
+    "efficace",
+    "intelligent",
+    "captivant",
+    "juste",
+    "beau",
 ]
 NEGATIVE = [
-    "ennuyeux", "mauvais", "raté", "décevant", "long", "lourd", "prévisible", "nul",
-    "médiocre", "confus", "plat", "fade", "pénible", "laborieux", "creux", "maladroit",
-    "bâclé", "insipide", "ridicule", "faible",
+    "ennuyeux",
+    "mauvais",
+    "raté",
+    "décevant",
+    "long",
+    "lourd",
+    "prévisible",
+    "nul",
+    "médiocre",
+    "confus",
+    "plat",
+    "fade",
+    "pénible",
+    "laborieux",
+    "creux",
+    "maladroit",
+    "bâclé",
+    "insipide",
+    "ridicule",
+    "faible",
 ]
 INTENSIFIERS = ["très", "vraiment", "assez", "plutôt", "franchement", "tellement", "un peu", ""]
 TEMPLATES = [
@@ -66,7 +123,19 @@ TEMPLATES = [
     "Une perte de temps, {s} est {i} {n}.",
     "Je mets {k} étoiles parce que {s} est {p}.",
 ]
-AUTHORS = ["Camille", "Léa", "Hugo", "Manon", "Lucas", "Chloé", "Nathan", "Inès", "Jules", "Zoé", ""]
+AUTHORS = [
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Manon",
+    "Lucas",
+    "Chloé",
+    "Nathan",
+    "Inès",
+    "Jules",
+    "Zoé",
+    "",
+]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
@@ -76,7 +145,9 @@ def shared_sentences(path: Path, limit: int = 20000) -> list[str]:
     sentences: list[str] = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        column = next((c for c in (reader.fieldnames or []) if c.lower() in ("texte", "text", "avis")), None)
+        column = next(
+            (c for c in (reader.fieldnames or []) if c.lower() in ("texte", "text", "avis")), None
+        )
         if column is None:
             raise SystemExit(f"{path}: no 'texte' or 'text' column")
         for row in reader:
@@ -92,8 +163,13 @@ def _template_sentence(rng: random.Random) -> str:
     template = rng.choice(TEMPLATES)
     s, s2 = rng.sample(SUBJECTS_FR, 2)
     sentence = template.format(
-        S=s[:1].upper() + s[1:], s=s, s2=s2, p=rng.choice(POSITIVE), n=rng.choice(NEGATIVE),
-        i=rng.choice(INTENSIFIERS), k=rng.randint(1, 5),
+        S=s[:1].upper() + s[1:],
+        s=s,
+        s2=s2,
+        p=rng.choice(POSITIVE),
+        n=rng.choice(NEGATIVE),
+        i=rng.choice(INTENSIFIERS),
+        k=rng.randint(1, 5),
     )
     return " ".join(sentence.split())
 
@@ -121,7 +197,9 @@ def subject_sizes(reviews: int, subjects: int, rng: random.Random) -> list[int]:
     return sizes
 
 
-FRENCH_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+FRENCH_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
 ENGLISH_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -141,14 +219,22 @@ def make_date(rng: random.Random) -> str:
 
 
 def make_corpus(
-    folder: Path, *, reviews: int, subjects: int, data: Path | None = None, seed: int = 6, mean_chars: int = 900
+    folder: Path,
+    *,
+    reviews: int,
+    subjects: int,
+    data: Path | None = None,
+    seed: int = 6,
+    mean_chars: int = 900,
 ) -> list[Path]:
     """Write the corpus and a ``sitegen.toml`` into ``folder``; return the CSV paths."""
     rng = random.Random(seed)
     pool = shared_sentences(data) if data else []
     content = folder / "content"
     content.mkdir(parents=True, exist_ok=True)
-    (folder / "sitegen.toml").write_text('title = "Banc d\'essai"\npage_size = 50\n', encoding="utf-8")
+    (folder / "sitegen.toml").write_text(
+        'title = "Banc d\'essai"\npage_size = 50\n', encoding="utf-8"
+    )
     paths = []
     number = 0
     dates = random.Random(seed + 1)  # its own stream: the texts stay what they were
@@ -161,7 +247,15 @@ def make_corpus(
                 number += 1
                 target = max(80, int(rng.gauss(mean_chars, mean_chars / 3)))
                 rating = rng.choice(["", "1", "2", "3", "3,5", "4", "4.5", "5"])
-                writer.writerow([f"r{number}", rating, rng.choice(AUTHORS), make_text(rng, pool, target), make_date(dates)])
+                writer.writerow(
+                    [
+                        f"r{number}",
+                        rating,
+                        rng.choice(AUTHORS),
+                        make_text(rng, pool, target),
+                        make_date(dates),
+                    ]
+                )
         paths.append(path)
     return paths
 
@@ -183,7 +277,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path)
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
-    paths = make_corpus(args.folder, reviews=args.reviews, subjects=args.subjects, data=args.data, seed=args.seed)
+    paths = make_corpus(
+        args.folder, reviews=args.reviews, subjects=args.subjects, data=args.data, seed=args.seed
+    )
     print(f"wrote {len(paths)} files into {args.folder / 'content'}")
 
 

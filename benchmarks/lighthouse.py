@@ -44,7 +44,12 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking"
     " --disable-component-update --disable-sync --no-first-run"
 )
-PAGES = {"home": "", "subject": "backstage/", "search": "search/?q=chanteuse", "category": "categories/drame/"}
+PAGES = {
+    "home": "",
+    "subject": "backstage/",
+    "search": "search/?q=chanteuse",
+    "category": "categories/drame/",
+}
 if os.environ.get("LIGHTHOUSE_PAGES"):  # e.g. LIGHTHOUSE_PAGES=search: only those
     PAGES = {k: v for k, v in PAGES.items() if k in os.environ["LIGHTHOUSE_PAGES"].split(",")}
 

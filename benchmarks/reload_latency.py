@@ -78,7 +78,9 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=10)
-    parser.add_argument("--site", type=Path, default=REPO, help="site folder to copy (content/ and sitegen.toml)")
+    parser.add_argument(
+        "--site", type=Path, default=REPO, help="site folder to copy (content/ and sitegen.toml)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
 
@@ -95,10 +97,15 @@ def main() -> int:
         log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
         process = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--port", str(port)],
-            cwd=site, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=site,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         latencies: list[float] = []
-        to_reload: list[float] = []  # save -> the browser starts reloading (detect, rebuild, message)
+        to_reload: list[
+            float
+        ] = []  # save -> the browser starts reloading (detect, rebuild, message)
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -119,7 +126,8 @@ def main() -> int:
                 lines = original.split("\n")
                 for number in range(args.edits):
                     page.wait_for_function(
-                        "() => window.LiveReload && window.LiveReload.connector.protocol >= 7", timeout=10_000
+                        "() => window.LiveReload && window.LiveReload.connector.protocol >= 7",
+                        timeout=10_000,
                     )
                     marker = f"Repere{number}x{os.getpid()}"
                     edited = [lines[0].rstrip() + f" {marker}", *lines[1:]]
@@ -130,7 +138,9 @@ def main() -> int:
                         timeout=15_000,
                         polling="raf",
                     )
-                    shown, navigation = page.evaluate("() => [window.__sitegenShownAt, performance.timeOrigin]")
+                    shown, navigation = page.evaluate(
+                        "() => [window.__sitegenShownAt, performance.timeOrigin]"
+                    )
                     latencies.append(shown - started)
                     to_reload.append(navigation - started)
                 browser.close()
@@ -157,7 +167,9 @@ def main() -> int:
         print(json.dumps(result))
     else:
         print(f"save -> browser shows the change, {result['edits']} edits on {review_file.name}:")
-        print(f"  median {result['median_ms']} ms, p90 {result['p90_ms']} ms (min {result['min_ms']}, max {result['max_ms']})")
+        print(
+            f"  median {result['median_ms']} ms, p90 {result['p90_ms']} ms (min {result['min_ms']}, max {result['max_ms']})"
+        )
         print(
             f"  of which: save -> reload starts {result['save_to_reload_start_median_ms']} ms "
             f"(server rebuild {result['rebuild_median_ms']} ms), the rest is the page load"

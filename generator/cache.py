@@ -116,7 +116,11 @@ def encode_analysis(analysis: ReviewAnalysis, text: str) -> bytes:
 def _plain(cls: type) -> bool:
     """A frozen dataclass whose ``__init__`` only stores its fields (no
     ``__post_init__``, no slots): it can be made by filling its ``__dict__``."""
-    return dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    return (
+        dataclasses.is_dataclass(cls)
+        and not hasattr(cls, "__post_init__")
+        and not hasattr(cls, "__slots__")
+    )
 
 
 _FAST_DECODE = _plain(ReviewAnalysis)
@@ -133,7 +137,9 @@ def decode_analysis(data: bytes, text: str) -> ReviewAnalysis:
     cls = SentenceAnalysis
     values[_SENTENCES_AT] = tuple(
         [
-            _make_tuple(cls, row if row[0] is not None else (text[row[_START_AT] : row[_END_AT]], *row[1:]))
+            _make_tuple(
+                cls, row if row[0] is not None else (text[row[_START_AT] : row[_END_AT]], *row[1:])
+            )
             for row in values[_SENTENCES_AT]
         ]
     )
@@ -223,18 +229,38 @@ class BuildCache:
         if self.path is not None:
             _retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
             db.execute("PRAGMA synchronous = NORMAL")
-        _retry(lambda: db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
+        _retry(
+            lambda: db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+        )
         row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is not None and row[0] != str(SCHEMA_VERSION):
             with self._transaction(db):
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row is not None and row[0] != str(SCHEMA_VERSION):
-                    log.info("cache %s has schema %s, not %s: starting afresh", self.path, row[0], SCHEMA_VERSION)
-                    for table in ("analysis", "files", "subjects", "manifests", "namespaces", "summary_states"):
+                    log.info(
+                        "cache %s has schema %s, not %s: starting afresh",
+                        self.path,
+                        row[0],
+                        SCHEMA_VERSION,
+                    )
+                    for table in (
+                        "analysis",
+                        "files",
+                        "subjects",
+                        "manifests",
+                        "namespaces",
+                        "summary_states",
+                    ):
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute("DELETE FROM meta WHERE key = 'schema'")
         _retry(lambda: db.executescript(_SCHEMA))
-        _retry(lambda: db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)))
+        _retry(
+            lambda: db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+            )
+        )
         return db
 
     def close(self) -> None:
@@ -271,14 +297,20 @@ class BuildCache:
         return self._namespaces[name]
 
     def get_analyses(self, ns: int, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
-        return dict(self._by_keys("SELECT hash, data FROM analysis WHERE ns = ? AND hash IN ({marks})", hashes, ns))
+        return dict(
+            self._by_keys(
+                "SELECT hash, data FROM analysis WHERE ns = ? AND hash IN ({marks})", hashes, ns
+            )
+        )
 
     def _by_keys(self, query: str, keys: Sequence[Any], *params: Any) -> Iterator[tuple[Any, ...]]:
         """The rows ``query`` selects for ``keys`` (its ``{marks}``: their
         placeholders, after ``params``'), a batch of keys at a time."""
         for i in range(0, len(keys), _BATCH):
             chunk = keys[i : i + _BATCH]
-            yield from self._db.execute(query.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
+            yield from self._db.execute(
+                query.format(marks=",".join("?" * len(chunk))), (*params, *chunk)
+            )
 
     def put_analyses(self, ns: int, items: Iterable[tuple[bytes, bytes]]) -> None:
         if not self.persistent:
@@ -291,7 +323,9 @@ class BuildCache:
     def count_analyses(self, ns: int | None = None) -> int:
         if ns is None:
             return int(self._db.execute("SELECT count(*) FROM analysis").fetchone()[0])
-        return int(self._db.execute("SELECT count(*) FROM analysis WHERE ns = ?", (ns,)).fetchone()[0])
+        return int(
+            self._db.execute("SELECT count(*) FROM analysis WHERE ns = ?", (ns,)).fetchone()[0]
+        )
 
     # ---- parsed files
 
@@ -311,7 +345,10 @@ class BuildCache:
     def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
         if not self.persistent:
             return
-        data = [(p, s, pickle.dumps(light, _PICKLE), pickle.dumps(full, _PICKLE)) for p, s, light, full in rows]
+        data = [
+            (p, s, pickle.dumps(light, _PICKLE), pickle.dumps(full, _PICKLE))
+            for p, s, light, full in rows
+        ]
         if data:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", data)
@@ -323,7 +360,11 @@ class BuildCache:
         return {digest: pickle.loads(data) for digest, data in rows}
 
     def get_fragments(self, digests: Sequence[bytes]) -> dict[bytes, bytes]:
-        return dict(self._by_keys("SELECT digest, fragment FROM subjects WHERE digest IN ({marks})", digests))
+        return dict(
+            self._by_keys(
+                "SELECT digest, fragment FROM subjects WHERE digest IN ({marks})", digests
+            )
+        )
 
     def put_subjects(self, items: Iterable[tuple[bytes, Any, bytes]]) -> None:
         if not self.persistent:
@@ -337,7 +378,9 @@ class BuildCache:
     # ---- summary states (generator.analysis.summary_state)
 
     def get_states(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        return dict(self._by_keys("SELECT key, data FROM summary_states WHERE key IN ({marks})", keys))
+        return dict(
+            self._by_keys("SELECT key, data FROM summary_states WHERE key IN ({marks})", keys)
+        )
 
     def put_states(self, space: bytes, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store ``(key, state)`` pairs made under ``space`` (code, settings: see
@@ -353,7 +396,9 @@ class BuildCache:
     # ---- manifests
 
     def get_manifest(self, output: Path) -> Any | None:
-        row = self._db.execute("SELECT data FROM manifests WHERE output = ?", (str(output),)).fetchone()
+        row = self._db.execute(
+            "SELECT data FROM manifests WHERE output = ?", (str(output),)
+        ).fetchone()
         return pickle.loads(row[0]) if row else None
 
     def put_manifest(self, output: Path, manifest: Any) -> None:
@@ -361,10 +406,13 @@ class BuildCache:
             return
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(output), pickle.dumps(manifest, _PICKLE))
+                "INSERT OR REPLACE INTO manifests VALUES (?, ?)",
+                (str(output), pickle.dumps(manifest, _PICKLE)),
             )
 
-    def prune_subjects(self, keep_days: float = 7.0, every: float = 3600.0, space: bytes = b"") -> int:
+    def prune_subjects(
+        self, keep_days: float = 7.0, every: float = 3600.0, space: bytes = b""
+    ) -> int:
         """Forget subject entries that no manifest uses and no build used lately
         (at most once every ``every`` seconds: it reads every manifest), and
         summary states made under another code or settings than ``space`` (the
@@ -382,7 +430,11 @@ class BuildCache:
             with contextlib.suppress(Exception):
                 used.update(pickle.loads(data).get("subjects", {}).values())
         cutoff = time.time() - keep_days * 86400
-        old = [d for (d,) in self._db.execute("SELECT digest FROM subjects WHERE used < ?", (cutoff,)) if d not in used]
+        old = [
+            d
+            for (d,) in self._db.execute("SELECT digest FROM subjects WHERE used < ?", (cutoff,))
+            if d not in used
+        ]
         with self._transaction() as db:
             db.executemany("DELETE FROM subjects WHERE digest = ?", [(d,) for d in old])
             db.execute("DELETE FROM summary_states WHERE used < ? AND space != ?", (cutoff, space))
@@ -439,19 +491,28 @@ def _set_aside(path: Path, exc: BaseException) -> None:
     log.warning(
         "the build cache %s is damaged (%s): set aside as %s, starting a new one "
         "(this build analyses every review again); delete the copy when you like",
-        path, exc, aside.name,
+        path,
+        exc,
+        aside.name,
     )
 
 
 def _in_memory(folder: Path, exc: BaseException) -> BuildCache:
     """A cache in memory for this build, after ``folder`` could not be used."""
     if folder.exists() and not folder.is_dir():
-        log.warning("cannot use the build cache: %s is a file, not a folder; building without it "
-                    "(remove or rename it)", folder)
+        log.warning(
+            "cannot use the build cache: %s is a file, not a folder; building without it "
+            "(remove or rename it)",
+            folder,
+        )
     else:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        log.warning("cannot use the build cache in %s (%s); building without it "
-                    "(make the folder writable, or delete it)", folder, reason)
+        log.warning(
+            "cannot use the build cache in %s (%s); building without it "
+            "(make the folder writable, or delete it)",
+            folder,
+            reason,
+        )
     return BuildCache(None)
 
 

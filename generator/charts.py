@@ -46,7 +46,9 @@ def _num(value: float) -> str:
     return text if text not in ("-0", "") else "0"
 
 
-def _svg(chart_id: str, title: str, width: float, height: float, body: str, css: str, attrs: str = "") -> Markup:
+def _svg(
+    chart_id: str, title: str, width: float, height: float, body: str, css: str, attrs: str = ""
+) -> Markup:
     title_id = f"{chart_id}-title"
     return Markup(
         f'<svg{attrs} class="chart {css}" id="{escape(chart_id)}" viewBox="0 0 {_num(width)} {_num(height)}" '
@@ -179,7 +181,12 @@ class TrendPoint:
 
 
 def trend(
-    chart_id: str, title: str, points: Sequence[TrendPoint], *, height: float = 150, percent: str = "{n} %"
+    chart_id: str,
+    title: str,
+    points: Sequence[TrendPoint],
+    *,
+    height: float = 150,
+    percent: str = "{n} %",
 ) -> Markup:
     """Counts per period as bars along the bottom, shares (0-100 %) as lines above
     them, the first and last period named under the axis."""
@@ -194,12 +201,16 @@ def trend(
     for share in (0, 0.5, 1):
         y = axis_y - share * plot_h
         parts.append(_rect(left, y - 0.5, width, 1, "c-grid"))
-        parts.append(_text(left - 4, y, percent.format(n=round(share * 100)), "c-axis", anchor="end"))
+        parts.append(
+            _text(left - 4, y, percent.format(n=round(share * 100)), "c-axis", anchor="end")
+        )
     bars_y = axis_y + 6
     for i, p in enumerate(points):
         if p.count:
             h = max(bars_h * p.count / largest, 1.5)
-            parts.append(_rect(left + i * step + step * 0.15, bars_y + bars_h - h, step * 0.7, h, "c-bar"))
+            parts.append(
+                _rect(left + i * step + step * 0.15, bars_y + bars_h - h, step * 0.7, h, "c-bar")
+            )
 
     def line(values: list[float | None], css: str) -> None:
         runs: list[list[str]] = [[]]
@@ -222,7 +233,9 @@ def trend(
         parts.append(_text(left, label_y, points[0].label, "c-axis", anchor="start"))
         if len(points) > 1:
             parts.append(_text(WIDTH - right, label_y, points[-1].label, "c-axis", anchor="end"))
-    return _svg(chart_id, title, WIDTH, height, "".join(parts), "chart-trend", ' data-chart="trend"')
+    return _svg(
+        chart_id, title, WIDTH, height, "".join(parts), "chart-trend", ' data-chart="trend"'
+    )
 
 
 def rating_bucket(rating: float, scale: int) -> float:

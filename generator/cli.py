@@ -45,7 +45,9 @@ class _Lines:
         stream = sys.stderr if self.stderr else sys.stdout
         if stream is None:  # (no console: pythonw, or the stream closed)
             return
-        stream.write(f"{printable(text, newlines=True)}\n")  # (names from the content: no escape sequences)
+        stream.write(
+            f"{printable(text, newlines=True)}\n"
+        )  # (names from the content: no escape sequences)
         stream.flush()
 
 
@@ -54,10 +56,21 @@ out = _Lines()
 
 
 # Options shared by the commands that build (build, serve, publish, analyze).
-ContentOption = Annotated[Path | None, typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")]
-OutputOption = Annotated[Path | None, typer.Option(help="Folder to write the site to. [default: output/]")]
-TemplatesOption = Annotated[Path | None, typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]")]
-ConfigOption = Annotated[Path | None, typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]")]
+ContentOption = Annotated[
+    Path | None, typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option(help="Folder to write the site to. [default: output/]")
+]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]"),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]"),
+]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -69,9 +82,13 @@ def _version(value: bool) -> None:
 def main_callback(
     version: Annotated[
         bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens, for debugging.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what happens, for debugging.")
+    ] = False,
 ) -> None:
     """sitegen builds a static site that sums up reviews: one page per film, series or
     product with a verdict, the aspects reviewers discuss, pro and con quotes and a
@@ -129,12 +146,34 @@ def build(
     output: OutputOption = None,
     templates: TemplatesOption = None,
     config: ConfigOption = None,
-    strict: Annotated[bool, typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows.")] = False,
-    force: Annotated[bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]")] = None,
-    executor: Annotated[str | None, typer.Option("--executor", help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore .sitegen-cache/: analyse every review and rewrite every page.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]"
+        ),
+    ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(
+            "--executor",
+            help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Ignore .sitegen-cache/: analyse every review and rewrite every page.",
+        ),
+    ] = False,
 ) -> None:
     """Read the reviews, analyse them and write the static site."""
     from generator.commands.build import build as run_build
@@ -143,9 +182,13 @@ def build(
     try:
         settings = resolve_config(config, content, output, templates)
         report = run_build(
-            settings, strict=strict, force=force,
-            jobs=jobs or settings.jobs or None, executor=executor or settings.executor,
-            cache=not no_cache, progress=make_progress(quiet),
+            settings,
+            strict=strict,
+            force=force,
+            jobs=jobs or settings.jobs or None,
+            executor=executor or settings.executor,
+            cache=not no_cache,
+            progress=make_progress(quiet),
         )
     except ContentError as exc:
         raise content_failed(exc) from None
@@ -158,8 +201,15 @@ def build(
 
 @app.command()
 def analyze(
-    paths: Annotated[list[Path], typer.Argument(help="Review files (.txt, .md, .csv, .tsv, .json, .jsonl).", exists=True, dir_okay=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per review, one per line.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Review files (.txt, .md, .csv, .tsv, .json, .jsonl).", exists=True, dir_okay=False
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per review, one per line.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Print the analysis of each review: a table, or JSON lines with --json."""
@@ -178,12 +228,19 @@ def analyze(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "subject", "label", "polarity", "subj.", "key phrases", "text", show_lines=False)
+    table = Table(
+        "id", "subject", "label", "polarity", "subj.", "key phrases", "text", show_lines=False
+    )
     for row in rows:
         text = row["text"]
         table.add_row(  # (rich prints escape sequences as they are: names and texts made printable)
-            printable(row["id"]), printable(row["subject"]), row["label"], f"{row['polarity']:+.2f}", f"{row['subjectivity']:.2f}",
-            printable(", ".join(row["key_phrases"][:4])), printable(text[:60]) + ("…" if len(text) > 60 else ""),
+            printable(row["id"]),
+            printable(row["subject"]),
+            row["label"],
+            f"{row['polarity']:+.2f}",
+            f"{row['subjectivity']:.2f}",
+            printable(", ".join(row["key_phrases"][:4])),
+            printable(text[:60]) + ("…" if len(text) > 60 else ""),
         )
     Console(highlight=False, soft_wrap=True).print(table)
 
@@ -191,13 +248,19 @@ def analyze(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 shows the preview to the network.")] = "127.0.0.1",
-    open_browser: Annotated[bool, typer.Option("--open", help="Open the site in the web browser.")] = False,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 shows the preview to the network.")
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the site in the web browser.")
+    ] = False,
     content: ContentOption = None,
     output: OutputOption = None,
     templates: TemplatesOption = None,
     config: ConfigOption = None,
-    strict: Annotated[bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")
+    ] = False,
 ) -> None:
     """Build, serve the site on 127.0.0.1, and rebuild and reload the browser on every change."""
     from generator.commands.serve import serve as run_serve
@@ -217,7 +280,9 @@ def serve(
 
 @app.command()
 def new(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the site in (new or empty).", file_okay=True)],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create the site in (new or empty).", file_okay=True)
+    ],
 ) -> None:
     """Create a new site: a commented sitegen.toml, example reviews and templates/."""
     from generator.commands.new import new_site
@@ -227,19 +292,43 @@ def new(
     except SitegenError as exc:
         raise fail(exc) from None
     out.print(f"Created a new site in {site.root} ({len(site.files)} files). Next:")
-    out.print(f"  cd {site.root}\n  sitegen build    # writes output/\n  sitegen serve    # preview on http://127.0.0.1:8000/ with live reload")
+    out.print(
+        f"  cd {site.root}\n  sitegen build    # writes output/\n  sitegen serve    # preview on http://127.0.0.1:8000/ with live reload"
+    )
 
 
 @app.command()
 def publish(
-    to: Annotated[Path | None, typer.Option("--to", help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).")] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).",
+        ),
+    ] = None,
     branch: Annotated[str, typer.Option(help="Git branch to commit the site to.")] = "gh-pages",
     remote: Annotated[str, typer.Option(help="Git remote to push the branch to.")] = "origin",
-    message: Annotated[str | None, typer.Option("--message", "-m", help="Commit message. [default: Deployed <sha> with sitegen <version>]")] = None,
-    push: Annotated[bool, typer.Option("--push/--no-push", help="Push the branch after committing.")] = True,
-    build_first: Annotated[bool, typer.Option("--build/--no-build", help="Build before publishing.")] = True,
-    strict: Annotated[bool, typer.Option(help="Refuse to publish if the content has any error.")] = False,
-    force: Annotated[bool, typer.Option(help="With --to: mirror into a non-empty folder that sitegen did not create.")] = False,
+    message: Annotated[
+        str | None,
+        typer.Option(
+            "--message",
+            "-m",
+            help="Commit message. [default: Deployed <sha> with sitegen <version>]",
+        ),
+    ] = None,
+    push: Annotated[
+        bool, typer.Option("--push/--no-push", help="Push the branch after committing.")
+    ] = True,
+    build_first: Annotated[
+        bool, typer.Option("--build/--no-build", help="Build before publishing.")
+    ] = True,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse to publish if the content has any error.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="With --to: mirror into a non-empty folder that sitegen did not create."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Build, then publish the site to a git branch (GitHub Pages) or, with --to, a folder."""
@@ -251,15 +340,21 @@ def publish(
         if build_first:
             report = run_build(settings, strict=strict)
             print_problems(report.problems)
-            out.print(f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files.")
+            out.print(
+                f"Built {report.subjects} subject(s), {report.reviews} reviews, {report.files} files."
+            )
         if to is not None:
             result = publish_folder(settings, to, force=force)
             removed = f", removed {len(result.removed)} old file(s)" if result.removed else ""
             out.print(f"Published {result.files} files to {result.destination}{removed}.")
         else:
-            result = publish_branch(settings, branch=branch, remote=remote, message=message, push=push)
+            result = publish_branch(
+                settings, branch=branch, remote=remote, message=message, push=push
+            )
             where = f"and pushed to {remote}" if result.pushed else "(not pushed: --no-push)"
-            out.print(f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}.")
+            out.print(
+                f"Published {result.files} files on branch {branch} ({result.commit[:12]}) {where}."
+            )
     except ContentError as exc:
         raise content_failed(exc, "; nothing published") from None
     except SitegenError as exc:

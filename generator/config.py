@@ -111,8 +111,29 @@ _SITE_KEYS = {
     "executor": str,
     "plugins": list,
 }
-_COLUMN_FIELDS = ("text", "id", "subject", "rating", "author", "date", "title", "categories", "year", "image")
-_SUBJECT_KEYS = ("title", "year", "image", "genres", "genre", "categories", "category", "tags", "tag")
+_COLUMN_FIELDS = (
+    "text",
+    "id",
+    "subject",
+    "rating",
+    "author",
+    "date",
+    "title",
+    "categories",
+    "year",
+    "image",
+)
+_SUBJECT_KEYS = (
+    "title",
+    "year",
+    "image",
+    "genres",
+    "genre",
+    "categories",
+    "category",
+    "tags",
+    "tag",
+)
 
 
 def _check_type(path: Path, key: str, value: Any, expected: type) -> None:
@@ -129,23 +150,32 @@ def _subject_tables(tables: Any, path: Path) -> dict[str, dict[str, Any]]:
     """``[subjects."<name>"]`` tables: each a table of known keys with text (or, for
     year, a number; for categories, a list of text) values."""
     if not isinstance(tables, dict):
-        raise ConfigError(f"{path}: [subjects] must hold tables such as [subjects.\"Le Grand Bleu\"]")
+        raise ConfigError(f'{path}: [subjects] must hold tables such as [subjects."Le Grand Bleu"]')
     out: dict[str, dict[str, Any]] = {}
     for name, table in tables.items():
         where = f'[subjects."{name}"]'
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: {where} must be a table of keys such as title = \"…\" and genres = [\"…\"]")
+            raise ConfigError(
+                f'{path}: {where} must be a table of keys such as title = "…" and genres = ["…"]'
+            )
         for key, value in table.items():
             if key not in _SUBJECT_KEYS:
-                raise ConfigError(f"{path}: {where} has unknown key '{key}' (known: {', '.join(_SUBJECT_KEYS)})")
+                raise ConfigError(
+                    f"{path}: {where} has unknown key '{key}' (known: {', '.join(_SUBJECT_KEYS)})"
+                )
             if key in ("title", "image") and not isinstance(value, str):
                 raise ConfigError(f"{path}: {where} {key} must be a string, not {value!r}")
             if key == "image" and value and not safe_image_url(value):
-                raise ConfigError(f"{path}: {where} image must be an http(s) URL or a relative path, not {value!r}")
+                raise ConfigError(
+                    f"{path}: {where} image must be an http(s) URL or a relative path, not {value!r}"
+                )
             if key == "year" and (isinstance(value, bool) or not isinstance(value, str | int)):
-                raise ConfigError(f"{path}: {where} year must be a number or a string, not {value!r}")
+                raise ConfigError(
+                    f"{path}: {where} year must be a number or a string, not {value!r}"
+                )
             if key not in ("title", "image", "year") and not (
-                isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+                isinstance(value, str)
+                or (isinstance(value, list) and all(isinstance(v, str) for v in value))
             ):
                 raise ConfigError(f"{path}: {where} {key} must be a list of strings, not {value!r}")
         out[str(name)] = dict(table)
@@ -182,14 +212,20 @@ def _aspect_settings(table: Any, path: Path) -> AspectSettings:
         raise ConfigError(f"{path}: [aspects] must be a table")
     for key in table:
         if key not in ("synonyms", "ignore"):
-            raise ConfigError(f"{path}: [aspects] has unknown key '{key}' (known: ignore, synonyms)")
+            raise ConfigError(
+                f"{path}: [aspects] has unknown key '{key}' (known: ignore, synonyms)"
+            )
     synonyms = table.get("synonyms", {})
     if not isinstance(synonyms, dict):
-        raise ConfigError(f"{path}: 'aspects.synonyms' must be a table such as {{ musique = [\"BO\", \"bande-son\"] }}")
+        raise ConfigError(
+            f'{path}: \'aspects.synonyms\' must be a table such as {{ musique = ["BO", "bande-son"] }}'
+        )
     pairs = []
     for aspect, words in synonyms.items():
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise ConfigError(f"{path}: 'aspects.synonyms.{aspect}' must be a list of words, not {words!r}")
+            raise ConfigError(
+                f"{path}: 'aspects.synonyms.{aspect}' must be a list of words, not {words!r}"
+            )
         pairs.append((aspect, tuple(words)))
     ignore = table.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(w, str) and w.strip() for w in ignore):
@@ -246,7 +282,9 @@ def _check_site(values: dict[str, Any], path: Path) -> None:
     """The ``[site]`` options' values (``values`` normalised in place)."""
     language = values.get("language", "fr")
     if language not in LANGUAGES:
-        raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise ConfigError(
+            f"{path}: language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
     scale = values.get("rating_scale", 5)
     if scale not in RATING_SCALES:
         allowed = ", ".join(map(str, RATING_SCALES))
@@ -255,9 +293,13 @@ def _check_site(values: dict[str, Any], path: Path) -> None:
         raise ConfigError(f"{path}: jobs must be 0 (every core) or more")
     executor = values.get("executor", "process")
     if executor not in ("process", "serial") and not executor.startswith(("dask://", "tcp://")):
-        raise ConfigError(f"{path}: executor must be \"process\", \"serial\" or \"dask://HOST:PORT\", not {executor!r}")
+        raise ConfigError(
+            f'{path}: executor must be "process", "serial" or "dask://HOST:PORT", not {executor!r}'
+        )
     if values.get("title_case", "as-written") not in TITLE_CASES:
-        raise ConfigError(f"{path}: title_case must be one of {', '.join(TITLE_CASES)}, not {values['title_case']!r}")
+        raise ConfigError(
+            f"{path}: title_case must be one of {', '.join(TITLE_CASES)}, not {values['title_case']!r}"
+        )
     plugins = values.get("plugins", [])
     if not all(isinstance(name, str) and name for name in plugins):
         raise ConfigError(f"{path}: 'plugins' must be a list of plugin names, not {plugins!r}")
@@ -272,7 +314,9 @@ def _check_base_url(values: dict[str, Any], path: Path) -> None:
     if base_url and not base_url.startswith(("https://", "http://")):
         raise ConfigError(f"{path}: base_url must start with https:// or http://, not {base_url!r}")
     if base_url and any(ch.isspace() or ch in "\"'<>`\\" for ch in base_url):
-        raise ConfigError(f"{path}: base_url must be a plain URL without spaces or quotes, not {base_url!r}")
+        raise ConfigError(
+            f"{path}: base_url must be a plain URL without spaces or quotes, not {base_url!r}"
+        )
     if base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
 
@@ -297,7 +341,9 @@ def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
     known = {f.name for f in dataclasses.fields(Thresholds)}
     for key, value in thresholds.items():
         if key not in known:
-            raise ConfigError(f"{path}: [thresholds] has unknown key '{key}' (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{path}: [thresholds] has unknown key '{key}' (known: {', '.join(sorted(known))})"
+            )
         _check_type(path, f"thresholds.{key}", value, float)
     t = Thresholds(**{k: float(v) for k, v in thresholds.items()})
     if not -1 <= t.negative < t.positive <= 1:
@@ -312,7 +358,9 @@ def _analysis(data: dict[str, Any], path: Path) -> AnalysisConfig:
     known = {f.name for f in dataclasses.fields(AnalysisConfig)}
     for key, value in analysis.items():
         if key not in known:
-            raise ConfigError(f"{path}: [analysis] has unknown key '{key}' (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{path}: [analysis] has unknown key '{key}' (known: {', '.join(sorted(known))})"
+            )
         _check_type(path, f"analysis.{key}", value, str)
     if analysis.get("language", "auto") not in CONTENT_LANGUAGES:
         raise ConfigError(

@@ -120,7 +120,9 @@ def _around_month(tokens: list[str], index: int, month: int) -> str:
         day = int(before)
         if after.isdigit() and len(after) in (2, 4):
             year = _year(after)
-    elif after.isdigit() and len(after) <= 2 and later.isdigit() and len(later) == 4:  # January 10, 2010
+    elif (
+        after.isdigit() and len(after) <= 2 and later.isdigit() and len(later) == 4
+    ):  # January 10, 2010
         day, year = int(after), int(later)
     elif after.isdigit() and len(after) == 4 and _valid(int(after), month, 1):
         return f"{int(after):04d}-{month:02d}"  # mars 2019: the month only

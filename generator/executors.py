@@ -71,7 +71,9 @@ def analyze_texts(settings: AnalysisSettings, texts: Sequence[str]) -> list[byte
     return [encode_analysis(analyzer.analyze(text), text) for text in texts]
 
 
-def _initialize(settings: AnalysisSettings, parent: int | None = None, snapshot: Path | None = None) -> None:
+def _initialize(
+    settings: AnalysisSettings, parent: int | None = None, snapshot: Path | None = None
+) -> None:
     # Ctrl-C is the parent's to handle (it shuts the pool down); a worker that
     # also got it would print a traceback for nothing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -141,7 +143,9 @@ class Runner:
         memory stays bounded whatever the corpus size."""
         return self.map(analyze_texts, ((tag, (settings, texts)) for tag, texts in chunks))
 
-    def map(self, task: Callable[..., Any], calls: Iterable[tuple[Any, tuple[Any, ...]]]) -> Iterator[tuple[Any, Any]]:
+    def map(
+        self, task: Callable[..., Any], calls: Iterable[tuple[Any, tuple[Any, ...]]]
+    ) -> Iterator[tuple[Any, Any]]:
         """Run ``task(*args)`` for each ``(tag, args)``; yield ``(tag, result)`` as they
         finish (any order), at most ``in_flight`` queued at once. ``task`` must be
         a module-level function (it travels to the workers by name)."""
@@ -173,7 +177,9 @@ class Runner:
                 future.cancel()
 
 
-def chunked(items: Iterable[tuple[Any, str]], max_chars: int, max_texts: int = CHUNK_TEXTS) -> Iterator[tuple[list[Any], list[str]]]:
+def chunked(
+    items: Iterable[tuple[Any, str]], max_chars: int, max_texts: int = CHUNK_TEXTS
+) -> Iterator[tuple[list[Any], list[str]]]:
     """Group ``(tag, text)`` pairs into ``(tags, texts)`` chunks of bounded size."""
     tags: list[Any] = []
     texts: list[str] = []
@@ -189,7 +195,9 @@ def chunked(items: Iterable[tuple[Any, str]], max_chars: int, max_texts: int = C
         yield tags, texts
 
 
-def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None = None) -> cf.ProcessPoolExecutor:
+def _process_pool(
+    jobs: int, settings: AnalysisSettings, snapshot: Path | None = None
+) -> cf.ProcessPoolExecutor:
     # forkserver: workers start from a clean process (not a copy of a parent holding
     # the whole corpus and a progress thread), yet start fast.
     methods = multiprocessing.get_all_start_methods()
@@ -203,7 +211,10 @@ def _process_pool(jobs: int, settings: AnalysisSettings, snapshot: Path | None =
 
         forkserver.ensure_running()
     return cf.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_initialize, initargs=(settings, os.getpid(), snapshot)
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_initialize,
+        initargs=(settings, os.getpid(), snapshot),
     )
 
 
@@ -239,7 +250,11 @@ def open_runner(
     save) the analyzer's tables (``get_analyzer``)."""
     if isinstance(spec, cf.Executor):
         yield Runner(
-            spec, type(spec).__name__, in_flight=max(2, 2 * (jobs or default_jobs())), workers=jobs or default_jobs(), local=False
+            spec,
+            type(spec).__name__,
+            in_flight=max(2, 2 * (jobs or default_jobs())),
+            workers=jobs or default_jobs(),
+            local=False,
         )
         return
     name = (spec or "process").strip()
@@ -269,9 +284,7 @@ def _dask_runner(address: str, jobs: int | None) -> Iterator[Runner]:
     try:
         from distributed import Client
     except ImportError:
-        raise ConfigError(
-            "--executor dask://… needs Dask: pip install 'sitegen[dask]'"
-        ) from None
+        raise ConfigError("--executor dask://… needs Dask: pip install 'sitegen[dask]'") from None
     if address.startswith("dask://"):
         address = "tcp://" + address.removeprefix("dask://")
     try:

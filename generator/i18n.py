@@ -151,12 +151,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "search.none": "Aucun avis ne contient tous ces mots.",
         "search.noscript": "La recherche a besoin de JavaScript.",
         "search.subject": "Titre",
-        "search.partial": "(parmi les {n} premiers titres qui peuvent contenir ces mots{NBSP}: ajoutez un mot pour préciser)".replace("{NBSP}", NBSP),
+        "search.partial": "(parmi les {n} premiers titres qui peuvent contenir ces mots{NBSP}: ajoutez un mot pour préciser)".replace(
+            "{NBSP}", NBSP
+        ),
         "feed.site_subtitle": "Les derniers avis publiés sur {site}.",
         "badge.verdict": "{label} · {score}/100",
         "badge.description": "{title}{NBSP}: {verdict}, d’après {n}".replace("{NBSP}", NBSP),
         "badge.heading": "Intégrer ce verdict",
-        "badge.intro": "Ce badge suit le verdict à chaque mise à jour du site. Collez ce code HTML dans une page pour l’afficher{NBSP}:".replace("{NBSP}", NBSP),
+        "badge.intro": "Ce badge suit le verdict à chaque mise à jour du site. Collez ce code HTML dans une page pour l’afficher{NBSP}:".replace(
+            "{NBSP}", NBSP
+        ),
         "badge.code": "Code HTML du badge",
         "badge.no_base_url": "Pour obtenir le code à coller ailleurs, le site doit connaître son adresse publique (base_url dans sitegen.toml).",
         "feed.subject_title": "{subject} · {site}",
@@ -169,7 +173,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "trend.unit.month": "par mois",
         "trend.unit.quarter": "par trimestre",
         "trend.unit.year": "par année",
-        "trend.title": "Évolution {unit}, de {first} à {last}, d’après {n} datés{NBSP}: part d’avis positifs, note moyenne et nombre d’avis".replace("{NBSP}", NBSP),
+        "trend.title": "Évolution {unit}, de {first} à {last}, d’après {n} datés{NBSP}: part d’avis positifs, note moyenne et nombre d’avis".replace(
+            "{NBSP}", NBSP
+        ),
         "trend.legend_share": "Part d’avis positifs",
         "trend.legend_rating": "Note moyenne",
         "trend.legend_count": "Nombre d’avis",

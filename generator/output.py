@@ -87,8 +87,12 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
             }
             for a in summary.aspects
         ],
-        "pros": [{"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.pros],
-        "cons": [{"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.cons],
+        "pros": [
+            {"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.pros
+        ],
+        "cons": [
+            {"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.cons
+        ],
         "reviews": [
             {
                 "id": review.id,
@@ -138,7 +142,10 @@ def _mention_quote(quote: MentionQuote | None) -> dict[str, Any] | None:
 
 def site_data(site: Site) -> dict[str, Any]:
     """The machine-readable summary of the site (``data.json``), documented in the README."""
-    return {"generator": "sitegen", "subjects": [subject_data(subject) for subject in site.subjects]}
+    return {
+        "generator": "sitegen",
+        "subjects": [subject_data(subject) for subject in site.subjects],
+    }
 
 
 # data.json is safe to inline in a page too, with the rule of the pages' own JSON.
@@ -169,7 +176,14 @@ def subject_fragment(subject: Subject) -> str:
     else:
         # (the reviews written indented already: JSON strings hold no raw newline)
         head = text[: -len(_REVIEWS_TAIL)].replace("\n", "\n" + _SUBJECT_INDENT)
-        return _json_safe(_SUBJECT_INDENT + head + _reviews_json(subject, _SUBJECT_INDENT) + "\n" + _SUBJECT_INDENT + "}")
+        return _json_safe(
+            _SUBJECT_INDENT
+            + head
+            + _reviews_json(subject, _SUBJECT_INDENT)
+            + "\n"
+            + _SUBJECT_INDENT
+            + "}"
+        )
     return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
 
 
@@ -224,7 +238,9 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
                 # (cached for non-zero floats only: 0.0 == -0.0 and 1 == 1.0 are written apart)
                 pair = shown_of.get(polarity) if type(polarity) is float and polarity else None
                 if pair is None:
-                    pair = v(polarity) + "," + nl + '          "label": ' + s(mention_label(polarity))
+                    pair = (
+                        v(polarity) + "," + nl + '          "label": ' + s(mention_label(polarity))
+                    )
                     if type(polarity) is float and polarity:
                         shown_of[polarity] = pair
                 shown.append(mention_json % (s(m[0]), s(text[m[2] : m[3]]), m[2], m[3], pair))
@@ -265,7 +281,9 @@ def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
     bytes) in site order: the same bytes as ``data_json`` (a test checks it),
     without re-encoding every review."""
     parts = [f if isinstance(f, bytes) else f.encode("utf-8") for f in fragments]
-    head = _json_safe(json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]).encode("utf-8")
+    head = _json_safe(
+        json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]
+    ).encode("utf-8")
     if parts:
         body = b',\n  "subjects": [\n' + b",\n".join(parts) + b"\n  ]\n}"
     else:
@@ -273,7 +291,9 @@ def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
     return OutputFile("data.json", head + body + b"\n")
 
 
-_DATA_HEAD = _json_safe(json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]).encode("utf-8")
+_DATA_HEAD = _json_safe(
+    json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]
+).encode("utf-8")
 
 
 def data_json_pieces(
@@ -309,8 +329,14 @@ def data_json_pieces(
     previous_span: tuple[int, int] | None = None
     for i, fragment in enumerate(fragments):
         if i:
-            if isinstance(fragment, tuple) and previous_span is not None and previous_span[0] + previous_span[1] + 2 == fragment[0]:
-                add((previous_span[0] + previous_span[1], 2))  # the ",\n" between them in the old file too
+            if (
+                isinstance(fragment, tuple)
+                and previous_span is not None
+                and previous_span[0] + previous_span[1] + 2 == fragment[0]
+            ):
+                add(
+                    (previous_span[0] + previous_span[1], 2)
+                )  # the ",\n" between them in the old file too
             else:
                 add(b",\n")
         size = len(fragment) if isinstance(fragment, bytes) else fragment[1]
@@ -335,8 +361,11 @@ def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = F
     a file, a folder holding a git repository. Without ``force``: a non-empty folder
     without the ``.sitegen-output`` marker. Symbolic links are followed first.
     """
+
     def fail(reason: str) -> UnsafeOutputError:
-        return UnsafeOutputError(f"refusing to build into {output}: {reason}; choose another --output")
+        return UnsafeOutputError(
+            f"refusing to build into {output}: {reason}; choose another --output"
+        )
 
     try:
         target = output.expanduser().resolve()
@@ -381,7 +410,8 @@ def _homes() -> set[Path]:
         homes |= {
             Path(entry.pw_dir).resolve()
             for entry in pwd.getpwall()
-            if (entry.pw_uid == 0 or entry.pw_uid >= 1000) and entry.pw_dir not in ("", "/", "/nonexistent")
+            if (entry.pw_uid == 0 or entry.pw_uid >= 1000)
+            and entry.pw_dir not in ("", "/", "/nonexistent")
         }
     with contextlib.suppress(OSError):
         homes |= {folder.resolve() for folder in Path("/home").iterdir() if folder.is_dir()}
@@ -433,13 +463,17 @@ def _lock(output: Path) -> Iterator[None]:
             raise UnsafeOutputError(
                 f"refusing to use {lock_path}: it is a symbolic link, not sitegen's lock file; remove it"
             ) from None
-        raise UnsafeOutputError(f"cannot open the lock file {lock_path} ({exc.strerror or exc}); "
-                                "check that you can write in that folder") from None
+        raise UnsafeOutputError(
+            f"cannot open the lock file {lock_path} ({exc.strerror or exc}); "
+            "check that you can write in that folder"
+        ) from None
     with open(fd, "rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # say why nothing happens (e.g. `sitegen serve` is rebuilding)
-            log.warning("%s is being written by another sitegen build: waiting for it to finish", output)
+            log.warning(
+                "%s is being written by another sitegen build: waiting for it to finish", output
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -494,7 +528,9 @@ def _write_locked(files: Iterable[OutputFile], output: Path) -> int:
         for item in files:
             destination = (staging / item.path).resolve()
             if not destination.is_relative_to(staging):
-                raise UnsafeOutputError(f"refusing to write {item.path!r} outside the output folder")
+                raise UnsafeOutputError(
+                    f"refusing to write {item.path!r} outside the output folder"
+                )
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(item.data)
             count += 1
@@ -530,7 +566,9 @@ def swap_in(staging: Path, output: Path, *, background: bool = False) -> None:
 
 
 def _remove_in_background(folder: Path) -> None:
-    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+    thread = threading.Thread(
+        target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True
+    )
     thread.start()
     _removals[:] = [t for t in _removals if t.is_alive()]  # ``sitegen serve`` runs long
     _removals.append(thread)
@@ -611,10 +649,16 @@ def _set_aside(path: Path, output: Path, reason: str) -> None:
     try:
         os.rename(path, aside)
     except OSError as exc:
-        log.warning("ignoring %s (%s); could not set it aside: %s", path, reason, exc.strerror or exc)
+        log.warning(
+            "ignoring %s (%s); could not set it aside: %s", path, reason, exc.strerror or exc
+        )
         return
-    log.warning("set aside %s as %s without acting on it: %s; remove it if you do not know where it came from",
-                path, aside.name, reason)
+    log.warning(
+        "set aside %s as %s without acting on it: %s; remove it if you do not know where it came from",
+        path,
+        aside.name,
+        reason,
+    )
 
 
 _JOURNAL_MAX = 4 << 20  # bytes: IN_PLACE_LIMIT moves of long paths fit many times over
@@ -632,14 +676,18 @@ def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] |
         data = json.loads(raw.decode("utf-8"))
         mac = data["mac"]
         moves = [(name, rel) for name, rel in data["moves"]]
-        if not all(isinstance(n, str) and isinstance(r, str) for n, r in moves) or not isinstance(mac, str):
+        if not all(isinstance(n, str) and isinstance(r, str) for n, r in moves) or not isinstance(
+            mac, str
+        ):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return None, "its journal is not one sitegen wrote"
     if data.get("output") != str(output) or data.get("staging") != staging.name:
         return None, "its journal is about another folder"
     key = _journal_key(output, create=False)
-    if key is None or not hmac.compare_digest(mac, _journal_mac(key, str(output), staging.name, moves)):
+    if key is None or not hmac.compare_digest(
+        mac, _journal_mac(key, str(output), staging.name, moves)
+    ):
         return None, "its journal does not carry this output's secret"
     for name, rel in moves:
         if not _flat_name(name) or not _normal_relative(rel):
@@ -671,7 +719,13 @@ def _journal_bytes(staging: Path) -> tuple[bytes | None, str]:
 
 
 def _flat_name(name: str) -> bool:
-    return bool(name) and name not in (".", "..") and "/" not in name and os.sep not in name and "\0" not in name
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and "/" not in name
+        and os.sep not in name
+        and "\0" not in name
+    )
 
 
 def _normal_relative(rel: str) -> bool:
@@ -757,7 +811,9 @@ class StagedOutput:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.output)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.sitegen-new-", dir=self.output.parent))
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.sitegen-new-", dir=self.output.parent)
+        )
         self._pending = os.path.join(str(self.staging), _PENDING)
         os.mkdir(self._pending)
         self.in_place_ok = in_place
@@ -791,10 +847,15 @@ class StagedOutput:
             handle.write(item.data)
         self._written(item.path, path)
 
-    def write_spliced(self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str) -> None:
+    def write_spliced(
+        self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str
+    ) -> None:
         """Write ``rel`` from ``pieces``: bytes, or ``(offset, length)`` spans copied
         from the current output's file ``source`` (in the kernel where it can)."""
-        old_fd = os.open(os.path.join(self._output, _safe_relative(source)), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        old_fd = os.open(
+            os.path.join(self._output, _safe_relative(source)),
+            os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
+        )
         try:
             path, fd = self._create(rel)
         except BaseException:
@@ -887,7 +948,9 @@ class StagedOutput:
         if self._key is None:
             return False  # no private place for the journal's secret: no journal
         for rel in self._new:  # only replacements of existing files
-            if not os.path.isfile(os.path.join(self._output, rel)) or os.path.islink(os.path.join(self._output, rel)):
+            if not os.path.isfile(os.path.join(self._output, rel)) or os.path.islink(
+                os.path.join(self._output, rel)
+            ):
                 return False
         return True
 
@@ -898,14 +961,24 @@ class StagedOutput:
             journal = os.path.join(str(self.staging), _JOURNAL)
             mac = _journal_mac(self._key, self._output, self.staging.name, moves)  # type: ignore[arg-type]
             with open(journal + ".tmp", "w", encoding="utf-8") as handle:
-                json.dump({"output": self._output, "staging": self.staging.name, "moves": moves, "mac": mac}, handle)
+                json.dump(
+                    {
+                        "output": self._output,
+                        "staging": self.staging.name,
+                        "moves": moves,
+                        "mac": mac,
+                    },
+                    handle,
+                )
             os.replace(journal + ".tmp", journal)  # the commit point
             _roll_forward(self.staging, self._output, moves)
             shutil.rmtree(self.staging, ignore_errors=True)
             self.in_place = True
             changed = {os.path.dirname(rel) for rel in self._new}
-            self.dirs = {rel: (file_stat(os.path.join(self._output, rel)) if rel in changed else stat)  # type: ignore[misc]
-                         for rel, stat in self.old_dirs.items()}  # type: ignore[union-attr]
+            self.dirs = {
+                rel: (file_stat(os.path.join(self._output, rel)) if rel in changed else stat)  # type: ignore[misc]
+                for rel, stat in self.old_dirs.items()
+            }  # type: ignore[union-attr]
             for rel, stat in self._kept.items():
                 self.stats[rel] = stat  # type: ignore[assignment]
             self.linked = len(self._kept)

@@ -94,9 +94,17 @@ class _TemplateLoader(jinja2.FileSystemLoader):
                 continue
             root = os.path.realpath(searchpath)
             real = os.path.realpath(filename)
-            if (real == root or os.path.commonpath([real, root]) != root or is_hidden(os.path.relpath(real, root))
-                    or refusal(Path(filename), root)):
-                log.debug("template %s passed over (%s)", filename, refusal(Path(filename), root) or "outside its folder")
+            if (
+                real == root
+                or os.path.commonpath([real, root]) != root
+                or is_hidden(os.path.relpath(real, root))
+                or refusal(Path(filename), root)
+            ):
+                log.debug(
+                    "template %s passed over (%s)",
+                    filename,
+                    refusal(Path(filename), root) or "outside its folder",
+                )
                 continue
             break
         else:
@@ -181,7 +189,9 @@ def safe_json_text(text: str) -> str:
 
 def json_script(value: Any) -> Markup:
     """``value`` as JSON for a ``<script>`` block (``safe_json_text``)."""
-    return Markup(safe_json_text(json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None)))
+    return Markup(
+        safe_json_text(json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None))
+    )
 
 
 def js_string(value: str) -> str:
@@ -272,7 +282,9 @@ class AspectView:
     more: int  # reviews mentioning it not listed
 
 
-def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> tuple[str, str, str]:
+def snippet(
+    text: str, start: int, end: int, context: int = SNIPPET_CONTEXT
+) -> tuple[str, str, str]:
     """The sentence around ``text[start:end]``, as (before, mention, after), cut
     at a word with "…" when the sentence is longer than ``context`` each side."""
     stops = ".!?…\n"
@@ -327,7 +339,9 @@ def aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], int
                 if len(listed[key]) < ASPECT_LIST_LIMIT:
                     before, words, after = snippet(card.review.text, start, end)
                     listed[key].append(
-                        Snippet(card.review.id, page.path, before, words, after, mention_label(polarity))
+                        Snippet(
+                            card.review.id, page.path, before, words, after, mention_label(polarity)
+                        )
                     )
     return {key: (tuple(listed[key]), counts[key]) for key in keys}
 
@@ -397,7 +411,9 @@ def distribution_chart(subject: Subject, chart_id: str, t: Any, *, text: bool = 
     segments = rating_segments(subject, t) if ratings else label_segments(subject, t)
     details = ", ".join(f"{s.label} {s.count}" for s in segments)
     if ratings:
-        title = t("subject.ratings_split_title", total=subject.summary.verdict.rated, details=details)
+        title = t(
+            "subject.ratings_split_title", total=subject.summary.verdict.rated, details=details
+        )
     else:
         title = t("subject.distribution_title", total=subject.review_count, details=details)
     return charts.stacked_bar(chart_id, title, segments)
@@ -423,9 +439,7 @@ class SubjectFigures:
     undated: int = 0  # reviews the trend leaves out
 
 
-def subject_figures(
-    subject: Subject, scale: int, language: str, t: Any = None
-) -> SubjectFigures:
+def subject_figures(subject: Subject, scale: int, language: str, t: Any = None) -> SubjectFigures:
     t = t or translator(language)
     slug = subject.slug
     segments = verdict_segments(subject, t)
@@ -585,7 +599,9 @@ class Renderer:
             feed_title=self.config.title,
         )
 
-    def subject_pages(self, subject: Subject, pages: Sequence[CardPage] | None = None) -> Iterator[OutputFile]:
+    def subject_pages(
+        self, subject: Subject, pages: Sequence[CardPage] | None = None
+    ) -> Iterator[OutputFile]:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
         shared = self._subject_context(subject)
         in_categories = categories.subject_categories(subject, self.categories)
@@ -605,7 +621,9 @@ class Renderer:
                 badge=badge,
                 badge_snippet=snippet,
                 feed_path=feeds.subject_feed_path(subject.slug) if subject.latest else "",
-                feed_title=self.t("feed.subject_title", subject=subject.title, site=self.config.title),
+                feed_title=self.t(
+                    "feed.subject_title", subject=subject.title, site=self.config.title
+                ),
                 description=self.subject_description(subject),
                 json_ld=self.json_ld(subject, page),
                 **shared,
@@ -616,7 +634,9 @@ class Renderer:
         subject of several pages, as its pages show them, for their filters)."""
         if subject.cards_path:
             shared = self._subject_context(subject)
-            yield self._render("cards.js", subject.cards_path, cards=list(self._cards(subject)), **shared)
+            yield self._render(
+                "cards.js", subject.cards_path, cards=list(self._cards(subject)), **shared
+            )
 
     def _subject_context(self, subject: Subject) -> dict[str, Any]:
         """What a subject's pages and its cards file share: figures, card numbers,
@@ -632,7 +652,9 @@ class Renderer:
             "figures": figures,
             "numbers": numbers,
             "label_counts": counts,
-            "label_names": {label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)},
+            "label_names": {
+                label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)
+            },
             "star_bucket": lambda rating: format_number(charts.rating_bucket(rating, scale), "en"),
             "aspect_keys": {a.key for a in subject.summary.aspects},
             "star_options": [
@@ -824,7 +846,11 @@ SITE_PAGES: list[SitePage] = [
     SitePage("robots.txt", lambda r: [r._render("robots.txt", "robots.txt")]),
     SitePage(
         "sitemap.xml",
-        lambda r: [r._render("sitemap.xml", "sitemap.xml", categories=r.categories)] if r.config.base_url else [],
+        lambda r: (
+            [r._render("sitemap.xml", "sitemap.xml", categories=r.categories)]
+            if r.config.base_url
+            else []
+        ),
     ),
     SitePage("static", lambda r: static_files(r.config.templates_dir)),
 ]
@@ -837,8 +863,13 @@ def shown_on_lists(subject: Subject) -> tuple[Any, ...]:
     """What the home page and the category pages show of a subject (their keys;
     whether it has dated reviews decides whether the home page links a feed)."""
     return (
-        subject.slug, subject.title, subject.meta, subject.review_count,
-        subject.summary.verdict, subject.summary.consensus, bool(subject.latest),
+        subject.slug,
+        subject.title,
+        subject.meta,
+        subject.review_count,
+        subject.summary.verdict,
+        subject.summary.consensus,
+        bool(subject.latest),
     )
 
 
@@ -857,7 +888,9 @@ def _search_key(site: Site) -> Any:
 
 def _shard(r: Renderer, subject: Subject) -> list[OutputFile]:
     """A subject's search shard, ``<slug>/search.js``."""
-    return [OutputFile(search.shard_path(subject.slug), subject.search_index.script.encode("utf-8"))]
+    return [
+        OutputFile(search.shard_path(subject.slug), subject.search_index.script.encode("utf-8"))
+    ]
 
 
 def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
@@ -868,7 +901,9 @@ def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
 def _newest(site: Site) -> list[tuple[Any, feeds.Entry]]:
     """The site's newest dated reviews, for ``feed.xml``."""
     pairs = ((s, e) for s in site.subjects for e in s.latest)
-    return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].slug), reverse=True)[: feeds.PER_SITE]
+    return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].slug), reverse=True)[
+        : feeds.PER_SITE
+    ]
 
 
 def _site_feed(r: Renderer) -> list[OutputFile]:
@@ -878,7 +913,11 @@ def _site_feed(r: Renderer) -> list[OutputFile]:
     if not r.config.base_url:
         feeds.warn_relative_links()
     title = r.config.title
-    return [_feed(r, feeds.SITE_FEED, "index.html", title, r.t("feed.site_subtitle", site=title), entries)]
+    return [
+        _feed(
+            r, feeds.SITE_FEED, "index.html", title, r.t("feed.site_subtitle", site=title), entries
+        )
+    ]
 
 
 def _subject_feed(r: Renderer, subject: Subject) -> list[OutputFile]:
@@ -898,7 +937,12 @@ def _subject_feed(r: Renderer, subject: Subject) -> list[OutputFile]:
 
 
 def _feed(
-    r: Renderer, path: str, html_path: str, title: str, subtitle: str, entries: list[tuple[Any, feeds.Entry]]
+    r: Renderer,
+    path: str,
+    html_path: str,
+    title: str,
+    subtitle: str,
+    entries: list[tuple[Any, feeds.Entry]],
 ) -> OutputFile:
     return r._render(
         "feed.xml",
@@ -946,7 +990,9 @@ def _category_files(r: Renderer) -> list[OutputFile]:
                 category=category,
                 groups=verdict_groups(category.subjects),
                 description=r.t(
-                    "category.description", name=category.name, subjects=r.t("count.titles", n=len(category.subjects))
+                    "category.description",
+                    name=category.name,
+                    subjects=r.t("count.titles", n=len(category.subjects)),
                 ),
             )
         )
@@ -963,7 +1009,13 @@ SITE_PAGES[1:1] = [
     SitePage("feed.xml", _site_feed, lambda site: [(s.slug, s.title, e) for s, e in _newest(site)]),
     SitePage("categories", _category_files, _category_key),
 ]
-SUBJECT_FILES.extend([SubjectFile("search.js", _shard), SubjectFile("badge.svg", _badge), SubjectFile("feed.xml", _subject_feed)])
+SUBJECT_FILES.extend(
+    [
+        SubjectFile("search.js", _shard),
+        SubjectFile("badge.svg", _badge),
+        SubjectFile("feed.xml", _subject_feed),
+    ]
+)
 
 
 def _plugins(config: Any) -> Any:

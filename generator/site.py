@@ -27,8 +27,24 @@ log = logging.getLogger(__name__)
 MAX_SLUG = 60
 # Names the site itself uses at its root, and names Windows cannot hold.
 RESERVED_SLUGS = {
-    "index", "static", "assets", "data", "sitemap", "robots", "404", "page", "search", "favicon", "categories", "feed",
-    "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+    "index",
+    "static",
+    "assets",
+    "data",
+    "sitemap",
+    "robots",
+    "404",
+    "page",
+    "search",
+    "favicon",
+    "categories",
+    "feed",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
 }
 
 
@@ -162,17 +178,54 @@ def display_title(key: str, meta: SubjectMeta | None, case: str = "as-written") 
     if meta and meta.title:
         return meta.title
     key = unicodedata.normalize("NFC", key).strip()
-    words = key if " " in key else re.sub(r"[-_]+", " ", key).strip()  # a file stem such as "le_grand_bleu"
+    words = (
+        key if " " in key else re.sub(r"[-_]+", " ", key).strip()
+    )  # a file stem such as "le_grand_bleu"
     words = words or key
     if case == "first":
-        return words if any(ch.isupper() for ch in words.split(" ")[0]) else words[:1].upper() + words[1:]
+        return (
+            words
+            if any(ch.isupper() for ch in words.split(" ")[0])
+            else words[:1].upper() + words[1:]
+        )
     if case == "words":
         return " ".join(_title_word(word, first=i == 0) for i, word in enumerate(words.split(" ")))
     return words
 
 
 _SMALL_WORDS = frozenset(
-    ["a", "an", "and", "at", "but", "by", "de", "des", "du", "en", "et", "for", "from", "in", "into", "la", "le", "les", "of", "on", "or", "ou", "par", "pour", "sur", "the", "to", "un", "une", "with"]
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "but",
+        "by",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "for",
+        "from",
+        "in",
+        "into",
+        "la",
+        "le",
+        "les",
+        "of",
+        "on",
+        "or",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "the",
+        "to",
+        "un",
+        "une",
+        "with",
+    ]
 )
 
 
@@ -248,7 +301,9 @@ def build_site(
     in ``slug_order`` so that they do not depend on the input order, and adding a
     subject renames no other unless their slugs collide (see ``slug_order``)."""
     taken: set[str] = set()
-    slugs = {key: make_slug(key, taken) for key in sorted((k for k, *_ in subjects), key=slug_order)}
+    slugs = {
+        key: make_slug(key, taken) for key in sorted((k for k, *_ in subjects), key=slug_order)
+    }
     built = [
         make_subject(config, key, slugs[key], metas.get(key), reviews, analyses, summary)
         for key, reviews, analyses, summary in subjects

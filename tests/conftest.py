@@ -66,6 +66,8 @@ def browser() -> Iterator[Any]:
 def tool_unavailable() -> Any:
     """``unavailable`` for tests that need another tool (axe-core, Java…)."""
     return unavailable
+
+
 EXAMPLE_BASE_URL = "https://example.org/avis/"
 
 
@@ -148,7 +150,9 @@ def rated_site(config: SiteConfig) -> Site:
     reviews, analyses = zip(*(_review("le-grand-bain", row) for row in RATED_REVIEWS))
     quote = lambda r, a: Quote(a.sentences[0].text, r.id, a.polarity, 0, a.sentences[0].end)
     summary = SubjectSummary(
-        verdict=Verdict(71, "Positive", "positive", 5, 1, 1, 0, 5 / 7, 3.5, 4 / 7, 7, "ratings", 4, 1, 2),
+        verdict=Verdict(
+            71, "Positive", "positive", 5, 1, 1, 0, 5 / 7, 3.5, 4 / 7, 7, "ratings", 4, 1, 2
+        ),
         aspects=(
             Aspect("acteur", "actors", 3, 3, 0),
             Aspect("humour", "humour", 2, 2, 0),
@@ -208,7 +212,9 @@ def rated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 MANY_LABELS = ("positive",) * 5 + ("negative", "negative", "mixed", "neutral", "positive")
 
 
-def many_reviews(subject: str = "le-long-film", n: int = 140) -> list[tuple[Review, ReviewAnalysis]]:
+def many_reviews(
+    subject: str = "le-long-film", n: int = 140
+) -> list[tuple[Review, ReviewAnalysis]]:
     """``n`` French reviews with labels, polarities, ratings (one in six unrated),
     dates (one in four undated) that vary with their number, so every page holds
     some of each and filters over the whole subject differ from one page's."""
@@ -219,9 +225,15 @@ def many_reviews(subject: str = "le-long-film", n: int = 140) -> list[tuple[Revi
         polarity = round(sign * (0.2 + (i % 47) / 100) + (0.01 * (i % 3) if not sign else 0), 4)
         rating = None if i % 6 == 0 else float(1 + (i * 3) % 5)
         date = "" if i % 4 == 0 else f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
-        text = f"Avis numéro {i} sur le film. " + ("La musique est belle. " if i % 3 == 0 else "") + "x" * (i % 13)
+        text = (
+            f"Avis numéro {i} sur le film. "
+            + ("La musique est belle. " if i % 3 == 0 else "")
+            + "x" * (i % 13)
+        )
         first = text.split(". ")[0] + "."
-        review = Review(f"m{i:03d}", subject, text, Path("avis.csv"), i + 2, rating, f"Auteur {i}", date)
+        review = Review(
+            f"m{i:03d}", subject, text, Path("avis.csv"), i + 2, rating, f"Auteur {i}", date
+        )
         sentence = SentenceAnalysis(first, 0, len(first), polarity, 0.5, ())
         out.append((review, ReviewAnalysis(polarity, 0.5, label, (sentence,), ())))
     return out

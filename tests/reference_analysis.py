@@ -128,10 +128,14 @@ def word_chars(model: Model, token: str) -> tuple[float, int]:
     return sum(w.get(g, 0.0) for g in grams), len(grams)
 
 
-def sentence_raw(model: Model, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
+def sentence_raw(
+    model: Model, tokens: list[str]
+) -> tuple[float, int, float, int, float, float, float]:
     w = model.weights
     total = 0.0
-    feats = sentence_features(merge_phrases(tokens, model.lexicon), model.negation_marking, model.lexicon.rules)
+    feats = sentence_features(
+        merge_phrases(tokens, model.lexicon), model.negation_marking, model.lexicon.rules
+    )
     for f in feats:
         v = w.get(f)
         if v is not None:
@@ -159,7 +163,9 @@ _SENTENCE_END = _aspects._SENTENCE_END
 singular_key = _aspects.singular_key
 
 
-def _common_kind(f: str, nouns: frozenset[str], other: frozenset[str], v: _aspects.Vocabulary) -> tuple[int, str]:
+def _common_kind(
+    f: str, nouns: frozenset[str], other: frozenset[str], v: _aspects.Vocabulary
+) -> tuple[int, str]:
     f = f.replace("œ", "oe")
     french = v is _aspects.FRENCH
     if french and f in _aspects.TERMS:
@@ -184,7 +190,9 @@ def extract(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> list[tup
     return [(key, shown) for key, shown, _, _ in extract_spans(sentence, v)]
 
 
-def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> list[tuple[str, str, int, int]]:
+def extract_spans(
+    sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH
+) -> list[tuple[str, str, int, int]]:
     nouns, other = v.tables()
     phrases = v.phrases
     phrase_first = {k[0] for k in phrases}
@@ -231,7 +239,12 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
         ):
             j = i
             parts = []
-            while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
+            while (
+                j < n
+                and tokens[j][0].isupper()
+                and not tokens[j].isupper()
+                and tokens[j][0].isalpha()
+            ):
                 parts.append(tokens[j])
                 j += 1
             first_at = i
@@ -246,7 +259,12 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
             while len(parts) > 1 and v.singular(fold(parts[-1])) in v.extra_nouns:
                 parts.pop()
             shortest = 3 if len(parts) == 1 else 2
-            if parts and len(parts[-1]) >= shortest and fold(parts[-1]) not in v.stop and fold(parts[-1]) not in other:
+            if (
+                parts
+                and len(parts[-1]) >= shortest
+                and fold(parts[-1]) not in v.stop
+                and fold(parts[-1]) not in other
+            ):
                 key = fold(parts[-1])
                 span = (matches[first_at].start(), matches[first_at + len(parts) - 1].end())
                 out.append((key, " ".join(parts), *span))
@@ -265,7 +283,11 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
                 kind == 2
                 and i > 0
                 and folded[i - 1] in v.determiners
-                and (not french or _aspects._judged(folded, i, n) or _aspects._lower_name(folded, i, n))
+                and (
+                    not french
+                    or _aspects._judged(folded, i, n)
+                    or _aspects._lower_name(folded, i, n)
+                )
             )
         if aspect and t.lower() not in v.accented_non_nouns():
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
@@ -277,7 +299,9 @@ def extract_spans(sentence: str, v: _aspects.Vocabulary = _aspects.FRENCH) -> li
 # --- analyzer.py -------------------------------------------------------------
 
 
-def clause_polarities(model: Model, sentence: str, found: list, sentence_polarity: float) -> list[float]:
+def clause_polarities(
+    model: Model, sentence: str, found: list, sentence_polarity: float
+) -> list[float]:
     """Each mention's polarity: its clause's when the clause holds an opinion
     word and is clear enough, else its contrast block's, else the sentence's."""
     parts = clauses(sentence)
@@ -359,14 +383,17 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
             counts[key] += 1
         sentences.append(
             SentenceAnalysis(
-                sentence, start, end, round(polarity, 4), round(s_subj, 4), tuple(keys),
+                sentence,
+                start,
+                end,
+                round(polarity, 4),
+                round(s_subj, 4),
+                tuple(keys),
                 tuple(forms),
             )
         )
     if n_feats:
-        polarity = _polarity(
-            model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n)
-        )
+        polarity = _polarity(model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n))
     else:
         polarity = 0.0
     subjectivity = subj_sum / subj_n if subj_n else 0.0

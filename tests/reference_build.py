@@ -40,7 +40,9 @@ def build_uncached(config: SiteConfig, *, strict: bool = False, force: bool = Fa
     )
     corpus = read_content(config)
     report = BuildReport(problems=list(corpus.problems), output=config.output_dir)
-    template_files(config.templates_dir, template_warning(report.problems))  # (files of the templates left out)
+    template_files(
+        config.templates_dir, template_warning(report.problems)
+    )  # (files of the templates left out)
     if strict and report.errors:
         raise ContentError(
             report.errors, f"{len(report.errors)} problem(s) in the content (--strict):"

@@ -26,10 +26,13 @@ def analyzer() -> Analyzer:
 
 
 def review(i: int, text: str, rating: float | None = None, subject: str = "backstage") -> Review:
-    return Review(id=f"r{i}", subject=subject, text=text, source=Path("x.txt"), line=i, rating=rating)
+    return Review(
+        id=f"r{i}", subject=subject, text=text, source=Path("x.txt"), line=i, rating=rating
+    )
 
 
 # --- sentiment -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -78,7 +81,9 @@ def test_backstage_labels(analyzer: Analyzer) -> None:
     texts = BACKSTAGE.read_text(encoding="utf-8").split("\n")
     assert len(texts) == 11
     labels = [analyzer.analyze(t).label for t in texts]
-    wrong = [(i + 1, got) for i, (got, ok) in enumerate(zip(labels, BACKSTAGE_EXPECTED)) if got not in ok]
+    wrong = [
+        (i + 1, got) for i, (got, ok) in enumerate(zip(labels, BACKSTAGE_EXPECTED)) if got not in ok
+    ]
     assert not wrong, f"reviews with an unexpected label: {wrong}"
 
 
@@ -102,7 +107,9 @@ def test_sentence_offsets_point_into_text(analyzer: Analyzer) -> None:
     text = "Super film ! Les acteurs sont excellents.\nMais la fin déçoit."
     a = analyzer.analyze(text)
     assert [s.text for s in a.sentences] == [
-        "Super film !", "Les acteurs sont excellents.", "Mais la fin déçoit."
+        "Super film !",
+        "Les acteurs sont excellents.",
+        "Mais la fin déçoit.",
     ]
     for s in a.sentences:
         assert text[s.start : s.end] == s.text
@@ -118,20 +125,24 @@ def test_cache_key_covers_settings_and_model() -> None:
 
 # --- sentence splitter -----------------------------------------------------------
 
+
 def pieces(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
 def test_split_abbreviations_and_decimals() -> None:
     assert pieces("M. Dupont joue bien. Note : 4.5 sur 5, etc. et voilà.") == [
-        "M. Dupont joue bien.", "Note : 4.5 sur 5, etc. et voilà."
+        "M. Dupont joue bien.",
+        "Note : 4.5 sur 5, etc. et voilà.",
     ]
 
 
 def test_split_ellipsis_without_space() -> None:
     # "artiste...Meme": no space after the dots, a new sentence starts anyway.
     assert pieces("je suis fan d'une artiste...Meme plusieurs ! Et donc voilà") == [
-        "je suis fan d'une artiste...", "Meme plusieurs !", "Et donc voilà"
+        "je suis fan d'une artiste...",
+        "Meme plusieurs !",
+        "Et donc voilà",
     ]
 
 
@@ -140,6 +151,7 @@ def test_split_line_breaks_and_questions() -> None:
 
 
 # --- aspects -----------------------------------------------------------------------
+
 
 def test_aspect_keys_merge_number_case_accents() -> None:
     keys = [k for k, _ in extract("La chanson est belle, les Chansons aussi.")]
@@ -177,11 +189,14 @@ def test_no_junk_or_title_aspects(analyzer: Analyzer) -> None:
 def test_consensus_in_english(analyzer: Analyzer) -> None:
     texts = ["Les acteurs sont excellents et géniaux."] * 3 + ["Des acteurs formidables, bravo."]
     reviews = [review(i, t) for i, t in enumerate(texts)]
-    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en"))
+    summary = summarize_subject(
+        reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en")
+    )
     assert summary.consensus.startswith("Viewers mostly praise the acteurs")  # a film: viewers
 
 
 # --- quotes -----------------------------------------------------------------------
+
 
 def test_quotes_on_example(analyzer: Analyzer) -> None:
     texts = BACKSTAGE.read_text(encoding="utf-8").split("\n")
@@ -215,6 +230,7 @@ def test_quotes_skip_questions_and_duplicates(analyzer: Analyzer) -> None:
 
 # --- ratings ----------------------------------------------------------------------
 
+
 def test_verdict_uses_ratings_when_most_reviews_are_rated(analyzer: Analyzer) -> None:
     texts = ["Un très bon film.", "Pas terrible.", "Excellent, à voir.", "Bof."]
     ratings = [5.0, 2.0, 4.0, None]
@@ -231,7 +247,9 @@ def test_verdict_uses_ratings_when_most_reviews_are_rated(analyzer: Analyzer) ->
 def test_verdict_uses_text_when_few_ratings(analyzer: Analyzer) -> None:
     texts = ["Un très bon film.", "Excellent, à voir.", "Magnifique.", "Bof."]
     reviews = [review(i, t, 1.0 if i == 0 else None) for i, t in enumerate(texts)]
-    v = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en")).verdict
+    v = summarize_subject(
+        reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language="en")
+    ).verdict
     assert v.based_on == "text"
     assert v.average_rating is None
     assert v.score == 75 and v.label == "Positive"
@@ -252,7 +270,9 @@ def test_disagreements(analyzer: Analyzer) -> None:
 def test_participles_and_interjections_are_not_aspects() -> None:
     # Folding accents would make the participle "intrigué" the noun "intrigue".
     # ("intrigue" is a synonym of "scénario": aspect_terms.tsv)
-    assert [k for k, _ in extract("Je suis touché et intrigué par l'intrigue du film.")] == ["scenario"]
+    assert [k for k, _ in extract("Je suis touché et intrigué par l'intrigue du film.")] == [
+        "scenario"
+    ]
     assert [k for k, _ in extract("J'ai été intrigué, puis déçu.")] == []
     # "Tiens" opening a sentence is not a name.
     assert extract("Tiens, celui-ci a l'air pas mal.") == []
@@ -263,16 +283,22 @@ def test_participles_and_interjections_are_not_aspects() -> None:
 def test_verbs_with_a_hyphenated_pronoun_are_not_names() -> None:
     # An inverted subject or an imperative's pronoun opening a sentence is
     # capitalised but names nothing.
-    for text in ("Est-ce que le casting est bon ?", "Peut-on parler du casting ?",
-                 "Croyez-moi, le casting est parfait.", "Va-t-il sauver le casting ?",
-                 "Allez-y pour le casting."):
+    for text in (
+        "Est-ce que le casting est bon ?",
+        "Peut-on parler du casting ?",
+        "Croyez-moi, le casting est parfait.",
+        "Va-t-il sauver le casting ?",
+        "Allez-y pour le casting.",
+    ):
         assert [k for k, _ in extract(text)] == ["acteur"], text  # casting: a synonym
     # Hyphenated first names still make names, whatever their last part.
     assert extract("Un film de Jean-Pierre Jeunet, vraiment.") == [("jeunet", "Jean-Pierre Jeunet")]
     assert extract("Bravo à Jong-Il pour ce film.") == [("jong-il", "Jong-Il")]
     import reference_analysis as _reference
 
-    assert _reference.extract("Est-ce que Seigner chante ?") == extract("Est-ce que Seigner chante ?")
+    assert _reference.extract("Est-ce que Seigner chante ?") == extract(
+        "Est-ce que Seigner chante ?"
+    )
 
 
 def test_set_phrases_and_opinions_are_not_aspects() -> None:
@@ -280,8 +306,13 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
         return [k for k, _ in extract(text)]
 
     # "chef-d'œuvre" is an opinion, however it is written; a chef is an aspect.
-    for text in ("C'est un chef d'œuvre.", "Deux chefs d’œuvres.", "un chef d oeuvre", "Chef-d'œuvre absolu.",
-                 "Un chef-d'œuvre."):
+    for text in (
+        "C'est un chef d'œuvre.",
+        "Deux chefs d’œuvres.",
+        "un chef d oeuvre",
+        "Chef-d'œuvre absolu.",
+        "Un chef-d'œuvre.",
+    ):
         assert keys(text) == [], text
     assert keys("Un chef d'oeuvre, ce casting.") == ["acteur"]
     assert keys("Le chef cuisinier est génial.") == ["chef"]
@@ -295,12 +326,21 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
     # The article of an English title is not tea ("thé").
     assert keys("J'adore the walking dead et The Office génial.") == ["office"]
     # Other spellings of one aspect are one aspect.
-    assert {k for t in ("Un suspens fou.", "Du suspence.", "Le suspense.") for k in keys(t)} == {"suspense"}
+    assert {k for t in ("Un suspens fou.", "Du suspence.", "Le suspense.") for k in keys(t)} == {
+        "suspense"
+    }
     assert keys("Des questions restent en suspens.") == []  # "unresolved"
     # The trailer is one aspect, however it is written.
-    assert {k for t in ("La bande annonce ment.", "La bande-annonce ment.", "Les bandes-annonces mentent.",
-                        "Les bandes annonces mentent.")
-            for k in keys(t)} == {"bande-annonce"}
+    assert {
+        k
+        for t in (
+            "La bande annonce ment.",
+            "La bande-annonce ment.",
+            "Les bandes-annonces mentent.",
+            "Les bandes annonces mentent.",
+        )
+        for k in keys(t)
+    } == {"bande-annonce"}
 
 
 def test_the_oe_ligature_reads_as_oe() -> None:
@@ -316,7 +356,10 @@ def test_the_oe_ligature_reads_as_oe() -> None:
 
 
 def test_review_nouns_with_accents_stay_aspects_and_sigma_folds_in_context() -> None:
-    assert [k for k, _ in extract("Le méchant est réussi, les méchants aussi.")] == ["personnage", "personnage"]
+    assert [k for k, _ in extract("Le méchant est réussi, les méchants aussi.")] == [
+        "personnage",
+        "personnage",
+    ]
     # Σ lowers to ς or σ depending on what follows: the sentence is folded whole.
     text = "Le ΚΟΣΜΟΣ\u0301Α est vraiment magnifique."
     assert extract(text) == extract(text, None)

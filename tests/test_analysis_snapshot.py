@@ -38,7 +38,9 @@ if sys.argv[2] == "forbid-files":
     model.gzip.decompress = refuse
 """
 
-SCRIPT = FORBID_FILES + r"""
+SCRIPT = (
+    FORBID_FILES
+    + r"""
 import hashlib, json
 from pathlib import Path
 from generator.analysis import AnalysisSettings
@@ -52,6 +54,7 @@ tables = (*aspects._load_tables(), *aspects.word_classes(), aspects._accented_no
 digest = hashlib.sha256(repr([sorted(t) for t in tables]).encode()).hexdigest()
 print(json.dumps([repr(analyzer.analyze(t)) for t in texts] + [digest]))
 """
+)
 
 
 def _run(folder: str, mode: str = "") -> list[str]:
@@ -102,10 +105,17 @@ def test_the_key_covers_the_code_the_model_and_every_lexicon() -> None:
     names = {path.name for path in _inputs()}
     code = {path.name for path in (Path(model.__file__).parent).glob("*.py")}
     assert code <= names and {"analyzer.py", "aspects.py", "lexicon.py", "model.py"} <= code
-    assert {model.MODEL_PATH.name, ADDITIONS_PATH.name, "fr-sentiment.xml", "fr-lexicon.txt"} <= names
+    assert {
+        model.MODEL_PATH.name,
+        ADDITIONS_PATH.name,
+        "fr-sentiment.xml",
+        "fr-lexicon.txt",
+    } <= names
 
 
-BUILD = FORBID_FILES + r"""
+BUILD = (
+    FORBID_FILES
+    + r"""
 import json
 from pathlib import Path
 from generator.commands.build import build
@@ -119,24 +129,31 @@ report = build(config, executor="serial")
 assert not report.errors, report.errors
 print(json.dumps({"analysed": report.analyzed, "analyzers": len(executors._ANALYZERS)}))
 """
+)
 
 
 def _build(root: Path, mode: str = "plain") -> dict[str, int]:
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(root), mode], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", BUILD, str(root), mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def test_builds_write_the_snapshot_then_use_it_and_load_the_analyzer_only_for_new_texts(tmp_path: Path) -> None:
+def test_builds_write_the_snapshot_then_use_it_and_load_the_analyzer_only_for_new_texts(
+    tmp_path: Path,
+) -> None:
     content = tmp_path / "content"
     content.mkdir()
     data = content / "film.csv"
     data.write_text(
         "id,note,texte\n"
-        "a,4,\"La mise en scène est superbe, Emmanuelle Seigner est formidable.\"\n"
-        "b,1,\"Pas terrible. Une perte de temps, les chansons sont ratées.\"\n",
+        'a,4,"La mise en scène est superbe, Emmanuelle Seigner est formidable."\n'
+        'b,1,"Pas terrible. Une perte de temps, les chansons sont ratées."\n',
         encoding="utf-8",
     )
     assert _build(tmp_path) == {"analysed": 2, "analyzers": 1}
@@ -147,6 +164,8 @@ def test_builds_write_the_snapshot_then_use_it_and_load_the_analyzer_only_for_ne
     data.write_text(data.read_text(encoding="utf-8").replace("a,4,", "a,5,"), encoding="utf-8")
     assert _build(tmp_path, "forbid-files") == {"analysed": 0, "analyzers": 0}
     # A text changed: the analyzer is built, from the snapshot.
-    data.write_text(data.read_text(encoding="utf-8").replace("superbe", "sublime"), encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("superbe", "sublime"), encoding="utf-8"
+    )
     assert _build(tmp_path, "forbid-files") == {"analysed": 1, "analyzers": 1}
     assert snapshot.stat().st_mtime_ns == written  # read, never rewritten

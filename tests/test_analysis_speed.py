@@ -156,7 +156,9 @@ WORDS = (
     "Emmanuelle Seigner Omar Sy Paris Les Mais Saison M. Mme etc. Dr. C.-à-d. 4.5 "
     "identifie.Les beau!Le www.Site.fr B.O. Mr.Bean temps .Un"
 ).split()
-ALPHABET = "aeiouyscdjlmnqtrpAEIOUSCDJLMNQTRPéèêàùçôîïüœæÉÀÇŒ’'-_.,;:!?…«»\"()[]+*/ \n\t0123456789😀ΣσςİK"
+ALPHABET = (
+    "aeiouyscdjlmnqtrpAEIOUSCDJLMNQTRPéèêàùçôîïüœæÉÀÇŒ’'-_.,;:!?…«»\"()[]+*/ \n\t0123456789😀ΣσςİK"
+)
 
 fragment = st.one_of(
     st.sampled_from(WORDS),

@@ -41,7 +41,9 @@ def review(i: int, text: str, subject: str = "Le Phare") -> Review:
 
 def summarize(analyzer: Analyzer, texts: list[str], language: str = "fr"):
     reviews = [review(i, t) for i, t in enumerate(texts)]
-    return summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language=language))
+    return summarize_subject(
+        reviews, [analyzer.analyze(t) for t in texts], SiteConfig(language=language)
+    )
 
 
 def pieces(text: str) -> list[str]:
@@ -54,13 +56,19 @@ def pieces(text: str) -> list[str]:
 def test_glued_sentences_are_split() -> None:
     text = "Le début est lent.Les comédiens sont justes!Quelle surprise?Oui, vraiment."
     assert pieces(text) == [
-        "Le début est lent.", "Les comédiens sont justes!", "Quelle surprise?", "Oui, vraiment."
+        "Le début est lent.",
+        "Les comédiens sont justes!",
+        "Quelle surprise?",
+        "Oui, vraiment.",
     ]
 
 
 def test_glued_split_keeps_hyphenated_words_and_spaced_stops() -> None:
     assert pieces("Un vrai feel-good.Je recommande.") == ["Un vrai feel-good.", "Je recommande."]
-    assert pieces("la meilleure série du moment .Un régal") == ["la meilleure série du moment .", "Un régal"]
+    assert pieces("la meilleure série du moment .Un régal") == [
+        "la meilleure série du moment .",
+        "Un régal",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -147,7 +155,9 @@ def test_confident_reviews_are_quoted_first(analyzer: Analyzer) -> None:
     # ... but a sure review goes first, though A's sentence names an aspect.
     both = pick_quotes(reviews, analyses, positive=True, limit=1, aspects=music)
     assert [q.review_id for q in both] == ["r1"]
-    assert [q.review_id for q in pick_quotes(reviews, analyses, positive=True, limit=2, aspects=music)] == ["r1", "r0"]
+    assert [
+        q.review_id for q in pick_quotes(reviews, analyses, positive=True, limit=2, aspects=music)
+    ] == ["r1", "r0"]
 
 
 def test_backstage_quotes(analyzer: Analyzer) -> None:
@@ -278,11 +288,15 @@ def test_consensus_elision_and_number() -> None:
 
 def test_consensus_unknown_gender_needs_no_article() -> None:
     aspects = [Aspect("acteur", "acteurs", 3, 3, 0), Aspect("bidule", "bidule", 3, 3, 0)]
-    assert consensus_sentence(aspects) == f"Les spectateurs saluent surtout{NNBSP}: acteurs, bidule."
+    assert (
+        consensus_sentence(aspects) == f"Les spectateurs saluent surtout{NNBSP}: acteurs, bidule."
+    )
 
 
 def test_consensus_only_criticism_or_division() -> None:
-    assert consensus_sentence([Aspect("fin", "fin", 3, 0, 3)]) == "Les spectateurs critiquent la fin."
+    assert (
+        consensus_sentence([Aspect("fin", "fin", 3, 0, 3)]) == "Les spectateurs critiquent la fin."
+    )
     assert consensus_sentence([Aspect("chanson", "chansons", 4, 2, 2)]) == "Les chansons divisent."
     assert consensus_sentence([Aspect("fin", "fin", 3, 1, 0)]) == ""
 

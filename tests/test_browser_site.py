@@ -23,6 +23,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture(scope="module")
 def axe_source(tool_unavailable) -> str:  # type: ignore[no-untyped-def]
     try:
@@ -271,7 +272,9 @@ def test_keyboard_reaches_every_control_and_link(tab: Tab, example_url: str) -> 
         else "other"
         for s in sequence
     ]
-    assert kinds.count("quote") == len(page.query_selector_all(".quotes .quote a"))  # (an aspect's quotes show when it is chosen)
+    assert kinds.count("quote") == len(
+        page.query_selector_all(".quotes .quote a")
+    )  # (an aspect's quotes show when it is chosen)
     assert kinds.count("card") == 5
     assert kinds.count("sort") == 1
     # reading order: quotes, then the controls, then the cards they act on

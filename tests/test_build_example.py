@@ -60,7 +60,11 @@ def test_home_lists_the_subject_with_a_relative_link(example_site: Path) -> None
 
 def test_subject_page_has_eleven_cards_with_ids_and_sentiment(example_site: Path) -> None:
     elements = parse(example_site / "backstage" / "index.html")
-    cards = [attrs for tag, attrs in elements if tag == "article" and (attrs.get("id") or "").startswith("review-")]
+    cards = [
+        attrs
+        for tag, attrs in elements
+        if tag == "article" and (attrs.get("id") or "").startswith("review-")
+    ]
     assert len(cards) == 11
     assert all(c["data-sentiment"] in {"positive", "negative", "mixed", "neutral"} for c in cards)
     data = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
@@ -86,7 +90,17 @@ def test_data_json_follows_the_documented_schema(example_site: Path) -> None:
     data = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
     assert len(data["subjects"]) == 1
     subject = data["subjects"][0]
-    assert {"slug", "title", "url", "review_count", "verdict", "key_phrases", "pros", "cons", "reviews"} <= set(subject)
+    assert {
+        "slug",
+        "title",
+        "url",
+        "review_count",
+        "verdict",
+        "key_phrases",
+        "pros",
+        "cons",
+        "reviews",
+    } <= set(subject)
     assert subject["slug"] == "backstage" and subject["url"] == "backstage/index.html"
     assert subject["review_count"] == 11 == len(subject["reviews"])
     verdict = subject["verdict"]
@@ -129,14 +143,24 @@ def build_id(text: str) -> str:
 
 
 def test_theme_assets_and_extra_pages_are_written(example_site: Path) -> None:
-    for name in ("404.html", "robots.txt", "static/style.css", "static/favicon.svg", ".sitegen-output"):
+    for name in (
+        "404.html",
+        "robots.txt",
+        "static/style.css",
+        "static/favicon.svg",
+        ".sitegen-output",
+    ):
         assert (example_site / name).is_file(), name
     assert not (example_site / "sitemap.xml").exists(), "no sitemap without base_url"
 
 
 def test_same_input_gives_the_same_bytes(example_site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    build(SiteConfig(content_dir=REPO / "content", output_dir=again, templates_dir=tmp_path / "none"))
-    first = {p.relative_to(example_site): p.read_bytes() for p in example_site.rglob("*") if p.is_file()}
+    build(
+        SiteConfig(content_dir=REPO / "content", output_dir=again, templates_dir=tmp_path / "none")
+    )
+    first = {
+        p.relative_to(example_site): p.read_bytes() for p in example_site.rglob("*") if p.is_file()
+    }
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second

@@ -80,14 +80,21 @@ def test_duplicate_texts_are_analysed_once(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
     (content / "a.txt").write_text("Très bon film.\nTrès bon film.\nNul.\n", encoding="utf-8")
-    report = build(SiteConfig(content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml"), executor="serial")
+    report = build(
+        SiteConfig(
+            content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml"
+        ),
+        executor="serial",
+    )
     assert report.reviews == 3 and report.analyzed == 2
 
 
 def test_new_thresholds_are_a_miss(tmp_path: Path) -> None:
     config = site(tmp_path)
     first = build(config, executor="serial")
-    changed = build(config.replace(thresholds=Thresholds(positive=0.3, negative=-0.3)), executor="serial")
+    changed = build(
+        config.replace(thresholds=Thresholds(positive=0.3, negative=-0.3)), executor="serial"
+    )
     assert changed.analyzed == first.reviews
     again = build(config, executor="serial")  # the old settings' entries are still there
     assert again.analyzed == 0
@@ -97,7 +104,9 @@ def test_new_analyzer_version_is_a_miss(tmp_path: Path, monkeypatch: pytest.Monk
     config = site(tmp_path)
     first = build(config, executor="serial")
     original = AnalysisSettings.cache_key
-    monkeypatch.setattr(AnalysisSettings, "cache_key", lambda self: original(self) + ":next-version")
+    monkeypatch.setattr(
+        AnalysisSettings, "cache_key", lambda self: original(self) + ":next-version"
+    )
     second = build(config, executor="serial")
     assert second.analyzed == first.reviews
     assert second.subjects_rebuilt == second.subjects  # and every page is re-rendered
@@ -133,8 +142,11 @@ def test_cache_with_another_schema_version_starts_afresh(tmp_path: Path) -> None
 def _build_in_process(args: tuple[str, str, str]) -> tuple[int, int]:
     content, output, root = args
     config = SiteConfig(
-        content_dir=Path(content), output_dir=Path(output), templates_dir=Path(root) / "templates",
-        config_path=Path(root) / "sitegen.toml", page_size=10,
+        content_dir=Path(content),
+        output_dir=Path(output),
+        templates_dir=Path(root) / "templates",
+        config_path=Path(root) / "sitegen.toml",
+        page_size=10,
     )
     report = build(config, executor="serial")
     return report.reviews, report.files
@@ -158,11 +170,21 @@ def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
     texts = {text_hash(r.text) for r in read_content(config).reviews}
     assert len(texts) > 300 and store.count_analyses() == len(texts)
     for name in ("out0", "out1"):
-        a = sorted(p.relative_to(config.root / name) for p in (config.root / name).rglob("*") if p.is_file())
-        b = sorted(p.relative_to(config.root / "out3") for p in (config.root / "out3").rglob("*") if p.is_file())
+        a = sorted(
+            p.relative_to(config.root / name)
+            for p in (config.root / name).rglob("*")
+            if p.is_file()
+        )
+        b = sorted(
+            p.relative_to(config.root / "out3")
+            for p in (config.root / "out3").rglob("*")
+            if p.is_file()
+        )
         assert a == b
         for rel in a:
-            assert (config.root / name / rel).read_bytes() == (config.root / "out3" / rel).read_bytes()
+            assert (config.root / name / rel).read_bytes() == (
+                config.root / "out3" / rel
+            ).read_bytes()
 
 
 def test_no_cache_writes_no_cache_folder(tmp_path: Path) -> None:

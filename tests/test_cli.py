@@ -79,7 +79,9 @@ def test_bad_config_is_a_usage_error_naming_the_file_and_key(site: Path) -> None
     assert "Traceback" not in result.output
 
 
-def test_missing_content_folder_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_content_folder_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["build"])
     assert result.exit_code == 2
@@ -117,9 +119,12 @@ def _buffered_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'cannot go on'", 1, "cannot go on\n")]
+    ("code", "status", "stderr"),
+    [("None", 0, ""), ("3", 3, ""), ("'cannot go on'", 1, "cannot go on\n")],
 )
-def test_exit_now_ends_the_process_as_a_normal_exit_would(code: str, status: int, stderr: str) -> None:
+def test_exit_now_ends_the_process_as_a_normal_exit_would(
+    code: str, status: int, stderr: str
+) -> None:
     """``exit_now`` skips the interpreter's teardown, not what a normal exit does
     first: waiting for threads, the atexit handlers, flushing buffered output."""
     import subprocess
@@ -133,9 +138,19 @@ def test_exit_now_ends_the_process_as_a_normal_exit_would(code: str, status: int
         "sys.stdout.write('buffered ')\n"
         f"exit_now({code})\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                            check=False, env=_buffered_env())
-    assert (result.returncode, result.stdout, result.stderr) == (status, "buffered thread done\nhandler ran\n", stderr)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=_buffered_env(),
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        status,
+        "buffered thread done\nhandler ran\n",
+        stderr,
+    )
 
 
 def test_the_command_prints_its_summary_through_a_pipe(site: Path) -> None:
@@ -145,11 +160,25 @@ def test_the_command_prints_its_summary_through_a_pipe(site: Path) -> None:
     import sys
 
     command = [sys.executable, "-m", "generator", "build"]
-    done = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120, check=False,
-                          env=_buffered_env())
+    done = subprocess.run(
+        command,
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built 1 subject")
-    failed = subprocess.run([*command, "--content", "nope"], cwd=site, capture_output=True, text=True, timeout=120, check=False)
+    failed = subprocess.run(
+        [*command, "--content", "nope"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert failed.returncode == 2
     assert "content folder nope does not exist" in failed.stderr
 
@@ -171,7 +200,9 @@ def test_exit_now_runs_the_atexit_handlers_after_ctrl_c_while_waiting_for_thread
         "threading._shutdown = joining\n"
         "exit_now(0)\n"
     )
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_buffered_env())
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_buffered_env()
+    )
     try:
         assert process.stdout is not None
         # exit_now is waiting for the thread: a Ctrl-C from now on interrupts the wait.

@@ -25,7 +25,9 @@ def broken_content(folder: Path) -> Path:
     (content / "sans-texte.csv").write_text("a,b\n1,2\n")
     (content / "bancal.csv").write_text('texte;note\n"ouvert;3\nfermé;2;en trop\n')
     (content / "invalide.json").write_text('[{"texte": "a",}]')
-    (content / "types.json").write_text(json.dumps([{"texte": {"a": 1}}, {"texte": "ok", "note": "beaucoup"}]))
+    (content / "types.json").write_text(
+        json.dumps([{"texte": {"a": 1}}, {"texte": "ok", "note": "beaucoup"}])
+    )
     (content / "fm").mkdir()
     (content / "fm" / "a.md").write_text("---\nnote: [\n---\nCorps\n")
     (content / "fm" / "b.md").write_text("---\n- liste\n---\nCorps gardé\n")
@@ -35,7 +37,19 @@ def broken_content(folder: Path) -> Path:
     return content
 
 
-EXPECTED_FILES = ["windows.csv", "vide.txt", "binaire.json", "sans-texte.csv", "bancal.csv", "invalide.json", "types.json", "a.md", "b.md", "index.md", "doublons.csv"]
+EXPECTED_FILES = [
+    "windows.csv",
+    "vide.txt",
+    "binaire.json",
+    "sans-texte.csv",
+    "bancal.csv",
+    "invalide.json",
+    "types.json",
+    "a.md",
+    "b.md",
+    "index.md",
+    "doublons.csv",
+]
 
 
 def invoke(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch):
@@ -48,24 +62,46 @@ def invoke(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch):
     return result, text
 
 
-def test_broken_content_builds_with_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_content_builds_with_a_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken_content(tmp_path)
-    result, text = invoke(["build", "--content", "content", "--output", "site"], tmp_path, monkeypatch)
+    result, text = invoke(
+        ["build", "--content", "content", "--output", "site"], tmp_path, monkeypatch
+    )
     assert result.exit_code == 0, text
     for name in EXPECTED_FILES:
         assert name in text, f"{name} not mentioned:\n{text}"
-    assert "bancal.csv:2" in text and "bancal.csv:3" in text and "invalide.json:1" in text and "doublons.csv:3" in text
+    assert (
+        "bancal.csv:2" in text
+        and "bancal.csv:3" in text
+        and "invalide.json:1" in text
+        and "doublons.csv:3" in text
+    )
     assert "Built" in text and "errors" in text and "warnings" in text
     assert (tmp_path / "site" / "index.html").is_file()
     pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
     assert "Très réussi" in pages and "Corps gardé" in pages and "Sans avis" in pages
 
 
-def test_strict_fails_with_every_error_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_fails_with_every_error_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken_content(tmp_path)
-    result, text = invoke(["build", "--content", "content", "--output", "site", "--strict"], tmp_path, monkeypatch)
+    result, text = invoke(
+        ["build", "--content", "content", "--output", "site", "--strict"], tmp_path, monkeypatch
+    )
     assert result.exit_code == 1, text
-    for name in ("binaire.json", "sans-texte.csv", "bancal.csv", "invalide.json", "types.json", "a.md", "b.md", "doublons.csv"):
+    for name in (
+        "binaire.json",
+        "sans-texte.csv",
+        "bancal.csv",
+        "invalide.json",
+        "types.json",
+        "a.md",
+        "b.md",
+        "doublons.csv",
+    ):
         assert name in text
     assert "--strict" in text
     assert not (tmp_path / "site").exists()  # nothing written
@@ -74,7 +110,9 @@ def test_strict_fails_with_every_error_listed(tmp_path: Path, monkeypatch: pytes
 def test_strict_passes_on_clean_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "f.txt").write_text("Très bien.\n")
-    result, text = invoke(["build", "--content", "content", "--output", "site", "--strict"], tmp_path, monkeypatch)
+    result, text = invoke(
+        ["build", "--content", "content", "--output", "site", "--strict"], tmp_path, monkeypatch
+    )
     assert result.exit_code == 0, text
 
 
@@ -91,7 +129,9 @@ def test_strict_passes_on_clean_content(tmp_path: Path, monkeypatch: pytest.Monk
         (["build", "--config", "bad.toml"], "bad.toml"),
     ],
 )
-def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], needle: str) -> None:
+def test_usage_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], needle: str
+) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "f.txt").write_text("Bien\n")
     (tmp_path / "autre").mkdir()
@@ -108,14 +148,20 @@ def test_force_replaces_a_foreign_folder(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "content" / "f.txt").write_text("Bien\n")
     (tmp_path / "autre").mkdir()
     (tmp_path / "autre" / "vieux.html").write_text("x")
-    result, text = invoke(["build", "--content", "content", "--output", "autre", "--force"], tmp_path, monkeypatch)
+    result, text = invoke(
+        ["build", "--content", "content", "--output", "autre", "--force"], tmp_path, monkeypatch
+    )
     assert result.exit_code == 0, text
     assert (tmp_path / "autre" / ".sitegen-output").is_file()
 
 
-def test_nothing_to_build_is_exit_1_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_to_build_is_exit_1_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "x.json").write_text("{")
-    result, text = invoke(["build", "--content", "content", "--output", "site"], tmp_path, monkeypatch)
+    result, text = invoke(
+        ["build", "--content", "content", "--output", "site"], tmp_path, monkeypatch
+    )
     assert result.exit_code == 1, text
     assert "no reviews found" in text and "x.json:1" in text

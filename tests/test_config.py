@@ -64,12 +64,19 @@ def test_errors_name_the_file_and_the_key(tmp_path: Path, text: str, words: list
 
 def test_base_url_cannot_smuggle_lines_or_quotes(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="base_url"):
-        load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\nSitemap: https://evil.example/"\n'))
+        load_config(
+            write(
+                tmp_path,
+                '[site]\nbase_url = "https://example.org/\\nSitemap: https://evil.example/"\n',
+            )
+        )
     with pytest.raises(ConfigError, match="base_url"):
         load_config(write(tmp_path, '[site]\nbase_url = "https://example.org/\\" onload=\\"x"\n'))
 
 
-def test_default_folders_are_relative_to_a_config_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_folders_are_relative_to_a_config_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     monkeypatch.chdir(tmp_path)
@@ -99,8 +106,17 @@ def test_the_scaffold_lists_every_option() -> None:
 
     from generator.config import AnalysisConfig, AspectSettings, Thresholds
 
-    scaffold = (Path(__file__).resolve().parents[1] / "generator" / "scaffold" / "sitegen.toml").read_text(encoding="utf-8")
-    options = {f.name for f in dataclasses.fields(SiteConfig)} - {"columns", "thresholds", "subjects", "analysis", "aspects", "config_path"}
+    scaffold = (
+        Path(__file__).resolve().parents[1] / "generator" / "scaffold" / "sitegen.toml"
+    ).read_text(encoding="utf-8")
+    options = {f.name for f in dataclasses.fields(SiteConfig)} - {
+        "columns",
+        "thresholds",
+        "subjects",
+        "analysis",
+        "aspects",
+        "config_path",
+    }
     options |= {f.name for f in dataclasses.fields(Thresholds)}
     options |= {f.name for f in dataclasses.fields(AnalysisConfig)}
     options |= {f.name for f in dataclasses.fields(AspectSettings)}

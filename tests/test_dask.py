@@ -16,7 +16,11 @@ from corpus import make_corpus
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_importing_sitegen_does_not_import_dask() -> None:
@@ -33,16 +37,27 @@ def test_dask_local_cluster_equals_local(tmp_path: Path, processes: bool) -> Non
     distributed = pytest.importorskip("distributed")
     root = tmp_path / "site"
     make_corpus(root, reviews=150, subjects=4, seed=2, mean_chars=300)
-    config = SiteConfig(content_dir=root / "content", output_dir=root / "local", config_path=root / "sitegen.toml", page_size=20)
+    config = SiteConfig(
+        content_dir=root / "content",
+        output_dir=root / "local",
+        config_path=root / "sitegen.toml",
+        page_size=20,
+    )
     local = build(config, executor="serial", cache=False)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=processes, dashboard_address=None,
-        host="127.0.0.1", protocol="tcp://",
+        n_workers=1,
+        threads_per_worker=1,
+        processes=processes,
+        dashboard_address=None,
+        host="127.0.0.1",
+        protocol="tcp://",
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
         remote = build(
-            config.replace(output_dir=root / "dask"), executor="dask://" + address.removeprefix("tcp://"), cache=False
+            config.replace(output_dir=root / "dask"),
+            executor="dask://" + address.removeprefix("tcp://"),
+            cache=False,
         )
     assert remote.executor.startswith("Dask at tcp://127.0.0.1:")
     assert remote.analyzed == local.analyzed == 150
@@ -55,6 +70,8 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
 
     root = tmp_path / "site"
     make_corpus(root, reviews=5, subjects=1, seed=2, mean_chars=100)
-    config = SiteConfig(content_dir=root / "content", output_dir=root / "out", config_path=root / "sitegen.toml")
+    config = SiteConfig(
+        content_dir=root / "content", output_dir=root / "out", config_path=root / "sitegen.toml"
+    )
     with pytest.raises(ConfigError, match="Dask scheduler"):
         build(config, executor="dask://127.0.0.1:9", cache=False)

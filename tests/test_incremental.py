@@ -42,11 +42,17 @@ def make_site(tmp_path: Path, reviews: int = 120, subjects: int = 6) -> SiteConf
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def inodes(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def full_build(config: SiteConfig, name: str = "full") -> dict[str, bytes]:
@@ -78,7 +84,9 @@ def test_one_edited_review_rewrites_only_its_subject(tmp_path: Path) -> None:
     after = inodes(config.output_dir)
     assert report.analyzed == 1 and report.subjects_rebuilt == 1 and report.files_parsed == 1
     # Kept: the other subjects' pages, and the site-wide files that render the same.
-    assert report.pages_linked >= len([p for p in before if p.startswith("film-") and not p.startswith("film-0002/")])
+    assert report.pages_linked >= len(
+        [p for p in before if p.startswith("film-") and not p.startswith("film-0002/")]
+    )
     for path, inode in before.items():
         if path == "film-0002/index.html":  # the page of the edited review (its other
             assert after[path] != inode  # pages are kept when the summary is unchanged)
@@ -87,7 +95,11 @@ def test_one_edited_review_rewrites_only_its_subject(tmp_path: Path) -> None:
             assert after[path] != inode
         elif path in ("film-0002/feed.xml", "film-0002/badge.svg"):
             continue  # written again only if the edit changed what they show
-        elif path.startswith(("film-", "static/")) or path in ("robots.txt", "404.html", ".sitegen-output"):
+        elif path.startswith(("film-", "static/")) or path in (
+            "robots.txt",
+            "404.html",
+            ".sitegen-output",
+        ):
             assert after[path] == inode, path
     assert report.pages_written == len(before) - report.pages_linked - 1  # the marker is neither
     assert tree(config.output_dir) == full_build(config)
@@ -97,7 +109,9 @@ def test_added_and_removed_subjects(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     build(config, executor="serial")
     (config.content_dir / "film-0003.csv").unlink()
-    (config.content_dir / "nouveau.txt").write_text("Un film superbe, vraiment.\nTrès ennuyeux.\n", encoding="utf-8")
+    (config.content_dir / "nouveau.txt").write_text(
+        "Un film superbe, vraiment.\nTrès ennuyeux.\n", encoding="utf-8"
+    )
     report = build(config, executor="serial")
     assert report.subjects_rebuilt == 1
     assert not (config.output_dir / "film-0003").exists()
@@ -111,7 +125,9 @@ def test_template_change_rerenders_everything(tmp_path: Path) -> None:
     config.templates_dir.mkdir()
     theme = Path(build_module.__file__).resolve().parents[2] / "templates"
     text = (theme / "subject.html").read_text(encoding="utf-8")
-    (config.templates_dir / "subject.html").write_text(text.replace("{% block main %}", "{% block main %}<p>modèle local</p>", 1), encoding="utf-8")
+    (config.templates_dir / "subject.html").write_text(
+        text.replace("{% block main %}", "{% block main %}<p>modèle local</p>", 1), encoding="utf-8"
+    )
     report = build(config, executor="serial")
     assert report.subjects_rebuilt == report.subjects and report.analyzed == 0
     assert b"mod\xc3\xa8le local" in (config.output_dir / "film-0001" / "index.html").read_bytes()
@@ -148,7 +164,9 @@ def test_fast_path_equals_the_straightforward_pipeline(tmp_path: Path) -> None:
     assert tree(config.output_dir) == tree(reference.output_dir)
 
 
-def test_a_failing_rebuild_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_rebuild_leaves_the_previous_output_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = make_site(tmp_path)
     build(config, executor="serial")
     before, before_inodes = tree(config.output_dir), inodes(config.output_dir)
@@ -171,7 +189,9 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "sujet").mkdir(parents=True)
     (content / "a.txt").write_text("Très bon.\nTrès bon.\nNul, vraiment nul.\n", encoding="utf-8")
-    (content / "sujet" / "index.md").write_text("---\ntitle: Un sujet\n---\nSans avis.\n", encoding="utf-8")
+    (content / "sujet" / "index.md").write_text(
+        "---\ntitle: Un sujet\n---\nSans avis.\n", encoding="utf-8"
+    )
     with open(content / "b.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "film", "texte", "note"])
@@ -180,7 +200,9 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
         writer.writerow(["x3", "c", "", "3"])
     for path in content.rglob("*"):
         os.utime(path, (1_600_000_000, 1_600_000_000))
-    config = SiteConfig(content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml")
+    config = SiteConfig(
+        content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml"
+    )
     expected = read_content(config)
     for round_ in range(2):  # parsed, then from the cache
         store = BuildCache.for_site(tmp_path)
@@ -188,7 +210,9 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
         store.close()
         reviews = [r.id for r in expected.reviews]
         assert sources.ids == reviews
-        assert [(r[1], r[4], r[5]) for r in sources.records] == [(r.subject, r.source, r.line) for r in expected.reviews]
+        assert [(r[1], r[4], r[5]) for r in sources.records] == [
+            (r.subject, r.source, r.line) for r in expected.reviews
+        ]
         assert sources.problems == expected.problems
         assert sources.metas == expected.subjects
         assert parsed == (0 if round_ else 3)
@@ -197,7 +221,12 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
 def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
     config = make_site(tmp_path, reviews=40, subjects=3)
     # (A custom analysis renders every subject in this process: the model holds them all in full.)
-    site = build(config, executor="serial", cache=False, analyze=lambda r, s: build_module.analyze_reviews(r, s)).site
+    site = build(
+        config,
+        executor="serial",
+        cache=False,
+        analyze=lambda r, s: build_module.analyze_reviews(r, s),
+    ).site
     assert data_json_from(subject_fragment(s) for s in site.subjects) == data_json(site)
     assert data_json_from(subject_fragment(s).encode() for s in site.subjects) == data_json(site)
     empty = type(site)(config=config, subjects=())
@@ -213,7 +242,12 @@ def _paged_subject(config: SiteConfig, analysis: dict | None = None, **changes: 
     from generator.content import Review
     from generator.site import make_subject
 
-    reviews = [Review(f"r{i}", "film", f"Avis numéro {i}, très réussi.", Path("film.csv"), i + 2, 4.0, "Ana") for i in range(25)]
+    reviews = [
+        Review(
+            f"r{i}", "film", f"Avis numéro {i}, très réussi.", Path("film.csv"), i + 2, 4.0, "Ana"
+        )
+        for i in range(25)
+    ]
     reviews[14] = dataclasses.replace(reviews[14], **changes)
     analyses = [ReviewAnalysis(0.8, 0.5, "positive") for _ in reviews]
     analyses[14] = dataclasses.replace(analyses[14], **(analysis or {}))
@@ -221,8 +255,12 @@ def _paged_subject(config: SiteConfig, analysis: dict | None = None, **changes: 
     return make_subject(config, "film", "film", None, reviews, analyses, summary)
 
 
-@pytest.mark.parametrize("change", [{"text": "Avis numéro 14, finalement raté."}, {"author": "Bruno"}, {"rating": 2.0}])
-def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_path: Path, change: dict) -> None:
+@pytest.mark.parametrize(
+    "change", [{"text": "Avis numéro 14, finalement raté."}, {"author": "Bruno"}, {"rating": 2.0}]
+)
+def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(
+    tmp_path: Path, change: dict
+) -> None:
     from generator.cache import text_hash
     from generator.incremental.worker import page_digests
 
@@ -241,7 +279,9 @@ def test_page_digests_change_with_what_a_card_shows_and_only_on_its_page(tmp_pat
     assert given == two
 
 
-@pytest.mark.parametrize("change", [{"label": "mixed"}, {"polarity": 0.1}, {"key_phrases": ("casting",)}])
+@pytest.mark.parametrize(
+    "change", [{"label": "mixed"}, {"polarity": 0.1}, {"key_phrases": ("casting",)}]
+)
 def test_page_digests_change_with_a_cards_analysis(tmp_path: Path, change: dict) -> None:
     from generator.incremental.worker import page_digests
 

@@ -55,9 +55,20 @@ KILLER = textwrap.dedent(
 
 def killed_build(config, when: int) -> int:
     process = subprocess.run(
-        [sys.executable, "-c", KILLER, str(config.content_dir), str(config.output_dir), str(config.templates_dir),
-         str(config.root), str(when)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            str(config.content_dir),
+            str(config.output_dir),
+            str(config.templates_dir),
+            str(config.root),
+            str(when),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     return process.returncode
 
@@ -118,7 +129,9 @@ def test_a_file_added_by_hand_makes_a_full_swap(tmp_path: Path) -> None:
 def test_data_json_is_spliced_byte_identical(tmp_path: Path, monkeypatch) -> None:
     spliced = []
     real = StagedOutput.write_spliced
-    monkeypatch.setattr(StagedOutput, "write_spliced", lambda self, *a: spliced.append(a[0]) or real(self, *a))
+    monkeypatch.setattr(
+        StagedOutput, "write_spliced", lambda self, *a: spliced.append(a[0]) or real(self, *a)
+    )
     config = make_site(tmp_path, reviews=200, subjects=8)
     build(config, executor="serial")
     for name in ("film-0003.csv", "film-0007.csv", "film-0001.csv"):
@@ -137,7 +150,10 @@ def test_only_the_pages_that_changed_are_rendered_again(tmp_path: Path) -> None:
     build(config, executor="serial")
     path = max(config.content_dir.glob("*.csv"), key=lambda p: p.stat().st_size)
     slug = path.stem
-    pages = sorted(p.relative_to(config.output_dir).as_posix() for p in (config.output_dir / slug).rglob("index.html"))
+    pages = sorted(
+        p.relative_to(config.output_dir).as_posix()
+        for p in (config.output_dir / slug).rglob("index.html")
+    )
     assert len(pages) >= 4
     before = inodes(config.output_dir)
     with path.open(encoding="utf-8", newline="") as handle:
@@ -149,7 +165,9 @@ def test_only_the_pages_that_changed_are_rendered_again(tmp_path: Path) -> None:
     after = inodes(config.output_dir)
     changed = sorted(p for p in pages if after[p] != before[p])
     assert changed == [f"{slug}/page/3/index.html"]
-    assert after["index.html"] == before["index.html"]  # nothing the home page shows changed: not rendered
+    assert (
+        after["index.html"] == before["index.html"]
+    )  # nothing the home page shows changed: not rendered
     assert report.subjects_rebuilt == 1
     assert tree(config.output_dir) == full_build(config)
     # And a text edit (which may change the summary) still gives a full build's bytes.

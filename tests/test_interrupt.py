@@ -38,8 +38,17 @@ def sitegen_command() -> list[str]:
 
 def build_command(tmp_path: Path, content: Path, output: Path, *options: str) -> list[str]:
     """``sitegen build`` of ``content`` into ``output``, templates in ``tmp_path``."""
-    return [*sitegen_command(), "build", "--content", str(content), "--output", str(output),
-            "--templates", str(tmp_path / "templates"), *options]
+    return [
+        *sitegen_command(),
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+        "--templates",
+        str(tmp_path / "templates"),
+        *options,
+    ]
 
 
 def make_big_content(folder: Path, reviews: int = 20_000, subjects: int = 2_000) -> None:
@@ -52,11 +61,13 @@ def make_big_content(folder: Path, reviews: int = 20_000, subjects: int = 2_000)
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["film", "texte", "note"])
         for i in range(reviews):
-            writer.writerow([
-                f"Film {i % subjects}",
-                f"Le {rng.choice(aspects)} est {rng.choice(good)} mais la {rng.choice(aspects)} est {rng.choice(bad)}. Avis {i}.",
-                rng.randint(0, 5),
-            ])
+            writer.writerow(
+                [
+                    f"Film {i % subjects}",
+                    f"Le {rng.choice(aspects)} est {rng.choice(good)} mais la {rng.choice(aspects)} est {rng.choice(bad)}. Avis {i}.",
+                    rng.randint(0, 5),
+                ]
+            )
 
 
 @pytest.fixture
@@ -101,7 +112,9 @@ def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.Comp
     if staging is None:
         process.kill()
         process.wait()
-        pytest.fail("the build ended (or timed out) before its staging folder appeared; nothing was interrupted")
+        pytest.fail(
+            "the build ended (or timed out) before its staging folder appeared; nothing was interrupted"
+        )
     # Midway through writing: once the new tree holds files, before the swap.
     while time.monotonic() < deadline and process.poll() is None and not _holds_files(staging):
         time.sleep(0.002)
@@ -111,7 +124,9 @@ def run_and_interrupt(tmp_path: Path, output: Path, sig: int) -> subprocess.Comp
 
 
 @pytest.mark.slow
-def test_sigkill_midway_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+def test_sigkill_midway_leaves_previous_output_unchanged(
+    tmp_path: Path, previous_site: Path
+) -> None:
     before = tree_hash(previous_site)
     code, _ = run_and_interrupt(tmp_path, previous_site, signal.SIGKILL)
     assert code == -signal.SIGKILL
@@ -119,7 +134,11 @@ def test_sigkill_midway_leaves_previous_output_unchanged(tmp_path: Path, previou
     # The next build recovers: it succeeds and leaves no staging folder behind.
     result = subprocess.run(
         build_command(tmp_path, tmp_path / "gros", previous_site, "-q"),
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -128,7 +147,9 @@ def test_sigkill_midway_leaves_previous_output_unchanged(tmp_path: Path, previou
 
 
 @pytest.mark.slow
-def test_ctrl_c_midway_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+def test_ctrl_c_midway_leaves_previous_output_unchanged(
+    tmp_path: Path, previous_site: Path
+) -> None:
     before = tree_hash(previous_site)
     code, stderr = run_and_interrupt(tmp_path, previous_site, signal.SIGINT)
     assert code != 0
@@ -137,17 +158,29 @@ def test_ctrl_c_midway_leaves_previous_output_unchanged(tmp_path: Path, previous
     assert "Traceback" not in stderr
 
 
-def test_failing_build_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+def test_failing_build_leaves_previous_output_unchanged(
+    tmp_path: Path, previous_site: Path
+) -> None:
     before = tree_hash(previous_site)
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "subject.html").write_text("{% extends 'base.html' %}{% block main %}{{ subject.nope.nope }}{% endblock %}")
+    (templates / "subject.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ subject.nope.nope }}{% endblock %}"
+    )
     with pytest.raises(SitegenError):
-        build(SiteConfig(content_dir=previous_site.parent / "petit", output_dir=previous_site, templates_dir=templates))
+        build(
+            SiteConfig(
+                content_dir=previous_site.parent / "petit",
+                output_dir=previous_site,
+                templates_dir=templates,
+            )
+        )
     assert tree_hash(previous_site) == before
 
 
-def test_error_while_writing_leaves_previous_output_unchanged(tmp_path: Path, previous_site: Path) -> None:
+def test_error_while_writing_leaves_previous_output_unchanged(
+    tmp_path: Path, previous_site: Path
+) -> None:
     before = tree_hash(previous_site)
 
     def files():
@@ -161,7 +194,9 @@ def test_error_while_writing_leaves_previous_output_unchanged(tmp_path: Path, pr
     assert not list(tmp_path.glob(".out.sitegen-new-*"))
 
 
-def test_output_outside_escape_is_refused_while_writing(tmp_path: Path, previous_site: Path) -> None:
+def test_output_outside_escape_is_refused_while_writing(
+    tmp_path: Path, previous_site: Path
+) -> None:
     before = tree_hash(previous_site)
     with pytest.raises(SitegenError):
         write_site([OutputFile("../evil.html", b"x")], previous_site)
@@ -169,21 +204,33 @@ def test_output_outside_escape_is_refused_while_writing(tmp_path: Path, previous
     assert tree_hash(previous_site) == before
 
 
-def test_a_finished_build_leaves_nothing_beside_the_output(tmp_path: Path, previous_site: Path) -> None:
+def test_a_finished_build_leaves_nothing_beside_the_output(
+    tmp_path: Path, previous_site: Path
+) -> None:
     """The old tree of a full rewrite is removed in the background; the command
     waits for it at exit, so no ``.sitegen-trash-*`` folder is left behind."""
     for _ in range(2):  # --no-cache rewrites every page: the whole tree is swapped
         result = subprocess.run(
             build_command(tmp_path, tmp_path / "petit", previous_site, "--no-cache", "-q"),
-            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert (previous_site / "index.html").is_file()
-        left = sorted(p.name for p in tmp_path.iterdir() if "sitegen-" in p.name and not p.name.endswith("-lock"))
+        left = sorted(
+            p.name
+            for p in tmp_path.iterdir()
+            if "sitegen-" in p.name and not p.name.endswith("-lock")
+        )
         assert left == []
 
 
-def test_a_build_waiting_for_another_says_so_then_finishes(tmp_path: Path, previous_site: Path) -> None:
+def test_a_build_waiting_for_another_says_so_then_finishes(
+    tmp_path: Path, previous_site: Path
+) -> None:
     """While another build holds the output's lock, a build says it waits, and
     builds once the lock is free."""
     import fcntl
@@ -194,7 +241,10 @@ def test_a_build_waiting_for_another_says_so_then_finishes(tmp_path: Path, previ
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a running build holds it
         process = subprocess.Popen(
             build_command(tmp_path, tmp_path / "petit", previous_site, "--no-cache"),
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         said = threading.Event()
         lines: list[str] = []

@@ -82,7 +82,10 @@ def test_a_page_setting_rebuilds_the_pages_and_an_analysis_setting_reanalyses(
 def test_aspect_settings_resummarise_without_reanalysing(tmp_path: Path) -> None:
     path = make_site(tmp_path)
     build(load_config(path), executor="serial")
-    set_option(path, '[aspects]\nsynonyms = { \"équipe\" = ["acteurs", "scénario"] }\nignore = ["mise en scène"]')
+    set_option(
+        path,
+        '[aspects]\nsynonyms = { "équipe" = ["acteurs", "scénario"] }\nignore = ["mise en scène"]',
+    )
     config = load_config(path)
     report = build(config, executor="serial")
     assert report.subjects_rebuilt == 2 and report.analyzed == 0 and report.files_parsed == 0

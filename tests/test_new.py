@@ -22,14 +22,25 @@ from generator.config import (
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_new_then_build(tmp_path: Path) -> None:
     result = sitegen("new", "monsite", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     site = tmp_path / "monsite"
-    assert "cd " in result.stdout and "sitegen build" in result.stdout and "sitegen serve" in result.stdout
+    assert (
+        "cd " in result.stdout
+        and "sitegen build" in result.stdout
+        and "sitegen serve" in result.stdout
+    )
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert "sitegen.toml" in files and ".gitignore" in files and "templates/README.md" in files
     assert any(f.endswith(".txt") and f.startswith("content/") for f in files)
@@ -59,9 +70,17 @@ def test_new_then_build(tmp_path: Path) -> None:
 def test_scaffold_config_lists_every_option_commented(tmp_path: Path) -> None:
     assert sitegen("new", str(tmp_path / "s"), cwd=tmp_path).returncode == 0
     text = (tmp_path / "s" / "sitegen.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text) == {"site": {}, "columns": {}, "thresholds": {}, "analysis": {}, "aspects": {}}
+    assert tomllib.loads(text) == {
+        "site": {},
+        "columns": {},
+        "thresholds": {},
+        "analysis": {},
+        "aspects": {},
+    }
     commented = set(re.findall(r"^# (\w+) = ", text, flags=re.MULTILINE))
-    expected = set(_SITE_KEYS) | set(_COLUMN_FIELDS) | {f.name for f in dataclasses.fields(Thresholds)}
+    expected = (
+        set(_SITE_KEYS) | set(_COLUMN_FIELDS) | {f.name for f in dataclasses.fields(Thresholds)}
+    )
     expected |= {f.name for f in dataclasses.fields(AnalysisConfig)}
     expected |= {f.name for f in dataclasses.fields(AspectSettings)}
     assert expected <= commented, expected - commented

@@ -24,14 +24,23 @@ from corpus import make_corpus
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> SiteConfig:
     root = tmp_path / "site"
     make_corpus(root, reviews=300, subjects=5, seed=11, mean_chars=300)
-    return SiteConfig(content_dir=root / "content", output_dir=root / "serial", config_path=root / "sitegen.toml", page_size=20)
+    return SiteConfig(
+        content_dir=root / "content",
+        output_dir=root / "serial",
+        config_path=root / "sitegen.toml",
+        page_size=20,
+    )
 
 
 def test_process_pool_equals_serial(config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,7 +62,9 @@ def _small_chunks(init):
     return patched
 
 
-def test_workers_write_pages_and_big_subjects_are_split(config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_write_pages_and_big_subjects_are_split(
+    config: SiteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In a process pool, subjects are summarised and rendered in the workers, which
     write their pages straight into the staging folder (the build only adopts
     them); a subject holding a large share of the work has its texts analysed in
@@ -69,7 +80,9 @@ def test_workers_write_pages_and_big_subjects_are_split(config: SiteConfig, monk
     monkeypatch.setattr(output_module.StagedOutput, "adopt", adopt)
     monkeypatch.setattr(executors, "MIN_POOL_CHARS", 0)
     monkeypatch.setattr(executors.Runner, "__init__", _small_chunks(executors.Runner.__init__))
-    monkeypatch.setattr(schedule_module, "BIG_SUBJECT", 10)  # subjects over a quarter of the work are "big"
+    monkeypatch.setattr(
+        schedule_module, "BIG_SUBJECT", 10
+    )  # subjects over a quarter of the work are "big"
     chunks: list[int] = []
     real_chunked = schedule_module.chunked
 
@@ -81,10 +94,14 @@ def test_workers_write_pages_and_big_subjects_are_split(config: SiteConfig, monk
     monkeypatch.setattr(schedule_module, "chunked", spy)
     parallel = build(config.replace(output_dir=config.root / "parallel"), jobs=2, cache=False)
     assert parallel.executor == "2 processes" and parallel.analyzed == serial.analyzed
-    assert len(chunks) >= 2 and 0 < sum(chunks) < parallel.analyzed  # the big subjects first, not all
+    assert (
+        len(chunks) >= 2 and 0 < sum(chunks) < parallel.analyzed
+    )  # the big subjects first, not all
     pages = {p.path for s in parallel.site.subjects for p in s.pages}
     slugs = {s.slug for s in parallel.site.subjects}
-    owned = {path for path in tree(config.root / "parallel") if path.split("/", 1)[0] in slugs}  # pages and subject files
+    owned = {
+        path for path in tree(config.root / "parallel") if path.split("/", 1)[0] in slugs
+    }  # pages and subject files
     assert set(adopted) == owned and pages <= owned and len(pages) >= 5
     assert tree(config.root / "parallel") == tree(config.root / "serial")
 
@@ -105,7 +122,9 @@ def test_staged_output_adopts_only_pending_names(tmp_path: Path) -> None:
 def test_any_executor_equals_serial(config: SiteConfig) -> None:
     serial = build(config, executor="serial", cache=False)
     with cf.ThreadPoolExecutor(2) as pool:
-        threaded = build(config.replace(output_dir=config.root / "threads"), executor=pool, cache=False)
+        threaded = build(
+            config.replace(output_dir=config.root / "threads"), executor=pool, cache=False
+        )
     assert threaded.executor == "ThreadPoolExecutor"
     assert threaded.analyzed == serial.analyzed
     assert tree(config.root / "threads") == tree(config.root / "serial")
@@ -140,9 +159,26 @@ def test_unknown_executor_is_a_config_error(config: SiteConfig) -> None:
 
 def test_cli_accepts_jobs_and_executor(config: SiteConfig) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(config.content_dir), "--output", str(config.root / "cli"),
-         "--jobs", "1", "--executor", "serial", "--no-cache"],
-        cwd=config.root, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--content",
+            str(config.content_dir),
+            "--output",
+            str(config.root / "cli"),
+            "--jobs",
+            "1",
+            "--executor",
+            "serial",
+            "--no-cache",
+        ],
+        cwd=config.root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "300 reviews analysed" in result.stdout and "0 from cache" in result.stdout
@@ -184,13 +220,17 @@ def test_workers_leave_when_the_build_is_killed(tmp_path: Path) -> None:
     make_corpus(root, reviews=3000, subjects=10, seed=4)
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "build", "--jobs", "2", "--no-cache", "-q"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     parent = psutil.Process(process.pid)
     deadline = time.monotonic() + 60
     workers = []
     while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
-        workers = [p for p in parent.children(recursive=True) if "forkserver" in " ".join(p.cmdline())]
+        workers = [
+            p for p in parent.children(recursive=True) if "forkserver" in " ".join(p.cmdline())
+        ]
         time.sleep(0.05)
     assert process.poll() is None, "the build ended before its pool started"
     everyone = parent.children(recursive=True)
@@ -275,7 +315,9 @@ def test_a_killed_build_not_yet_reaped_counts_as_gone(monkeypatch: pytest.Monkey
     assert not executors._alive(child.pid)
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="needs pthread_sigmask")
+@pytest.mark.skipif(
+    not hasattr(__import__("signal"), "pthread_sigmask"), reason="needs pthread_sigmask"
+)
 def test_ctrl_c_is_held_back_only_while_tasks_are_submitted() -> None:
     """SIGINT is blocked while a task is submitted (a pool starts its workers
     there), then the mask is what it was; the pool's fork server, started before,
@@ -299,7 +341,8 @@ def test_ctrl_c_is_held_back_only_while_tasks_are_submitted() -> None:
         if server is None or not Path(f"/proc/{server}/status").is_file():
             pytest.skip("no fork server to look at")
         blocked = next(
-            int(line.split()[1], 16) for line in Path(f"/proc/{server}/status").read_text().splitlines()
+            int(line.split()[1], 16)
+            for line in Path(f"/proc/{server}/status").read_text().splitlines()
             if line.startswith("SigBlk:")
         )
         assert not blocked & (1 << (signal.SIGINT - 1))

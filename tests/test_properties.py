@@ -17,7 +17,10 @@ from generator.readers.base import READERS
 
 EXTENSIONS = sorted(READERS)
 # Characters that matter to the formats, so that random input reaches deep paths.
-SYNTAX = st.sampled_from(list(';,\t"\'\n\r{}[]:-#*<>\\/ \x00\ufeffé€œ') + ["---\n", "\n---\n", '{"texte": "', '"}', "texte;note\n", "note: ", "\ud800"])
+SYNTAX = st.sampled_from(
+    list(";,\t\"'\n\r{}[]:-#*<>\\/ \x00\ufeffé€œ")
+    + ["---\n", "\n---\n", '{"texte": "', '"}', "texte;note\n", "note: ", "\ud800"]
+)
 TEXTISH = st.lists(st.one_of(SYNTAX, st.text(max_size=8)), max_size=40).map("".join)
 BYTES = st.one_of(
     st.binary(max_size=400),
@@ -63,7 +66,28 @@ def analyzer():
 
 
 FRENCH = st.lists(
-    st.sampled_from(["très", "pas", "bien", "mal", "excellent", "nul", "!", "?", ".", "mais", "ne", "jamais", "film", "superbe", "😀", "…", "\n", " "]),
+    st.sampled_from(
+        [
+            "très",
+            "pas",
+            "bien",
+            "mal",
+            "excellent",
+            "nul",
+            "!",
+            "?",
+            ".",
+            "mais",
+            "ne",
+            "jamais",
+            "film",
+            "superbe",
+            "😀",
+            "…",
+            "\n",
+            " ",
+        ]
+    ),
     max_size=30,
 ).map(" ".join)
 
@@ -108,8 +132,12 @@ def test_building_twice_gives_identical_bytes(reviews: list[tuple[str, str, obje
         root = Path(folder)
         (root / "content").mkdir()
         records = [{"film": s, "texte": t, "note": r} for s, t, r in reviews]
-        (root / "content" / "avis.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-        config = SiteConfig(content_dir=root / "content", output_dir=root / "site", templates_dir=root / "templates")
+        (root / "content" / "avis.json").write_text(
+            json.dumps(records, ensure_ascii=False), encoding="utf-8"
+        )
+        config = SiteConfig(
+            content_dir=root / "content", output_dir=root / "site", templates_dir=root / "templates"
+        )
         try:
             build(config)
         except ContentError:  # every text blank once cleaned: nothing to build, and that is said
@@ -120,7 +148,9 @@ def test_building_twice_gives_identical_bytes(reviews: list[tuple[str, str, obje
         assert tree_hash(root / "site") == first
 
 
-_VALUE_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(['</script>', '"', "\\", "\u2028", "\x00", "é"])
+_VALUE_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ["</script>", '"', "\\", "\u2028", "\x00", "é"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -147,9 +177,16 @@ def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
     from generator.output import _SUBJECT_INDENT, _json_safe, subject_data, subject_fragment
     from generator.site import make_subject
 
-    reviews = [Review(id=r[0], subject="s", text="t", source=Path("x"), line=1, rating=r[4]) for r in rows]
-    analyses = [ReviewAnalysis(polarity=r[1], subjectivity=r[2], label=r[3], key_phrases=tuple(r[5])) for r in rows]
+    reviews = [
+        Review(id=r[0], subject="s", text="t", source=Path("x"), line=1, rating=r[4]) for r in rows
+    ]
+    analyses = [
+        ReviewAnalysis(polarity=r[1], subjectivity=r[2], label=r[3], key_phrases=tuple(r[5]))
+        for r in rows
+    ]
     summary = SubjectSummary(verdict=Verdict(50, "Mitigé", "mixed", 1, 1, 0, 0, 0.5))
     subject = make_subject(SiteConfig(), "s", "s", None, reviews, analyses, summary)
     text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
-    assert subject_fragment(subject) == _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
+    assert subject_fragment(subject) == _json_safe(
+        _SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT)
+    )

@@ -20,9 +20,13 @@ BASE_URL = "https://avis.example.org/sous-dossier/"
 
 
 def run(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        list(args), cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -46,7 +50,9 @@ def branch_files(repo: Path, branch: str) -> dict[str, bytes]:
     names = git("ls-tree", "-r", "--name-only", branch, cwd=repo).stdout.split("\n")
     files = {}
     for name in filter(None, names):
-        files[name] = subprocess.run(["git", "show", f"{branch}:{name}"], cwd=repo, capture_output=True, check=True).stdout
+        files[name] = subprocess.run(
+            ["git", "show", f"{branch}:{name}"], cwd=repo, capture_output=True, check=True
+        ).stdout
     return files
 
 
@@ -92,7 +98,11 @@ def test_publish_again_replaces_the_tree_keeps_history_and_writes_cname(site: Pa
     assert sitegen("publish", cwd=site).returncode == 0
     first = git("rev-parse", "gh-pages", cwd=remote_of(site)).stdout.strip()
     (site / "content/la-cuisine-de-mamie.txt").unlink()
-    text = (site / "sitegen.toml").read_text(encoding="utf-8").replace("[site]\n", '[site]\ncname = "avis.example.org"\n', 1)
+    text = (
+        (site / "sitegen.toml")
+        .read_text(encoding="utf-8")
+        .replace("[site]\n", '[site]\ncname = "avis.example.org"\n', 1)
+    )
     (site / "sitegen.toml").write_text(text, encoding="utf-8")
     result = sitegen("publish", "-m", "Nouvelle version", cwd=site)
     assert result.returncode == 0, result.stderr
@@ -101,8 +111,12 @@ def test_publish_again_replaces_the_tree_keeps_history_and_writes_cname(site: Pa
     expected[".nojekyll"] = b""
     expected["CNAME"] = b"avis.example.org"
     assert files == expected
-    assert not any(name.startswith("la-cuisine-de-mamie/") for name in files)  # stale pages are gone
-    log = git("log", "--format=%H %P %s", "gh-pages", cwd=remote_of(site)).stdout.strip().split("\n")
+    assert not any(
+        name.startswith("la-cuisine-de-mamie/") for name in files
+    )  # stale pages are gone
+    log = (
+        git("log", "--format=%H %P %s", "gh-pages", cwd=remote_of(site)).stdout.strip().split("\n")
+    )
     assert len(log) == 2
     _head, parent, *subject = log[0].split(" ")
     assert parent == first and " ".join(subject) == "Nouvelle version"
@@ -113,15 +127,25 @@ def test_no_push_commits_locally_only(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "not pushed" in result.stdout
     assert ".nojekyll" in branch_files(site, "site-statique")
-    assert git("rev-parse", "--verify", "--quiet", "site-statique", cwd=remote_of(site), check=False).returncode != 0
+    assert (
+        git(
+            "rev-parse", "--verify", "--quiet", "site-statique", cwd=remote_of(site), check=False
+        ).returncode
+        != 0
+    )
 
 
 def test_publish_outside_a_git_repository_fails_clearly(tmp_path: Path) -> None:
     root = new_site(tmp_path / "plain").root
     env_ceiling = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "publish", "--no-push"], cwd=root, capture_output=True, text=True,
-        env={**os.environ, **env_ceiling}, timeout=120, check=False,
+        [sys.executable, "-m", "generator", "publish", "--no-push"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env_ceiling},
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1
     assert "not in a git repository" in result.stderr
@@ -129,10 +153,17 @@ def test_publish_outside_a_git_repository_fails_clearly(tmp_path: Path) -> None:
 
 def test_refuses_failed_or_partial_builds(site: Path) -> None:
     # The build fails (--strict and a broken row): nothing is published.
-    (site / "content/avis.csv").write_text("text,subject,rating\nBien,CSV,douze\n", encoding="utf-8")
+    (site / "content/avis.csv").write_text(
+        "text,subject,rating\nBien,CSV,douze\n", encoding="utf-8"
+    )
     result = sitegen("publish", "--strict", cwd=site)
     assert result.returncode == 1 and "avis.csv:2" in result.stderr
-    assert git("rev-parse", "--verify", "--quiet", "gh-pages", cwd=remote_of(site), check=False).returncode != 0
+    assert (
+        git(
+            "rev-parse", "--verify", "--quiet", "gh-pages", cwd=remote_of(site), check=False
+        ).returncode
+        != 0
+    )
     (site / "content/avis.csv").unlink()
     # --no-build with no output, with a partial output, and without the marker.
     result = sitegen("publish", "--no-build", cwd=site)
@@ -146,11 +177,17 @@ def test_refuses_failed_or_partial_builds(site: Path) -> None:
     result = sitegen("publish", "--no-build", "--to", str(site.parent / "public"), cwd=site)
     assert result.returncode == 1 and MARKER in result.stderr
     assert not (site.parent / "public").exists()
-    assert git("rev-parse", "--verify", "--quiet", "gh-pages", cwd=site, check=False).returncode != 0
+    assert (
+        git("rev-parse", "--verify", "--quiet", "gh-pages", cwd=site, check=False).returncode != 0
+    )
 
 
 def test_bad_cname_is_refused(site: Path) -> None:
-    text = (site / "sitegen.toml").read_text(encoding="utf-8").replace("[site]\n", '[site]\ncname = "https://avis.example.org/"\n', 1)
+    text = (
+        (site / "sitegen.toml")
+        .read_text(encoding="utf-8")
+        .replace("[site]\n", '[site]\ncname = "https://avis.example.org/"\n', 1)
+    )
     (site / "sitegen.toml").write_text(text, encoding="utf-8")
     result = sitegen("publish", cwd=site)
     assert result.returncode == 2 and "cname" in result.stderr
@@ -160,7 +197,11 @@ def test_bad_cname_is_refused(site: Path) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def test_publish_to_folder_mirrors_and_touches_nothing_outside(site: Path, tmp_path: Path) -> None:
@@ -185,7 +226,9 @@ def test_publish_to_folder_mirrors_and_touches_nothing_outside(site: Path, tmp_p
     (public / "vieux-dossier" / "sous" / "page.html").write_text("vieux", encoding="utf-8")
     (public / "lien-dossier").symlink_to(elsewhere)
     (public / "index.html").unlink()
-    (public / "index.html").symlink_to(elsewhere / "precious.html")  # must be replaced, not written through
+    (public / "index.html").symlink_to(
+        elsewhere / "precious.html"
+    )  # must be replaced, not written through
     (site / "content/la-cuisine-de-mamie.txt").unlink()
 
     result = sitegen("publish", "--to", str(public), cwd=site)
@@ -218,15 +261,25 @@ def test_publish_to_folder_mirrors_and_touches_nothing_outside(site: Path, tmp_p
 )
 def test_publish_to_refuses_unsafe_folders(site: Path, target: str, reason: str) -> None:
     (site / "output").mkdir()
-    before = sorted(p.relative_to(site.parent).as_posix() for p in site.parent.rglob("*") if ".git/" not in p.as_posix())
+    before = sorted(
+        p.relative_to(site.parent).as_posix()
+        for p in site.parent.rglob("*")
+        if ".git/" not in p.as_posix()
+    )
     result = sitegen("publish", "--no-build", "--to", target, cwd=site)
     assert result.returncode == 2, result.stdout + result.stderr
     assert reason in result.stderr
-    after = sorted(p.relative_to(site.parent).as_posix() for p in site.parent.rglob("*") if ".git/" not in p.as_posix())
+    after = sorted(
+        p.relative_to(site.parent).as_posix()
+        for p in site.parent.rglob("*")
+        if ".git/" not in p.as_posix()
+    )
     assert after == before
 
 
-def test_publish_to_refuses_a_foreign_non_empty_folder_unless_forced(site: Path, tmp_path: Path) -> None:
+def test_publish_to_refuses_a_foreign_non_empty_folder_unless_forced(
+    site: Path, tmp_path: Path
+) -> None:
     foreign = tmp_path / "html"
     foreign.mkdir()
     (foreign / "index.nginx-debian.html").write_text("bienvenue", encoding="utf-8")
@@ -252,7 +305,11 @@ ALLOWED = [
 
 def test_base_url_only_in_canonical_og_sitemap_and_json_ld(tmp_path: Path) -> None:
     site = new_site(tmp_path / "site").root
-    text = (site / "sitegen.toml").read_text(encoding="utf-8").replace("[site]\n", f'[site]\nbase_url = "{BASE_URL}"\n', 1)
+    text = (
+        (site / "sitegen.toml")
+        .read_text(encoding="utf-8")
+        .replace("[site]\n", f'[site]\nbase_url = "{BASE_URL}"\n', 1)
+    )
     (site / "sitegen.toml").write_text(text, encoding="utf-8")
     result = sitegen("build", cwd=site)
     assert result.returncode == 0, result.stderr
@@ -271,10 +328,14 @@ def test_base_url_only_in_canonical_og_sitemap_and_json_ld(tmp_path: Path) -> No
         assert BASE_URL not in stripped and "avis.example.org" not in stripped, path
         # Every other link is relative: no scheme, no leading slash.
         for attribute, value in re.findall(r'\b(href|src|action)="([^"]*)"', stripped):
-            assert not re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", value, re.IGNORECASE) or value.startswith("mailto:"), (path, attribute, value)
+            assert not re.match(
+                r"^(?:[a-z][a-z0-9+.-]*:|/)", value, re.IGNORECASE
+            ) or value.startswith("mailto:"), (path, attribute, value)
     assert canonical >= 2  # home and each subject page: base_url is used where it must be
     assert BASE_URL in (output / "sitemap.xml").read_text(encoding="utf-8")
     robots = (output / "robots.txt").read_text(encoding="utf-8")
-    assert [line for line in robots.splitlines() if BASE_URL in line] == [f"Sitemap: {BASE_URL}sitemap.xml"]
+    assert [line for line in robots.splitlines() if BASE_URL in line] == [
+        f"Sitemap: {BASE_URL}sitemap.xml"
+    ]
     for name in ("data.json",):
         assert "avis.example.org" not in (output / name).read_text(encoding="utf-8")

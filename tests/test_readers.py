@@ -24,20 +24,32 @@ def read(folder: Path, **config):
 
 
 def test_txt_one_review_per_non_empty_line(tmp_path: Path) -> None:
-    write(tmp_path, "backstage.txt", "Un film très réussi.\n\n   \nLa fin m'a déçu.\r\nMusique superbe\n")
+    write(
+        tmp_path,
+        "backstage.txt",
+        "Un film très réussi.\n\n   \nLa fin m'a déçu.\r\nMusique superbe\n",
+    )
     corpus = read(tmp_path)
-    assert [r.text for r in corpus.reviews] == ["Un film très réussi.", "La fin m'a déçu.", "Musique superbe"]
+    assert [r.text for r in corpus.reviews] == [
+        "Un film très réussi.",
+        "La fin m'a déçu.",
+        "Musique superbe",
+    ]
     assert [r.line for r in corpus.reviews] == [1, 4, 5]
     assert {r.subject for r in corpus.reviews} == {"backstage"}
     assert corpus.problems == []
 
 
 def test_md_front_matter_and_subject_index(tmp_path: Path) -> None:
-    write(tmp_path, "le-bureau/index.md", "---\ntitle: Le Bureau des légendes\nyear: 2015\nimage: affiche.jpg\n---\nUne série d'**espionnage**.\n")
+    write(
+        tmp_path,
+        "le-bureau/index.md",
+        "---\ntitle: Le Bureau des légendes\nyear: 2015\nimage: affiche.jpg\n---\nUne série d'**espionnage**.\n",
+    )
     write(
         tmp_path,
         "le-bureau/avis-1.md",
-        "---\nauteur: Marie\nnote: \"4,5\"\ndate: 2024-03-01\ntitre: Captivant\n---\nUne série *captivante*, très bien écrite.\n",
+        '---\nauteur: Marie\nnote: "4,5"\ndate: 2024-03-01\ntitre: Captivant\n---\nUne série *captivante*, très bien écrite.\n',
     )
     corpus = read(tmp_path)
     meta = corpus.subjects["le-bureau"]
@@ -47,7 +59,12 @@ def test_md_front_matter_and_subject_index(tmp_path: Path) -> None:
     assert review.subject == "le-bureau"
     assert review.text == "Une série captivante, très bien écrite."
     assert "<em>captivante</em>" in review.body_html
-    assert (review.author, review.rating, review.date, review.title) == ("Marie", 4.5, "2024-03-01", "Captivant")
+    assert (review.author, review.rating, review.date, review.title) == (
+        "Marie",
+        4.5,
+        "2024-03-01",
+        "Captivant",
+    )
     assert review.line == 7  # the body's first line
     assert corpus.problems == []
 
@@ -57,9 +74,9 @@ def test_csv_french_columns_semicolon(tmp_path: Path) -> None:
         tmp_path,
         "films.csv",
         "texte;note;auteur;date\n"
-        "\"Très réussi; j'ai adoré\";4,5;Marie;2024-01-02\n"
+        '"Très réussi; j\'ai adoré";4,5;Marie;2024-01-02\n'
         "Décevant;2;Paul;\n"
-        "\"Sur deux\nlignes\";3;Léa;\n",
+        '"Sur deux\nlignes";3;Léa;\n',
     )
     corpus = read(tmp_path)
     assert [(r.text, r.rating, r.author) for r in corpus.reviews] == [
@@ -72,16 +89,39 @@ def test_csv_french_columns_semicolon(tmp_path: Path) -> None:
 
 
 def test_tsv(tmp_path: Path) -> None:
-    write(tmp_path, "series.tsv", "avis\tnote\tpseudo\nBien joué, bonne série\t8/10\tzaz\nBof\t\t\n")
+    write(
+        tmp_path, "series.tsv", "avis\tnote\tpseudo\nBien joué, bonne série\t8/10\tzaz\nBof\t\t\n"
+    )
     corpus = read(tmp_path)
-    assert [(r.text, r.rating, r.author) for r in corpus.reviews] == [("Bien joué, bonne série", 4.0, "zaz"), ("Bof", None, "")]
+    assert [(r.text, r.rating, r.author) for r in corpus.reviews] == [
+        ("Bien joué, bonne série", 4.0, "zaz"),
+        ("Bof", None, ""),
+    ]
 
 
 def test_json_list_and_reviews_object(tmp_path: Path) -> None:
-    write(tmp_path, "a.json", json.dumps([{"texte": "Excellent", "note": 5}, {"avis": "Moyen", "note": "2,5"}], ensure_ascii=False, indent=1))
-    write(tmp_path, "b.json", json.dumps({"reviews": [{"text": "Génial", "author": "Zoé", "rating": 4}]}, ensure_ascii=False))
+    write(
+        tmp_path,
+        "a.json",
+        json.dumps(
+            [{"texte": "Excellent", "note": 5}, {"avis": "Moyen", "note": "2,5"}],
+            ensure_ascii=False,
+            indent=1,
+        ),
+    )
+    write(
+        tmp_path,
+        "b.json",
+        json.dumps(
+            {"reviews": [{"text": "Génial", "author": "Zoé", "rating": 4}]}, ensure_ascii=False
+        ),
+    )
     corpus = read(tmp_path)
-    assert [(r.subject, r.text, r.rating) for r in corpus.reviews] == [("a", "Excellent", 5.0), ("a", "Moyen", 2.5), ("b", "Génial", 4.0)]
+    assert [(r.subject, r.text, r.rating) for r in corpus.reviews] == [
+        ("a", "Excellent", 5.0),
+        ("a", "Moyen", 2.5),
+        ("b", "Génial", 4.0),
+    ]
     assert [r.line for r in corpus.reviews[:2]] == [2, 6]
     assert corpus.reviews[2].author == "Zoé"
 
@@ -89,14 +129,24 @@ def test_json_list_and_reviews_object(tmp_path: Path) -> None:
 def test_jsonl(tmp_path: Path) -> None:
     write(tmp_path, "c.jsonl", '{"texte": "Premier avis"}\n\n{"texte": "Second avis", "note": 3}\n')
     corpus = read(tmp_path)
-    assert [(r.text, r.line, r.rating) for r in corpus.reviews] == [("Premier avis", 1, None), ("Second avis", 3, 3.0)]
+    assert [(r.text, r.line, r.rating) for r in corpus.reviews] == [
+        ("Premier avis", 1, None),
+        ("Second avis", 3, 3.0),
+    ]
 
 
 def test_subject_column_groups_reviews(tmp_path: Path) -> None:
-    write(tmp_path, "tout.csv", "film;texte\nAmélie;Charmant\nDune;Grandiose\nAmélie;Trop sucré\n;Sans sujet\n")
+    write(
+        tmp_path,
+        "tout.csv",
+        "film;texte\nAmélie;Charmant\nDune;Grandiose\nAmélie;Trop sucré\n;Sans sujet\n",
+    )
     corpus = read(tmp_path)
     assert [(r.subject, r.text) for r in corpus.reviews] == [
-        ("Amélie", "Charmant"), ("Dune", "Grandiose"), ("Amélie", "Trop sucré"), ("tout", "Sans sujet"),
+        ("Amélie", "Charmant"),
+        ("Dune", "Grandiose"),
+        ("Amélie", "Trop sucré"),
+        ("tout", "Sans sujet"),
     ]
 
 
@@ -153,7 +203,10 @@ def test_rating_parsing(value: object, scale: int, expected: float | None) -> No
     assert parse_rating(value, scale) == (expected, "")
 
 
-@pytest.mark.parametrize("value", ["abc", "6", "-1", "11/10", "5/0", "NaN", "inf", True, [4], {"n": 4}, 10**400, float("nan")])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "6", "-1", "11/10", "5/0", "NaN", "inf", True, [4], {"n": 4}, 10**400, float("nan")],
+)
 def test_bad_ratings_are_errors(value: object) -> None:
     rating, error = parse_rating(value, 5)
     assert rating is None and error

@@ -32,7 +32,11 @@ def assert_actionable(problem: Problem) -> None:
 
 
 def test_cp1252_csv_is_decoded_with_a_warning(tmp_path: Path) -> None:
-    put(tmp_path, "export.csv", "texte;note\nTrès réussi, à voir;4\nPas mal, où est la suite ?;3\n".encode("cp1252"))
+    put(
+        tmp_path,
+        "export.csv",
+        "texte;note\nTrès réussi, à voir;4\nPas mal, où est la suite ?;3\n".encode("cp1252"),
+    )
     corpus = read(tmp_path)
     assert [r.text for r in corpus.reviews] == ["Très réussi, à voir", "Pas mal, où est la suite ?"]
     [problem] = corpus.problems
@@ -41,7 +45,11 @@ def test_cp1252_csv_is_decoded_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_latin1_txt(tmp_path: Path) -> None:
-    put(tmp_path, "vieux.txt", "L'été dernier, très réussi : un chef-d'œuvre\n".replace("œ", "oe").encode("latin-1"))
+    put(
+        tmp_path,
+        "vieux.txt",
+        "L'été dernier, très réussi : un chef-d'œuvre\n".replace("œ", "oe").encode("latin-1"),
+    )
     corpus = read(tmp_path)
     assert corpus.reviews[0].text == "L'été dernier, très réussi : un chef-d'oeuvre"
 
@@ -69,14 +77,22 @@ def test_invalid_utf8_binary_and_empty(tmp_path: Path) -> None:
 def test_csv_without_text_column(tmp_path: Path) -> None:
     put(tmp_path, "chiffres.csv", "a;b\n1;2\n")
     [problem] = read(tmp_path).problems
-    assert problem.line == 1 and "no review text column" in problem.message and "'a'" in problem.message
+    assert (
+        problem.line == 1
+        and "no review text column" in problem.message
+        and "'a'" in problem.message
+    )
     assert_actionable(problem)
 
 
 def test_ragged_rows(tmp_path: Path) -> None:
     put(tmp_path, "r.csv", "texte,note\nun,1,en trop\ndeux\ntrois,3\n")
     corpus = read(tmp_path)
-    assert [(r.text, r.rating) for r in corpus.reviews] == [("un", 1.0), ("deux", None), ("trois", 3.0)]
+    assert [(r.text, r.rating) for r in corpus.reviews] == [
+        ("un", 1.0),
+        ("deux", None),
+        ("trois", 3.0),
+    ]
     extra, missing = corpus.problems
     assert (extra.line, extra.severity) == (2, "error")  # "en trop" is dropped
     assert (missing.line, missing.severity) == (3, "warning")
@@ -84,7 +100,11 @@ def test_ragged_rows(tmp_path: Path) -> None:
 
 
 def test_lone_quote_does_not_swallow_the_file(tmp_path: Path) -> None:
-    put(tmp_path, "q.csv", 'texte;note;auteur\n"Un avis très réussi;4;Marie\nAutre avis;3;Paul\nDernier;5;"Zoé\n')
+    put(
+        tmp_path,
+        "q.csv",
+        'texte;note;auteur\n"Un avis très réussi;4;Marie\nAutre avis;3;Paul\nDernier;5;"Zoé\n',
+    )
     corpus = read(tmp_path)
     assert [(r.text, r.rating, r.author, r.line) for r in corpus.reviews] == [
         ("Un avis très réussi", 4.0, "Marie", 2),
@@ -118,7 +138,10 @@ def test_json_fields_that_are_not_strings(tmp_path: Path) -> None:
     ]
     put(tmp_path, "t.json", json.dumps(records))
     corpus = read(tmp_path)
-    assert [(r.text, r.author, r.rating, r.subject) for r in corpus.reviews] == [("Bien", "", None, "t"), ("Daté", "", None, "t")]
+    assert [(r.text, r.author, r.rating, r.subject) for r in corpus.reviews] == [
+        ("Bien", "", None, "t"),
+        ("Daté", "", None, "t"),
+    ]
     assert corpus.reviews[1].id == "7" and corpus.reviews[1].date == "20240101"
     errors = [p for p in corpus.problems if p.severity == "error"]
     assert len(errors) == 6  # two texts, author, rating, subject, the string record
@@ -139,7 +162,11 @@ def test_invalid_front_matter(tmp_path: Path) -> None:
     put(tmp_path, "f/b.md", "---\n- une\n- liste\n---\nLe corps est gardé.\n")
     corpus = read(tmp_path)
     bad, listed = corpus.problems
-    assert Path(bad.path).name == "a.md" and "invalid front matter" in bad.message and bad.line in (2, 3)
+    assert (
+        Path(bad.path).name == "a.md"
+        and "invalid front matter" in bad.message
+        and bad.line in (2, 3)
+    )
     assert Path(listed.path).name == "b.md" and "list" in listed.message
     assert [r.text for r in corpus.reviews] == ["Le corps est gardé."]
     assert_actionable(bad)
@@ -185,7 +212,11 @@ def test_duplicate_ids_are_renamed_and_reported(tmp_path: Path) -> None:
 
 
 def test_ids_with_markup_are_made_safe(tmp_path: Path) -> None:
-    put(tmp_path, "i.json", json.dumps([{"id": 'x" onmouseover="alert(1)', "texte": "a"}, {"id": "<>", "texte": "b"}]))
+    put(
+        tmp_path,
+        "i.json",
+        json.dumps([{"id": 'x" onmouseover="alert(1)', "texte": "a"}, {"id": "<>", "texte": "b"}]),
+    )
     corpus = read(tmp_path)
     ids = [r.id for r in corpus.reviews]
     assert ids[0] == "x-onmouseover-alert-1"
@@ -196,7 +227,12 @@ def test_ids_with_markup_are_made_safe(tmp_path: Path) -> None:
 def test_ratings_not_numbers_or_out_of_scale_keep_the_review(tmp_path: Path) -> None:
     put(tmp_path, "n.csv", "texte;note\nA;abc\nB;7\nC;12/10\nD;9/10\n")
     corpus = read(tmp_path)
-    assert [(r.text, r.rating) for r in corpus.reviews] == [("A", None), ("B", None), ("C", None), ("D", 4.5)]
+    assert [(r.text, r.rating) for r in corpus.reviews] == [
+        ("A", None),
+        ("B", None),
+        ("C", None),
+        ("D", 4.5),
+    ]
     assert [p.line for p in corpus.problems] == [2, 3, 4]
     assert all(p.severity == "error" and p.hint for p in corpus.problems)
 
@@ -209,8 +245,21 @@ def test_control_characters_and_lone_surrogates_removed(tmp_path: Path) -> None:
 
 
 def test_subject_image_must_be_relative_or_http(tmp_path: Path) -> None:
-    bad = ["javascript:alert(1)", "JaVa\tScRipt:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>", "/etc/passwd", "../../secret.png", "//evil.example/x.png", "vbscript:x"]
-    good = ["affiche.jpg", "images/affiche.jpg", "https://exemple.fr/a.jpg", "http://exemple.fr/a.jpg"]
+    bad = [
+        "javascript:alert(1)",
+        "JaVa\tScRipt:alert(1)",
+        "data:image/svg+xml,<svg onload=alert(1)>",
+        "/etc/passwd",
+        "../../secret.png",
+        "//evil.example/x.png",
+        "vbscript:x",
+    ]
+    good = [
+        "affiche.jpg",
+        "images/affiche.jpg",
+        "https://exemple.fr/a.jpg",
+        "http://exemple.fr/a.jpg",
+    ]
     for n, value in enumerate(bad + good):
         put(tmp_path, f"s{n}/index.md", f"---\nimage: {json.dumps(value)}\n---\n")
         put(tmp_path, f"s{n}/avis.txt", "Bien")

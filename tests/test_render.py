@@ -390,15 +390,23 @@ def test_a_verdict_from_ratings_is_broken_down_by_ratings(rated: dict[str, Page]
     second = card.index("Tone of the texts, by the automatic analysis")
     assert first < second
     ratings_part = card[first:second]
-    assert "Good 4 57%" in ratings_part and "Middling 1 14%" in ratings_part and "Bad 2 29%" in ratings_part
+    assert (
+        "Good 4 57%" in ratings_part
+        and "Middling 1 14%" in ratings_part
+        and "Bad 2 29%" in ratings_part
+    )
     assert "Good: 3.5 and up out of 5; bad: 2 and below." in ratings_part
     assert "Positive 5" in card[second:] and "Negative 1" in card[second:]  # the labels, apart
     # the chart's own title holds the ratings too
-    assert "How the 7 ratings split: Good 4, Middling 1, Bad 2" in verdict_card(rated["le-grand-bain/index.html"])
+    assert "How the 7 ratings split: Good 4, Middling 1, Bad 2" in verdict_card(
+        rated["le-grand-bain/index.html"]
+    )
 
 
 def test_a_verdict_from_the_text_is_broken_down_by_labels(example: dict[str, Page]) -> None:
-    card = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict_card(example["backstage/index.html"])))
+    card = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict_card(example["backstage/index.html"]))
+    )
     assert "d’avis positifs" in card and "Répartition des avis" in card
     assert "bonnes notes" not in card and "Ton des textes" not in card
 

@@ -18,9 +18,37 @@ from generator.site import MAX_SLUG, RESERVED_SLUGS, make_slug, slug_order
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOSTILE_KEYS = [
-    "../../etc/passwd", "..", ".", "/", "/etc/passwd", "C:\\Windows\\system32", "\\\\server\\share",
-    "a\x00b", "\x00", "", "   ", "CON", "con", "NUL", "Nul.txt", "COM1", "com¹", "LPT9", "aux", "PRN",
-    "index", "static", "404", "2024", "data", "x" * 5000, "é" * 300, "日本語", "🎬🎬", "-", "--a--",
+    "../../etc/passwd",
+    "..",
+    ".",
+    "/",
+    "/etc/passwd",
+    "C:\\Windows\\system32",
+    "\\\\server\\share",
+    "a\x00b",
+    "\x00",
+    "",
+    "   ",
+    "CON",
+    "con",
+    "NUL",
+    "Nul.txt",
+    "COM1",
+    "com¹",
+    "LPT9",
+    "aux",
+    "PRN",
+    "index",
+    "static",
+    "404",
+    "2024",
+    "data",
+    "x" * 5000,
+    "é" * 300,
+    "日本語",
+    "🎬🎬",
+    "-",
+    "--a--",
 ]
 
 
@@ -95,7 +123,18 @@ def check(project: Path, output: Path | str, force: bool = False) -> None:
 
 @pytest.mark.parametrize(
     "output",
-    ["content", "templates", ".", "content/site", "templates/site", "content/../content", "..", "/", "/usr", "/tmp"],
+    [
+        "content",
+        "templates",
+        ".",
+        "content/site",
+        "templates/site",
+        "content/../content",
+        "..",
+        "/",
+        "/usr",
+        "/tmp",
+    ],
 )
 @pytest.mark.parametrize("force", [False, True])
 def test_refused_outputs(project: Path, output: str, force: bool) -> None:
@@ -112,7 +151,11 @@ def test_home_folders_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     home = users / "moi"
     home.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
-    for target, reason in ((home, "home folder"), (users, "holds a home folder"), (Path("/home"), "refusing")):
+    for target, reason in (
+        (home, "home folder"),
+        (users, "holds a home folder"),
+        (Path("/home"), "refusing"),
+    ):
         with pytest.raises(UnsafeOutputError, match=reason):
             check(elsewhere, target, force=True)
     check(elsewhere, home / "site", force=True)  # a folder inside one's home is fine
@@ -174,7 +217,11 @@ def test_symlinks_are_followed(project: Path) -> None:
 def test_build_refuses_before_reading_or_writing(project: Path) -> None:
     from generator.commands.build import build
 
-    config = SiteConfig(content_dir=project / "content", output_dir=project / "content", templates_dir=project / "templates")
+    config = SiteConfig(
+        content_dir=project / "content",
+        output_dir=project / "content",
+        templates_dir=project / "templates",
+    )
     before = sorted(os.listdir(project / "content"))
     with pytest.raises(UnsafeOutputError):
         build(config, force=True)

@@ -38,7 +38,11 @@ def free_port() -> int:
 def raw_get(port: int, target: str, timeout: float = 5.0) -> tuple[int, dict[str, str], bytes]:
     """Send ``GET <target>`` byte for byte (no client-side path normalisation)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        sock.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode(
+                "latin-1"
+            )
+        )
         chunks = []
         while True:
             chunk = sock.recv(65536)
@@ -66,7 +70,9 @@ def get(port: int, path: str) -> tuple[int, str]:
         conn.close()
 
 
-def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> object:
+def wait_for(
+    predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.05
+) -> object:
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while time.monotonic() < deadline:
@@ -77,7 +83,9 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, interva
         except (OSError, http.client.HTTPException) as exc:
             last_error = exc
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what} (last error: {last_error})")
+    raise AssertionError(
+        f"timed out after {timeout} s waiting for {what} (last error: {last_error})"
+    )
 
 
 @dataclass
@@ -101,7 +109,9 @@ class Served:
         with open(self.root / rel, "a", encoding="utf-8") as handle:
             handle.write(text)
 
-    def page_with(self, path: str, needle: str, present: bool = True, timeout: float = CHANGE_TIMEOUT) -> str:
+    def page_with(
+        self, path: str, needle: str, present: bool = True, timeout: float = CHANGE_TIMEOUT
+    ) -> str:
         def check() -> str | None:
             _status, body = get(self.port, path)
             return body if (needle in body) == present else None
@@ -116,7 +126,9 @@ class Served:
         try:
             page.wait_for_function(script, timeout=CHANGE_TIMEOUT * 1000)
         except Exception as exc:  # noqa: BLE001 - playwright raises its own errors
-            raise AssertionError(f"{type(exc).__name__}: {exc}\n--- serve output ---\n{self.output()}") from None
+            raise AssertionError(
+                f"{type(exc).__name__}: {exc}\n--- serve output ---\n{self.output()}"
+            ) from None
 
 
 def start_server(root: Path, *args: str) -> Served:
@@ -126,10 +138,14 @@ def start_server(root: Path, *args: str) -> Served:
     with open(log, "wb") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--port", str(port), *args],
-            cwd=root, stdout=handle, stderr=subprocess.STDOUT, env=env,
+            cwd=root,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
     served = Served(root, port, process, log)
     try:
+
         def up() -> bool:
             if process.poll() is not None:
                 raise AssertionError(f"serve exited with {process.returncode}:\n{served.output()}")
@@ -224,7 +240,17 @@ def test_failed_rebuild_keeps_last_good_output(site: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize(
     "raw",
-    ["/../x", "/%2e%2e/x", "/..%2fx", "/a/%2E%2E/%2e%2E/x", "/.%2e/x", "relative", "/a\\..\\x", "/%00", "/%ff%fe"],
+    [
+        "/../x",
+        "/%2e%2e/x",
+        "/..%2fx",
+        "/a/%2E%2E/%2e%2E/x",
+        "/.%2e/x",
+        "relative",
+        "/a\\..\\x",
+        "/%00",
+        "/%ff%fe",
+    ],
 )
 def test_resolve_request_refuses_escapes(tmp_path: Path, raw: str) -> None:
     root = tmp_path / "out"
@@ -293,7 +319,9 @@ def listening_addresses(port: int) -> set[str]:
                     if len(address) == 8:
                         found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
                     else:
-                        raw = b"".join(bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, 32, 8))
+                        raw = b"".join(
+                            bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, 32, 8)
+                        )
                         found.add(socket.inet_ntop(socket.AF_INET6, raw))
     return found
 
@@ -375,7 +403,9 @@ def test_broken_files_show_error_page_then_recover(served: Served) -> None:
     served.page_with("/", "sitegen-build-error", present=False)
 
     template = served.root / "templates/index.html"
-    template.write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', encoding="utf-8")
+    template.write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n', encoding="utf-8"
+    )
     body = served.page_with("/", "sitegen-build-error")
     assert "index.html:3" in body
     template.unlink()
@@ -384,12 +414,16 @@ def test_broken_files_show_error_page_then_recover(served: Served) -> None:
 
 
 def test_strict_csv_error_names_file_and_line(site: Path) -> None:
-    (site / "content/avis.csv").write_text("text,subject,rating\nSuperbe film,Avis CSV,4\nBien,Avis CSV,douze\n", encoding="utf-8")
+    (site / "content/avis.csv").write_text(
+        "text,subject,rating\nSuperbe film,Avis CSV,4\nBien,Avis CSV,douze\n", encoding="utf-8"
+    )
     server = start_server(site, "--strict")
     try:
         body = server.page_with("/", "sitegen-build-error")
         assert "avis.csv:3" in body
-        (site / "content/avis.csv").write_text("text,subject,rating\nSuperbe film,Avis CSV,4\nBien,Avis CSV,3\n", encoding="utf-8")
+        (site / "content/avis.csv").write_text(
+            "text,subject,rating\nSuperbe film,Avis CSV,4\nBien,Avis CSV,3\n", encoding="utf-8"
+        )
         server.page_with("/", "sitegen-build-error", present=False)
         server.page_with("/", "Avis CSV")
     finally:
@@ -403,7 +437,11 @@ def test_busy_port_is_a_clear_error(site: Path) -> None:
         port = holder.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "generator", "serve", "--port", str(port)],
-            cwd=site, capture_output=True, text=True, timeout=60, check=False,
+            cwd=site,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert result.returncode == 2
     assert f"port {port}" in result.stderr and "in use" in result.stderr
@@ -416,7 +454,10 @@ def open_live(browser: object, url: str):  # type: ignore[no-untyped-def]
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(url)
     # The livereload client has connected and said hello (protocol 7).
-    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7", timeout=CHANGE_TIMEOUT * 1000)
+    page.wait_for_function(
+        "() => window.LiveReload && window.LiveReload.connector.protocol >= 7",
+        timeout=CHANGE_TIMEOUT * 1000,
+    )
     page.evaluate("() => { window.__sitegenNotReloaded = true }")
     return page
 
@@ -426,7 +467,10 @@ def test_browser_shows_edit_without_manual_reload(served: Served, browser: objec
     page = open_live(browser, served.url + "la-cuisine-de-mamie/")
     assert "MARQUEURNAVIGATEUR" not in page.inner_text("body")
     served.append(TXT, "Un film MARQUEURNAVIGATEUR magnifique et touchant.\n")
-    served.browser_wait(page, "() => document.body !== null && document.body.innerText.includes('MARQUEURNAVIGATEUR')")
+    served.browser_wait(
+        page,
+        "() => document.body !== null && document.body.innerText.includes('MARQUEURNAVIGATEUR')",
+    )
     # The page was reloaded by the server's message, not by us: our flag is gone.
     assert page.evaluate("() => window.__sitegenNotReloaded === undefined")
 
@@ -435,14 +479,20 @@ def test_browser_shows_edit_without_manual_reload(served: Served, browser: objec
 def test_browser_error_page_then_recovery(served: Served, browser: object) -> None:
     page = open_live(browser, served.url)
     index = served.root / "templates/index.html"
-    index.write_text('{% extends "base.html" %}\n{% block main %}\n<p>{{ site.title }\n{% endblock %}\n', encoding="utf-8")
+    index.write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<p>{{ site.title }\n{% endblock %}\n',
+        encoding="utf-8",
+    )
     served.browser_wait(page, "() => document.querySelector('#sitegen-build-error') !== null")
     error = page.query_selector("#sitegen-build-error")
     assert error is not None
     text = error.inner_text()
     assert "the build failed" in text and "index.html:3" in text
     assert error.is_visible()
-    index.write_text('{% extends "base.html" %}\n{% block main %}\n<p id="fixed">Réparé : {{ site.subjects|length }} titres</p>\n{% endblock %}\n', encoding="utf-8")
+    index.write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<p id="fixed">Réparé : {{ site.subjects|length }} titres</p>\n{% endblock %}\n',
+        encoding="utf-8",
+    )
     served.browser_wait(page, "() => document.querySelector('#fixed') !== null")
     assert page.query_selector("#sitegen-build-error") is None
     assert "Réparé : 2 titres" in page.inner_text("#fixed")

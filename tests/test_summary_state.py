@@ -68,8 +68,11 @@ def small_subjects_keep_a_state(monkeypatch: pytest.MonkeyPatch) -> None:
 # Common aspects (gender or plural, how often a sentence names it: well apart, so
 # that most small edits keep their ranking).
 ASPECTS = [
-    ("Le scénario", "m", 40), ("La musique", "f", 22), ("La mise en scène", "f", 12),
-    ("Le montage", "m", 6), ("Les acteurs", "p", 3),
+    ("Le scénario", "m", 40),
+    ("La musique", "f", 22),
+    ("La mise en scène", "f", 12),
+    ("Le montage", "m", 6),
+    ("Les acteurs", "p", 3),
 ]
 GOOD = {
     "m": ["excellent", "magnifique", "réussi", "brillant"],
@@ -87,10 +90,17 @@ ENDINGS = ["", "", " du début jusqu'au bout", " et franchement surprenant"]  # 
 # name shared by two people, a full name half in lower case, two first names for
 # one last name.
 NAMES = [
-    "Emmanuelle Seigner est {adj}.", "Seigner est {adj}.", "Emmanuelle Seignier joue {adv}.",
-    "Emmanuelle est {adj}.", "Roman Polanski filme {adv}.", "Polanski filme {adv}.",
-    "Avec Emmanuelle seigner, le scénario tient.", "Mathilde Seigner est {adj}.",
-    "Emmanuelle Béart est {adj}.", "Béart joue {adv}.", "Béart est {adj}.",
+    "Emmanuelle Seigner est {adj}.",
+    "Seigner est {adj}.",
+    "Emmanuelle Seignier joue {adv}.",
+    "Emmanuelle est {adj}.",
+    "Roman Polanski filme {adv}.",
+    "Polanski filme {adv}.",
+    "Avec Emmanuelle seigner, le scénario tient.",
+    "Mathilde Seigner est {adj}.",
+    "Emmanuelle Béart est {adj}.",
+    "Béart joue {adv}.",
+    "Béart est {adj}.",
 ]
 NAME_ADJECTIVES = ["géniale", "parfaite", "décevante", "fade"]
 NAME_ADVERBS = ["très bien", "avec talent", "mal", "sans conviction"]
@@ -138,8 +148,12 @@ class Writer:
     def review(self, text: str | None = None) -> Review:
         self.made += 1
         return Review(
-            id=f"r{self.made}", subject=SUBJECT, text=self.text() if text is None else text,
-            source=Path("avis.csv"), line=self.made + 1, rating=self.rating(),
+            id=f"r{self.made}",
+            subject=SUBJECT,
+            text=self.text() if text is None else text,
+            source=Path("avis.csv"),
+            line=self.made + 1,
+            rating=self.rating(),
         )
 
     def analyse(self, text: str) -> ReviewAnalysis:
@@ -190,7 +204,9 @@ def from_scratch(writer: Writer, reviews: list[Review]) -> tuple[SubjectSummary,
     return summary, state
 
 
-def random_subject(writer: Writer, n: int = 50) -> tuple[list[Review], SubjectSummary, SummaryState]:
+def random_subject(
+    writer: Writer, n: int = 50
+) -> tuple[list[Review], SubjectSummary, SummaryState]:
     reviews = [writer.review() for _ in range(n)]
     return (reviews, *from_scratch(writer, reviews))
 
@@ -210,7 +226,9 @@ def update(
     if change is None:
         return None
     gone, added = change
-    removed = {e: without_text(writer.analyse(writer.texts[e[2]]), writer.texts[e[2]]) for e in gone}
+    removed = {
+        e: without_text(writer.analyse(writer.texts[e[2]]), writer.texts[e[2]]) for e in gone
+    }
     new = {i: writer.analyse(reviews[i].text) for i in added}
     return update_summary(state, reviews, hashes, removed, new, CONFIG)
 
@@ -311,8 +329,10 @@ def test_aspects_do_not_depend_on_the_reviews_order(analyzer: Analyzer) -> None:
 
 def test_gives_up_on_a_new_full_name(analyzer: Analyzer) -> None:
     texts = (
-        ["Le scénario est excellent."] * 10 + ["La musique est belle."] * 6
-        + ["Huppert est parfaite."] * 3 + ["Isabelle est géniale."] * 2
+        ["Le scénario est excellent."] * 10
+        + ["La musique est belle."] * 6
+        + ["Huppert est parfaite."] * 3
+        + ["Isabelle est géniale."] * 2
     )
     writer = Writer(analyzer, 0)
     reviews = reviews_of(texts)
@@ -329,8 +349,10 @@ def test_gives_up_on_a_new_full_name(analyzer: Analyzer) -> None:
 
 def test_gives_up_when_a_lone_first_name_would_join_another_person(analyzer: Analyzer) -> None:
     texts = (
-        ["Le scénario est excellent."] * 10 + ["Emmanuelle Seigner est géniale."] * 4
-        + ["Emmanuelle Béart est parfaite."] * 3 + ["Emmanuelle est parfaite."] * 2
+        ["Le scénario est excellent."] * 10
+        + ["Emmanuelle Seigner est géniale."] * 4
+        + ["Emmanuelle Béart est parfaite."] * 3
+        + ["Emmanuelle est parfaite."] * 2
     )
     writer = Writer(analyzer, 0)
     reviews = reviews_of(texts)
@@ -343,12 +365,16 @@ def test_gives_up_when_a_lone_first_name_would_join_another_person(analyzer: Ana
     after = {a.key: a.mentions for a in from_scratch(writer, edited)[0].aspects}
     assert after == {"scenario": 10, "beart": 3 + 2 + 2, "seigner": 4}
     # The control: one more review naming Emmanuelle Seigner merges nothing new.
-    assert update(writer, state, reviews + more_reviews("Emmanuelle Seigner est géniale.", 1)) is not None
+    assert (
+        update(writer, state, reviews + more_reviews("Emmanuelle Seigner est géniale.", 1))
+        is not None
+    )
 
 
 def test_gives_up_when_the_aspects_ranking_changes(analyzer: Analyzer) -> None:
     texts = (
-        ["Le scénario est excellent."] * 6 + ["La musique est belle."] * 4
+        ["Le scénario est excellent."] * 6
+        + ["La musique est belle."] * 4
         + ["Le montage est réussi."] * 3
     )
     writer = Writer(analyzer, 0)
@@ -359,7 +385,11 @@ def test_gives_up_when_the_aspects_ranking_changes(analyzer: Analyzer) -> None:
     assert update(writer, state, edited) is None
     # No name merged differently: the ranking alone changed (and with it, which
     # aspects the quotes prefer).
-    assert [a.key for a in from_scratch(writer, edited)[0].aspects] == ["scenario", "montage", "musique"]
+    assert [a.key for a in from_scratch(writer, edited)[0].aspects] == [
+        "scenario",
+        "montage",
+        "musique",
+    ]
     # The control: one more review on the music keeps the ranking, and is updated.
     assert update(writer, state, reviews + more_reviews("La musique est belle.", 1)) is not None
 
@@ -370,7 +400,10 @@ def test_gives_up_when_a_quoted_review_is_replaced(analyzer: Analyzer) -> None:
     for quotes in (before.pros, before.cons):
         assert len(quotes) == 3
         quoted = quotes[0].review_id
-        edited = [dataclasses.replace(r, text="Le scénario est correct.") if r.id == quoted else r for r in reviews]
+        edited = [
+            dataclasses.replace(r, text="Le scénario est correct.") if r.id == quoted else r
+            for r in reviews
+        ]
         assert update(writer, state, edited) is None
         after = from_scratch(writer, edited)[0]
         assert quoted not in {q.review_id for q in after.pros + after.cons}
@@ -412,7 +445,11 @@ def write_csv(path: Path, rows: list[tuple[str, str, str]], stamp: int) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def full_build(config: SiteConfig, name: str) -> dict[str, bytes]:
@@ -423,17 +460,27 @@ def full_build(config: SiteConfig, name: str) -> dict[str, bytes]:
 
 def test_a_build_updates_a_large_subjects_summary(tmp_path: Path, analyzer: Analyzer) -> None:
     writer = Writer(analyzer, 10)
-    big = [(r.id, "" if r.rating is None else str(int(r.rating)), r.text) for r in random_subject(writer, 28)[0]]
+    big = [
+        (r.id, "" if r.rating is None else str(int(r.rating)), r.text)
+        for r in random_subject(writer, 28)[0]
+    ]
     big += [("fixe-1", "4", "Le scénario est excellent."), ("fixe-2", "", "La musique est belle.")]
-    small = [("s1", "5", "Un film superbe, vraiment."), ("s2", "1", "Très ennuyeux."), ("s3", "", "Le scénario est confus.")]
+    small = [
+        ("s1", "5", "Un film superbe, vraiment."),
+        ("s2", "1", "Très ennuyeux."),
+        ("s3", "", "Le scénario est confus."),
+    ]
     root = tmp_path / "site"
     content = root / "content"
     content.mkdir(parents=True)
     write_csv(content / "le-bal-des-vampires.csv", big, PAST)
     write_csv(content / "autre.csv", small, PAST)
     config = SiteConfig(
-        content_dir=content, output_dir=root / "output", templates_dir=root / "templates",
-        config_path=root / "sitegen.toml", page_size=10,
+        content_dir=content,
+        output_dir=root / "output",
+        templates_dir=root / "templates",
+        config_path=root / "sitegen.toml",
+        page_size=10,
     )
     # (Serial: the patched STATE_MIN_REVIEWS holds in this process only.)
     first = build(config, executor="serial")
@@ -482,7 +529,10 @@ def test_states_of_other_code_or_settings_are_pruned(tmp_path: Path) -> None:
         cache.put_states(b"former", [(b"gone", b"b"), (b"recent", b"c")])
         cache._db.execute("UPDATE summary_states SET used = 0 WHERE key != ?", (b"recent",))
         cache.prune_subjects(every=0, space=b"current")
-        assert cache.get_states([b"kept-old", b"gone", b"recent"]) == {b"kept-old": b"a", b"recent": b"c"}
+        assert cache.get_states([b"kept-old", b"gone", b"recent"]) == {
+            b"kept-old": b"a",
+            b"recent": b"c",
+        }
 
 
 def test_an_unreadable_state_is_made_afresh(tmp_path: Path, analyzer: Analyzer) -> None:
@@ -492,15 +542,21 @@ def test_an_unreadable_state_is_made_afresh(tmp_path: Path, analyzer: Analyzer) 
     import sqlite3
 
     writer = Writer(analyzer, 11)
-    rows = [(r.id, "" if r.rating is None else str(int(r.rating)), r.text) for r in random_subject(writer, 20)[0]]
+    rows = [
+        (r.id, "" if r.rating is None else str(int(r.rating)), r.text)
+        for r in random_subject(writer, 20)[0]
+    ]
     rows.append(("fixe", "4", "Le scénario est excellent."))
     root = tmp_path / "site"
     content = root / "content"
     content.mkdir(parents=True)
     write_csv(content / "film.csv", rows, PAST)
     config = SiteConfig(
-        content_dir=content, output_dir=root / "output", templates_dir=root / "templates",
-        config_path=root / "sitegen.toml", page_size=10,
+        content_dir=content,
+        output_dir=root / "output",
+        templates_dir=root / "templates",
+        config_path=root / "sitegen.toml",
+        page_size=10,
     )
     build(config, executor="serial")
     with sqlite3.connect(root / ".sitegen-cache" / "cache.sqlite") as db:

@@ -9,7 +9,9 @@ import sys
 def test_unpatched_textblob_fr_tagger_fails_on_this_python() -> None:
     """Guards the reason the patch exists: if upstream is ever fixed, this tells us."""
     code = "from textblob_fr import PatternTagger; PatternTagger().tag('Un très bon film')"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert "generator raised StopIteration" in result.stderr
 
@@ -34,6 +36,8 @@ def test_analysis_runs_with_nltk_data_unavailable(tmp_path) -> None:
         "assert len(r.sentences) == 2, r; print(r.label)"
     )
     env = {"NLTK_DATA": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "positive"

@@ -20,7 +20,7 @@ PAYLOADS = [
     "<script>window.__xss=1</script>",
     '<img src=x onerror="window.__xss=1">',
     '"><svg onload=window.__xss=1>',
-    "'><iframe src=\"javascript:window.parent.__xss=1\"></iframe>",
+    '\'><iframe src="javascript:window.parent.__xss=1"></iframe>',
     "</script><script>window.__xss=1</script>",
     "</SCRIPT ><script>alert(1)</script>",
     "javascript:window.__xss=1",
@@ -34,7 +34,18 @@ PAYLOADS = [
 ]
 WORDS = "Un film excellent, la mise en scène est superbe et les acteurs sont formidables."
 BAD = "Un scénario décevant, une fin ratée et des dialogues médiocres."
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "background", "xlink:href", "ping"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "srcset",
+    "poster",
+    "data",
+    "background",
+    "xlink:href",
+    "ping",
+}
 DANGEROUS_URL = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
@@ -42,7 +53,9 @@ def make_content(root: Path, payloads: list[str]) -> None:
     """A content folder with a payload in every field of every format."""
     content = root / "content"
     content.mkdir()
-    names = [re.sub(r"[/\\\x00]", "", p)[:60] or "x" for p in payloads]  # file names cannot hold "/"
+    names = [
+        re.sub(r"[/\\\x00]", "", p)[:60] or "x" for p in payloads
+    ]  # file names cannot hold "/"
     for n, (p, name) in enumerate(zip(payloads, names)):
         # .txt: the subject is the file name, the review the line.
         (content / f"{name} {n}.txt").write_text(f"{p} {WORDS}\n{BAD} {p}\n", encoding="utf-8")
@@ -52,7 +65,7 @@ def make_content(root: Path, payloads: list[str]) -> None:
         (folder / "index.md").write_text(
             "---\n"
             f"title: {json.dumps(p)}\nyear: {json.dumps(p)}\nimage: {json.dumps(p)}\n"
-            f"---\n{p}\n\n[lien]({p}) [autre](javascript:alert(1)) <a href=\"javascript:alert(1)\" onclick=alert(1)>a</a>\n",
+            f'---\n{p}\n\n[lien]({p}) [autre](javascript:alert(1)) <a href="javascript:alert(1)" onclick=alert(1)>a</a>\n',
             encoding="utf-8",
         )
         (folder / "avis.md").write_text(
@@ -61,10 +74,21 @@ def make_content(root: Path, payloads: list[str]) -> None:
             f"rating: {json.dumps(p)}\n---\n{WORDS} {p}\n\n*{p}* [x]({p})\n",
             encoding="utf-8",
         )
-        (folder / "avis2.md").write_text(f"---\nauteur: {json.dumps(p)}\nnote: 4\n---\n{BAD}\n", encoding="utf-8")
+        (folder / "avis2.md").write_text(
+            f"---\nauteur: {json.dumps(p)}\nnote: 4\n---\n{BAD}\n", encoding="utf-8"
+        )
+
     # .csv (;), .json, .jsonl: a payload in every column, the subject column included.
     def row(p: str, n: int, text: str) -> dict[str, object]:
-        return {"film": f"{p} csv", "texte": f"{text} {p}", "note": 4 if n % 2 else p, "auteur": p, "date": p, "titre": p, "id": f"{p}{n}"}
+        return {
+            "film": f"{p} csv",
+            "texte": f"{text} {p}",
+            "note": 4 if n % 2 else p,
+            "auteur": p,
+            "date": p,
+            "titre": p,
+            "id": f"{p}{n}",
+        }
 
     with open(content / "export.csv", "w", encoding="utf-8", newline="") as handle:
         import csv
@@ -75,8 +99,13 @@ def make_content(root: Path, payloads: list[str]) -> None:
             writer.writerow(row(p, n, WORDS))
             writer.writerow(row(p, n + 1000, BAD))
     records = [{**row(p, n + 2000, WORDS), "film": f"{p} json"} for n, p in enumerate(payloads)]
-    (content / "export.json").write_text(json.dumps({"reviews": records}, ensure_ascii=False), encoding="utf-8")
-    lines = [json.dumps({**row(p, n + 3000, BAD), "film": f"{p} jsonl"}, ensure_ascii=False) for n, p in enumerate(payloads)]
+    (content / "export.json").write_text(
+        json.dumps({"reviews": records}, ensure_ascii=False), encoding="utf-8"
+    )
+    lines = [
+        json.dumps({**row(p, n + 3000, BAD), "film": f"{p} jsonl"}, ensure_ascii=False)
+        for n, p in enumerate(payloads)
+    ]
     (content / "export.jsonl").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -108,7 +137,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def benign_tags(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     """The tags the theme itself uses, from a site built of harmless text."""
-    output = build_site(tmp_path_factory.mktemp("benign"), ["Plaisant", "Très bien", "Correct", "Bof", "Long métrage"])
+    output = build_site(
+        tmp_path_factory.mktemp("benign"),
+        ["Plaisant", "Très bien", "Correct", "Bof", "Long métrage"],
+    )
     tags: set[str] = set()
     for page in output.rglob("*.html"):
         parser = PageParser()
@@ -170,7 +202,9 @@ def test_no_injected_markup_in_parsed_html(hostile_site: Path, benign_tags: set[
                 assert "</" not in body.lower() and "<!--" not in body
                 assert isinstance(data, dict)
             else:
-                assert "xss" not in body and "alert" not in body, f"{page}: script {attrs} {body[:80]!r}"
+                assert "xss" not in body and "alert" not in body, (
+                    f"{page}: script {attrs} {body[:80]!r}"
+                )
         assert "\u2028" not in "".join(body for _, body in parser.scripts)
 
 
@@ -238,9 +272,17 @@ def test_no_payload_runs_in_chromium(hostile_site: Path, browser) -> None:  # ty
     context = browser.new_context(java_script_enabled=True)
     try:
         # Nothing leaves the machine: only the built files load.
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith("file:") else route.abort()
+            ),
+        )
         page = context.new_page()
-        page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+        page.on(
+            "dialog",
+            lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()),
+        )
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
         for html in pages(hostile_site):
             page.goto(html.resolve().as_uri(), wait_until="load")
@@ -249,7 +291,12 @@ def test_no_payload_runs_in_chromium(hostile_site: Path, browser) -> None:  # ty
             for frame in page.frames:
                 assert frame.evaluate("() => window.__xss === undefined"), f"payload ran in {html}"
             assert page.evaluate(FIND_DANGER) == [], html
-            assert page.evaluate("() => document.querySelectorAll('iframe, object, embed, base, svg script').length") == 0, html
+            assert (
+                page.evaluate(
+                    "() => document.querySelectorAll('iframe, object, embed, base, svg script').length"
+                )
+                == 0
+            ), html
     finally:
         context.close()
     assert dialogs == []

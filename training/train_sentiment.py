@@ -125,13 +125,19 @@ def training_rows(data: Path, exclude_subject: str | None = None, sets=None) -> 
                 continue
             if TRAIN_SETS[name] == "not held out" and datasets.held_out(row.id):
                 continue
-            if exclude_subject is not None and row.set == "films-dev" and row.subject == exclude_subject:
+            if (
+                exclude_subject is not None
+                and row.set == "films-dev"
+                and row.subject == exclude_subject
+            ):
                 continue
             rows.append(row)
     return rows
 
 
-def review_features(text: str, negation_marking: bool, lexicon=None) -> tuple[dict[str, float], list[float]]:
+def review_features(
+    text: str, negation_marking: bool, lexicon=None
+) -> tuple[dict[str, float], list[float]]:
     """Counts of n-gram features (scaled) and lexicon features of one review
     (French unless another language's ``lexicon`` is given: train_english.py)."""
     lexicon = lexicon or load_lexicon()
@@ -297,14 +303,18 @@ def calibrate_threshold(texts, y, x, vocab, c, n_ngrams, alpha, neg_marking, fol
     zero = int(np.argmin(np.abs(THRESHOLD_GRID)))
     at = int(np.argmin(np.abs(THRESHOLD_GRID - threshold)))
     for name, row in zip(["real"] + [f"mix {m}+{n}" for m, n in SYNTHETIC_MIXES], table):
-        print(f"    {name:<9} balanced accuracy {row[zero]:.4f} at 0, {row[at]:.4f} at {threshold:+.3f}")
+        print(
+            f"    {name:<9} balanced accuracy {row[zero]:.4f} at 0, {row[at]:.4f} at {threshold:+.3f}"
+        )
     return threshold, float(mean[zero]), float(mean[at])
 
 
 FRENCH_ABOUT = "sitegen French review sentiment: NB-scaled logistic regression, see training/train_sentiment.py"
 
 
-def train_model(feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=(), about=FRENCH_ABOUT):
+def train_model(
+    feats, y, c, alpha, min_df, neg_marking, threshold=0.0, sources=(), about=FRENCH_ABOUT
+):
     """Fit on featurized rows; the model as the JSON dict the analyzer loads, the
     fitted classifier and its vocabulary."""
     vocab = make_vocab(feats, min_df)
@@ -378,14 +388,20 @@ def main(argv=None) -> int:
     texts = [r.text for r in rows]
     y = np.array([r.label for r in rows])
     sources = sorted({r.set for r in rows})
-    print(f"train: {len(y)} reviews ({', '.join(f'{s} {sum(r.set == s for r in rows)}' for s in sources)})", flush=True)
+    print(
+        f"train: {len(y)} reviews ({', '.join(f'{s} {sum(r.set == s for r in rows)}' for s in sources)})",
+        flush=True,
+    )
     feats = featurize(texts, neg_marking)
     c, alpha = args.C[0], args.alpha[0]
     if len(args.C) > 1 or len(args.alpha) > 1:
         # C by 5-fold CV on every training set but films-dev (its figures are
         # leave-one-title-out: it must not choose the hyper-parameters either).
         cv = [i for i, r in enumerate(rows) if r.set != "films-dev"]
-        x, vocab = to_matrix([feats[i] for i in cv], make_vocab([feats[i] for i in cv], args.min_df)), None
+        x, vocab = (
+            to_matrix([feats[i] for i in cv], make_vocab([feats[i] for i in cv], args.min_df)),
+            None,
+        )
         results = []
         for a in args.alpha:
             for cc in args.C:
@@ -402,7 +418,9 @@ def main(argv=None) -> int:
             texts, y, x, vocab, c, len(vocab), alpha, neg_marking
         )
         print(f"  mean balanced accuracy {at_zero:.4f} at 0, {at_best:.4f} at {threshold:+.3f}")
-    model, clf, vocab = train_model(feats, y, c, alpha, args.min_df, neg_marking, threshold, sources)
+    model, clf, vocab = train_model(
+        feats, y, c, alpha, args.min_df, neg_marking, threshold, sources
+    )
     write_model(model, args.out)
     print(
         f"chose C={c}, alpha={alpha}, threshold {threshold:+.3f}; {len(model['weights'])} word"
@@ -416,7 +434,9 @@ def main(argv=None) -> int:
         dy = np.array([r.label for r in drows])
         dx = to_matrix(featurize([r.text for r in drows], neg_marking), vocab)
         scores = clf.decision_function(dx)
-        print(f"allocine-tv-dev balanced accuracy: {balanced_accuracy_score(dy, scores > threshold):.4f}")
+        print(
+            f"allocine-tv-dev balanced accuracy: {balanced_accuracy_score(dy, scores > threshold):.4f}"
+        )
     return 0
 
 

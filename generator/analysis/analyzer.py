@@ -66,7 +66,9 @@ class AnalysisSettings:
     language: str = "auto"  # "auto" (detected per review), "fr" or "en"
 
     @classmethod
-    def from_thresholds(cls, thresholds: Thresholds, analysis: AnalysisConfig | None = None) -> AnalysisSettings:
+    def from_thresholds(
+        cls, thresholds: Thresholds, analysis: AnalysisConfig | None = None
+    ) -> AnalysisSettings:
         return cls(
             positive=thresholds.positive,
             negative=thresholds.negative,
@@ -97,7 +99,9 @@ class Analyzer:
 
     version = ANALYZER_VERSION
 
-    def __init__(self, settings: AnalysisSettings | None = None, *, model: Model | None = None) -> None:
+    def __init__(
+        self, settings: AnalysisSettings | None = None, *, model: Model | None = None
+    ) -> None:
         self.settings = settings or AnalysisSettings()
         # ``model``: another set of weights (the evaluation harness's
         # leave-one-title-out models); builds always use the shipped one.
@@ -189,7 +193,9 @@ class Analyzer:
         folded = fold_lowered(lowered)
         language = self._forced or _language.detect_folded(folded)
         if language not in _language.LANGUAGES:
-            return ReviewAnalysis(polarity=0.0, subjectivity=0.0, label=UNANALYSED, language=language)
+            return ReviewAnalysis(
+                polarity=0.0, subjectivity=0.0, label=UNANALYSED, language=language
+            )
         model = self._models.get(language) or self._model_for(language)
         vocabulary = _aspects.VOCABULARIES[language]
         sentence_raw = model.sentence_raw
@@ -282,7 +288,9 @@ class Analyzer:
             )
         else:
             polarity = 0.0
-        return self._result(polarity, (subj_sum, subj_n), tuple(sentences), counts, display, mentions, language)
+        return self._result(
+            polarity, (subj_sum, subj_n), tuple(sentences), counts, display, mentions, language
+        )
 
     def _result(
         self,

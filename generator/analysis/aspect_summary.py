@@ -699,7 +699,11 @@ def _pairs_after(
 
 
 def _named_after(
-    tally: AspectTally, names: _Names, before: _Aliases, removed_rows: list[Any], added_rows: list[Any]
+    tally: AspectTally,
+    names: _Names,
+    before: _Aliases,
+    removed_rows: list[Any],
+    added_rows: list[Any],
 ) -> tuple[Counter, Counter]:
     """The raw and final (aliased) name counts after the edit."""
     raw = Counter(tally.raw)

@@ -23,7 +23,9 @@ from generator.analysis.lexicon import load_lexicon
 from generator.analysis.textblob_fr_patch import textblob_en_data_path, textblob_fr_data_path
 from generator.analysis.tokens import _ELISION_TAIL, _replace_all, fold
 
-WORD_RE = re.compile(r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:-\w+)*|[^\w\s]+")
+WORD_RE = re.compile(
+    r"(?:[cdjlmnstCDJLMNST]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:-\w+)*|[^\w\s]+"
+)
 # WORD_RE written to run faster, with the same matches (see tokens.FAST_TOKEN_RE).
 _FAST_WORD_RE = re.compile(
     r"[^\s](?:" + _ELISION_TAIL + r"|(?<=\w)\w*+(?:-\w++)*+|(?<=[^\w\s])[^\w\s]*+)"
@@ -129,9 +131,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
     ("bandes-annonces",): ("bande-annonce", "bandes-annonces"),
 }
 _PHRASE_FIRST = {k[0] for k in PHRASES}
-_FOLD_1TO1 = str.maketrans(
-    "àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'"
-)
+_FOLD_1TO1 = str.maketrans("àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'")
 _FOLD_1TO1_PAIRS = tuple(zip("àâäáãçéèêëîïíìôöóòõùûüúÿñ’", "aaaaaceeeeiiiiooooouuuuyn'"))
 
 
@@ -139,6 +139,8 @@ def fold_1to1(lowered: str) -> str:
     """``lowered.translate(_FOLD_1TO1)``: one character for one, so a review's
     folded text lines up with the review (faster than ``str.translate``)."""
     return _replace_all(lowered, _FOLD_1TO1_PAIRS)
+
+
 _SENTENCE_END = frozenset(".!?…")
 
 _lock = threading.Lock()
@@ -218,7 +220,11 @@ def singular_key(folded: str) -> str:
     """Merge number: ``chansons`` -> ``chanson``, ``originaux`` -> ``original``."""
     if len(folded) > 4 and folded.endswith("aux"):
         return folded[:-3] + "al"
-    if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith(("ss", "us", "is", "ix", "ois")):
+    if (
+        len(folded) > 3
+        and folded[-1] in "sx"
+        and not folded.endswith(("ss", "us", "is", "ix", "ois"))
+    ):
         return folded[:-1]
     return folded
 
@@ -226,7 +232,9 @@ def singular_key(folded: str) -> str:
 TERMS_PATH = Path(__file__).resolve().parent.parent / "data" / "aspect_terms.tsv"
 
 
-def _load_terms(language: str = "fr") -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, str]]]:
+def _load_terms(
+    language: str = "fr",
+) -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, str]]]:
     """``aspect_terms.tsv`` for one language: (folded singular word -> key,
     folded multi-word term -> (key, its first written form)). Keys are folded."""
     single: dict[str, str] = {}
@@ -271,7 +279,9 @@ _JUDGE_WINDOW = 4  # tokens after the noun ("est vraiment très bon")
 # Pronouns that follow a verb with a hyphen, in lower case: an inverted subject
 # or an imperative's object ("Est-ce", "Peut-on", "Va-t-il", "Croyez-moi",
 # "Allez-y"). A name's parts are capitalised ("Jong-Il").
-_CLITICS = frozenset("je tu il elle on nous vous ils elles ce le la les lui leur moi toi y en".split())
+_CLITICS = frozenset(
+    "je tu il elle on nous vous ils elles ce le la les lui leur moi toi y en".split()
+)
 
 
 def _oe(f: str) -> str:
@@ -357,7 +367,9 @@ def _lower_name(folded: list[str], i: int, n: int) -> bool:
         return False
     nxt = folded[i + 1]
     nouns, other = _load_tables()
-    return nxt.isalpha() and len(nxt) > 2 and nxt not in nouns and nxt not in other and nxt not in STOP
+    return (
+        nxt.isalpha() and len(nxt) > 2 and nxt not in nouns and nxt not in other and nxt not in STOP
+    )
 
 
 _opinion: frozenset[str] | None = None
@@ -373,7 +385,9 @@ def _opinion_words() -> frozenset[str]:
     return _opinion
 
 
-def _may_be_name(f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None) -> bool:
+def _may_be_name(
+    f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None
+) -> bool:
     """Whether a capitalised token, folded ``f``, may be a proper name: no known
     word (``_verb_pronoun`` is checked on the token as written)."""
     v = v or FRENCH
@@ -397,7 +411,9 @@ def extract(
 ) -> list[tuple[str, str]]:
     """Aspect mentions of one sentence as ``(key, display)`` pairs, in order
     (``extract_spans`` without the offsets)."""
-    return [(key, shown) for key, shown, _, _ in extract_spans(sentence, folded_sentence, vocabulary)]
+    return [
+        (key, shown) for key, shown, _, _ in extract_spans(sentence, folded_sentence, vocabulary)
+    ]
 
 
 def extract_spans(
@@ -449,19 +465,29 @@ def extract_spans(
         kind, key = kind_key
         french = v is FRENCH
         if (
-            kind == 1
-            and not (french and _not_judged_here(folded, i, key, last_end))
-            and not (french and _introduces_name(tokens, folded, i, key))
-        ) or (kind == 3 and _judged(folded, i, n) and not _not_judged_here(folded, i, key, last_end)) or (
-            kind == 2
-            and i > 0
-            and folded[i - 1] in v.determiners
-            and (not french or _judged(folded, i, n) or _lower_name(folded, i, n))
+            (
+                kind == 1
+                and not (french and _not_judged_here(folded, i, key, last_end))
+                and not (french and _introduces_name(tokens, folded, i, key))
+            )
+            or (
+                kind == 3
+                and _judged(folded, i, n)
+                and not _not_judged_here(folded, i, key, last_end)
+            )
+            or (
+                kind == 2
+                and i > 0
+                and folded[i - 1] in v.determiners
+                and (not french or _judged(folded, i, n) or _lower_name(folded, i, n))
+            )
         ):
             if not t.isascii() and t.lower() in v.accented_non_nouns():
                 continue  # "intrigué" is not the noun "intrigue"
             start = starts.span(i, i)[0]
-            out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t)))
+            out.append(
+                (key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t))
+            )
             last_end = i + 1
     return out
 
@@ -481,13 +507,22 @@ def _folded_tokens(sentence: str, folded_sentence: str | None, tokens: list[str]
 
 
 def _opens_name(
-    tokens: list[str], i: int, f: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None
+    tokens: list[str],
+    i: int,
+    f: str,
+    nouns: frozenset[str],
+    other: frozenset[str],
+    v: Vocabulary | None = None,
 ) -> bool:
     """Whether the capitalised token ``i`` (folded: ``f``) opens a proper name: not
     a common word, not a verb with its pronoun ("Est-ce"), and not the sentence's
     first word unless longer than three letters."""
     opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
-    return _may_be_name(f, nouns, other, v) and not _verb_pronoun(tokens[i], v) and (not opens or len(f) > 3)
+    return (
+        _may_be_name(f, nouns, other, v)
+        and not _verb_pronoun(tokens[i], v)
+        and (not opens or len(f) > 3)
+    )
 
 
 class _Starts:
@@ -530,7 +565,12 @@ def _phrase_at(
 
 
 def _name_at(
-    tokens: list[str], i: int, other: frozenset[str], starts: _Starts, out: list[Any], v: Vocabulary | None = None
+    tokens: list[str],
+    i: int,
+    other: frozenset[str],
+    starts: _Starts,
+    out: list[Any],
+    v: Vocabulary | None = None,
 ) -> int:
     """The proper name starting at ``i`` (its run of capitalised words, leading and
     trailing common words dropped: ``v``'s lists), added to ``out``; the index
@@ -547,7 +587,12 @@ def _name_at(
     first_at = i
     while parts:
         first = fold(parts[0])
-        if first in other or first in stop or first in extra_nouns or (v is FRENCH and first in TERMS):
+        if (
+            first in other
+            or first in stop
+            or first in extra_nouns
+            or (v is FRENCH and first in TERMS)
+        ):
             parts.pop(0)
             first_at += 1
         else:
@@ -815,7 +860,9 @@ def clear_caches() -> None:
     _folded_token.clear()
 
 
-def _common_kind(raw: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None) -> tuple[int, str]:
+def _common_kind(
+    raw: str, nouns: frozenset[str], other: frozenset[str], v: Vocabulary | None = None
+) -> tuple[int, str]:
     """(0 never an aspect, 1 a noun, 2 a noun after a determiner; key) of a folded
     word, memoised in the vocabulary's ``common``."""
     v = v or FRENCH

@@ -2,7 +2,6 @@
 critiquent le scénario.") from the aspects' counts, with its French grammar:
 articles by gender and number, names without article, French typography."""
 
-
 from __future__ import annotations
 
 import dataclasses

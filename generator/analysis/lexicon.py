@@ -29,16 +29,45 @@ EN_ADDITIONS_PATH = DATA_DIR / "en-review-lexicon.tsv"
 
 # Negators open a scope that reaches a few tokens ahead ("ce n'est pas un bon film").
 NEGATORS = frozenset(
-    ["ne", "n'", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "guere", "nullement", "point"]
+    [
+        "ne",
+        "n'",
+        "pas",
+        "jamais",
+        "rien",
+        "aucun",
+        "aucune",
+        "sans",
+        "ni",
+        "guere",
+        "nullement",
+        "point",
+    ]
 )
 NEGATION_REACH = 4
 # Multipliers for the next opinion word ("très bon", "un peu long").
 INTENSIFIERS = {
-    "tres": 1.5, "vraiment": 1.4, "trop": 1.3, "tellement": 1.4, "super": 1.5,
-    "hyper": 1.5, "extremement": 1.6, "vachement": 1.4, "absolument": 1.5,
-    "completement": 1.4, "totalement": 1.4, "particulierement": 1.3, "si": 1.3,
-    "franchement": 1.3, "carrement": 1.4, "profondement": 1.4, "vraimment": 1.4,
-    "assez": 0.8, "plutot": 0.8, "moins": 0.5, "presque": 0.7,
+    "tres": 1.5,
+    "vraiment": 1.4,
+    "trop": 1.3,
+    "tellement": 1.4,
+    "super": 1.5,
+    "hyper": 1.5,
+    "extremement": 1.6,
+    "vachement": 1.4,
+    "absolument": 1.5,
+    "completement": 1.4,
+    "totalement": 1.4,
+    "particulierement": 1.3,
+    "si": 1.3,
+    "franchement": 1.3,
+    "carrement": 1.4,
+    "profondement": 1.4,
+    "vraimment": 1.4,
+    "assez": 0.8,
+    "plutot": 0.8,
+    "moins": 0.5,
+    "presque": 0.7,
 }
 # "peu" flips a positive word ("peu crédible") and softens a negative one.
 DIMINISHERS = frozenset(("peu",))
@@ -51,7 +80,18 @@ BEFORE_CONTRAST = 0.6
 # applied to films too, so "film" and "série" must not carry the training data's
 # bias (a series review that talks about "film" tends to be negative).
 WORK_WORDS = frozenset(
-    ["film", "films", "serie", "series", "saison", "saisons", "episode", "episodes", "feuilleton", "sitcom"]
+    [
+        "film",
+        "films",
+        "serie",
+        "series",
+        "saison",
+        "saisons",
+        "episode",
+        "episodes",
+        "feuilleton",
+        "sitcom",
+    ]
 )
 WORK_TOKEN = "<oeuvre>"
 # Where a negation's scope ends for the model's NOT_ features.
@@ -75,26 +115,89 @@ class Rules:
 
 
 FRENCH = Rules(
-    NEGATORS, NEGATION_REACH, INTENSIFIERS, DIMINISHERS, CONTRASTS, BREAKS,
-    WORK_WORDS, WORK_TOKEN, CLAUSE_END,
+    NEGATORS,
+    NEGATION_REACH,
+    INTENSIFIERS,
+    DIMINISHERS,
+    CONTRASTS,
+    BREAKS,
+    WORK_WORDS,
+    WORK_TOKEN,
+    CLAUSE_END,
 )
 # English, on the same normalised tokens: "don't" is read "don" "t", so "t" negates.
 ENGLISH = Rules(
     negators=frozenset(
-        ["not", "no", "never", "nothing", "none", "nor", "neither", "without", "t", "cannot", "cant", "dont", "didnt", "doesnt", "isnt", "wasnt", "wont", "wouldnt", "couldnt", "shouldnt", "arent", "werent", "hardly", "barely"]
+        [
+            "not",
+            "no",
+            "never",
+            "nothing",
+            "none",
+            "nor",
+            "neither",
+            "without",
+            "t",
+            "cannot",
+            "cant",
+            "dont",
+            "didnt",
+            "doesnt",
+            "isnt",
+            "wasnt",
+            "wont",
+            "wouldnt",
+            "couldnt",
+            "shouldnt",
+            "arent",
+            "werent",
+            "hardly",
+            "barely",
+        ]
     ),
     negation_reach=3,
     intensifiers={
-        "very": 1.5, "really": 1.4, "so": 1.3, "too": 1.3, "extremely": 1.6, "super": 1.5,
-        "absolutely": 1.5, "totally": 1.4, "completely": 1.4, "incredibly": 1.6,
-        "highly": 1.4, "truly": 1.4, "particularly": 1.3, "especially": 1.3,
-        "quite": 0.9, "pretty": 0.9, "fairly": 0.8, "rather": 0.8, "somewhat": 0.7,
-        "slightly": 0.5, "less": 0.5, "almost": 0.7,
+        "very": 1.5,
+        "really": 1.4,
+        "so": 1.3,
+        "too": 1.3,
+        "extremely": 1.6,
+        "super": 1.5,
+        "absolutely": 1.5,
+        "totally": 1.4,
+        "completely": 1.4,
+        "incredibly": 1.6,
+        "highly": 1.4,
+        "truly": 1.4,
+        "particularly": 1.3,
+        "especially": 1.3,
+        "quite": 0.9,
+        "pretty": 0.9,
+        "fairly": 0.8,
+        "rather": 0.8,
+        "somewhat": 0.7,
+        "slightly": 0.5,
+        "less": 0.5,
+        "almost": 0.7,
     },
     diminishers=frozenset(),
     contrasts=frozenset(["but", "however", "though", "although", "yet", "nevertheless"]),
     breaks=BREAKS,
-    work_words=frozenset(["movie", "movies", "film", "films", "show", "shows", "series", "season", "seasons", "episode", "episodes"]),
+    work_words=frozenset(
+        [
+            "movie",
+            "movies",
+            "film",
+            "films",
+            "show",
+            "shows",
+            "series",
+            "season",
+            "seasons",
+            "episode",
+            "episodes",
+        ]
+    ),
     work_token="<work>",
     clause_end=frozenset([".", ",", ";", ":", "!", "?", "...", "(", ")", '"', "but"]),
 )
@@ -221,7 +324,12 @@ def score_tables(lexicon: Lexicon) -> ScoreTables:
     opinion = frozenset(lexicon.phrases) | {w for w, (p, _) in lexicon.words.items() if p != 0.0}
     rules = lexicon.rules
     scored = (
-        opinion | rules.contrasts | rules.breaks | rules.negators | frozenset(rules.intensifiers) | rules.diminishers
+        opinion
+        | rules.contrasts
+        | rules.breaks
+        | rules.negators
+        | frozenset(rules.intensifiers)
+        | rules.diminishers
     )
     tables = ScoreTables({k: tuple(v) for k, v in by_pair.items()}, opinion, scored)
     with _lock:
@@ -297,7 +405,9 @@ def score_tokens(
             continue
         value_s = words.get(t)
         if value_s is not None and value_s[0] != 0.0:
-            p = _word_polarity(value_s[0], i - intensity_at <= 2, intensity, i - last_negator <= reach)
+            p = _word_polarity(
+                value_s[0], i - intensity_at <= 2, intensity, i - last_negator <= reach
+            )
             value = p * weight
             if value > 0:
                 pos += value

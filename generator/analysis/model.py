@@ -57,7 +57,9 @@ MODEL_PATHS = {"fr": MODEL_PATH, "en": DATA_DIR / "en-sentiment-model.json.gz"}
 LEX_POS, LEX_NEG, LEX_BAL = "__lex_pos", "__lex_neg", "__lex_bal"
 
 
-def sentence_features(tokens: list[str], negation_marking: bool = True, rules: Rules = FRENCH) -> list[str]:
+def sentence_features(
+    tokens: list[str], negation_marking: bool = True, rules: Rules = FRENCH
+) -> list[str]:
     """Unigrams and bigrams of one sentence's normalised tokens (after
     ``merge_phrases``).
 

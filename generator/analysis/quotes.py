@@ -2,7 +2,6 @@
 readable, strongly polar, from reviews that agree: ``quote_candidates``,
 ``is_fragment``) and which are picked (``select_quotes``, ``pick_quotes``)."""
 
-
 from __future__ import annotations
 
 import logging
@@ -175,7 +174,12 @@ EVERYTHING: tuple[Any, ...] = (2,)
 
 
 def _rejected(
-    n: int, sentence: Any, following: str, rejected: dict[int, bool], chosen: list[Quote], language: str
+    n: int,
+    sentence: Any,
+    following: str,
+    rejected: dict[int, bool],
+    chosen: list[Quote],
+    language: str,
 ) -> bool:
     """Whether candidate ``n`` cannot be quoted: a fragment, a con that criticises
     nothing (both checked once, kept in ``rejected``), or a near duplicate of a
@@ -205,7 +209,9 @@ def select_quotes(
     for tier_, pass_ in ((0, 0), (0, 1), (1, 0), (1, 1)):
         if len(chosen) == limit:
             break
-        for n, (tier, _, _, _, review, sentence, named, following, language) in enumerate(candidates):
+        for n, (tier, _, _, _, review, sentence, named, following, language) in enumerate(
+            candidates
+        ):
             if tier != tier_:
                 continue
             if review.id in used_reviews:

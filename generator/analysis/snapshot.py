@@ -45,7 +45,9 @@ def _inputs() -> list[Path]:
     """Every file the tables are built from (the analysis code included)."""
     code = sorted(Path(__file__).resolve().parent.glob("*.py"))
     data = [model.MODEL_PATH, lexicon.ADDITIONS_PATH, language.DATA_PATH]
-    textblob = [Path(textblob_fr_data_path(name)) for name in ("fr-sentiment.xml", "fr-lexicon.txt")]
+    textblob = [
+        Path(textblob_fr_data_path(name)) for name in ("fr-sentiment.xml", "fr-lexicon.txt")
+    ]
     return [*code, *data, *textblob]
 
 
@@ -78,7 +80,9 @@ def _loaded() -> bool:
 
 # Every field of Model but the lexicon (stored whole) and its derived look-up
 # tables (rebuilt by Model.__post_init__): a field added later travels too.
-_MODEL_FIELDS = tuple(f.name for f in dataclasses.fields(model.Model) if f.name not in ("lexicon", "_fast"))
+_MODEL_FIELDS = tuple(
+    f.name for f in dataclasses.fields(model.Model) if f.name not in ("lexicon", "_fast")
+)
 
 
 def _state() -> tuple[Any, ...]:
@@ -109,7 +113,11 @@ def load_snapshot(folder: Path) -> bool:
         return False
     try:
         fmt, lex, fields, tables, word_classes, accented, detector = pickle.loads(data)
-        if fmt != FORMAT or not isinstance(lex, lexicon.Lexicon) or set(fields) != set(_MODEL_FIELDS):
+        if (
+            fmt != FORMAT
+            or not isinstance(lex, lexicon.Lexicon)
+            or set(fields) != set(_MODEL_FIELDS)
+        ):
             raise ValueError(f"format {fmt!r}")
     except Exception as exc:  # noqa: BLE001 - any unreadable snapshot is rebuilt
         log.debug("ignoring the analyzer snapshot %s: %s", path, exc)

@@ -70,7 +70,10 @@ def entries_of(reviews: Sequence[Review], hashes: Sequence[bytes]) -> list[Entry
 
 
 def summarize_with_state(
-    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], hashes: Sequence[bytes], config: SiteConfig
+    reviews: Sequence[Review],
+    analyses: Sequence[ReviewAnalysis],
+    hashes: Sequence[bytes],
+    config: SiteConfig,
 ) -> tuple[SubjectSummary, SummaryState | None]:
     """``summarize_subject``, and the state to update it from (None for a subject
     too small to need one, or whose reviews are not told apart by id, rating and
@@ -85,13 +88,20 @@ def summarize_with_state(
     if len(entries) != len(reviews):
         return summary, None
     state = SummaryState(
-        frozenset(_title_keys(reviews)), entries, tally, horizons, summary.pros, summary.cons,
+        frozenset(_title_keys(reviews)),
+        entries,
+        tally,
+        horizons,
+        summary.pros,
+        summary.cons,
         tuple(a.key for a in summary.aspects),
     )
     return summary, state
 
 
-def changes(state: SummaryState, reviews: Sequence[Review], hashes: Sequence[bytes]) -> tuple[list[Entry], list[int]] | None:
+def changes(
+    state: SummaryState, reviews: Sequence[Review], hashes: Sequence[bytes]
+) -> tuple[list[Entry], list[int]] | None:
     """(the state's entries no longer there, indexes of the reviews it lacks), or
     None when too many changed to update (or two reviews look the same)."""
     current = entries_of(reviews, hashes)
@@ -99,7 +109,11 @@ def changes(state: SummaryState, reviews: Sequence[Review], hashes: Sequence[byt
     if len(now) != len(current):
         return None
     added = [i for i, entry in enumerate(current) if entry not in state.entries]
-    removed = [entry for entry in state.entries if entry not in now] if added or len(now) != len(state.entries) else []
+    removed = (
+        [entry for entry in state.entries if entry not in now]
+        if added or len(now) != len(state.entries)
+        else []
+    )
     if len(removed) + len(added) > max(MAX_CHANGES, len(reviews) // 100):
         return None
     return removed, added
@@ -125,14 +139,20 @@ def _entries_after(
         if entry not in entries:
             return None
         pro, con = entries.pop(entry)[1:]
-        if (pro is not None and pro <= state.horizons[0]) or (con is not None and con <= state.horizons[1]):
+        if (pro is not None and pro <= state.horizons[0]) or (
+            con is not None and con <= state.horizons[1]
+        ):
             return None  # it was looked at when the quotes were picked
     important = {key: i for i, key in enumerate(state.important)}
     for i, analysis in added.items():
         best = []
         for positive, horizon in ((True, state.horizons[0]), (False, state.horizons[1])):
             found = quote_candidates(
-                reviews[i], analysis, positive=positive, important=important, scale=config.rating_scale
+                reviews[i],
+                analysis,
+                positive=positive,
+                important=important,
+                scale=config.rating_scale,
             )
             rank = min(c[:4] for c in found) if found else None
             if rank is not None and rank <= horizon:
@@ -188,5 +208,7 @@ def update_summary(
         disagreements=find_disagreements(reviews, slim, config),
         mention_keys=mention_keys,
     )
-    new = SummaryState(state.title, entries, tally, state.horizons, state.pros, state.cons, state.important)
+    new = SummaryState(
+        state.title, entries, tally, state.horizons, state.pros, state.cons, state.important
+    )
     return summary, new, slim

@@ -21,7 +21,7 @@ MENTION_POLAR = 0.1
 
 
 def mention_label(polarity: float) -> str:
-    """"positive", "negative" or "neutral" for a mention's polarity."""
+    """ "positive", "negative" or "neutral" for a mention's polarity."""
     if polarity >= MENTION_POLAR:
         return "positive"
     if polarity <= -MENTION_POLAR:

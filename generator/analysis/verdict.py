@@ -31,7 +31,9 @@ VERDICT_LABELS = {
     },
 }
 GOOD_RATING = 0.7  # share of the scale from which a rating is "good" (3.5/5)
-BAD_RATING = 0.4  # share of the scale up to which a rating is "bad" (2/5): cons come only from these
+BAD_RATING = (
+    0.4  # share of the scale up to which a rating is "bad" (2/5): cons come only from these
+)
 DISAGREE_HIGH = 0.8  # rating >= 80% of the scale but text clearly negative
 DISAGREE_LOW = 0.4  # rating <= 40% of the scale but text clearly positive
 CLEAR_TEXT = 0.5  # |polarity| from which a text is "clearly" positive/negative

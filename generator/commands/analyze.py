@@ -13,7 +13,9 @@ from generator.exceptions import Problem
 from generator.readers import read_paths
 
 
-def analyze_files(paths: list[Path], config: SiteConfig) -> tuple[list[dict[str, Any]], list[Problem]]:
+def analyze_files(
+    paths: list[Path], config: SiteConfig
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     corpus = read_paths(paths, config)
     analyzer = get_analyzer(AnalysisSettings.from_thresholds(config.thresholds, config.analysis))
     rows = []

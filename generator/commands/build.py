@@ -69,8 +69,16 @@ def build(
 
     def context(store: BuildCache) -> BuildContext:
         return BuildContext(
-            config, store, AnalysisSettings.from_thresholds(config.thresholds, config.analysis), BuildReport(output=config.output_dir),
-            progress, strict=strict, analyze=analyze if custom else None, jobs=jobs, executor=executor, plugins=plugins,
+            config,
+            store,
+            AnalysisSettings.from_thresholds(config.thresholds, config.analysis),
+            BuildReport(output=config.output_dir),
+            progress,
+            strict=strict,
+            analyze=analyze if custom else None,
+            jobs=jobs,
+            executor=executor,
+            plugins=plugins,
         )
 
     try:

@@ -34,7 +34,9 @@ def scaffold_files() -> list[tuple[Path, str]]:
     """(source file, path relative to the new site) for every scaffold file."""
     source = scaffold_dir()
     if not (source / "sitegen.toml").is_file():
-        raise ConfigError(f"the site scaffold is missing from the installation ({source}); reinstall sitegen")
+        raise ConfigError(
+            f"the site scaffold is missing from the installation ({source}); reinstall sitegen"
+        )
     items = []
     for path in sorted(source.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.name.startswith("."):
@@ -72,5 +74,7 @@ def new_site(target: Path) -> NewSite:
         (target / "templates").mkdir(exist_ok=True)
     except OSError as exc:
         where = exc.filename or target
-        raise ConfigError(f"cannot create a site in {target}: {where}: {exc.strerror or exc}") from None
+        raise ConfigError(
+            f"cannot create a site in {target}: {where}: {exc.strerror or exc}"
+        ) from None
     return NewSite(root=target, files=tuple(written))

@@ -34,7 +34,9 @@ from generator.output import MARKER
 
 PUBLISH_MARKER = ".sitegen-publish"
 PUBLISH_MARKER_TEXT = "This folder is a copy of a site published by `sitegen publish --to`; files not in the site are removed.\n"
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$", re.IGNORECASE)
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$", re.IGNORECASE
+)
 
 
 class PublishError(SitegenError):
@@ -58,9 +60,13 @@ class PublishReport:
 def check_complete(output: Path) -> None:
     """Refuse an output folder that is not a complete sitegen build."""
     if not output.is_dir():
-        raise PublishError(f"nothing to publish: {output} does not exist; run `sitegen build` first")
+        raise PublishError(
+            f"nothing to publish: {output} does not exist; run `sitegen build` first"
+        )
     if not (output / MARKER).is_file():
-        raise PublishError(f"refusing to publish {output}: no {MARKER} file, so it is not a complete sitegen build")
+        raise PublishError(
+            f"refusing to publish {output}: no {MARKER} file, so it is not a complete sitegen build"
+        )
     if not (output / "index.html").is_file():
         raise PublishError(f"refusing to publish {output}: it has no index.html (partial build?)")
 
@@ -83,7 +89,9 @@ def site_files(output: Path) -> list[str]:
 def check_cname(cname: str) -> str:
     value = cname.strip()
     if value and not _HOSTNAME.match(value):
-        raise ConfigError(f"cname must be a bare domain name such as avis.example.org, not {cname!r}")
+        raise ConfigError(
+            f"cname must be a bare domain name such as avis.example.org, not {cname!r}"
+        )
     return value
 
 
@@ -115,9 +123,13 @@ def snapshot(output: Path) -> Iterator[tuple[Path, list[str]]]:
 
 def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
-        raise PublishError("git is not installed (needed to publish to a branch; or use --to DIR)") from None
+        raise PublishError(
+            "git is not installed (needed to publish to a branch; or use --to DIR)"
+        ) from None
     if check and result.returncode != 0:
         message = (result.stderr or result.stdout).strip().removeprefix("fatal: ")
         raise PublishError(f"git {' '.join(args)} failed: {message}")
@@ -142,7 +154,9 @@ def check_branch(cwd: Path, branch: str) -> None:
         result = _git(cwd, "check-ref-format", "--branch", branch, check=False)
         odd = result.returncode != 0 or result.stdout.strip() != branch
     if odd:
-        raise ConfigError(f"--branch {branch!r} is not a plain branch name; give one such as gh-pages")
+        raise ConfigError(
+            f"--branch {branch!r} is not a plain branch name; give one such as gh-pages"
+        )
 
 
 def _rev(repo: Path, ref: str) -> str:
@@ -163,12 +177,23 @@ def _branch_repo(config: SiteConfig, branch: str, remote: str, push: bool) -> Pa
     repo = Path(_git(config.root, "rev-parse", "--show-toplevel").stdout.strip())
     current = _git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).stdout.strip()
     if current == branch:
-        raise ConfigError(f"refusing to publish to {branch!r}: it is the branch checked out in {repo}")
+        raise ConfigError(
+            f"refusing to publish to {branch!r}: it is the branch checked out in {repo}"
+        )
     if push:
         if _git(repo, "remote", "get-url", remote, check=False).returncode != 0:
-            raise PublishError(f"no git remote named {remote!r} in {repo}; add it, pass --remote, or use --no-push")
+            raise PublishError(
+                f"no git remote named {remote!r} in {repo}; add it, pass --remote, or use --no-push"
+            )
         # Start from the remote's branch when it has one, so the push is a fast-forward.
-        _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}", check=False)
+        _git(
+            repo,
+            "fetch",
+            "--quiet",
+            remote,
+            f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
+            check=False,
+        )
     return repo
 
 
@@ -217,16 +242,31 @@ def publish_branch(
     repo = _branch_repo(config, branch, remote, push)
     if message is None:
         sha = _rev(repo, "HEAD")
-        message = f"Deployed {sha[:12]} with sitegen {__version__}" if sha else f"Deployed with sitegen {__version__}"
+        message = (
+            f"Deployed {sha[:12]} with sitegen {__version__}"
+            if sha
+            else f"Deployed with sitegen {__version__}"
+        )
     before = _rev(repo, f"refs/heads/{branch}")
     with snapshot(config.output_dir) as (copy, files):
         _commit(repo, copy, message, remote, branch, cname)
     after = _rev(repo, f"refs/heads/{branch}")
     if not after or after == before:
-        raise PublishError(f"git did not record a commit on {branch} (git fast-import failed; see above)")
-    report = PublishReport(files=len(files) + 1 + bool(cname), destination=f"{repo}:{branch}", commit=after)
+        raise PublishError(
+            f"git did not record a commit on {branch} (git fast-import failed; see above)"
+        )
+    report = PublishReport(
+        files=len(files) + 1 + bool(cname), destination=f"{repo}:{branch}", commit=after
+    )
     if push:
-        result = _git(repo, "push", "--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}", check=False)
+        result = _git(
+            repo,
+            "push",
+            "--porcelain",
+            remote,
+            f"refs/heads/{branch}:refs/heads/{branch}",
+            check=False,
+        )
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip()
             raise PublishError(
@@ -248,13 +288,21 @@ def check_destination(destination: Path, config: SiteConfig) -> Path:
     if target == Path("/").resolve():
         raise UnsafeOutputError(f"refusing to publish into {destination}: it is /")
     if target == home or home.is_relative_to(target):
-        raise UnsafeOutputError(f"refusing to publish into {destination}: it is your home folder or holds it")
+        raise UnsafeOutputError(
+            f"refusing to publish into {destination}: it is your home folder or holds it"
+        )
     if len(target.parts) <= 2:
-        raise UnsafeOutputError(f"refusing to publish into {destination}: it is / or a top-level folder")
+        raise UnsafeOutputError(
+            f"refusing to publish into {destination}: it is / or a top-level folder"
+        )
     if target == output:
-        raise UnsafeOutputError(f"refusing to publish into {destination}: it is the output folder itself")
+        raise UnsafeOutputError(
+            f"refusing to publish into {destination}: it is the output folder itself"
+        )
     if target.is_relative_to(output):
-        raise UnsafeOutputError(f"refusing to publish into {destination}: it is inside the output folder {config.output_dir}")
+        raise UnsafeOutputError(
+            f"refusing to publish into {destination}: it is inside the output folder {config.output_dir}"
+        )
     needed = {
         "the content": config.content_dir,
         "the output": config.output_dir,
@@ -265,9 +313,13 @@ def check_destination(destination: Path, config: SiteConfig) -> Path:
         needed["the settings file"] = config.config_path
     for what, path in needed.items():
         if path.resolve().is_relative_to(target):
-            raise UnsafeOutputError(f"refusing to publish into {destination}: it contains {what} ({path})")
+            raise UnsafeOutputError(
+                f"refusing to publish into {destination}: it contains {what} ({path})"
+            )
     if target.exists() and not target.is_dir():
-        raise UnsafeOutputError(f"refusing to publish into {destination}: it is a file, not a folder")
+        raise UnsafeOutputError(
+            f"refusing to publish into {destination}: it is a file, not a folder"
+        )
     return target
 
 
@@ -333,7 +385,12 @@ def publish_folder(config: SiteConfig, destination: Path, *, force: bool = False
     """Mirror the site into ``destination``. A non-empty folder that an earlier
     ``publish --to`` did not create is refused unless ``force``."""
     target = check_destination(destination, config)
-    if target.is_dir() and not force and not (target / PUBLISH_MARKER).is_file() and any(target.iterdir()):
+    if (
+        target.is_dir()
+        and not force
+        and not (target / PUBLISH_MARKER).is_file()
+        and any(target.iterdir())
+    ):
         raise UnsafeOutputError(
             f"refusing to publish into {destination}: it is not empty and `sitegen publish --to` did not "
             f"create it (no {PUBLISH_MARKER} file); files not in the site would be deleted. "

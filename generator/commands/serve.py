@@ -75,7 +75,9 @@ class Rebuilder:
     load_config: Callable[[], SiteConfig]
     strict: bool = False
     echo: Callable[[str], None] = field(default=lambda text: print(text, flush=True))
-    echo_error: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
+    echo_error: Callable[[str], None] = field(
+        default=lambda text: print(text, file=sys.stderr, flush=True)
+    )
     state: ServeState | None = None
     last_report: Any = None
 
@@ -191,8 +193,11 @@ class SiteWatcher(Watcher):
                 continue
             for folder, dirs, files in os.walk(root):
                 dirs[:] = [
-                    d for d in dirs
-                    if not d.startswith(".") and d != "__pycache__" and os.path.join(folder, d) not in ignored
+                    d
+                    for d in dirs
+                    if not d.startswith(".")
+                    and d != "__pycache__"
+                    and os.path.join(folder, d) not in ignored
                 ]
                 for name in files:
                     if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES):
@@ -213,7 +218,9 @@ class SiteWatcher(Watcher):
         if current == self._snapshot:
             return None, None
         changed = sorted(
-            path for path in set(current) | set(self._snapshot) if current.get(path) != self._snapshot.get(path)
+            path
+            for path in set(current) | set(self._snapshot)
+            if current.get(path) != self._snapshot.get(path)
         )
         self._snapshot = current
         self._on_change(changed)
@@ -327,7 +334,13 @@ class HostGuard:
         except ValueError:
             return False
         name = parts.hostname or ""
-        if parts.username is not None or parts.password is not None or parts.path or parts.query or parts.fragment:
+        if (
+            parts.username is not None
+            or parts.password is not None
+            or parts.path
+            or parts.query
+            or parts.fragment
+        ):
             return False
         if (port if port is not None else 80) != self.port:
             return False
@@ -370,7 +383,9 @@ class _Guarded(web.RequestHandler):
         fetch_site = self.request.headers.get("Sec-Fetch-Site")
         if fetch_site in ("same-origin", "none"):
             return True
-        return self.guard.same_origin(self.request.headers.get("Origin"), self.request.headers.get("Host"))
+        return self.guard.same_origin(
+            self.request.headers.get("Origin"), self.request.headers.get("Host")
+        )
 
 
 class GuardedLiveReload(LiveReloadHandler):
@@ -462,7 +477,12 @@ class SiteHandler(_Guarded):
     def _send(self, status: int, data: bytes, name: str, overlay: bool = True) -> None:
         content_type, _ = mimetypes.guess_type(name)
         content_type = content_type or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in ("application/json", "application/javascript", "image/svg+xml", "application/xml"):
+        if content_type.startswith("text/") or content_type in (
+            "application/json",
+            "application/javascript",
+            "image/svg+xml",
+            "application/xml",
+        ):
             content_type += "; charset=utf-8"
         if overlay and self.state.error and content_type.startswith("text/html"):
             data = with_error(data, self.state.error)
@@ -488,7 +508,9 @@ class SiteServer(Server):
     def get_web_handlers(self, script: bytes) -> list[tuple[Any, ...]]:
         return [(r".*", SiteHandler, {"state": self.state})]
 
-    def application(self, port: int, host: str, liveport: Any = None, debug: Any = None, live_css: bool = True) -> None:
+    def application(
+        self, port: int, host: str, liveport: Any = None, debug: Any = None, live_css: bool = True
+    ) -> None:
         """livereload's ``Server.application`` with every handler behind the
         ``HostGuard`` (livereload's own answer any host and origin)."""
         LiveReloadHandler.watcher = self.watcher
@@ -504,7 +526,9 @@ class SiteServer(Server):
         class Injector(LiveScriptInjector):
             script = LIVE_SCRIPT
 
-        web.Application(handlers=handlers, debug=False, transforms=[Injector]).listen(port, address=host)
+        web.Application(handlers=handlers, debug=False, transforms=[Injector]).listen(
+            port, address=host
+        )
 
     def _setup_logging(self) -> None:
         """Quiet: ``serve`` prints its own lines; livereload's errors still show."""
@@ -560,14 +584,20 @@ def serve(
     if not 0 < port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, not {port}")
     if not host.strip():
-        raise ConfigError("--host is empty; give an address: 127.0.0.1 (the default) or 0.0.0.0 for the network")
+        raise ConfigError(
+            "--host is empty; give an address: 127.0.0.1 (the default) or 0.0.0.0 for the network"
+        )
     rebuilder = Rebuilder(load_config, strict=strict)
     if echo:
         rebuilder.echo = echo
     if echo_error:
         rebuilder.echo_error = echo_error
     state = rebuilder.first_build()
-    config_path = config_file or (state.config.config_path if state.config else None) or Path.cwd() / CONFIG_FILENAME
+    config_path = (
+        config_file
+        or (state.config.config_path if state.config else None)
+        or Path.cwd() / CONFIG_FILENAME
+    )
 
     def ignore_dirs() -> list[Path]:
         out = state.output
@@ -585,8 +615,12 @@ def serve(
     _stop_on_sigterm()
     say = rebuilder.echo
     if host not in ("127.0.0.1", "localhost", "::1"):
-        rebuilder.echo_error(f"warning: listening on {host}: other machines on the network can see this preview")
-    say(f"Serving {state.output} on {url_for(host, port)} (watching the content, templates and {config_path.name}; Ctrl-C stops)")
+        rebuilder.echo_error(
+            f"warning: listening on {host}: other machines on the network can see this preview"
+        )
+    say(
+        f"Serving {state.output} on {url_for(host, port)} (watching the content, templates and {config_path.name}; Ctrl-C stops)"
+    )
     try:
         server.serve(
             port=port,
@@ -597,6 +631,8 @@ def serve(
         )
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise ConfigError(f"port {port} on {host} is already in use; choose another with --port") from None
+            raise ConfigError(
+                f"port {port} on {host} is already in use; choose another with --port"
+            ) from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     say("Stopped.")

@@ -70,8 +70,15 @@ def encode_artifact(artifact: Artifact) -> tuple[Any, ...]:
     verdict = tuple(getattr(summary.verdict, name) for name in _VERDICT_FIELDS)
     full = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
     return (
-        "a3", verdict, summary.consensus, artifact.count, artifact.pages, artifact.files, full,
-        artifact.latest, artifact.search_filter,
+        "a3",
+        verdict,
+        summary.consensus,
+        artifact.count,
+        artifact.pages,
+        artifact.files,
+        full,
+        artifact.latest,
+        artifact.search_filter,
     )
 
 
@@ -79,4 +86,11 @@ def decode_artifact(data: Any) -> Artifact | None:
     if not (isinstance(data, tuple) and len(data) == 9 and data[0] == "a3"):
         return None
     _, verdict, consensus, count, pages, files, full, latest, search_filter = data
-    return Artifact(CachedSummary(Verdict(*verdict), consensus, full), count, pages, files, latest, search_filter)
+    return Artifact(
+        CachedSummary(Verdict(*verdict), consensus, full),
+        count,
+        pages,
+        files,
+        latest,
+        search_filter,
+    )

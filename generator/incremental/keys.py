@@ -99,7 +99,10 @@ def reader_code_fingerprint() -> bytes:
     which reads their bytes within its limits)."""
     return stable_hash(
         _source_digest(_PACKAGE / "readers"),
-        *((_PACKAGE / name).read_bytes() for name in ("content.py", "dates.py", "metadata.py", "files.py")),
+        *(
+            (_PACKAGE / name).read_bytes()
+            for name in ("content.py", "dates.py", "metadata.py", "files.py")
+        ),
     )
 
 

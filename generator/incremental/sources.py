@@ -266,8 +266,11 @@ def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> So
         read_metas.extend(entry.metas)
     # (the subjects' keys, first seen first, as read_content gives them to attach)
     metas, meta_problems = metadata.attach(
-        metadata.collect(read_metas), dict.fromkeys(all_subjects), context.config.subjects,
-        context.config.config_path, folder,
+        metadata.collect(read_metas),
+        dict.fromkeys(all_subjects),
+        context.config.subjects,
+        context.config.config_path,
+        folder,
     )
     sources = Sources(files, starts, all_subjects, all_ids, metas, context.problems)
     # Duplicate ids, exactly as read_content does it, on stand-ins whose text is the

@@ -60,7 +60,9 @@ def value_digest(value: Any) -> bytes:
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
-def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()) -> dict[str, bytes]:
+def page_digests(
+    site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()
+) -> dict[str, bytes]:
     """For a subject of several pages, a digest of everything each page shows: what
     is common to its pages (summary, ratings, review ids in order, page paths,
     title, metadata, the trend's numbers, the label counts of the filter bar) and the page's own cards. A page whose digest did not change
@@ -72,20 +74,36 @@ def page_digests(site_key: bytes, subject: Subject, text_hashes: Sequence[bytes]
         return {}
     summary = subject.summary
     common = stable_hash(
-        site_key, subject.key, subject.slug, subject.title, subject.meta, subject.review_count,
-        summary.verdict, summary.aspects, summary.pros, summary.cons, summary.consensus,
-        sorted(summary.disagreements), [r.rating for r in subject.reviews], [r.id for r in subject.reviews],
-        [p.path for p in subject.pages], sorted(Counter(a.label for a in subject.analyses).items()),
+        site_key,
+        subject.key,
+        subject.slug,
+        subject.title,
+        subject.meta,
+        subject.review_count,
+        summary.verdict,
+        summary.aspects,
+        summary.pros,
+        summary.cons,
+        summary.consensus,
+        sorted(summary.disagreements),
+        [r.rating for r in subject.reviews],
+        [r.id for r in subject.reviews],
+        [p.path for p in subject.pages],
+        sorted(Counter(a.label for a in subject.analyses).items()),
         # The trend chart (on every page), as its numbers (its words' language is
         # in ``site_key``); whether the page links a feed.
-        trends.subject_trend(subject.reviews, subject.analyses, "fr"), bool(subject.latest),
+        trends.subject_trend(subject.reviews, subject.analyses, "fr"),
+        bool(subject.latest),
     )
     if len(text_hashes) != len(subject.reviews):
         text_hashes = [text_hash(review.text) for review in subject.reviews]
     out = {}
     at = 0
     for page in subject.pages:
-        cards = [_card_key(card, h) for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])]
+        cards = [
+            _card_key(card, h)
+            for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])
+        ]
         at += len(page.cards)
         # The first page lists each aspect's first mentions, from any page.
         listing = value_digest(list(aspect_listing(subject).items())) if page.number == 1 else b""
@@ -202,7 +220,9 @@ _bulk_depth = 0
 _bulk_saved = gc.get_threshold()
 
 
-def build_subject(settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None = None) -> SubjectResult:
+def build_subject(
+    settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None = None
+) -> SubjectResult:
     """Analyse, summarise and (``job.render``) render one subject."""
     with bulk_allocations():
         return _build_subject(settings, config, job, bytecode)
@@ -248,7 +268,11 @@ class _Analyses:
 def _build_subject(
     settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None
 ) -> SubjectResult:
-    hashes = job.hashes if len(job.hashes) == len(job.reviews) else [text_hash(r.text) for r in job.reviews]
+    hashes = (
+        job.hashes
+        if len(job.hashes) == len(job.reviews)
+        else [text_hash(r.text) for r in job.reviews]
+    )
     analyses = _Analyses(settings, job, hashes)
     made = _summarise(config, job, hashes, analyses)
     if made is None:
@@ -290,7 +314,11 @@ def _summarise(
 
 
 def _render(
-    config: SiteConfig, job: SubjectJob, subject: Subject, hashes: list[bytes], result: SubjectResult,
+    config: SiteConfig,
+    job: SubjectJob,
+    subject: Subject,
+    hashes: list[bytes],
+    result: SubjectResult,
     bytecode: Path | None,
 ) -> None:
     """Render the subject's pages but those the output holds already (same
@@ -308,8 +336,12 @@ def _render(
     if bytecode is not None and renderer.env.bytecode_cache is None:
         with contextlib.suppress(OSError):
             bytecode.mkdir(parents=True, exist_ok=True)
-            renderer.env.bytecode_cache = _BYTECODE.setdefault(bytecode, jinja2.FileSystemBytecodeCache(str(bytecode)))
-    files = itertools.chain(renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject))
+            renderer.env.bytecode_cache = _BYTECODE.setdefault(
+                bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
+            )
+    files = itertools.chain(
+        renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
+    )
     extra = []
     for item in files:
         if item.path not in result.pages:

@@ -57,7 +57,11 @@ def content_files(content_dir: Path, context: ReadContext | None = None) -> list
     readers = readers_of(context.config if context is not None else None)
 
     def wanted(name: str) -> bool:
-        return not name.startswith(("_", "~")) and name.lower() not in IGNORED_NAMES and Path(name).suffix.lower() in readers
+        return (
+            not name.startswith(("_", "~"))
+            and name.lower() not in IGNORED_NAMES
+            and Path(name).suffix.lower() in readers
+        )
 
     def warn(path: Path, message: str, hint: str) -> None:
         if context is not None:
@@ -70,7 +74,9 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
     """Read every review under the content folder."""
     folder = content_dir or config.content_dir
     if not folder.is_dir():
-        raise ConfigError(f"content folder {folder} does not exist (use --content DIR or create it)")
+        raise ConfigError(
+            f"content folder {folder} does not exist (use --content DIR or create it)"
+        )
     context = ReadContext(config=config, content_dir=folder)
     corpus = Corpus()
     metas = []
@@ -84,7 +90,11 @@ def read_content(config: SiteConfig, content_dir: Path | None = None) -> Corpus:
     corpus.reviews, duplicates = _unique_ids(corpus.reviews)
     context.problems.extend(duplicates)
     corpus.subjects, problems = metadata.attach(
-        metadata.collect(metas), (r.subject for r in corpus.reviews), config.subjects, config.config_path, folder
+        metadata.collect(metas),
+        (r.subject for r in corpus.reviews),
+        config.subjects,
+        config.config_path,
+        folder,
     )
     context.problems.extend(problems)
     corpus.problems = context.problems
@@ -124,12 +134,19 @@ def _unique_ids(reviews: list[Review]) -> tuple[list[Review], list[Problem]]:
                 n += 1
             tried[key] = n
             first = seen[key]
-            what = "the same review text appears twice" if first.text == review.text else f"duplicate review id '{key}'"
+            what = (
+                "the same review text appears twice"
+                if first.text == review.text
+                else f"duplicate review id '{key}'"
+            )
             problems.append(
                 Problem(
-                    review.source, review.line,
+                    review.source,
+                    review.line,
                     f"{what} (first at {first.source}:{first.line}); this one gets the id '{key}-{n}'",
-                    "remove the copy" if first.text == review.text else "give every review its own id",
+                    "remove the copy"
+                    if first.text == review.text
+                    else "give every review its own id",
                     severity="warning",
                 )
             )

@@ -44,8 +44,12 @@ class ReadContext:
     def warn(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, message, hint, "warning"))
 
-    _shown: dict[tuple[Path, str], Path] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _last_shown: tuple[Path, Path] | None = field(default=None, init=False, repr=False, compare=False)
+    _shown: dict[tuple[Path, str], Path] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _last_shown: tuple[Path, Path] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def display(self, path: Path) -> Path:
         """The path as the user knows it: relative to the current folder when possible.
@@ -93,7 +97,9 @@ class Reader:
                 warn_unanalysed(result.reviews, path, context)
         return result
 
-    def parse(self, text: str, path: Path, context: ReadContext, result: FileResult) -> None:  # pragma: no cover
+    def parse(
+        self, text: str, path: Path, context: ReadContext, result: FileResult
+    ) -> None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -136,7 +142,9 @@ def readers_of(config: SiteConfig | None) -> dict[str, type[Reader]]:
     return {**READERS, **loaded(config.plugins).readers()}
 
 
-def reader_for(path: Path, config: SiteConfig | None = None) -> Callable[[Path, ReadContext], FileResult] | None:
+def reader_for(
+    path: Path, config: SiteConfig | None = None
+) -> Callable[[Path, ReadContext], FileResult] | None:
     cls = readers_of(config).get(path.suffix.lower())
     return cls().read if cls else None
 
@@ -146,10 +154,14 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
     encoding (Windows-1252 for most French spreadsheet exports) with a warning.
     Returns None, with a problem recorded, for binary or undecodable files."""
     if not data or data.isspace():  # (not data.strip(): no copy of a large file)
-        context.warn(path, None, "the file is empty; nothing to read", "add reviews to it or delete it")
+        context.warn(
+            path, None, "the file is empty; nothing to read", "add reviews to it or delete it"
+        )
         return None
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        context.problem(path, None, "this is a binary file, not text", "remove it or export it as UTF-8 text")
+        context.problem(
+            path, None, "this is a binary file, not text", "remove it or export it as UTF-8 text"
+        )
         return None
     try:
         text = data.decode("utf-8-sig")  # (a BOM dropped without copying the bytes)
@@ -161,17 +173,33 @@ def decode(path: Path, data: bytes, context: ReadContext) -> str | None:
 
         match = from_bytes(data).best()
         if match is None or match.encoding in ("utf_8", "ascii"):
-            context.problem(path, line, "the file is not valid UTF-8 text and its encoding could not be recognised", "save it as UTF-8")
+            context.problem(
+                path,
+                line,
+                "the file is not valid UTF-8 text and its encoding could not be recognised",
+                "save it as UTF-8",
+            )
             return None
         encoding = match.encoding
-        if encoding in ("latin_1", "iso8859_15", "cp1250", "cp1252", "iso8859_1") or encoding.startswith("iso8859"):
+        if encoding in (
+            "latin_1",
+            "iso8859_15",
+            "cp1250",
+            "cp1252",
+            "iso8859_1",
+        ) or encoding.startswith("iso8859"):
             encoding = "cp1252"  # a superset of Latin-1 for the characters French uses
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             encoding = "latin-1"
-        context.warn(path, line, f"not UTF-8: read as {encoding}", "save the file as UTF-8 to silence this warning")
+        context.warn(
+            path,
+            line,
+            f"not UTF-8: read as {encoding}",
+            "save the file as UTF-8 to silence this warning",
+        )
     text = text.removeprefix("\ufeff")
     if "\r" in text:  # (each replace copies the text: only when there is a CR)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -184,10 +212,22 @@ def read_text(path: Path, context: ReadContext) -> str | None:
     try:
         data = read_bytes(path, MAX_FILE_BYTES)
     except RefusedFile as exc:
-        context.problem(path, None, f"not read: {exc}", "split it into smaller files" if "MB" in str(exc) else "keep only regular files in the content folder")
+        context.problem(
+            path,
+            None,
+            f"not read: {exc}",
+            "split it into smaller files"
+            if "MB" in str(exc)
+            else "keep only regular files in the content folder",
+        )
         return None
     except OSError as exc:
-        context.problem(path, None, f"cannot read the file: {exc.strerror or exc}", "check that it exists and that you may read it")
+        context.problem(
+            path,
+            None,
+            f"cannot read the file: {exc.strerror or exc}",
+            "check that it exists and that you may read it",
+        )
         return None
     return decode(path, data, context)
 
@@ -199,7 +239,10 @@ def stable_id(subject: str, text: str) -> str:
     return digest[:10]
 
 
-_RATING = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:(?:/|sur|out of)\s*(\d+(?:[.,]\d+)?))?\s*(?:★|étoiles?|stars?)?\s*$", re.IGNORECASE)
+_RATING = re.compile(
+    r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:(?:/|sur|out of)\s*(\d+(?:[.,]\d+)?))?\s*(?:★|étoiles?|stars?)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
@@ -216,7 +259,9 @@ def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
         if isinstance(value, int) and abs(value) > 10**9:
             return None, f"the rating {str(value)[:20]}… is outside the site's scale 0–{scale}"
         number, of = float(value), None
-    elif not isinstance(value, str):  # a list or mapping: never str() it (YAML aliases can make it huge)
+    elif not isinstance(
+        value, str
+    ):  # a list or mapping: never str() it (YAML aliases can make it huge)
         return None, f"the rating is {type(value).__name__}, not a number"
     else:
         match = _RATING.match(str(value))
@@ -230,7 +275,10 @@ def parse_rating(value: object, scale: int) -> tuple[float | None, str]:
             return None, f"the rating {shown} is outside its own scale"
         number = number / of * scale
     if math.isnan(number) or not 0 <= number <= scale:
-        return None, f"the rating {shown} is outside the site's scale 0–{scale} (set rating_scale in sitegen.toml)"
+        return (
+            None,
+            f"the rating {shown} is outside the site's scale 0–{scale} (set rating_scale in sitegen.toml)",
+        )
     return round(number, 2), ""
 
 

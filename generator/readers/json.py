@@ -17,14 +17,25 @@ _JSON_HINT = "check the file with a JSON validator; a missing comma or quote is 
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+    }
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
-def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileResult, metas: ColumnMetas) -> None:
+def _add(
+    record: Any, line: int, path: Path, context: ReadContext, result: FileResult, metas: ColumnMetas
+) -> None:
     if not isinstance(record, dict):
         context.problem(
-            path, line, f"expected an object with a text field, found {_kind(record)}",
+            path,
+            line,
+            f"expected an object with a text field, found {_kind(record)}",
             'write each review as {"texte": "…", "note": 4}',
         )
         return
@@ -32,14 +43,21 @@ def _add(record: Any, line: int, path: Path, context: ReadContext, result: FileR
     mapping = map_columns(keys, context.config.columns)
     if "text" not in mapping:
         context.problem(
-            path, line, f"no review text field among {', '.join(keys[:12]) or 'no fields'}",
-            "name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = \"…\"",
+            path,
+            line,
+            f"no review text field among {', '.join(keys[:12]) or 'no fields'}",
+            'name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = "…"',
         )
         return
     values = {f: record.get(column) for f, column in mapping.items()}
     given = values.pop("subject", None)
     if given is not None and not isinstance(given, str | int | float):
-        context.problem(path, line, f"the subject is {_kind(given)}, not text; the file's subject is used", "give subject a plain string")
+        context.problem(
+            path,
+            line,
+            f"the subject is {_kind(given)}, not text; the file's subject is used",
+            "give subject a plain string",
+        )
         given = None
     subject = clean_text(str(given or "")) or subject_key_for(path, context)
     metas.take(subject, values)
@@ -56,16 +74,28 @@ class JsonReader(Reader):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            context.problem(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno}); no review of this file was read", _JSON_HINT)
+            context.problem(
+                path,
+                exc.lineno,
+                f"invalid JSON: {exc.msg} (column {exc.colno}); no review of this file was read",
+                _JSON_HINT,
+            )
             return
         except (RecursionError, ValueError) as exc:  # too deep; a number of thousands of digits
-            context.problem(path, 1, f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}", _JSON_HINT)
+            context.problem(
+                path,
+                1,
+                f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}",
+                _JSON_HINT,
+            )
             return
         if isinstance(data, dict) and isinstance(data.get("reviews"), list):
             data = data["reviews"]
         if not isinstance(data, list):
             context.problem(
-                path, 1, f"expected a list of reviews, or an object with a \"reviews\" list, found {_kind(data)}",
+                path,
+                1,
+                f'expected a list of reviews, or an object with a "reviews" list, found {_kind(data)}',
                 'write [{"texte": "…"}, …] or {"reviews": [{"texte": "…"}, …]}',
             )
             return
@@ -88,7 +118,12 @@ class JsonLinesReader(Reader):
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                context.problem(path, number, f"invalid JSON: {exc.msg} (column {exc.colno}); line skipped", "each line of a .jsonl file must be one complete JSON object")
+                context.problem(
+                    path,
+                    number,
+                    f"invalid JSON: {exc.msg} (column {exc.colno}); line skipped",
+                    "each line of a .jsonl file must be one complete JSON object",
+                )
                 continue
             except (RecursionError, ValueError) as exc:
                 reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
@@ -106,7 +141,10 @@ def _object_lines(text: str) -> list[int]:
     if position < 0:
         return starts
     position += 1
-    line, counted = 1, 0  # the line at ``counted``: newlines counted once each, from where the last count stopped
+    line, counted = (
+        1,
+        0,
+    )  # the line at ``counted``: newlines counted once each, from where the last count stopped
     while position < len(text):
         while position < len(text) and text[position] in " \t\n\r,":
             position += 1

@@ -33,8 +33,30 @@ from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
 ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "b", "i", "u", "s", "blockquote", "code", "pre",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "hr", "abbr", "q", "sub", "sup",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "s",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "abbr",
+    "q",
+    "sub",
+    "sup",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
@@ -46,8 +68,29 @@ MARKDOWN_WORK_BASE = 250_000  # (and this much for any body: short ones are alwa
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
 # Elements that never nest (void), or whose end tag HTML lets one leave out.
-_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-         "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+_FLAT = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "option",
+}
 
 
 def _nesting(text: str) -> int:
@@ -78,7 +121,9 @@ def markdown_limits(text: str) -> str:
     """Why ``text`` may not be rendered ('' when it may): checked before rendering,
     in time linear in its length."""
     if len(text) > MAX_MARKDOWN_CHARS:
-        return f"its Markdown is {len(text):,} characters long (the limit is {MAX_MARKDOWN_CHARS:,})"
+        return (
+            f"its Markdown is {len(text):,} characters long (the limit is {MAX_MARKDOWN_CHARS:,})"
+        )
     depth = _nesting(text)
     if depth > MAX_MARKDOWN_NESTING:
         return f"its HTML is nested {depth} levels deep (the limit is {MAX_MARKDOWN_NESTING})"
@@ -103,7 +148,14 @@ def plain_text(markdown_text: str) -> str:
     """The readable text of a Markdown body, for analysis."""
     html = markdown_lib.markdown(markdown_text, extensions=["extra"])
     html = html.replace("</p>", "</p>\n").replace("<br />", "\n").replace("</li>", "</li>\n")
-    return clean_text(nh3.clean(html, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'"))
+    return clean_text(
+        nh3.clean(html, tags=set())
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#39;", "'")
+    )
 
 
 @register
@@ -117,24 +169,51 @@ class MarkdownReader(Reader):
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            context.problem(path, line, f"invalid front matter: {reason}; file skipped", "the block between the --- lines must be YAML key: value pairs")
+            context.problem(
+                path,
+                line,
+                f"invalid front matter: {reason}; file skipped",
+                "the block between the --- lines must be YAML key: value pairs",
+            )
             return
         except Exception as exc:  # noqa: BLE001 - JSON front matter, recursion, odd shapes: reported, never raised
-            context.problem(path, 1, f"invalid front matter: {str(exc)[:200]}; file skipped", "the block between the --- lines must be YAML key: value pairs")
+            context.problem(
+                path,
+                1,
+                f"invalid front matter: {str(exc)[:200]}; file skipped",
+                "the block between the --- lines must be YAML key: value pairs",
+            )
             return
         meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
         if raw_meta is not None and not isinstance(raw_meta, dict):
             context.problem(
-                path, 2, f"the front matter is {type(raw_meta).__name__}, not key: value pairs; it is ignored",
+                path,
+                2,
+                f"the front matter is {type(raw_meta).__name__}, not key: value pairs; it is ignored",
                 "write it as lines such as 'auteur: Marie' and 'note: 4'",
             )
         body_line = _body_line(text)
         subject = subject_key_for(path, context)
         if path.stem == "index":
             if path.parent == context.content_dir:
-                context.warn(path, 1, "index.md belongs in a subject folder (content/<subject>/index.md); ignored")
+                context.warn(
+                    path,
+                    1,
+                    "index.md belongs in a subject folder (content/<subject>/index.md); ignored",
+                )
                 return
-            description = _render(content, path, body_line, context, markdown_to_html, "its description is left out") if content.strip() else ""
+            description = (
+                _render(
+                    content,
+                    path,
+                    body_line,
+                    context,
+                    markdown_to_html,
+                    "its description is left out",
+                )
+                if content.strip()
+                else ""
+            )
             result.subjects.append(
                 SubjectMeta(
                     key=subject,
@@ -148,7 +227,11 @@ class MarkdownReader(Reader):
             )
             return
         body_html = _render(content, path, body_line, context, markdown_to_html, "review skipped")
-        text = _render(content, path, body_line, context, plain_text, "review skipped") if body_html is not None else None
+        text = (
+            _render(content, path, body_line, context, plain_text, "review skipped")
+            if body_html is not None
+            else None
+        )
         if body_html is None or text is None:
             return
         review = make_review(
@@ -168,7 +251,9 @@ class MarkdownReader(Reader):
             result.reviews.append(review)
 
 
-def _render(content: str, path: Path, line: int, context: ReadContext, render: Any, outcome: str) -> str | None:
+def _render(
+    content: str, path: Path, line: int, context: ReadContext, render: Any, outcome: str
+) -> str | None:
     """``render(content)`` within the limits, or None with a problem for the file
     (``outcome``: what becomes of it)."""
     reason = markdown_limits(content)
@@ -179,7 +264,12 @@ def _render(content: str, path: Path, line: int, context: ReadContext, render: A
             reason = "its Markdown is nested too deeply to render"
         except Exception as exc:  # noqa: BLE001 - a renderer's failure on odd input: this file's problem, not the build's
             reason = f"its Markdown could not be rendered ({type(exc).__name__}: {str(exc)[:100]})"
-    context.problem(path, line, f"{reason}; {outcome}", "split the text, close its links and tags, or write [ and < as \\[ and \\<")
+    context.problem(
+        path,
+        line,
+        f"{reason}; {outcome}",
+        "split the text, close its links and tags, or write [ and < as \\[ and \\<",
+    )
     return None
 
 
@@ -214,7 +304,9 @@ def safe_image(value: str, path: Path, context: ReadContext) -> str:
     if url:
         return url
     context.problem(
-        path, 1, f"the image {value[:60]!r} is not an http(s) URL or a relative path; it is left out",
+        path,
+        1,
+        f"the image {value[:60]!r} is not an http(s) URL or a relative path; it is left out",
         "give image: a path such as affiche.jpg or an https:// URL",
     )
     return ""

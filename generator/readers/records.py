@@ -36,7 +36,11 @@ def _field(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ", timespec="minutes") if value.time() != datetime.time() else value.date().isoformat()
+        return (
+            value.isoformat(sep=" ", timespec="minutes")
+            if value.time() != datetime.time()
+            else value.date().isoformat()
+        )
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str | int | float):
@@ -45,7 +49,13 @@ def _field(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", int: "a number", float: "a number", bool: "true/false"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+    }
     return names.get(type(value), f"a {type(value).__name__}")
 
 
@@ -82,10 +92,14 @@ def make_review(
     """Validate one record; record a problem and return None when it cannot be used."""
     if not isinstance(text, str):
         if text is None:
-            context.warn(path, line, "empty review skipped", "remove the empty row or fill in its text")
+            context.warn(
+                path, line, "empty review skipped", "remove the empty row or fill in its text"
+            )
         else:
             context.problem(
-                path, line, f"the review text is {_kind(text)}, not text; review skipped",
+                path,
+                line,
+                f"the review text is {_kind(text)}, not text; review skipped",
                 "give the text field a plain string",
             )
         return None
@@ -108,17 +122,26 @@ def make_review(
     for name, value in (("id", id), ("author", author), ("date", date), ("title", title)):
         if not _is_scalar(value):
             context.problem(
-                path, line, f"the {name} is {_kind(value)}, not text; it is left out",
+                path,
+                line,
+                f"the {name} is {_kind(value)}, not text; it is left out",
                 f"give {name} a plain string",
             )
     value, error = parse_rating(rating, context.config.rating_scale)
     if error:
-        context.problem(path, line, error + "; the review is kept without a rating", "write the rating as a number such as 4, 4,5 or 8/10")
+        context.problem(
+            path,
+            line,
+            error + "; the review is kept without a rating",
+            "write the rating as a number such as 4, 4,5 or 8/10",
+        )
     given_id = _field(id)
     review_id = safe_id(given_id) if given_id else ""
     if given_id and review_id != given_id:
         context.warn(
-            path, line, f"the id {given_id[:40]!r} holds characters ids cannot have; it becomes {review_id or '(generated)'!r}",
+            path,
+            line,
+            f"the id {given_id[:40]!r} holds characters ids cannot have; it becomes {review_id or '(generated)'!r}",
             "use letters, digits, '-', '_' and '.' in ids",
         )
     subject = subject_key(subject)
@@ -128,7 +151,9 @@ def make_review(
     if written and not day and path not in context.unread_dates:
         context.unread_dates.add(path)
         context.warn(
-            path, line, f"the date {written[:40]!r} is not a date sitegen reads; it is shown as written (other such dates in this file are not reported)",
+            path,
+            line,
+            f"the date {written[:40]!r} is not a date sitegen reads; it is shown as written (other such dates in this file are not reported)",
             "write dates as 2024-03-10, 10/03/2024, 10 mars 2024 or March 10, 2024",
         )
     return Review(

@@ -55,7 +55,9 @@ def _rows(text: str, delimiter: str, width: int | None, path: Path, context: Rea
     while position < size:
         record: list[tuple[int, int]] = []  # (line, position) of the lines of the record being read
 
-        def lines(position: int = position, number: int = number, record: list[tuple[int, int]] = record):
+        def lines(
+            position: int = position, number: int = number, record: list[tuple[int, int]] = record
+        ):
             while position < size:
                 end = text.find("\n", position)
                 stop = size if end < 0 else end + 1
@@ -72,24 +74,27 @@ def _rows(text: str, delimiter: str, width: int | None, path: Path, context: Rea
                 return
             except csv.Error as exc:
                 log.debug("csv error in %s: %s", path, exc)
-                reason = "a quote (\") on this row is not closed where a field ends"
+                reason = 'a quote (") on this row is not closed where a field ends'
                 if "field limit" in str(exc) and record:
                     end = _record_end(text, record[0][1], delimiter)
-                    if end is not None:  # a field too long, closed further on: the whole row is skipped
+                    if (
+                        end is not None
+                    ):  # a field too long, closed further on: the whole row is skipped
                         last = record[0][0] + text.count("\n", record[0][1], end - 1)
                         context.problem(
-                            path, record[0][0],
+                            path,
+                            record[0][0],
                             f"a field of this row runs over more than {MAX_FIELD_CHARS:,} characters; the row (lines {record[0][0]}–{last}) is skipped",
-                            "check that a quote (\") is not missing; a review is at most "
+                            'check that a quote (") is not missing; a review is at most '
                             f"{MAX_REVIEW_CHARS:,} characters",
                         )
                         position, number = end, last + 1
                         skipped = True
                         break
-                    reason = f"a quote (\") opened on this row is never closed (a field runs over more than {MAX_FIELD_CHARS:,} characters)"
+                    reason = f'a quote (") opened on this row is never closed (a field runs over more than {MAX_FIELD_CHARS:,} characters)'
                 break
             if width is not None and len(row) < width and len(record) > 1:
-                reason = "a quote (\") opened on this row runs over the next lines and leaves the row short"
+                reason = 'a quote (") opened on this row runs over the next lines and leaves the row short'
                 break
             yield record[0][0], row
             width = width if width is not None else len(row)
@@ -104,15 +109,21 @@ def _rows(text: str, delimiter: str, width: int | None, path: Path, context: Rea
         stop = size if end < 0 else end
         if stop - position > MAX_FIELD_CHARS:
             context.problem(
-                path, number, f"unbalanced quote: {reason}; this line of {stop - position:,} characters is skipped",
+                path,
+                number,
+                f"unbalanced quote: {reason}; this line of {stop - position:,} characters is skipped",
                 "close the quote, and check that a separator or a line break is not missing",
             )
         else:
             context.problem(
-                path, number, f"unbalanced quote: {reason}; this line was read without quotes",
+                path,
+                number,
+                f"unbalanced quote: {reason}; this line was read without quotes",
                 'close the quote, or double it ("") when it is part of the text',
             )
-            fields = next(csv.reader([text[position:stop]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+            fields = next(
+                csv.reader([text[position:stop]], delimiter=delimiter, quoting=csv.QUOTE_NONE), []
+            )
             yield number, [f.strip('"').replace('""', '"') for f in fields]
             width = width if width is not None else len(fields)
         position, number = stop + 1, number + 1
@@ -144,10 +155,12 @@ def _record_end(text: str, position: int, delimiter: str) -> int | None:
         position = separator + 1
 
 
-def _report_ragged(row: list[str], header: list[str], delimiter: str, path: Path, line: int, context: ReadContext) -> None:
+def _report_ragged(
+    row: list[str], header: list[str], delimiter: str, path: Path, line: int, context: ReadContext
+) -> None:
     """A row of more or fewer fields than the header: an error when fields are
     lost, else a warning."""
-    lost = len(row) > len(header) and any(cell.strip() for cell in row[len(header):])
+    lost = len(row) > len(header) and any(cell.strip() for cell in row[len(header) :])
     (context.problem if lost else context.warn)(
         path,
         line,
@@ -167,8 +180,12 @@ class TableReader(Reader):
         header_line, header = next(rows, (1, []))
         header = [h.strip() for h in header]
         if not any(header):
-            context.problem(path, header_line, "the first row, which names the columns, is empty",
-                            "put the column names (texte;note;auteur…) on the first line")
+            context.problem(
+                path,
+                header_line,
+                "the first row, which names the columns, is empty",
+                "put the column names (texte;note;auteur…) on the first line",
+            )
             return
         mapping = map_columns(header, context.config.columns)
         if "text" not in mapping:
@@ -176,7 +193,7 @@ class TableReader(Reader):
                 path,
                 header_line,
                 f"no review text column among {', '.join(repr(h) for h in header[:12])}",
-                "name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = \"…\"",
+                'name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = "…"',
             )
             return
         index = {fieldname: header.index(column) for fieldname, column in mapping.items()}
