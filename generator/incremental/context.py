@@ -4,6 +4,7 @@ report being filled and the progress display."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from generator.config import SiteConfig
 from generator.content import Review
 from generator.exceptions import Problem
 from generator.progress import NullProgress
+
+log = logging.getLogger(__name__)
 
 AnalyzeFn = Callable[[Sequence[Review], AnalysisSettings], list[ReviewAnalysis]]
 
@@ -102,3 +105,18 @@ class BuildContext:
     def bytecode(self) -> Path | None:
         """Where Jinja keeps compiled templates across builds."""
         return self.store.path.parent / "templates" if self.store.path is not None else None
+
+    def phase(self, name: str) -> None:
+        """Log (at debug level: ``sitegen -v build``) the seconds since the start."""
+        log.debug("%s after %.2f s", name, time.perf_counter() - self.started)
+
+    def finish(self, site: Any) -> BuildReport:
+        """The report of a build done (its plugins' ``after_build`` called)."""
+        report = self.report
+        report.reviews = site.review_count
+        report.subjects = len(site.subjects)
+        report.site = site
+        self.plugins.after_build(site, self.config.output_dir)
+        report.seconds = time.perf_counter() - self.started
+        log.info(report.summary_line())
+        return report

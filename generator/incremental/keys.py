@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,31 @@ def subject_digest(key_of_site: bytes, key: str, slug: str, meta: Any, parts: li
     """Everything a subject's pages depend on: the site's key, its name, slug and
     metadata, and its records (per file, the hash of its reviews there)."""
     return stable_hash(key_of_site, key, slug, meta, parts)
+
+
+def set_build_keys(ctx: Any) -> None:
+    """A build's keys (``context.BuildContext``): the analysis namespace, the summary
+    states' space and the site key, each with the fingerprints of the plugins that
+    touch them (a template left out is reported in ``ctx.report.problems``). With a
+    caller's own analysis, nothing of another build applies: the site key is new."""
+    plugins = ctx.plugins
+    ctx.namespace = analysis_namespace(ctx.settings, plugins.fingerprint("analyse"))
+    pages = plugins.fingerprint("pages")
+    ctx.state_space = state_space(ctx.config, ctx.namespace, pages)
+    warn = template_warning(ctx.report.problems)
+    ctx.site_key = site_key(ctx.config, ctx.namespace, pages, warn)
+    if not ctx.reuse:
+        ctx.site_key = stable_hash(ctx.site_key, time.time_ns(), id(ctx))
+
+
+def subject_digests(
+    key_of_site: bytes,
+    slugs: dict[str, str],
+    metas: dict[str, Any],
+    parts: dict[str, list[Any]],
+) -> dict[str, bytes]:
+    """``subject_digest`` of every subject of ``parts``, in its order."""
+    return {
+        key: subject_digest(key_of_site, key, slugs[key], metas.get(key), records)
+        for key, records in parts.items()
+    }

@@ -20,10 +20,13 @@ from generator.analysis.types import ReviewAnalysis
 from generator.cache import slim_analysis, text_hash
 from generator.content import Review, SubjectMeta
 from generator.executors import chunked, open_runner
+from generator.files import walk_files
+from generator.incremental.artifacts import Artifact
 from generator.incremental.context import BuildContext
 from generator.incremental.keys import stable_hash
 from generator.incremental.worker import SubjectJob, SubjectResult, build_subject
 from generator.output import StagedOutput
+from generator.render import template_dirs
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,23 @@ class Jobs:
     staged: StagedOutput | None
 
 
+def render_with_analysis(ctx: BuildContext) -> bool:
+    """Whether changed subjects are rendered where they are analysed (their pages
+    going straight to the staging folder): with the built-in templates only, and
+    results of other builds usable. Sets ``ctx.own_templates``."""
+    ctx.own_templates = _overrides_templates(ctx.config)
+    return ctx.reuse and not ctx.own_templates
+
+
+def _overrides_templates(config: Any) -> bool:
+    """Whether the site has templates of its own (static files aside)."""
+    for folder in template_dirs(config.templates_dir)[:-1]:
+        for path in walk_files(folder):
+            if path.relative_to(folder).parts[0] != "static":
+                return True
+    return False
+
+
 @dataclass
 class Built:
     """What the stage gives back: for subjects left to render in this process,
@@ -54,6 +74,13 @@ class Built:
     summaries: dict[str, Any]
     analyses: dict[str, list[ReviewAnalysis]]
     results: dict[str, SubjectResult]
+
+    def artifacts(self) -> dict[str, Artifact]:
+        """The artifacts of the subjects rendered with their analysis."""
+        return {
+            key: Artifact(r.summary, r.count, r.pages, r.extra, r.latest, r.search_filter)
+            for key, r in self.results.items()
+        }
 
 
 def build_subjects(

@@ -13,7 +13,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from generator.analysis.summary import compute_verdict
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import SitegenError
 from generator.incremental.artifacts import Artifact
@@ -70,6 +72,16 @@ class KeptSubject:
         if name.startswith("__"):
             raise AttributeError(name)
         raise _not_loaded("subject", self.key, name)
+
+
+def slugs(
+    config: SiteConfig, groups: dict[str, list[int]], metas: dict[str, Any]
+) -> dict[str, str]:
+    """Subject key -> slug, as ``build_site`` assigns them (a site without reviews
+    is cheap to model; no aspect tables are needed)."""
+    empty = SubjectSummary(verdict=compute_verdict([], [], config))
+    model = build_site(config, [(k, (), (), empty) for k in groups], metas)
+    return {s.key: s.slug for s in model.subjects}
 
 
 def model_site(

@@ -23,7 +23,9 @@ from generator import metadata
 from generator.cache import BuildCache, text_hash
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
-from generator.exceptions import ConfigError, Problem
+from generator.exceptions import ConfigError, ContentError, Problem
+from generator.incremental import keys as _keys
+from generator.incremental.context import BuildContext
 from generator.incremental.keys import stable_hash as _hash
 from generator.progress import NullProgress
 from generator.readers import _unique_ids, content_files
@@ -159,6 +161,28 @@ def _resolved(path: Path, folder: Path, root: str) -> str:
     if os.path.islink(path):
         return str(path.resolve())
     return os.path.join(root, os.path.relpath(path, folder))
+
+
+def read(ctx: BuildContext) -> Sources:
+    """The read stage: every content file's reviews (``read_sources``), its problems
+    in the report; under ``ctx.strict`` any content error fails the build here, and
+    so does a content folder without reviews or subjects."""
+    config, report = ctx.config, ctx.report
+    found, report.files_parsed = read_sources(
+        config, ctx.store, _keys.reader_keys(config, ctx.plugins), ctx.progress
+    )
+    ctx.phase("read")
+    report.problems = list(found.problems)
+    if ctx.strict and report.errors:
+        raise ContentError(
+            report.errors, f"{len(report.errors)} problem(s) in the content (--strict):"
+        )
+    if not found.ids and not found.metas:
+        raise ContentError(
+            report.errors,
+            f"no reviews found in {config.content_dir} (formats: .txt, .md, .csv, .tsv, .json, .jsonl)",
+        )
+    return found
 
 
 def read_sources(
