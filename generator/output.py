@@ -281,14 +281,8 @@ def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:
     bytes) in site order: the same bytes as ``data_json`` (a test checks it),
     without re-encoding every review."""
     parts = [f if isinstance(f, bytes) else f.encode("utf-8") for f in fragments]
-    head = _json_safe(
-        json.dumps({"generator": "sitegen"}, ensure_ascii=False, indent=2)[:-2]
-    ).encode("utf-8")
-    if parts:
-        body = b',\n  "subjects": [\n' + b",\n".join(parts) + b"\n  ]\n}"
-    else:
-        body = b',\n  "subjects": []\n}'
-    return OutputFile("data.json", head + body + b"\n")
+    pieces, _ = data_json_pieces(parts)
+    return OutputFile("data.json", b"".join(pieces))  # type: ignore[arg-type]
 
 
 _DATA_HEAD = _json_safe(
@@ -345,11 +339,6 @@ def data_json_pieces(
         previous_span = fragment if isinstance(fragment, tuple) else None
     add(b"\n  ]\n}\n")
     return pieces, layout
-
-
-def data_json_layout(fragments: Sequence[bytes]) -> list[tuple[int, int]]:
-    """Where each fragment lies in ``data_json_from(fragments)``."""
-    return data_json_pieces(list(fragments))[1]
 
 
 def check_output_dir(output: Path, *, protected: Iterable[Path], force: bool = False) -> None:
@@ -846,6 +835,15 @@ class StagedOutput:
         with os.fdopen(fd, "wb") as handle:
             handle.write(item.data)
         self._written(item.path, path)
+
+    def write_pieces(self, rel: str, pieces: Iterable[bytes]) -> None:
+        """Write ``rel`` from ``pieces`` one by one, never joined (``data.json`` of
+        a large site is hundreds of MB: joining it held several copies at once)."""
+        path, fd = self._create(rel)
+        with os.fdopen(fd, "wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+        self._written(rel, path)
 
     def write_spliced(
         self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str

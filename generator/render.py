@@ -218,12 +218,18 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
         tags.append((quote[0], 2, f'<mark id="quote-{escape(card.review.id)}">'))
         tags.append((quote[1], 1, "</mark>"))
     last = 0
+    size = len(text)
     for key, _form, start, end, _polarity in card.mentions:
-        if key not in aspects or not 0 <= start < end <= len(text) or start < last:
+        if key not in aspects or not 0 <= start < end <= size or start < last:
             continue
         if quote and (start < quote[0] < end or start < quote[1] < end):
             continue
-        tags.append((start, 3, f'<span class="aspect-mention" data-aspect="{escape(key)}">'))
+        tag = _MENTION_TAGS.get(key)
+        if tag is None:
+            if len(_MENTION_TAGS) > 10_000:
+                _MENTION_TAGS.clear()
+            tag = _MENTION_TAGS[key] = f'<span class="aspect-mention" data-aspect="{escape(key)}">'
+        tags.append((start, 3, tag))
         tags.append((end, 0, "</span>"))
         last = end
     if not tags:
@@ -248,6 +254,7 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
 
 
 _PIECE_SEP = "\x00"
+_MENTION_TAGS: dict[str, str] = {}  # aspect key -> its opening tag (keys repeat across cards)
 
 
 def mentioned(card: Card, aspects: Collection[str]) -> str:
@@ -536,6 +543,7 @@ class Renderer:
         self.env = make_environment(self.config.templates_dir, self.config.language, self.audience)
         self.t = translator(self.config.language, self.audience)
         self.plugins = _plugins(self.config)
+        self._card_memo: tuple[Subject, list[list[Markup]] | None] | None = None
 
     @property
     def site_pages(self) -> list[SitePage]:
@@ -557,20 +565,8 @@ class Renderer:
     def _render(
         self, template: str, path: str, *, root: str | None = None, **context: Any
     ) -> OutputFile:
-        if root is None:
-            root = "../" * path.count("/")
         try:
-            html = self.env.get_template(template).render(
-                site=self.site,
-                config=self.config,
-                root=root,
-                page_path=path,
-                canonical=self.absolute(path),
-                absolute=self.absolute,
-                url=lambda target: relative(target, path),
-                **(self.plugins.template_context() if self.plugins else {}),
-                **context,
-            )
+            html = self.env.get_template(template).render(self._context(path, context, root))
         except jinja2.TemplateSyntaxError as exc:
             raise SitegenError(
                 f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
@@ -578,6 +574,23 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise SitegenError(f"{template}: template error while rendering {path}: {exc}") from exc
         return OutputFile(path, html.encode("utf-8"))
+
+    def _context(
+        self, path: str, context: dict[str, Any], root: str | None = None
+    ) -> dict[str, Any]:
+        """What a template rendered as ``path`` sees: the site, the config, links
+        relative to ``path``, the plugins' names, then ``context``."""
+        return {
+            "site": self.site,
+            "config": self.config,
+            "root": "../" * path.count("/") if root is None else root,
+            "page_path": path,
+            "canonical": self.absolute(path),
+            "absolute": self.absolute,
+            "url": lambda target: relative(target, path),
+            **(self.plugins.template_context() if self.plugins else {}),
+            **context,
+        }
 
     def site_description(self) -> str:
         t = self.t
@@ -604,6 +617,7 @@ class Renderer:
     ) -> Iterator[OutputFile]:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
         shared = self._subject_context(subject)
+        html = self.card_html(subject, shared)
         in_categories = categories.subject_categories(subject, self.categories)
         badge = self.badge(subject)
         snippet = self.badge_snippet(subject, badge)
@@ -616,6 +630,7 @@ class Renderer:
                 "subject.html",
                 page.path,
                 page=page,
+                cards_html=html[page.number - 1] if html is not None else None,
                 aspect_views=views[first],
                 subject_categories=in_categories,
                 badge=badge,
@@ -634,9 +649,30 @@ class Renderer:
         subject of several pages, as its pages show them, for their filters)."""
         if subject.cards_path:
             shared = self._subject_context(subject)
+            html = self.card_html(subject, shared)
             yield self._render(
-                "cards.js", subject.cards_path, cards=list(self._cards(subject)), **shared
+                "cards.js",
+                subject.cards_path,
+                cards=list(self._cards(subject)),
+                cards_html=[card for page in html for card in page] if html is not None else None,
+                **shared,
             )
+
+    def card_html(self, subject: Subject, shared: dict[str, Any]) -> list[list[Markup]] | None:
+        """Every card of ``subject`` rendered once (``_card.html``'s ``review_card``),
+        page by page, for its pages and its ``cards.js`` alike (both used to render
+        each card); kept for the subject last asked about. None when the site
+        overrides ``_card.html``: its cards may depend on the page they are on."""
+        memo = self._card_memo
+        if memo is not None and memo[0] is subject:
+            return memo[1]
+        html = None
+        template = self.env.get_template("_card.html")
+        if Path(template.filename or "").parent.resolve() == theme_dir().resolve():
+            macro = template.make_module(self._context(subject.url, shared)).review_card
+            html = [[macro(card) for card in page.cards] for page in subject.pages]
+        self._card_memo = (subject, html)
+        return html
 
     def _subject_context(self, subject: Subject) -> dict[str, Any]:
         """What a subject's pages and its cards file share: figures, card numbers,

@@ -29,8 +29,6 @@ from generator.incremental.manifest import Manifest
 from generator.incremental.worker import SubjectResult, page_digests
 from generator.output import (
     StagedOutput,
-    data_json_from,
-    data_json_layout,
     data_json_pieces,
     subject_fragment,
 )
@@ -298,10 +296,9 @@ class _Writer:
             fragments = [
                 given.fragments.get(s.key) or cached[given.digests[s.key]] for s in site.subjects
             ]
-            self.out.layout = {
-                s.slug: place for s, place in zip(site.subjects, data_json_layout(fragments))
-            }
-            staged.write(data_json_from(fragments))
+            pieces, places = data_json_pieces(fragments)
+            self.out.layout = {s.slug: place for s, place in zip(site.subjects, places)}
+            staged.write_pieces("data.json", pieces)  # type: ignore[arg-type]
 
 
 def new_fragments(
