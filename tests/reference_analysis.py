@@ -26,7 +26,11 @@ the common nouns of ``NOT_ASPECTS``, and merges the keys of ``KEY_ALIASES``;
 "8" reads aspect terms and synonyms from ``aspect_terms.tsv``, keeps other
 common nouns only where an opinion word judges them, leaves out time frames,
 complements of a mentioned head, generic heads introducing a name and names
-only compared with, and gives each mention its clause's polarity.
+only compared with, and gives each mention its clause's polarity; "10" scores
+a clause without the mentions in it, leans a mention no clause judges clearly
+as its sentence and review do (``clauses.leaning``), reads the English aspect
+terms, keeps a common noun that is not a term only as the subject of a judging
+verb, and shares the common-noun rules (``aspects.common_mention``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from generator.analysis import aspects as _aspects
 from generator.analysis import sentences as _sentences
 from generator.analysis import tokens as _tokens
 from generator.analysis.analyzer import CLAUSE_CLEAR, MAX_KEY_PHRASES, Analyzer, _polarity
-from generator.analysis.clauses import clauses
+from generator.analysis.clauses import clauses, judging_spans, leaning
 from generator.analysis.language import detect
 from generator.analysis.lexicon import merge_phrases, score_tokens
 from generator.analysis.model import Model, char_features, load_model, sentence_features
@@ -167,11 +171,10 @@ def _common_kind(
     f: str, nouns: frozenset[str], other: frozenset[str], v: _aspects.Vocabulary
 ) -> tuple[int, str]:
     f = f.replace("œ", "oe")
-    french = v is _aspects.FRENCH
-    if french and f in _aspects.TERMS:
-        return 1, _aspects.TERMS[f]
-    if french and v.singular(f) in _aspects.TERMS:
-        return 1, _aspects.TERMS[v.singular(f)]
+    if f in v.terms:
+        return 1, v.terms[f]
+    if v.singular(f) in v.terms:
+        return 1, v.terms[v.singular(f)]
     if len(f) < 3 or f in v.stop or f in v.not_aspects or "'" in f:
         return 0, ""
     key = v.singular(f)
@@ -222,18 +225,16 @@ def extract_spans(
                     last_end = i + hit[1]
                 i += hit[1]
                 continue
-        if not t[0].isalpha():
-            i += 1
-            continue
         opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
         if (
             t[0].isupper()
             and not t.isupper()
+            and t[0].isalpha()
             and f.replace("œ", "oe") not in nouns
             and f.replace("œ", "oe") not in other
             and f.replace("œ", "oe") not in v.stop
             and v.singular(f.replace("œ", "oe")) not in nouns
-            and not (v is _aspects.FRENCH and v.singular(f.replace("œ", "oe")) in _aspects.TERMS)
+            and v.singular(f.replace("œ", "oe")) not in v.terms
             and not ("-" in t and t.split("-")[-1] in v.clitics)
             and (not opens or len(f) > 3)
         ):
@@ -252,7 +253,7 @@ def extract_spans(
                 fold(parts[0]) in other
                 or fold(parts[0]) in v.stop
                 or fold(parts[0]) in v.extra_nouns
-                or (v is _aspects.FRENCH and fold(parts[0]) in _aspects.TERMS)
+                or fold(parts[0]) in v.terms
             ):
                 parts.pop(0)
                 first_at += 1
@@ -271,25 +272,9 @@ def extract_spans(
             i = j
             continue
         kind, key = _common_kind(f, nouns, other, v)
-        french = v is _aspects.FRENCH
-        if kind == 1:
-            aspect = not (french and _aspects._not_judged_here(folded, i, key, last_end))
-            aspect = aspect and not (french and _aspects._introduces_name(tokens, folded, i, key))
-        elif kind == 3:
-            aspect = _aspects._judged(folded, i, n)
-            aspect = aspect and not _aspects._not_judged_here(folded, i, key, last_end)
-        else:  # an unknown word (a name in lower case, a rare noun) after a determiner
-            aspect = (
-                kind == 2
-                and i > 0
-                and folded[i - 1] in v.determiners
-                and (
-                    not french
-                    or _aspects._judged(folded, i, n)
-                    or _aspects._lower_name(folded, i, n)
-                )
-            )
-        if aspect and t.lower() not in v.accented_non_nouns():
+        # The rules for a common noun (aspects.common_mention) are shared.
+        aspect = kind != 0 and _aspects.common_mention(tokens, folded, i, (kind, key), last_end, v)
+        if aspect:
             out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, *matches[i].span()))
             last_end = i + 1
         i += 1
@@ -300,31 +285,30 @@ def extract_spans(
 
 
 def clause_polarities(
-    model: Model, sentence: str, found: list, sentence_polarity: float
-) -> list[float]:
-    """Each mention's polarity: its clause's when the clause holds an opinion
-    word and is clear enough, else its contrast block's, else the sentence's."""
+    model: Model, sentence: str, found: list, sentence_polarity: float, clear: bool
+) -> list[float | None]:
+    """Each mention's polarity: its clause's (without the mentions in it) when
+    that holds an opinion word and is clear enough, else its contrast block's
+    (likewise), else None (the caller leans it). A sentence of one clause:
+    the sentence's own polarity when ``clear``."""
     parts = clauses(sentence)
     if len(parts) == 1:
-        return [sentence_polarity] * len(found)
+        return [sentence_polarity if clear else None] * len(found)
 
-    def score(a: int, b: int) -> tuple[float, bool]:
-        total, n, c_total, c_n, pos, neg, _ = sentence_raw(model, normalized_tokens(sentence[a:b]))
+    def score(pieces: tuple[tuple[int, int], ...]) -> tuple[float, bool]:
+        text = " ".join(sentence[a:b] for a, b in pieces)
+        total, n, c_total, c_n, pos, neg, _ = sentence_raw(model, normalized_tokens(text))
         z = model.score(total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n)
         return round(_polarity(z), 4), pos + neg > 0
 
-    out = []
+    out: list[float | None] = []
     for _, _, m_start, _ in found:
-        a, b, block = next((p for p in parts if p[0] <= m_start < p[1]), (0, len(sentence), 0))
-        polarity, opinion = score(a, b)
-        if not opinion or abs(polarity) < CLAUSE_CLEAR:
-            first = min((x for x, _, k in parts if k == block), default=0)
-            last = max((y for _, y, k in parts if k == block), default=len(sentence))
-            polarity = sentence_polarity
-            if (first, last) != (a, b) and (first, last) != (0, len(sentence)):
-                polarity, opinion = score(first, last)
-                if not opinion or abs(polarity) < CLAUSE_CLEAR:
-                    polarity = sentence_polarity
+        polarity = None
+        for pieces in judging_spans(parts, found, m_start, len(sentence)):
+            got, opinion = score(pieces)
+            if opinion and abs(got) >= CLAUSE_CLEAR:
+                polarity = got
+                break
         out.append(polarity)
     return out
 
@@ -350,6 +334,7 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
     counts: dict[str, int] = {}
     display: dict[str, str] = {}
     mentions = []
+    unclear = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
         tokens = normalized_tokens(sentence)
@@ -369,8 +354,11 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         keys = []
         forms = []
         found = _aspects.drop_compared(sentence, extract_spans(sentence, vocabulary))
-        polarities = clause_polarities(model, sentence, found, round(polarity, 4))
+        clear = s_pos + s_neg > 0 and abs(round(polarity, 4)) >= CLAUSE_CLEAR
+        polarities = clause_polarities(model, sentence, found, round(polarity, 4), clear)
         for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
+            if m_polarity is None:
+                unclear.append((len(mentions), round(polarity, 4)))
             mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
             if key not in counts:
                 counts[key] = 0
@@ -396,6 +384,8 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         polarity = _polarity(model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n))
     else:
         polarity = 0.0
+    for k, sentence_polarity in unclear:
+        mentions[k] = (*mentions[k][:4], leaning(sentence_polarity, polarity))
     subjectivity = subj_sum / subj_n if subj_n else 0.0
     result = tuple(sentences)
     order = sorted(counts, key=lambda k: -counts[k])[:MAX_KEY_PHRASES]

@@ -324,7 +324,7 @@ def test_set_phrases_and_opinions_are_not_aspects() -> None:
     # A name may end with one of their nouns.
     assert extract("Jacques Perle joue bien.") == [("perle", "Jacques Perle")]
     # The article of an English title is not tea ("thé").
-    assert keys("J'adore the walking dead et The Office génial.") == ["office"]
+    assert keys("J'adore the walking dead et The Office est génial.") == ["office"]
     # Other spellings of one aspect are one aspect.
     assert {k for t in ("Un suspens fou.", "Du suspence.", "Le suspense.") for k in keys(t)} == {
         "suspense"
@@ -347,11 +347,11 @@ def test_the_oe_ligature_reads_as_oe() -> None:
     # The stop list spells "oeuvre": "œuvre" is not an aspect either.
     assert extract("Une œuvre magnifique.") == extract("Une oeuvre magnifique.") == []
     # Both spellings are one aspect, shown as written.
-    assert extract("Ma sœur a adoré.") == [("soeur", "sœur")]
+    assert extract("Ma sœur est géniale.") == [("soeur", "sœur")]
     assert [k for k, _ in extract("Sa soeur est drôle.")] == ["soeur"]
     import reference_analysis as _reference
 
-    for text in ("Une œuvre magnifique.", "Ma sœur a adoré.", "Un chef d'œuvre, ce film."):
+    for text in ("Une œuvre magnifique.", "Ma sœur est géniale.", "Un chef d'œuvre, ce film."):
         assert _reference.extract(text) == extract(text)
 
 

@@ -169,10 +169,58 @@ def test_clauses_cut_at_contrast_coordination_and_relatives() -> None:
     ]
 
 
-def test_a_clause_without_opinion_takes_the_sentences(analyzer: Analyzer) -> None:
+def test_a_clause_without_opinion_leans_as_its_sentence_and_review(analyzer: Analyzer) -> None:
+    from generator.analysis.clauses import leaning
+
     text = "La musique et les décors sont superbes."
     analysis = analyzer.analyze(text)
-    assert polarity_of(analysis, "musique") == analysis.sentences[0].polarity > 0
+    sentence = analysis.sentences[0].polarity
+    assert polarity_of(analysis, "musique") == leaning(sentence, analysis.polarity) > sentence > 0
+
+
+def test_leaning_adds_the_evidence_of_sentence_and_review() -> None:
+    from generator.analysis.clauses import leaning
+
+    assert leaning(0.0, 0.5) == 0.5 and leaning(0.5, 0.0) == 0.5
+    assert leaning(0.5, 0.5) > 0.5  # two leanings the same way: stronger
+    assert leaning(-0.95, 0.6) < -0.8  # a clear sentence is not undone by its review
+    assert leaning(0.6, -0.6) == 0.0
+    assert leaning(-1.0, -1.0) == -1.0 and leaning(1.0, -1.0) == 0.0  # finite at the ends
+
+
+def test_a_mention_is_judged_by_what_its_clause_says_of_it() -> None:
+    from generator.analysis.clauses import judging_spans
+
+    text = "Les acteurs sont bons mais la saison 7, qui traîne, déçoit."
+    at = text.index("saison")
+    found = [("acteur", "acteurs", 4, 11), ("saison", "saison", at, at + 6)]
+    parts = clauses_of(text)
+    first = judging_spans(parts, found, 4, len(text))
+    assert [text[a:b] for a, b in first[0]] == ["Les ", " sont bons "]
+    second = judging_spans(parts, found, at, len(text))
+    # its clause without the mention, then its contrast block without it
+    assert [text[a:b] for a, b in second[0]] == [" la ", " 7,"]
+    assert [text[a:b] for a, b in second[1]] == [" la ", " 7, qui traîne, déçoit."]
+
+
+def clauses_of(text: str) -> list[tuple[int, int, int]]:
+    from generator.analysis.clauses import clauses
+
+    return clauses(text)
+
+
+def test_brackets_close_no_clause_and_folded_text_gives_the_same_cut() -> None:
+    from generator.analysis.aspects import fold_1to1
+    from generator.analysis.clauses import clauses
+
+    text = "Les acteurs (et notamment Bryan Cranston) sont parfaits, NÉANMOINS la fin déçoit."
+    parts = [(text[a:b].strip(" ,."), block) for a, b, block in clauses(text)]
+    assert parts == [
+        ("Les acteurs (", 0),
+        ("notamment Bryan Cranston) sont parfaits", 0),
+        ("la fin déçoit", 1),
+    ]
+    assert clauses(text, fold_1to1(text.lower())) == clauses(text)
 
 
 def test_synonyms_share_one_key_shown_by_the_most_written_form(analyzer: Analyzer) -> None:

@@ -125,6 +125,15 @@ PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
         for oeuvre in ("oeuvre", "oeuvres", "œuvre", "œuvres")
     },
     ("en", "suspens"): None,  # "unresolved", not the suspense
+    # Set phrases built on an aspect noun that name no aspect: "met en scène",
+    # "au final" ("in the end"), "du début à la fin", "tirer son épingle du
+    # jeu", "en jeu".
+    ("en", "scene"): None,
+    ("en", "scenes"): None,
+    ("au", "final"): None,
+    ("debut", "a", "la"): None,
+    ("epingle", "du", "jeu"): None,
+    ("en", "jeu"): None,
     ("bande", "annonce"): ("bande-annonce", "bande-annonce"),
     ("bandes", "annonces"): ("bande-annonce", "bandes-annonces"),
     ("bande-annonce",): ("bande-annonce", "bande-annonce"),
@@ -218,6 +227,8 @@ def word_classes(language: str = "fr") -> tuple[frozenset[str], frozenset[str]]:
 
 def singular_key(folded: str) -> str:
     """Merge number: ``chansons`` -> ``chanson``, ``originaux`` -> ``original``."""
+    if folded.endswith("eaux"):  # "morceaux", "niveaux"
+        return folded[:-1]
     if len(folded) > 4 and folded.endswith("aux"):
         return folded[:-3] + "al"
     if (
@@ -233,7 +244,7 @@ TERMS_PATH = Path(__file__).resolve().parent.parent / "data" / "aspect_terms.tsv
 
 
 def _load_terms(
-    language: str = "fr",
+    language: str = "fr", singular: Callable[[str], str] = singular_key
 ) -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, str]]]:
     """``aspect_terms.tsv`` for one language: (folded singular word -> key,
     folded multi-word term -> (key, its first written form)). Keys are folded."""
@@ -251,7 +262,7 @@ def _load_terms(
         key = fold(key)
         words = tuple(fold(w).replace("’", "'") for w in WORD_RE.findall(term))
         if len(words) == 1:
-            single[singular_key(words[0])] = key
+            single[singular(words[0])] = key
         else:
             multi.setdefault(words, (key, term))
             plural = (*words[:-1], words[-1] + "s")
@@ -266,7 +277,6 @@ def terms_digest() -> str:
 
 
 TERMS, _TERM_PHRASES = _load_terms()
-TERMS_KEYS = frozenset(TERMS.values()) | {key for key, _ in _TERM_PHRASES.values()}
 for _words, (_key, _term) in _TERM_PHRASES.items():
     PHRASES.setdefault(_words, (_key, _term))
 _PHRASE_FIRST.update(words[0] for words in _TERM_PHRASES)
@@ -312,6 +322,27 @@ def _judged(folded: list[str], i: int, n: int) -> bool:
     return False
 
 
+# Verbs that judge their subject by what follows ("la bague est superbe").
+_COPULAS = frozenset(
+    "est sont etait etaient fut furent sera seront reste restent demeure semble semblent "
+    "parait paraissent parait-il devient deviennent".split()
+)
+
+
+def _predicated(folded: list[str], i: int) -> bool:
+    """Whether the noun at ``i`` is the subject of a judging verb: a copula
+    within the next two words (no punctuation between) with an opinion word
+    after it ("le son est vraiment mauvais", "la bague noire est belle")."""
+    n = len(folded)
+    for j in range(i + 1, min(n, i + 3)):
+        f = folded[j]
+        if f in _COPULAS:
+            return _judged(folded, j, n)
+        if not f[0].isalpha():
+            return False
+    return False
+
+
 # Nouns that also name when something happens ("au fil des saisons", "à la
 # fin", "dans le dernier épisode"): not aspects after these words.
 TIME_KEYS = frozenset(["saison", "episode", "fin", "debut"])
@@ -343,6 +374,34 @@ def _not_judged_here(folded: list[str], i: int, key: str, last_end: int) -> bool
         if j >= 0 and folded[j] in _TIME_WORDS:
             return True
     return False
+
+
+# "saison finale", "épisode final": "final" is then an adjective.
+_FINAL = frozenset(["final", "finale", "finals", "finales", "finaux"])
+# "comme un acteur débutant", "histoire de meubler": a simile, "in order to".
+_SIMILE = frozenset(["comme", "tel", "telle"])
+_INDEFINITE = frozenset(["un", "une", "des", "du", "de", "d'"])
+
+
+def _not_a_mention(folded: list[str], i: int, key: str, v: Vocabulary) -> bool:
+    """Whether the term at ``i`` is used for something else than the aspect it
+    names: "final" after a noun (an adjective), a simile ("joue comme une
+    actrice débutante"), "histoire de" + a verb ("histoire de meubler")."""
+    f = folded[i]
+    if i == 0:
+        return False
+    before = folded[i - 1]
+    if f in _FINAL:
+        nouns = v.tables()[0]
+        return before in nouns or before in v.terms or v.singular(before) in v.terms
+    if before in _INDEFINITE and i > 1 and folded[i - 2] in _SIMILE:
+        return True
+    return (
+        f == "histoire"
+        and before not in v.determiners
+        and i + 1 < len(folded)
+        and folded[i + 1] in ("de", "d'")
+    )
 
 
 # Generic heads that only introduce names ("le personnage de Walter", "des
@@ -397,7 +456,7 @@ def _may_be_name(
         and f not in other
         and f not in v.stop
         and v.singular(f) not in nouns
-        and (v is not FRENCH or v.singular(f) not in TERMS)
+        and v.singular(f) not in v.terms
     )
 
 
@@ -429,67 +488,111 @@ def extract_spans(
     ``vocabulary``: the language's word lists (French by default).
     """
     v = vocabulary or FRENCH
-    nouns, other = v.tables()
-    phrase_first, phrases, common, flags = v.phrase_first, v.phrases, v.common, v.flags
     tokens = _FAST_WORD_RE.findall(sentence)
     folded = _folded_tokens(sentence, folded_sentence, tokens)
-    out: list[tuple[str, str, int, int]] = []
-    starts = _Starts(sentence, tokens)
-    n = len(tokens)
+    scan = _Scan(sentence, tokens, folded, v)
     # Only positions whose folded token has a flag (``_FoldedFlags``) are
     # visited: at any other position the rules below change nothing.
     skip_to = 0
-    last_end = -1  # the token after the last common-noun mention
-    for i in compress(count(), map(flags.__getitem__, folded)):
-        if i < skip_to:
-            continue
-        t = tokens[i]
-        f = folded[i]
-        if f in phrase_first:
-            hit = _phrase_at(folded, i, phrases)
+    for i in compress(count(), map(v.flags.__getitem__, folded)):
+        if i >= skip_to:
+            skip_to = scan.at(i)
+    return scan.out
+
+
+class _Scan:
+    """One sentence's walk for ``extract_spans``: its tokens, what is found so
+    far (``out``) and the token after the last common-noun mention
+    (``last_end``: a complement of that head is not judged on its own)."""
+
+    __slots__ = ("folded", "last_end", "out", "sentence", "starts", "tokens", "v")
+
+    def __init__(self, sentence: str, tokens: list[str], folded: list[str], v: Vocabulary):
+        self.sentence = sentence
+        self.tokens = tokens
+        self.folded = folded
+        self.v = v
+        self.out: list[tuple[str, str, int, int]] = []
+        self.starts = _Starts(sentence, tokens)
+        self.last_end = -1
+
+    def at(self, i: int) -> int:
+        """Read the mention starting at token ``i``, if any; the index of the
+        next token to look at."""
+        v = self.v
+        f = self.folded[i]
+        if f in v.phrase_first:
+            hit = _phrase_at(self.folded, i, v.phrases)
             if hit:
-                if hit[0] is not None:
-                    first_at, end = starts.span(i, i + hit[1] - 1)
-                    out.append((hit[0][0], _written(sentence[first_at:end]), first_at, end))
-                    last_end = i + hit[1]
-                skip_to = i + hit[1]
-                continue
-        if not t[0].isalpha():
-            continue
-        if t[0].isupper() and not t.isupper() and _opens_name(tokens, i, f, nouns, other, v):
-            skip_to = _name_at(tokens, i, other, starts, out, v)
-            continue
-        kind_key = common.get(f)
+                return self._phrase(i, *hit)
+        t = self.tokens[i]
+        if t[0].isupper() and not t.isupper() and t[0].isalpha():
+            nouns, other = v.tables()
+            if _opens_name(self.tokens, i, f, nouns, other, v):
+                return _name_at(self.tokens, i, other, self.starts, self.out, v)
+        kind_key = v.common.get(f)
         if kind_key is None:
-            kind_key = _common_kind(f, nouns, other, v)
-        kind, key = kind_key
-        french = v is FRENCH
-        if (
-            (
-                kind == 1
-                and not (french and _not_judged_here(folded, i, key, last_end))
-                and not (french and _introduces_name(tokens, folded, i, key))
+            kind_key = _common_kind(f, *v.tables(), v)
+        if kind_key[0] and common_mention(self.tokens, self.folded, i, kind_key, self.last_end, v):
+            start = self.starts.span(i, i)[0]
+            self.out.append(
+                (
+                    kind_key[1],
+                    t.lower() if not t.isupper() or len(t) > 3 else t,
+                    start,
+                    start + len(t),
+                )
             )
-            or (
-                kind == 3
-                and _judged(folded, i, n)
-                and not _not_judged_here(folded, i, key, last_end)
-            )
-            or (
-                kind == 2
-                and i > 0
-                and folded[i - 1] in v.determiners
-                and (not french or _judged(folded, i, n) or _lower_name(folded, i, n))
-            )
+            self.last_end = i + 1
+        return i + 1
+
+    def _phrase(self, i: int, aspect: tuple[str, str] | None, length: int) -> int:
+        """A multi-word expression of ``length`` tokens at ``i``: a mention of
+        ``aspect``, or (None) words that are no aspect."""
+        if aspect is not None:
+            first_at, end = self.starts.span(i, i + length - 1)
+            self.out.append((aspect[0], _written(self.sentence[first_at:end]), first_at, end))
+            self.last_end = i + length
+        return i + length
+
+
+def common_mention(
+    tokens: list[str],
+    folded: list[str],
+    i: int,
+    kind_key: tuple[int, str],
+    last_end: int,
+    v: Vocabulary,
+) -> bool:
+    """Whether the common noun at ``i`` (``_common_kind``: ``kind_key``) is an
+    aspect mentioned here. A term (kind 1) is, unless used for a time frame, as
+    the complement of a mentioned head or as a generic head introducing a name;
+    another noun (kind 3), or an unknown word after a determiner (kind 2), only
+    where a verb such as "être" judges it ("la bague est superbe"), or, unknown,
+    when it goes on a name written in lower case."""
+    t = tokens[i]
+    if not (t[0].isalpha() or (kind_key[0] == 1 and t[0].isdigit())):
+        return False
+    kind, key = kind_key
+    french = v is FRENCH
+    if kind == 1:
+        if french and (
+            _not_judged_here(folded, i, key, last_end)
+            or _introduces_name(tokens, folded, i, key)
+            or _not_a_mention(folded, i, key, v)
         ):
-            if not t.isascii() and t.lower() in v.accented_non_nouns():
-                continue  # "intrigué" is not the noun "intrigue"
-            start = starts.span(i, i)[0]
-            out.append(
-                (key, t.lower() if not t.isupper() or len(t) > 3 else t, start, start + len(t))
-            )
-            last_end = i + 1
-    return out
+            return False
+    elif kind == 3:
+        if not _predicated(folded, i) or _not_judged_here(folded, i, key, last_end):
+            return False
+    elif not (
+        kind == 2
+        and i > 0
+        and folded[i - 1] in v.determiners
+        and (not french or _predicated(folded, i) or _lower_name(folded, i, len(folded)))
+    ):
+        return False
+    return t.isascii() or t.lower() not in v.accented_non_nouns()  # "intrigué": no noun
 
 
 def _folded_tokens(sentence: str, folded_sentence: str | None, tokens: list[str]) -> list[str]:
@@ -587,12 +690,7 @@ def _name_at(
     first_at = i
     while parts:
         first = fold(parts[0])
-        if (
-            first in other
-            or first in stop
-            or first in extra_nouns
-            or (v is FRENCH and first in TERMS)
-        ):
+        if first in other or first in stop or first in extra_nouns or first in v.terms:
             parts.pop(0)
             first_at += 1
         else:
@@ -689,6 +787,8 @@ class Vocabulary:
     tables: Callable[[], tuple[frozenset[str], frozenset[str]]]
     word_classes: Callable[[], tuple[frozenset[str], frozenset[str]]]
     accented_non_nouns: Callable[[], frozenset[str]]
+    # aspect_terms.tsv's single words (folded singular -> key): always aspects
+    terms: dict[str, str]
     phrase_first: frozenset[str] = field(init=False)
     flags: _FoldedFlags = field(init=False)
     common: dict[str, tuple[int, str]] = field(init=False)
@@ -712,6 +812,7 @@ FRENCH = Vocabulary(
     tables=_load_tables,
     word_classes=word_classes,
     accented_non_nouns=lambda: _accented_non_nouns,
+    terms=TERMS,
 )
 # The French memo tables under their former names.
 _folded_flags = FRENCH.flags
@@ -762,13 +863,13 @@ EN_EXTRA_NOUNS = frozenset(
     ).split()
 )
 EN_PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
-    ("customer", "service"): ("customer service", "customer service"),
-    ("customer", "support"): ("customer service", "customer support"),
+    ("customer", "service"): ("service", "customer service"),
+    ("customer", "support"): ("service", "customer support"),
     ("battery", "life"): ("battery life", "battery life"),
     ("sound", "quality"): ("sound quality", "sound quality"),
     ("build", "quality"): ("build quality", "build quality"),
     ("sleep", "tracking"): ("sleep tracking", "sleep tracking"),
-    ("special", "effects"): ("special effects", "special effects"),
+    ("special", "effects"): ("visuals", "special effects"),
     ("value", "for", "money"): ("value for money", "value for money"),
     ("five", "stars"): None,
     ("waste", "of", "money"): None,
@@ -789,6 +890,19 @@ def english_singular(folded: str) -> str:
     if len(folded) > 3 and folded[-1] == "s" and not folded.endswith(("ss", "us", "is")):
         return folded[:-1]
     return folded
+
+
+EN_TERMS, _EN_TERM_PHRASES = _load_terms("en", english_singular)
+for _words, (_key, _term) in _EN_TERM_PHRASES.items():
+    EN_PHRASES.setdefault(_words, (_key, _term))
+# Every aspect term's key, in any language (names are never compared away as
+# these are).
+TERMS_KEYS = (
+    frozenset(TERMS.values())
+    | {key for key, _ in _TERM_PHRASES.values()}
+    | frozenset(EN_TERMS.values())
+    | {key for key, _ in _EN_TERM_PHRASES.values()}
+)
 
 
 def _load_en_tables() -> tuple[frozenset[str], frozenset[str]]:
@@ -848,6 +962,7 @@ ENGLISH = Vocabulary(
     tables=_load_en_tables,
     word_classes=_en_classes,
     accented_non_nouns=frozenset,
+    terms=EN_TERMS,
 )
 VOCABULARIES = {"fr": FRENCH, "en": ENGLISH}
 
@@ -870,7 +985,7 @@ def _common_kind(
     stop, not_aspects = v.stop, v.not_aspects
     # French: the aspect terms (``aspect_terms.tsv``) are kind 1, other common
     # nouns kind 3 (aspects only where judged: ``_judged``).
-    term = (TERMS.get(f) or TERMS.get(v.singular(f))) if v is FRENCH else None
+    term = v.terms.get(f) or v.terms.get(v.singular(f))
     if term is not None:
         kind, key = 1, term
     elif len(f) < 3 or f in stop or f in not_aspects or "'" in f:
