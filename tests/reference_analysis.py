@@ -30,7 +30,10 @@ only compared with, and gives each mention its clause's polarity; "10" scores
 a clause without the mentions in it, leans a mention no clause judges clearly
 as its sentence and review do (``clauses.leaning``), reads the English aspect
 terms, keeps a common noun that is not a term only as the subject of a judging
-verb, and shares the common-noun rules (``aspects.common_mention``).
+verb, and shares the common-noun rules (``aspects.common_mention``); "11"
+caps a leaning mention's polarity, reads a bracket as a clause inside the one it
+interrupts, keys English aspect terms as the French ones they translate, and
+takes no term after a subject pronoun ("je commande").
 """
 
 from __future__ import annotations

@@ -170,22 +170,27 @@ def test_clauses_cut_at_contrast_coordination_and_relatives() -> None:
 
 
 def test_a_clause_without_opinion_leans_as_its_sentence_and_review(analyzer: Analyzer) -> None:
-    from generator.analysis.clauses import leaning
+    from generator.analysis.clauses import LEAN_CEILING, leaning
 
     text = "La musique et les décors sont superbes."
     analysis = analyzer.analyze(text)
     sentence = analysis.sentences[0].polarity
-    assert polarity_of(analysis, "musique") == leaning(sentence, analysis.polarity) > sentence > 0
+    assert polarity_of(analysis, "musique") == leaning(sentence, analysis.polarity) == LEAN_CEILING
+    assert polarity_of(analysis, "decor") > LEAN_CEILING  # judged by its own clause
 
 
 def test_leaning_adds_the_evidence_of_sentence_and_review() -> None:
-    from generator.analysis.clauses import leaning
+    from generator.analysis.analyzer import CLAUSE_CLEAR, STRONG_SENTENCE
+    from generator.analysis.clauses import LEAN_CEILING, leaning
 
-    assert leaning(0.0, 0.5) == 0.5 and leaning(0.5, 0.0) == 0.5
-    assert leaning(0.5, 0.5) > 0.5  # two leanings the same way: stronger
-    assert leaning(-0.95, 0.6) < -0.8  # a clear sentence is not undone by its review
+    # below any clear judgement, and not enough alone for a review's praise
+    assert LEAN_CEILING < CLAUSE_CLEAR and LEAN_CEILING < STRONG_SENTENCE
+    assert leaning(0.0, 0.1) == 0.1 and leaning(0.1, 0.0) == 0.1
+    assert 0.1 < leaning(0.1, 0.1) < 0.25  # two leanings the same way: stronger
+    assert leaning(-0.95, 0.6) == -LEAN_CEILING  # a clear sentence is not undone by its review
+    assert leaning(-0.2, 0.6) > 0.1  # a weak one is
     assert leaning(0.6, -0.6) == 0.0
-    assert leaning(-1.0, -1.0) == -1.0 and leaning(1.0, -1.0) == 0.0  # finite at the ends
+    assert leaning(-1.0, -1.0) == -LEAN_CEILING and leaning(1.0, -1.0) == 0.0  # finite at the ends
 
 
 def test_a_mention_is_judged_by_what_its_clause_says_of_it() -> None:
@@ -209,17 +214,12 @@ def clauses_of(text: str) -> list[tuple[int, int, int]]:
     return clauses(text)
 
 
-def test_brackets_close_no_clause_and_folded_text_gives_the_same_cut() -> None:
+def test_folded_text_gives_the_same_cut() -> None:
     from generator.analysis.aspects import fold_1to1
     from generator.analysis.clauses import clauses
 
     text = "Les acteurs (et notamment Bryan Cranston) sont parfaits, NÉANMOINS la fin déçoit."
-    parts = [(text[a:b].strip(" ,."), block) for a, b, block in clauses(text)]
-    assert parts == [
-        ("Les acteurs (", 0),
-        ("notamment Bryan Cranston) sont parfaits", 0),
-        ("la fin déçoit", 1),
-    ]
+    assert [block for _, _, block in clauses(text)] == [0, 0, 1]  # "NÉANMOINS" read
     assert clauses(text, fold_1to1(text.lower())) == clauses(text)
 
 
@@ -324,3 +324,74 @@ def test_aspects_settings_are_read_from_sitegen_toml(tmp_path: Path) -> None:
     path.write_text("[aspects]\nsynonym = {}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key 'synonym'"):
         load_config(path)
+
+
+def test_a_bracket_is_a_clause_said_in_passing() -> None:
+    from generator.analysis.clauses import clauses, judging_spans
+
+    text = "Les acteurs (et surtout Bryan Cranston) sont parfaits, mais la fin déçoit."
+    parts = clauses(text)
+    shown = [(text[a:b].strip(" ,."), block) for a, b, block in parts]
+    assert shown == [
+        ("Les acteurs (et surtout Bryan Cranston) sont parfaits", 0),
+        ("surtout Bryan Cranston)", 0),
+        ("la fin déçoit", 1),
+    ]
+    actors, name = text.index("acteurs"), text.index("Bryan")
+    found = [
+        ("acteur", "acteurs", actors, actors + 7),
+        ("cranston", "Bryan Cranston", name, name + 14),
+    ]
+    # the actors are judged by their clause, without what the brackets hold
+    outer = judging_spans(parts, found, actors, len(text))[0]
+    assert "".join(text[a:b] for a, b in outer) == "Les  (et sont parfaits,"
+    # the name by its bracket (then the block it is in)
+    inner = judging_spans(parts, found, name, len(text))[0]
+    assert "".join(text[a:b] for a, b in inner) == " surtout )"
+
+
+def test_english_and_french_terms_of_one_thing_are_one_aspect(analyzer: Analyzer) -> None:
+    texts = [
+        "La bague est très confortable.",
+        "The ring is beautiful and the battery lasts.",
+        "La bague est magnifique, la batterie tient bien.",
+    ]
+    reviews = [review(i, t, subject="Circular") for i, t in enumerate(texts)]
+    analyses = [analyzer.analyze(t) for t in texts]
+    assert analyses[1].language == "en"
+    summary = summarize_subject(reviews, analyses, SiteConfig())
+    shown = {a.key: a for a in summary.aspects}
+    assert shown["bague"].mentions == 3 and shown["batterie"].mentions == 2
+    assert "ring" not in shown and "battery" not in shown
+
+
+def test_the_subject_named_in_english_is_not_its_own_aspect(analyzer: Analyzer) -> None:
+    texts = ["The ring is beautiful.", "La bague est belle et l'application est superbe."]
+    reviews = [review(i, t, subject="Oura Ring (Trustpilot)") for i, t in enumerate(texts)]
+    summary = summarize_subject(reviews, [analyzer.analyze(t) for t in texts], SiteConfig())
+    assert [a.key for a in summary.aspects] == ["application"]
+
+
+def test_a_french_sentence_names_english_aspects_in_french() -> None:
+    from generator.analysis.consensus import aspect_line, consensus_sentence
+    from generator.analysis.types import Aspect
+
+    battery = Aspect(key="batterie", text="battery", mentions=5, positive=4, negative=0)
+    app = Aspect(key="application", text="app", mentions=4, positive=3, negative=0)
+    music = Aspect(key="musique", text="musique", mentions=4, positive=0, negative=3)
+    other = Aspect(key="team", text="team", mentions=4, positive=4, negative=0)
+    sentence = consensus_sentence([battery, app, music], "fr")
+    assert "la batterie et l'application" in sentence and "le musique" not in sentence
+    assert "the battery" in consensus_sentence([battery], "en")
+    assert "the music" in consensus_sentence([music], "en")
+    assert aspect_line(battery, "fr").startswith("La batterie")
+    assert aspect_line(music, "en").startswith("Music:")
+    assert "team" in consensus_sentence([other], "fr")  # no French name: as written
+
+
+def test_a_verb_after_its_pronoun_is_no_mention() -> None:
+    from generator.analysis.aspects import extract
+
+    assert [k for k, _ in extract("Je commande une bague en mars.")] == ["bague"]
+    assert [k for k, _ in extract("La commande est arrivée vite, super.")] == ["commande"]
+    assert extract("Le numéro de suivi est faux.") == []

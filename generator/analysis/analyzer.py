@@ -33,7 +33,7 @@ from generator.analysis import language as _language
 from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import drop_compared, fold_1to1
 from generator.analysis.aspects import extract_spans as extract_aspects
-from generator.analysis.clauses import clauses, judging_spans, leaning
+from generator.analysis.clauses import clauses, judging_spans, lean_mentions
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
 from generator.analysis.model import Model, load_model, loaded_models, model_digest
 from generator.analysis.sentences import split_sentences
@@ -43,7 +43,7 @@ from generator.config import AnalysisConfig, Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "10"
+ANALYZER_VERSION = "11"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8
@@ -151,13 +151,18 @@ class Analyzer:
         repeats: bool,
         parts: list[tuple[int, int, int]],
         found: list[tuple[str, str, int, int]],
+        sentence_score: tuple[float, bool],
     ) -> list[float | None]:
         """The polarity of each mention in ``found``: its clause's, scored by the
         model as a sentence is, else its contrast block's (``clauses`` says which
         clause and block); None when neither holds a clear opinion
-        (``clauses.leaning`` then gives it). ``at``: where the sentence starts in
-        ``folded`` (the review's fold); None when that fold does not line up with
-        the text."""
+        (``clauses.leaning`` then gives it). A sentence of one clause is judged by
+        its own score, ``sentence_score`` (its polarity, and whether it holds an
+        opinion word). ``at``: where the sentence starts in ``folded`` (the
+        review's fold); None when that fold does not line up with the text."""
+        if len(parts) == 1:
+            polarity, opinion = sentence_score
+            return [polarity if opinion and abs(polarity) >= CLAUSE_CLEAR else None] * len(found)
         scored: dict[tuple[tuple[int, int], ...], tuple[float, bool]] = {}
 
         def score(pieces: tuple[tuple[int, int], ...]) -> tuple[float, bool]:
@@ -216,7 +221,7 @@ class Analyzer:
         counts: dict[str, int] = {}
         display: dict[str, str] = {}
         mentions: list[Mention] = []
-        unclear: list[tuple[int, float]] = []  # (mention, its sentence's polarity)
+        unclear: list[float] = []  # each mention's sentence's polarity
         aligned = len(lowered) == len(text) and "Σ" not in text
         model_slices = aligned and len(folded) == len(text)
         aspect_folded = fold_1to1(lowered) if aligned else None
@@ -254,19 +259,21 @@ class Analyzer:
                 found = drop_compared(sentence, found)
             rounded = round(polarity, 4)
             if found:
-                parts = clauses(sentence, s_folded)
-                if len(parts) == 1:
-                    clear = rounded if s_pos + s_neg > 0 and abs(rounded) >= CLAUSE_CLEAR else None
-                    polarities = [clear] * len(found)
-                else:
-                    at = start if model_slices else None
-                    polarities = self._clause_polarities(
-                        model, sentence, at, folded, repeats, parts, found
-                    )
+                polarities = self._clause_polarities(
+                    model,
+                    sentence,
+                    start if model_slices else None,
+                    folded,
+                    repeats,
+                    clauses(sentence, s_folded),
+                    found,
+                    (rounded, s_pos + s_neg > 0),
+                )
                 for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
-                    if m_polarity is None:  # leans as the review does (below)
-                        unclear.append((len(mentions), rounded))
                     mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
+                    # A mention no clause judges clearly leans as its sentence and review
+                    # do (``lean_mentions``, below).
+                    unclear.append(rounded)
             for key, shown, _, _ in found:
                 if key not in counts:
                     counts[key] = 0
@@ -290,8 +297,7 @@ class Analyzer:
             )
         else:
             polarity = 0.0
-        for k, sentence_polarity in unclear:
-            mentions[k] = (*mentions[k][:4], leaning(sentence_polarity, polarity))
+        lean_mentions(mentions, unclear, polarity)
         return self._result(
             polarity, (subj_sum, subj_n), tuple(sentences), counts, display, mentions, language
         )

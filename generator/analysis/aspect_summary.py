@@ -42,13 +42,23 @@ MAX_ASPECTS = 12
 
 
 def _title_keys(reviews: Sequence[Review]) -> set[str]:
+    """The keys of the subject's own title: its words, and the key of its last
+    word outside brackets when that is an English aspect term (an English name
+    ends with what it names: "Oura Ring (Trustpilot)" is a ring, whose key is
+    "bague"): the subject itself is not one of its aspects."""
     keys: set[str] = set()
     for review in reviews[:1]:
-        for word in re.split(r"[\W_]+", fold(review.subject)):
+        title = fold(review.subject)
+        for word in re.split(r"[\W_]+", title):
             if word:
                 keys.add(word)
                 if len(word) > 3 and word[-1] in "sx":
                     keys.add(word[:-1])
+        head = re.findall(r"\w+", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", title))
+        if head:
+            term = _aspects.EN_TERMS.get(_aspects.english_singular(head[-1]))
+            if term:
+                keys.add(term)
     return keys
 
 

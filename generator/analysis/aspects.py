@@ -83,7 +83,7 @@ NOT_ASPECTS = frozenset(
         "route mouche haleine detour fil somme face cause hauteur cheveu cheveux base hate "
         "besoin habitude impression raison nombre preuve hasard chapeau attention "
         "impatience depart instant accord dizaine vingtaine centaine moitie majorite "
-        "maximum queue faim commun lot conseil "
+        "maximum queue faim commun lot conseil numero "
         # "une honte", "un must", "une perle"
         "honte niaiserie niaiseries betise betises debilite mediocrite platitude perfection "
         "excellence must perle delice ordure pitie naufrage bijou merveille regal "
@@ -271,6 +271,23 @@ def _load_terms(
     return single, multi
 
 
+def term_names(language: str) -> dict[str, str]:
+    """Each aspect key of ``aspect_terms.tsv`` -> its name in ``language``: the
+    key as written for French, the first term of the language otherwise
+    ("batterie" -> "battery")."""
+    names: dict[str, str] = {}
+    for line in TERMS_PATH.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) != 3 or line.startswith("#"):
+            continue
+        lang, key, term = fields
+        if language == "fr" and lang == "fr":
+            names.setdefault(fold(key), key)
+        elif lang == language:
+            names.setdefault(fold(key), term)
+    return names
+
+
 def terms_digest() -> str:
     """Hash of ``aspect_terms.tsv`` (part of the analysis cache key)."""
     return hashlib.blake2b(TERMS_PATH.read_bytes(), digest_size=8).hexdigest()
@@ -381,16 +398,20 @@ _FINAL = frozenset(["final", "finale", "finals", "finales", "finaux"])
 # "comme un acteur débutant", "histoire de meubler": a simile, "in order to".
 _SIMILE = frozenset(["comme", "tel", "telle"])
 _INDEFINITE = frozenset(["un", "une", "des", "du", "de", "d'"])
+_SUBJECT_PRONOUNS = frozenset("je j' tu il elle on nous ils elles ne n' me m' te t' se s'".split())
 
 
 def _not_a_mention(folded: list[str], i: int, key: str, v: Vocabulary) -> bool:
     """Whether the term at ``i`` is used for something else than the aspect it
-    names: "final" after a noun (an adjective), a simile ("joue comme une
-    actrice débutante"), "histoire de" + a verb ("histoire de meubler")."""
+    names: a verb after its pronoun ("je commande"), "final" after a noun (an
+    adjective), a simile ("joue comme une actrice débutante"), "histoire de" +
+    a verb ("histoire de meubler")."""
     f = folded[i]
     if i == 0:
         return False
     before = folded[i - 1]
+    if before in _SUBJECT_PRONOUNS:  # a verb: "je commande", "il livre"
+        return True
     if f in _FINAL:
         nouns = v.tables()[0]
         return before in nouns or before in v.terms or v.singular(before) in v.terms

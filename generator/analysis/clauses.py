@@ -59,7 +59,7 @@ def _alternation(words: list[str]) -> str:
 _BOUNDARY = re.compile(
     rf"(?<!\w)(?:(?P<contrast>{_alternation(CONTRAST_WORDS)})|{_alternation(JOIN_WORDS)})(?!\w)"
     r"|(?<!\w)qu'(?=\w)"
-    r"|(?P<punct>[,;:\[\]—–]|\s-\s)"
+    r"|(?P<punct>[,;:()\[\]—–]|\s-\s)"
 )
 
 
@@ -75,13 +75,14 @@ def _folded(sentence: str) -> str:
 
 
 def clauses(sentence: str, folded: str | None = None) -> list[tuple[int, int, int]]:
-    """``(start, end, block)`` of each clause of ``sentence``, in order:
-    ``block`` numbers the contrast blocks (from 0). Punctuation closes the
-    clause before it; a connector word belongs to no clause (its own weight,
-    "mais" in particular, would tilt the clause it opens); brackets close no
-    clause (what they hold is said in passing: "les acteurs (et surtout X) sont
-    parfaits" is one judgement). ``folded``: ``fold_1to1(sentence.lower())``
-    when the caller has it."""
+    """``(start, end, block)`` of each clause of ``sentence``, in order of
+    their starts: ``block`` numbers the contrast blocks (from 0). Punctuation
+    closes the clause before it; a connector word belongs to no clause (its own
+    weight, "mais" in particular, would tilt the clause it opens). What brackets
+    hold is a clause of its own, said in passing: the clause they interrupt
+    goes on after them ("les acteurs (et surtout X) sont parfaits" is one
+    clause around another). ``folded``: ``fold_1to1(sentence.lower())`` when
+    the caller has it."""
     if folded is None or len(folded) != len(sentence):
         folded = _folded(sentence)
     out = []
@@ -102,7 +103,30 @@ def clauses(sentence: str, folded: str | None = None) -> list[tuple[int, int, in
             block += 1
     if start < len(sentence) and not sentence[start:].isspace():
         out.append((start, len(sentence), block))
+    if "(" in sentence and len(out) > 2:
+        _around_brackets(sentence, out)
     return out or [(0, len(sentence), 0)]
+
+
+def _around_brackets(sentence: str, out: list[tuple[int, int, int]]) -> None:
+    """Join the clause that ends at an opening bracket with the one that starts
+    after its closing bracket (in the same block): one clause around the
+    bracketed ones."""
+    at = sentence.find("(")
+    while at >= 0:
+        close = sentence.find(")", at)
+        if close < 0:
+            return
+        before = next((k for k, p in enumerate(out) if p[1] == at + 1), None)
+        after = next((k for k, p in enumerate(out) if p[0] > close), None)
+        if (
+            before is not None
+            and after is not None
+            and out[before][2] == out[after][2]
+            and not sentence[close + 1 : out[after][0]].strip()
+        ):
+            out[before] = (out[before][0], out.pop(after)[1], out[before][2])
+        at = sentence.find("(", close)
 
 
 def judging_spans(
@@ -115,25 +139,29 @@ def judging_spans(
     characters cut into ``parts`` (``clauses``), in the order it is tried: its
     clause, then its contrast block (when that is neither the clause nor the
     whole sentence). Each is given as the pieces of text it keeps: the span
-    without the aspect mentions in it (``found``), since what judges an aspect
+    without the aspect mentions in it (``found``) and, for a clause, without
+    the clauses it holds (brackets), since what judges an aspect
     is what is said of it, not its name ("la saison 7 baisse de niveau" is
     judged by "baisse de niveau"). The first holding a clear opinion gives the
     mention its polarity; with none, the mention leans (``leaning``)."""
-    a, b, block = next((p for p in parts if p[0] <= position < p[1]), (0, length, 0))
-    spans = [(a, b)]
+    a, b, block = min(
+        (p for p in parts if p[0] <= position < p[1]),
+        key=lambda p: p[1] - p[0],  # the innermost (brackets: ``clauses``)
+        default=(0, length, 0),
+    )
+    inner = [(x, y) for x, y, _ in parts if a <= x and y <= b and (x, y) != (a, b)]
+    out = [_without(a, b, [(x, y) for _, _, x, y in found] + inner)]
     first = min((x for x, _, k in parts if k == block), default=0)
     last = max((y for _, y, k in parts if k == block), default=length)
     if (first, last) != (a, b) and (first, last) != (0, length):
-        spans.append((first, last))
-    return [_without_mentions(x, y, found) for x, y in spans]
+        out.append(_without(first, last, [(x, y) for _, _, x, y in found]))
+    return out
 
 
-def _without_mentions(
-    a: int, b: int, found: list[tuple[str, str, int, int]]
-) -> tuple[tuple[int, int], ...]:
-    """The pieces of ``[a, b)`` outside the mentions of ``found`` (in order)."""
+def _without(a: int, b: int, holes: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The pieces of ``[a, b)`` outside ``holes`` (spans), in order."""
     pieces = []
-    for _, _, start, end in found:
+    for start, end in sorted(holes):
         if start >= b:
             break
         if end > a:
@@ -145,14 +173,31 @@ def _without_mentions(
     return tuple(pieces)
 
 
+# The largest |polarity| of a leaning mention: below what makes a clause's
+# judgement clear (``analyzer.CLAUSE_CLEAR``), so a mention judged by its own
+# clause always outranks one that only leans (best quotes), and a review
+# praises or criticises an aspect (``analyzer.STRONG_SENTENCE``) only by
+# judging it.
+LEAN_CEILING = 0.25
+
+
 def leaning(sentence: float, review: float) -> float:
     """The polarity of a mention that no clause or block judges clearly
     ("Bryan Cranston joue un chimiste"): its sentence's and its review's taken
     together, as two pieces of evidence (their log-odds added: a mention told
     without an opinion word in a glowing review leans positive, unless its
-    sentence clearly says otherwise)."""
+    sentence clearly says otherwise), at most ``LEAN_CEILING`` either way."""
     z = _log_odds(sentence) + _log_odds(review)
-    return round(math.tanh(z / 2.0), 4)
+    return round(max(-LEAN_CEILING, min(LEAN_CEILING, math.tanh(z / 2.0))), 4)
+
+
+def lean_mentions(mentions: list, sentences: list[float], review: float) -> None:
+    """Give each mention of a review whose polarity is None (no clause judges it
+    clearly) its ``leaning``: ``sentences`` holds each mention's sentence's
+    polarity, ``review`` is the review's."""
+    for k, (mention, sentence) in enumerate(zip(mentions, sentences)):
+        if mention[4] is None:
+            mentions[k] = (*mention[:4], leaning(sentence, review))
 
 
 def _log_odds(polarity: float) -> float:

@@ -5,9 +5,11 @@ articles by gender and number, names without article, French typography."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Sequence
 
+from generator.analysis import aspects as _aspects
 from generator.analysis.tokens import fold
 from generator.analysis.types import Aspect
 from generator.audience import audience_for
@@ -102,9 +104,36 @@ def _is_plural(aspect: Aspect) -> bool:
     return shown.endswith(("s", "x")) and shown != aspect.key
 
 
+@functools.cache
+def _names(language: str) -> dict[str, str]:
+    return _aspects.term_names(language)
+
+
+def _term_language(text: str) -> str:
+    """ "fr" or "en" when ``text`` is an aspect term of that language only, else ""."""
+    folded = fold(text).replace("’", "'")
+    words = tuple(_aspects.WORD_RE.findall(folded))
+    french = words in _aspects._TERM_PHRASES or _aspects.singular_key(folded) in _aspects.TERMS
+    english = (
+        words in _aspects._EN_TERM_PHRASES or _aspects.english_singular(folded) in _aspects.EN_TERMS
+    )
+    return "fr" if french and not english else "en" if english and not french else ""
+
+
+def in_language(aspect: Aspect, language: str) -> Aspect:
+    """The aspect named in ``language`` when it is shown by a term of the other
+    one: an English subject's "battery" is "batterie" in a French sentence, a
+    French subject's "musique" is "music" in an English one."""
+    if _is_name(aspect) or _term_language(aspect.text) in ("", language):
+        return aspect
+    name = _names(language).get(aspect.key)
+    return dataclasses.replace(aspect, text=name) if name else aspect
+
+
 def _with_article(aspect: Aspect, language: str) -> str | None:
     """The aspect as a noun phrase ("les chansons", "l'histoire", "Emmanuelle
     Seigner"); None when its article is unknown (French gender not known)."""
+    aspect = in_language(aspect, language)
     text = aspect.text
     if _is_name(aspect):
         return text  # a name takes no article
@@ -216,7 +245,8 @@ def aspect_line(aspect: Aspect, language: str = "fr") -> str:
     positifs sur 26 — « … »"; "sur 26": the reviews that name it)."""
     best = aspect.best_positive if aspect.positive >= aspect.negative else aspect.best_negative
     if language == "en":
-        name = aspect.text if _is_name(aspect) else aspect.text[:1].upper() + aspect.text[1:]
+        text = in_language(aspect, "en").text
+        name = text if _is_name(aspect) else text[:1].upper() + text[1:]
         noun = "review" if aspect.mentions == 1 else "reviews"
         line = f"{name}: {aspect.positive} positive out of {aspect.mentions} {noun}"
         return line + (f" — “{best.text}”" if best else "")
