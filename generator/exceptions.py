@@ -50,6 +50,10 @@ class ConfigError(SitegenError):
     exit_code = 2
 
 
+class PluginError(SitegenError):
+    """A plugin's hook gave what sitegen cannot use (the message names the plugin)."""
+
+
 class UnsafeOutputError(SitegenError):
     """The output folder is one that a build must never replace."""
 

@@ -39,6 +39,7 @@ from generator.analysis import AnalysisSettings, Analyzer
 from generator.analysis.snapshot import load_snapshot, save_snapshot
 from generator.cache import encode_analysis
 from generator.exceptions import ConfigError
+from generator.plugins import loaded
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,14 @@ def get_analyzer(settings: AnalysisSettings, snapshot: Path | None = None) -> An
     return analyzer
 
 
-def analyze_texts(settings: AnalysisSettings, texts: Sequence[str]) -> list[bytes]:
-    """The task a worker runs: analyse a chunk, return the encoded results in order."""
+def analyze_texts(
+    settings: AnalysisSettings, texts: Sequence[str], plugins: Sequence[str] = ()
+) -> list[bytes]:
+    """The task a worker runs: analyse a chunk (with the ``analyse_review`` hooks of
+    the site's ``plugins``), return the encoded results in order."""
     analyzer = get_analyzer(settings)
-    return [encode_analysis(analyzer.analyze(text), text) for text in texts]
+    hooks = loaded(plugins)
+    return [encode_analysis(hooks.analysed(text, analyzer.analyze(text)), text) for text in texts]
 
 
 def _initialize(
@@ -136,12 +141,17 @@ class Runner:
     local: bool = True  # tasks run on this machine (they may write files here)
 
     def run(
-        self, settings: AnalysisSettings, chunks: Iterable[tuple[Any, list[str]]]
+        self,
+        settings: AnalysisSettings,
+        chunks: Iterable[tuple[Any, list[str]]],
+        plugins: Sequence[str] = (),
     ) -> Iterator[tuple[Any, list[bytes]]]:
-        """Analyse ``(tag, texts)`` chunks; yield ``(tag, encoded results)`` as they
-        finish (any order). At most ``in_flight`` chunks are queued at once, so
-        memory stays bounded whatever the corpus size."""
-        return self.map(analyze_texts, ((tag, (settings, texts)) for tag, texts in chunks))
+        """Analyse ``(tag, texts)`` chunks (``plugins``: the site's, for their
+        ``analyse_review``); yield ``(tag, encoded results)`` as they finish (any
+        order). At most ``in_flight`` chunks are queued at once, so memory stays
+        bounded whatever the corpus size."""
+        calls = ((tag, (settings, texts, tuple(plugins))) for tag, texts in chunks)
+        return self.map(analyze_texts, calls)
 
     def map(
         self, task: Callable[..., Any], calls: Iterable[tuple[Any, tuple[Any, ...]]]

@@ -93,7 +93,11 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
         "cons": [
             {"text": q.text, "review_id": q.review_id, "polarity": q.polarity} for q in summary.cons
         ],
-        "reviews": [
+    }
+    if summary.extra:  # what plugins add (``plugins.summarised``)
+        data["extra"] = summary.extra
+    if reviews:
+        data["reviews"] = [
             {
                 "id": review.id,
                 "polarity": analysis.polarity,
@@ -115,14 +119,10 @@ def subject_data(subject: Subject, reviews: bool = True) -> dict[str, Any]:
                     }
                     for m in summary.mentions_of(review.text, analysis)
                 ],
+                **({"extra": analysis.extra} if analysis.extra else {}),
             }
             for review, analysis in zip(subject.reviews, subject.analyses)
         ]
-        if reviews
-        else [],
-    }
-    if not reviews:
-        del data["reviews"]
     return data
 
 
@@ -223,6 +223,7 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
     review_json, mention_json = _REVIEW_JSON.replace("\n", nl), _MENTION_JSON.replace("\n", nl)
     phrase_sep, mention_sep = ",\n        ".replace("\n", nl), ",\n        ".replace("\n", nl)
     list_open, list_close = "[\n        ".replace("\n", nl), "\n      ]".replace("\n", nl)
+    review_end = "\n    }".replace("\n", nl)
     shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
     parts = []
     mentions_of = subject.summary.mentions_of
@@ -247,21 +248,23 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
             aspects = list_open + mention_sep.join(shown) + list_close
         else:
             aspects = "[]"
-        parts.append(
-            review_json
-            % (
-                s(review.id),
-                v(analysis.polarity),
-                v(analysis.subjectivity),
-                s(analysis.label),
-                s(analysis.language),
-                v(review.rating),
-                v(iso_date(review.date) or None),
-                listed,
-                s(text),
-                aspects,
-            )
+        part = review_json % (
+            s(review.id),
+            v(analysis.polarity),
+            v(analysis.subjectivity),
+            s(analysis.label),
+            s(analysis.language),
+            v(review.rating),
+            v(iso_date(review.date) or None),
+            listed,
+            s(text),
+            aspects,
         )
+        if analysis.extra:  # what plugins add, the review's last key
+            extra = json.dumps(analysis.extra, ensure_ascii=False, indent=2)
+            extra = extra.replace("\n", nl + "      ")
+            part = part[: -len(review_end)] + "," + nl + '      "extra": ' + extra + review_end
+        parts.append(part)
     return "[" + nl + (",\n".replace("\n", nl)).join(parts) + nl + "  ]"
 
 

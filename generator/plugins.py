@@ -11,6 +11,18 @@ in ``sitegen.toml`` (``plugins = ["name", ...]``). Each hook is optional:
 ``pages()``
     ``render.SitePage`` and ``render.SubjectFile`` objects: extra pages, site-wide
     or one per subject.
+``analyse_review(text, analysis)``
+    a dict of JSON values by name, added to the review's analysis
+    (``analysis.extra``: templates see ``card.analysis.extra.NAME``;
+    ``data.json`` has them as the review's ``"extra"``). Called once per text
+    analysed, where the analysis runs (a worker process, a Dask worker), and
+    cached with the analysis by text: it may depend on ``text`` and
+    ``analysis`` only.
+``summarise_subject(reviews, analyses, summary)``
+    a dict of JSON values by name, added to the subject's summary
+    (``summary.extra``: ``subject.summary.extra.NAME``, also for an unchanged
+    subject; the subject's ``"extra"`` in ``data.json``), from its reviews and
+    their analyses (without their sentences; with their ``extra``).
 ``template_context()``
     a dict of names every template sees (values, functions).
 ``site(site)``
@@ -21,20 +33,23 @@ in ``sitegen.toml`` (``plugins = ["name", ...]``). Each hook is optional:
 ``fingerprint()``
     a string that changes whenever the plugin's output may change (its version,
     its settings): mixed into the cache keys of the stages it touches (``read``
-    for readers, ``pages`` for pages, the template context and the site model).
-    Without it, the plugin's class and module names are used.
+    for readers, ``analyse`` for ``analyse_review``, ``pages`` for pages, the
+    template context, the site model and ``summarise_subject``). Without it, the
+    plugin's class and module names are used.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from generator.exceptions import ConfigError
+from generator.exceptions import ConfigError, PluginError
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +84,8 @@ class Plugins:
     def __init__(self, names: Sequence[str] = ()) -> None:
         self.names = tuple(names)
         self.items = [_load(name) for name in self.names]
+        self._review_hooks = self._named("analyse_review")
+        self._subject_hooks = self._named("summarise_subject")
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -76,13 +93,21 @@ class Plugins:
     def _hook(self, name: str) -> list[Any]:
         return [getattr(p, name) for p in self.items if callable(getattr(p, name, None))]
 
+    def _named(self, name: str) -> list[tuple[str, Any]]:
+        """(plugin name, hook) for the plugins with a hook ``name``."""
+        return [
+            (plugin, getattr(p, name))
+            for plugin, p in zip(self.names, self.items)
+            if callable(getattr(p, name, None))
+        ]
+
     def fingerprint(self, stage: str) -> str:
         """What the plugins touching ``stage`` ("read", "analyse", "pages") add to
         its cache keys ("" without plugins)."""
         hooks = {
             "read": ("readers",),
-            "analyse": (),
-            "pages": ("pages", "site", "template_context"),
+            "analyse": ("analyse_review",),
+            "pages": ("pages", "site", "template_context", "summarise_subject"),
         }[stage]
         parts = []
         for name, plugin in zip(self.names, self.items):
@@ -128,6 +153,22 @@ class Plugins:
 
         return [page for page in self._pages() if isinstance(page, SubjectFile)]
 
+    def analysed(self, text: str, analysis: Any) -> Any:
+        """``analysis`` (of ``text``) with what the plugins' ``analyse_review`` add
+        in its ``extra``; the same object without such plugins."""
+        for name, hook in self._review_hooks:
+            added = _additions(name, "analyse_review", hook(text, analysis))
+            analysis = dataclasses.replace(analysis, extra={**(analysis.extra or {}), **added})
+        return analysis
+
+    def summarised(self, reviews: Sequence[Any], analyses: Sequence[Any], summary: Any) -> Any:
+        """``summary`` with what the plugins' ``summarise_subject`` add in its
+        ``extra``; the same object without such plugins."""
+        for name, hook in self._subject_hooks:
+            added = _additions(name, "summarise_subject", hook(reviews, analyses, summary))
+            summary = dataclasses.replace(summary, extra={**(summary.extra or {}), **added})
+        return summary
+
     def template_context(self) -> dict[str, Any]:
         """Names every template sees besides sitegen's own."""
         context: dict[str, Any] = {}
@@ -143,6 +184,21 @@ class Plugins:
     def after_build(self, site: Any, output: Path) -> None:
         for hook in self._hook("after_build"):
             hook(site, output)
+
+
+def _additions(plugin: str, hook: str, values: Any) -> dict[str, Any]:
+    """A hook's additions, checked: a mapping of names to JSON values (what
+    ``data.json`` can hold and the cache can store)."""
+    try:
+        if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
+            raise TypeError(f"got {type(values).__name__}")
+        json.dumps(values)
+    except (TypeError, ValueError) as exc:
+        raise PluginError(
+            f"plugin '{plugin}': {hook} must return a dict of JSON values (strings, numbers, "
+            f"booleans, None, lists and dicts of them) by name ({exc})"
+        ) from None
+    return dict(values)
 
 
 _loaded: dict[tuple[str, ...], Plugins] = {}

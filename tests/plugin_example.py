@@ -1,5 +1,6 @@
 """A sitegen plugin written for the tests (``tests/test_plugins.py``): a reader for
-a new format, a site-wide page, a file per subject and a name for templates.
+a new format, a site-wide page, a file per subject, a name for templates, and
+analysis additions (each review's word count, each subject's average of it).
 
 ``.avis`` files hold one review per line, ``note | texte``; the subject is the
 file's stem.
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.analysis.types import ReviewAnalysis, SubjectSummary
+from generator.content import Review
 from generator.readers.base import FileResult, ReadContext, Reader
 from generator.readers.records import make_review, subject_key
 from generator.render import OutputFile, SitePage, SubjectFile
@@ -41,8 +44,15 @@ class AvisReader(Reader):
 
 
 def palmares(renderer) -> list[OutputFile]:
-    """Every subject's title and score, best first (what the home page shows)."""
-    rows = [{"title": s.title, "score": s.summary.verdict.score} for s in renderer.site.subjects]
+    """Every subject's title, score and average word count, in the home page's order."""
+    rows = [
+        {
+            "title": s.title,
+            "score": s.summary.verdict.score,
+            "words": (s.summary.extra or {}).get("mots"),
+        }
+        for s in renderer.site.subjects
+    ]
     return [OutputFile("palmares.json", json.dumps(rows, ensure_ascii=False).encode("utf-8"))]
 
 
@@ -52,7 +62,9 @@ def badge(renderer, subject) -> list[OutputFile]:
     return [OutputFile(f"{subject.slug}/note.svg", svg.encode("utf-8"))]
 
 
-class ExamplePlugin:
+class PagesPlugin:
+    """The reader, the pages and the template name, without analysis hooks."""
+
     def readers(self) -> list[type[Reader]]:
         return [AvisReader]
 
@@ -61,7 +73,9 @@ class ExamplePlugin:
             SitePage(
                 "palmares.json",
                 palmares,
-                key=lambda site: [(s.title, s.summary.verdict.score) for s in site.subjects],
+                key=lambda site: [
+                    (s.title, s.summary.verdict.score, s.summary.extra) for s in site.subjects
+                ],
             ),
             SubjectFile("note.svg", badge),
         ]
@@ -71,3 +85,20 @@ class ExamplePlugin:
 
     def fingerprint(self) -> str:
         return "example-1"
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+class ExamplePlugin(PagesPlugin):
+    def analyse_review(self, text: str, analysis: ReviewAnalysis) -> dict[str, object]:
+        assert analysis.sentences  # (a full analysis: the hook runs where it is made)
+        return {"mots": words(text)}
+
+    def summarise_subject(
+        self, reviews: list[Review], analyses: list[ReviewAnalysis], summary: SubjectSummary
+    ) -> dict[str, object]:
+        counts = [a.extra["mots"] for a in analyses]
+        assert counts == [words(r.text) for r in reviews]
+        return {"mots": round(sum(counts) / len(counts), 2) if counts else 0}

@@ -58,6 +58,10 @@ class ReviewAnalysis:
     aspect_keys: tuple[str, ...] = ()  # canonical keys of key_phrases, same order
     mentions: tuple[Mention, ...] = ()  # every aspect mention, in text order
     language: str = "fr"  # "fr", "en" (analysed) or "other" (label UNANALYSED)
+    # What plugins add (their ``analyse_review`` hooks: JSON values by name), or
+    # None without such plugins. Not in ``repr``: the analyzer's own output is
+    # what ``tests/test_golden_analysis.py`` digests.
+    extra: dict[str, Any] | None = field(default=None, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,9 @@ class SubjectSummary:
     # (``aspect_summary.MentionKeys``: names merged, the title left out); None for
     # a summary made without reviews.
     mention_keys: Any = None
+    # What plugins add (their ``summarise_subject`` hooks: JSON values by name), or
+    # None without such plugins.
+    extra: dict[str, Any] | None = field(default=None, hash=False, repr=False)
 
     def mentions_of(self, text: str, analysis: ReviewAnalysis) -> tuple[Mention, ...]:
         """A review's mentions under the subject's aspect keys (``text``: the

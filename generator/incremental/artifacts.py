@@ -52,6 +52,7 @@ class CachedSummary(SubjectSummary):
     pros = property(lambda self: self._load().pros)  # type: ignore[assignment]
     cons = property(lambda self: self._load().cons)  # type: ignore[assignment]
     disagreements = property(lambda self: self._load().disagreements)  # type: ignore[assignment]
+    extra = property(lambda self: self._load().extra)  # type: ignore[assignment]
 
     def __reduce__(self) -> Any:
         return (pickle.loads, (self._full,))

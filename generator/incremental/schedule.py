@@ -98,10 +98,11 @@ def _with_custom_analysis(ctx: BuildContext, reviews: dict[str, list[Review]]) -
     flat = [r for rs in reviews.values() for r in rs]
     results = iter(ctx.analyze(flat, ctx.settings))  # type: ignore[misc]
     ctx.report.analyzed = len(flat)
+    plugins = ctx.plugins
     for key, rs in reviews.items():
-        full = [next(results) for _ in rs]
-        out.summaries[key] = summarize_subject(rs, full, ctx.config)
-        out.analyses[key] = [slim_analysis(a) for a in full]
+        full = [plugins.analysed(r.text, next(results)) for r in rs]
+        slim = out.analyses[key] = [slim_analysis(a) for a in full]
+        out.summaries[key] = plugins.summarised(rs, slim, summarize_subject(rs, full, ctx.config))
     ctx.report.executor = "custom analyze function"
     return out
 
@@ -211,7 +212,7 @@ class _Schedule:
                 if h in to_do[key]:
                     texts.setdefault(h, review.text)
         for tags, results in runner.run(
-            self.ctx.settings, chunked(texts.items(), runner.chunk_chars)
+            self.ctx.settings, chunked(texts.items(), runner.chunk_chars), self.ctx.config.plugins
         ):
             rows = list(zip(tags, results))
             self.blobs.update(rows)

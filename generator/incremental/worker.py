@@ -44,6 +44,7 @@ from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
 from generator.output import subject_fragment
+from generator.plugins import loaded
 from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
 
@@ -86,6 +87,7 @@ def page_digests(
         summary.cons,
         summary.consensus,
         sorted(summary.disagreements),
+        summary.extra,
         [r.rating for r in subject.reviews],
         [r.id for r in subject.reviews],
         [p.path for p in subject.pages],
@@ -232,11 +234,14 @@ class _Analyses:
     """A subject's analyses: from the cache's bytes, or made here (the analyzer
     loaded only if a text is not in the cache); the new ones kept for the cache."""
 
-    def __init__(self, settings: AnalysisSettings, job: SubjectJob, hashes: list[bytes]) -> None:
+    def __init__(
+        self, settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, hashes: list[bytes]
+    ) -> None:
         self.settings = settings
         self.job = job
         self.hashes = hashes
         self.analyzer: Any = None
+        self.plugins = loaded(config.plugins)
         self.new: list[tuple[bytes, bytes]] = []
         self.done: dict[bytes, ReviewAnalysis] = {}
 
@@ -250,7 +255,7 @@ class _Analyses:
                 if self.analyzer is None:
                     snapshot = Path(self.job.snapshot) if self.job.snapshot else None
                     self.analyzer = get_analyzer(self.settings, snapshot)
-                analysis = self.analyzer.analyze(text)
+                analysis = self.plugins.analysed(text, self.analyzer.analyze(text))
                 self.new.append((digest, encode_analysis(analysis, text)))
             else:
                 analysis = decode_analysis(blob, text)
@@ -273,11 +278,12 @@ def _build_subject(
         if len(job.hashes) == len(job.reviews)
         else [text_hash(r.text) for r in job.reviews]
     )
-    analyses = _Analyses(settings, job, hashes)
+    analyses = _Analyses(settings, config, job, hashes)
     made = _summarise(config, job, hashes, analyses)
     if made is None:
         return SubjectResult(job.key, len(job.reviews), None, analyses.new, b"", retry=True)
     summary, state, slim = made
+    summary = analyses.plugins.summarised(job.reviews, slim, summary)
     subject = make_subject(config, job.key, job.slug, job.meta, job.reviews, slim, summary)
     fragment = subject_fragment(subject).encode("utf-8")
     pages = tuple(p.path for p in subject.pages)
