@@ -334,17 +334,26 @@ def _columns(data: dict[str, Any], path: Path) -> dict[str, str]:
     return dict(columns)
 
 
-def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
-    thresholds = data.get("thresholds", {})
-    if not isinstance(thresholds, dict):
-        raise ConfigError(f"{path}: [thresholds] must be a table")
-    known = {f.name for f in dataclasses.fields(Thresholds)}
-    for key, value in thresholds.items():
+def _fields_table(
+    data: dict[str, Any], name: str, of: type, expected: type, path: Path
+) -> dict[str, Any]:
+    """The ``[name]`` table: every key a field of the dataclass ``of``, every value
+    of type ``expected`` (``_check_type``)."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    known = {f.name for f in dataclasses.fields(of)}
+    for key, value in table.items():
         if key not in known:
             raise ConfigError(
-                f"{path}: [thresholds] has unknown key '{key}' (known: {', '.join(sorted(known))})"
+                f"{path}: [{name}] has unknown key '{key}' (known: {', '.join(sorted(known))})"
             )
-        _check_type(path, f"thresholds.{key}", value, float)
+        _check_type(path, f"{name}.{key}", value, expected)
+    return table
+
+
+def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
+    thresholds = _fields_table(data, "thresholds", Thresholds, float, path)
     t = Thresholds(**{k: float(v) for k, v in thresholds.items()})
     if not -1 <= t.negative < t.positive <= 1:
         raise ConfigError(f"{path}: thresholds need -1 <= negative < positive <= 1")
@@ -352,16 +361,7 @@ def _thresholds(data: dict[str, Any], path: Path) -> Thresholds:
 
 
 def _analysis(data: dict[str, Any], path: Path) -> AnalysisConfig:
-    analysis = data.get("analysis", {})
-    if not isinstance(analysis, dict):
-        raise ConfigError(f"{path}: [analysis] must be a table")
-    known = {f.name for f in dataclasses.fields(AnalysisConfig)}
-    for key, value in analysis.items():
-        if key not in known:
-            raise ConfigError(
-                f"{path}: [analysis] has unknown key '{key}' (known: {', '.join(sorted(known))})"
-            )
-        _check_type(path, f"analysis.{key}", value, str)
+    analysis = _fields_table(data, "analysis", AnalysisConfig, str, path)
     if analysis.get("language", "auto") not in CONTENT_LANGUAGES:
         raise ConfigError(
             f"{path}: [analysis] language must be one of {', '.join(CONTENT_LANGUAGES)}, not {analysis['language']!r}"
