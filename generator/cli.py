@@ -261,6 +261,13 @@ def serve(
     strict: Annotated[
         bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name the server answers to (e.g. laptop.local); repeat for more.",
+        ),
+    ] = None,
 ) -> None:
     """Build, serve the site on 127.0.0.1, and rebuild and reload the browser on every change."""
     from generator.commands.serve import serve as run_serve
@@ -273,6 +280,7 @@ def serve(
             open_browser=open_browser,
             strict=strict,
             config_file=config,
+            allow_hosts=allow_host or (),
         )
     except SitegenError as exc:
         raise fail(exc) from None

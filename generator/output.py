@@ -615,6 +615,31 @@ def _recover(output: Path) -> None:
     for trash in output.parent.glob(f".{glob.escape(output.name)}.sitegen-trash-*"):
         if _ours(trash):
             _remove_in_background(trash)
+    _prune_set_aside(output)
+
+
+KEEP_SET_ASIDE = 3  # untrusted leftovers kept beside the output, the newest
+
+
+def _prune_set_aside(output: Path) -> None:
+    """Remove all but the newest ``KEEP_SET_ASIDE`` of the leftovers recovery set
+    aside (``_set_aside``): kept to be looked at, they would otherwise pile up.
+    Nothing in them is read or run; a symbolic link is removed, not its target."""
+    aside = output.parent.glob(f".{glob.escape(output.name)}.sitegen-untrusted-*")
+    by_age = sorted(aside, key=lambda p: (_set_aside_time(p), p.name))
+    for old in by_age[:-KEEP_SET_ASIDE]:
+        try:
+            _remove(old)
+        except OSError as exc:
+            log.debug("could not remove %s: %s", old, exc)
+            continue
+        log.warning("removed %s, set aside by an earlier build", old.name)
+
+
+def _set_aside_time(path: Path) -> int:
+    """When ``_set_aside`` named ``path`` (its name's last part, in ns)."""
+    stamp = path.name.rpartition("-")[2]
+    return int(stamp) if stamp.isdigit() else 0
 
 
 def _ours(path: Path) -> bool:
@@ -636,7 +661,8 @@ def _remove(path: Path) -> None:
 
 def _set_aside(path: Path, output: Path, reason: str) -> None:
     """Rename something found beside the output that recovery must not trust, with
-    a warning: it is neither acted on nor deleted."""
+    a warning: it is not acted on, and kept until newer ones replace it
+    (``_prune_set_aside``)."""
     aside = output.parent / f".{output.name}.sitegen-untrusted-{time.time_ns()}"
     try:
         os.rename(path, aside)

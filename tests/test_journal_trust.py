@@ -186,3 +186,22 @@ def test_a_lock_file_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnsafeOutputError, match="symbolic link"):
         write_site([OutputFile("index.html", b"home")], tmp_path / "out")
     assert not target.exists()
+
+
+def test_only_the_newest_leftovers_set_aside_are_kept(tmp_path: Path, caplog) -> None:
+    out = make_output(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"not sitegen's")
+    names = [f".{out.name}.sitegen-untrusted-{1_000 + i}" for i in range(5)]
+    for name in names[1:]:
+        (out.parent / name).mkdir()
+        (out.parent / name / "JOURNAL").write_text("{}", encoding="utf-8")
+    (out.parent / names[0]).symlink_to(outside)  # the oldest: a link, removed as a link
+    with caplog.at_level(logging.WARNING):
+        recover(out)
+    assert [p.name for p in set_aside(out)] == names[-output_module.KEEP_SET_ASIDE :]
+    assert (outside / "keep.txt").read_bytes() == b"not sitegen's"
+    assert sum("set aside by an earlier build" in r.getMessage() for r in caplog.records) == 2
+    recover(out)  # nothing more to remove
+    assert len(set_aside(out)) == output_module.KEEP_SET_ASIDE

@@ -238,6 +238,24 @@ def test_failed_rebuild_keeps_last_good_output(site: Path, monkeypatch: pytest.M
     assert "Mes avis" in (site / "output/index.html").read_text(encoding="utf-8")
 
 
+def test_what_serve_prints_shows_control_characters_escaped(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file name (or a problem, or an error) holding an ANSI escape or a bidi
+    override cannot clear the terminal or fake a line (``exceptions.printable``)."""
+    monkeypatch.chdir(site)
+    messages: list[str] = []
+    rebuilder = Rebuilder(lambda: load_config(), echo=messages.append, echo_error=messages.append)
+    rebuilder.first_build()
+    hostile = "content/\x1b[2Jvu\u202e.txt"
+    (site / hostile).write_text("Un film drôle.\n", encoding="utf-8")
+    (site / "sitegen.toml").write_text('[site]\ntitle = "A\x1b[31m', encoding="utf-8")
+    assert rebuilder.rebuild([hostile, "sitegen.toml"]) is False
+    assert messages and not any("\x1b" in m or "\u202e" in m for m in messages)
+    assert any("Changed: content/\\x1b[2Jvu\\u202e.txt" in m for m in messages)
+    assert any("the build failed" in m for m in messages)
+
+
 @pytest.mark.parametrize(
     "raw",
     [

@@ -132,6 +132,29 @@ def test_host_guard_on_every_interface_takes_ip_addresses_not_names() -> None:
     )
 
 
+def test_allow_host_adds_a_name_and_only_that_one(tmp_path: Path) -> None:
+    named = HostGuard("0.0.0.0", 8000, ["Laptop.local", "[fe80::2]"])
+    assert named.host_ok("laptop.local:8000") and named.host_ok("LAPTOP.LOCAL:8000")
+    assert not named.host_ok("laptop.local:8001") and not named.host_ok("other.local:8000")
+    served = start_server(new_site(tmp_path / "site").root, "--allow-host", "preview.lan")
+    try:
+        port = served.port
+        assert request(port, "/", {"Host": f"preview.lan:{port}"})[0] == 200
+        assert request(port, "/", {"Host": f"127.0.0.1:{port}"})[0] == 200
+        assert request(port, "/", {"Host": f"evil.example:{port}"})[0] == 421
+    finally:
+        stop(served.process)
+
+
+@pytest.mark.parametrize("name", ["", "evil.example:80", "a@b", "x/y", "a b"])
+def test_allow_host_takes_a_name_not_a_url(name: str) -> None:
+    def load_config() -> None:
+        pytest.fail("a bad --allow-host went on to build and serve")
+
+    with pytest.raises(ConfigError, match="--allow-host"):
+        serve(load_config, allow_hosts=[name])  # type: ignore[arg-type]
+
+
 def test_an_empty_host_is_refused_not_bound_with_a_false_warning() -> None:
     def load_config() -> None:
         pytest.fail("--host '' went on to build and serve")

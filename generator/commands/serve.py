@@ -28,6 +28,7 @@ import ipaddress
 import logging
 import mimetypes
 import os
+import re
 import signal
 import socket
 import sys
@@ -46,7 +47,7 @@ from livereload.watcher import Watcher
 from tornado import ioloop, web
 
 from generator.config import CONFIG_FILENAME, SiteConfig
-from generator.exceptions import ConfigError, SitegenError, UnsafeOutputError
+from generator.exceptions import ConfigError, SitegenError, UnsafeOutputError, printable
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,16 @@ class Rebuilder:
     echo_error: Callable[[str], None] = field(
         default=lambda text: print(text, file=sys.stderr, flush=True)
     )
+
+    def say(self, text: str) -> None:
+        """A line for the terminal, with its control characters shown escaped
+        (``exceptions.printable``: a file name cannot clear the screen)."""
+        self.echo(printable(text, newlines=True))
+
+    def warn(self, text: str) -> None:
+        """``say``, on the error stream."""
+        self.echo_error(printable(text, newlines=True))
+
     state: ServeState | None = None
     last_report: Any = None
 
@@ -99,7 +110,7 @@ class Rebuilder:
         assert self.state is not None, "first_build() first"
         if changed:
             shown = ", ".join(_short(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
-            self.echo(f"Changed: {shown}")
+            self.say(f"Changed: {shown}")
         try:
             config = self.load_config()
             self._build(config)
@@ -119,7 +130,7 @@ class Rebuilder:
         self.last_report = report
         for problem in report.problems:
             kind = "error" if problem.severity == "error" else "warning"
-            self.echo_error(f"{kind}: {problem}")
+            self.warn(f"{kind}: {problem}")
         recovered = self.state.error is not None
         self.state.output = config.output_dir.resolve()
         self.state.config = config
@@ -127,7 +138,7 @@ class Rebuilder:
         self.state.builds += 1
         self.state.last_good = time.time()
         ms = (time.perf_counter() - started) * 1000
-        self.echo(
+        self.say(
             f"{'Fixed — rebuilt' if recovered else 'Built'} {report.subjects} subject(s), "
             f"{report.reviews} reviews in {ms:.0f} ms"
         )
@@ -139,7 +150,7 @@ class Rebuilder:
         else:
             message = f"unexpected error: {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
         self.state.error = message
-        self.echo_error(f"error: the build failed; still serving the last good site.\n{message}")
+        self.warn(f"error: the build failed; still serving the last good site.\n{message}")
 
 
 def _short(path: str) -> str:
@@ -314,13 +325,16 @@ class HostGuard:
     ``localhost``, ``[::1]``) or the address it listens on; listening on every
     interface (``0.0.0.0``, ``::``), any IP address and this machine's host name
     too (an IP address cannot be re-pointed by DNS, so no rebinding page reaches
-    the server through one). The port must be the one it listens on.
+    the server through one). Names given with ``--allow-host`` are its own too
+    (a name the user chose, e.g. to preview from a phone as ``laptop.local``).
+    The port must be the one it listens on.
     """
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, allowed: Sequence[str] = ()) -> None:
         self.host = host
         self.port = port
         names = {*LOOPBACK_NAMES, host.lower().strip("[]")}
+        names |= {name.lower().strip("[]") for name in allowed}
         if host in WILDCARD_HOSTS:  # (looked up once: getfqdn may ask the DNS)
             names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
         self.names = frozenset(names)
@@ -501,9 +515,10 @@ class SiteHandler(_Guarded):
 class SiteServer(Server):
     """livereload's server with our handler (serve by path, confined to the output)."""
 
-    def __init__(self, state: ServeState, watcher: Watcher) -> None:
+    def __init__(self, state: ServeState, watcher: Watcher, allowed: Sequence[str] = ()) -> None:
         super().__init__(watcher=watcher)
         self.state = state
+        self.allowed = tuple(allowed)  # --allow-host
 
     def get_web_handlers(self, script: bytes) -> list[tuple[Any, ...]]:
         return [(r".*", SiteHandler, {"state": self.state})]
@@ -515,7 +530,7 @@ class SiteServer(Server):
         ``HostGuard`` (livereload's own answer any host and origin)."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
-        guard = HostGuard(host, port)
+        guard = HostGuard(host, port, self.allowed)
         handlers = [
             (r"/livereload", GuardedLiveReload, {"guard": guard}),
             (r"/forcereload", GuardedForceReload, {"guard": guard}),
@@ -559,6 +574,11 @@ def _stop_on_sigterm() -> None:
         pass
 
 
+# A name for --allow-host: letters, digits, dots and hyphens (or an IPv6 address in
+# brackets); no port, user or path: the port is the one served.
+_HOST_NAME = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]")
+
+
 def url_for(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
@@ -575,8 +595,10 @@ def serve(
     interval: float = POLL_SECONDS,
     echo: Callable[[str], None] | None = None,
     echo_error: Callable[[str], None] | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> None:
     """Build, then serve and rebuild until interrupted (Ctrl-C or SIGTERM).
+    ``allow_hosts``: more names the server answers to (``HostGuard``).
 
     Raises :class:`ConfigError` / :class:`UnsafeOutputError` when there is nothing to
     serve (broken ``sitegen.toml`` at start, unsafe output folder, port in use).
@@ -587,6 +609,12 @@ def serve(
         raise ConfigError(
             "--host is empty; give an address: 127.0.0.1 (the default) or 0.0.0.0 for the network"
         )
+    for name in allow_hosts:
+        if not _HOST_NAME.fullmatch(name):
+            raise ConfigError(
+                f"--allow-host {printable(name)!r} is not a host name or address "
+                "(e.g. laptop.local, preview.example.org, 192.168.1.20)"
+            )
     rebuilder = Rebuilder(load_config, strict=strict)
     if echo:
         rebuilder.echo = echo
@@ -611,11 +639,11 @@ def serve(
     )
     # livereload waits 3 s between two reloads by default; every rebuild must show.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = SiteServer(state, watcher)
+    server = SiteServer(state, watcher, allow_hosts)
     _stop_on_sigterm()
-    say = rebuilder.echo
+    say = rebuilder.say
     if host not in ("127.0.0.1", "localhost", "::1"):
-        rebuilder.echo_error(
+        rebuilder.warn(
             f"warning: listening on {host}: other machines on the network can see this preview"
         )
     say(
