@@ -189,6 +189,56 @@ class Analyzer:
             out.append(polarity)
         return out
 
+    def _mentions(
+        self,
+        model: Model,
+        where: tuple[str, int, str | None],
+        found: list[tuple[str, str, int, int]],
+        scored: tuple[float, bool],
+        source: tuple[str, int | None, bool],
+        into: tuple[list[Mention], list[float], dict[str, int], dict[str, str]],
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Record a sentence's aspect mentions (``found``) with their clauses'
+        polarities, and count them per key; return the sentence's keys and their
+        forms, in order of first mention. ``where``: the sentence, where it starts
+        in the review and its one-to-one fold (or None); ``scored``: its rounded
+        polarity and whether it holds an opinion; ``source``: the review's fold, where the
+        sentence starts in it (None when that fold does not line up with the
+        text), whether the review has tripled letters; ``into``: the review's
+        mentions, their sentences' polarities, counts per key, display forms."""
+        sentence, start, s_folded = where
+        rounded, opinion = scored
+        mentions, unclear, counts, display = into
+        folded, at, repeats = source
+        polarities = self._clause_polarities(
+            model,
+            sentence,
+            at,
+            folded,
+            repeats,
+            clauses(sentence, s_folded),
+            found,
+            (rounded, opinion),
+        )
+        for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
+            mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
+            # A mention no clause judges clearly leans as its sentence and review
+            # do (``lean_mentions``, in ``analyze``).
+            unclear.append(rounded)
+        keys: list[str] = []
+        forms: list[str] = []
+        for key, shown, _, _ in found:
+            if key not in counts:
+                counts[key] = 0
+                display[key] = shown
+                keys.append(key)
+                forms.append(shown)
+            elif key not in keys:
+                keys.append(key)
+                forms.append(shown)
+            counts[key] += 1
+        return tuple(keys), tuple(forms)
+
     def analyze(self, text: str) -> ReviewAnalysis:
         # Lower-case and fold the whole review once. Both folds work character by
         # character (but for the Greek capital sigma, whose lower case depends on
@@ -251,44 +301,25 @@ class Analyzer:
                 z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)  # noqa: FURB136
             z = z if z < 40.0 else 40.0  # noqa: FURB136 - max(-40.0, min(40.0, z)), NaN included, inlined
             polarity = tanh((z if z > -40.0 else -40.0) / 2.0)  # noqa: FURB136
-            keys = []
-            forms = []
+            rounded = round(polarity, 4)
             s_folded = aspect_folded[start:end] if aligned else None
             found = extract_aspects(sentence, s_folded, vocabulary)
             if found:
-                found = drop_compared(sentence, found)
-            rounded = round(polarity, 4)
-            if found:
-                polarities = self._clause_polarities(
+                keys, forms = self._mentions(
                     model,
-                    sentence,
-                    start if model_slices else None,
-                    folded,
-                    repeats,
-                    clauses(sentence, s_folded),
-                    found,
+                    (sentence, start, s_folded),
+                    drop_compared(sentence, found),
                     (rounded, s_pos + s_neg > 0),
+                    (folded, start if model_slices else None, repeats),
+                    (mentions, unclear, counts, display),
                 )
-                for (key, shown, m_start, m_end), m_polarity in zip(found, polarities):
-                    mentions.append((key, shown, start + m_start, start + m_end, m_polarity))
-                    # A mention no clause judges clearly leans as its sentence and review
-                    # do (``lean_mentions``, below).
-                    unclear.append(rounded)
-            for key, shown, _, _ in found:
-                if key not in counts:
-                    counts[key] = 0
-                    display[key] = shown
-                    keys.append(key)
-                    forms.append(shown)
-                elif key not in keys:
-                    keys.append(key)
-                    forms.append(shown)
-                counts[key] += 1
+            else:
+                keys = forms = ()
             # SentenceAnalysis(...) without the named tuple's Python-level __new__.
             sentences.append(
                 make(
                     SentenceAnalysis,
-                    (sentence, start, end, rounded, round(s_subj, 4), tuple(keys), tuple(forms)),
+                    (sentence, start, end, rounded, round(s_subj, 4), keys, forms),
                 )
             )
         if n_feats:
