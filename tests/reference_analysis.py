@@ -33,7 +33,9 @@ terms, keeps a common noun that is not a term only as the subject of a judging
 verb, and shares the common-noun rules (``aspects.common_mention``); "11"
 caps a leaning mention's polarity, reads a bracket as a clause inside the one it
 interrupts, keys English aspect terms as the French ones they translate, and
-takes no term after a subject pronoun ("je commande").
+takes no term after a subject pronoun ("je commande"); "12" takes a name after
+"un", "une" or "son propre", or after "remake", "préférer" or "faire pâlir", for
+another work.
 """
 
 from __future__ import annotations

@@ -200,9 +200,9 @@ def test_a_mention_is_judged_by_what_its_clause_says_of_it() -> None:
     at = text.index("saison")
     found = [("acteur", "acteurs", 4, 11), ("saison", "saison", at, at + 6)]
     parts = clauses_of(text)
-    first = judging_spans(parts, found, 4, len(text))
+    first = list(judging_spans(parts, found, 4, len(text)))
     assert [text[a:b] for a, b in first[0]] == ["Les ", " sont bons "]
-    second = judging_spans(parts, found, at, len(text))
+    second = list(judging_spans(parts, found, at, len(text)))
     # its clause without the mention, then its contrast block without it
     assert [text[a:b] for a, b in second[0]] == [" la ", " 7,"]
     assert [text[a:b] for a, b in second[1]] == [" la ", " 7, qui traîne, déçoit."]
@@ -259,6 +259,9 @@ def test_a_common_noun_opening_a_name_is_not_fused_with_it(analyzer: Analyzer) -
         ("Omar Sy est génial, comme dans Trainspotting de Danny Boyle.", "sy", "boyle"),
         ("Loin du précédent de Danny Boyle, Omar Sy est parfait.", "sy", "boyle"),
         ("Bryan Cranston, qu'on a vu dans Malcolm, est immense.", "cranston", "malcolm"),
+        ("Omar Sy est génial dans ce remake de Pocahontas.", "sy", "pocahontas"),
+        ("Omar Sy est bon, mais on dirait un (mauvais) Marvel.", "sy", "marvel"),
+        ("Omar Sy est bon, je préfère « Les Visiteurs » quand même.", "sy", "visiteurs"),
     ],
 )
 def test_names_only_compared_with_are_not_aspects(
@@ -343,10 +346,10 @@ def test_a_bracket_is_a_clause_said_in_passing() -> None:
         ("cranston", "Bryan Cranston", name, name + 14),
     ]
     # the actors are judged by their clause, without what the brackets hold
-    outer = judging_spans(parts, found, actors, len(text))[0]
+    outer = next(judging_spans(parts, found, actors, len(text)))
     assert "".join(text[a:b] for a, b in outer) == "Les  (et sont parfaits,"
     # the name by its bracket (then the block it is in)
-    inner = judging_spans(parts, found, name, len(text))[0]
+    inner = next(judging_spans(parts, found, name, len(text)))
     assert "".join(text[a:b] for a, b in inner) == " surtout )"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def judging_spans(
     found: list[tuple[str, str, int, int]],
     position: int,
     length: int,
-) -> list[tuple[tuple[int, int], ...]]:
+) -> Iterator[tuple[tuple[int, int], ...]]:
     """What may judge the mention at ``position`` of a sentence of ``length``
     characters cut into ``parts`` (``clauses``), in the order it is tried: its
     clause, then its contrast block (when that is neither the clause nor the
@@ -144,24 +145,25 @@ def judging_spans(
     is what is said of it, not its name ("la saison 7 baisse de niveau" is
     judged by "baisse de niveau"). The first holding a clear opinion gives the
     mention its polarity; with none, the mention leans (``leaning``)."""
-    a, b, block = min(
-        (p for p in parts if p[0] <= position < p[1]),
-        key=lambda p: p[1] - p[0],  # the innermost (brackets: ``clauses``)
-        default=(0, length, 0),
-    )
-    inner = [(x, y) for x, y, _ in parts if a <= x and y <= b and (x, y) != (a, b)]
-    out = [_without(a, b, [(x, y) for _, _, x, y in found] + inner)]
-    first = min((x for x, _, k in parts if k == block), default=0)
-    last = max((y for _, y, k in parts if k == block), default=length)
+    a, b, block = 0, length, 0
+    for part in parts:  # the innermost clause holding the mention (brackets)
+        if part[0] <= position < part[1] and part[1] - part[0] < b - a:
+            a, b, block = part
+    holes = [(x, y) for _, _, x, y in found if x < b and y > a]
+    nested = [(x, y) for x, y, _ in parts if a <= x and y <= b and y - x < b - a]
+    yield _without(a, b, sorted(holes + nested) if nested else holes)
+    first, last = length, 0
+    for x, y, k in parts:
+        if k == block:
+            first, last = min(first, x), max(last, y)
     if (first, last) != (a, b) and (first, last) != (0, length):
-        out.append(_without(first, last, [(x, y) for _, _, x, y in found]))
-    return out
+        yield _without(first, last, [(x, y) for _, _, x, y in found if x < last and y > first])
 
 
 def _without(a: int, b: int, holes: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """The pieces of ``[a, b)`` outside ``holes`` (spans), in order."""
+    """The pieces of ``[a, b)`` outside ``holes`` (spans, in order)."""
     pieces = []
-    for start, end in sorted(holes):
+    for start, end in holes:
         if start >= b:
             break
         if end > a:
@@ -213,13 +215,20 @@ def _log_odds(polarity: float) -> float:
 _COMPARED = re.compile(
     r"(?<!\w)(?:comme|tel|telle|tels|telles|à la manière|à la façon|façon|style|"
     r"digne d['’e]|dignes d['’e]|rappel\w*|inspir\w*|précédent\w*|loin d['’eu]|"
-    r"mieux que|pire que|meilleure? que|versus|vs|like|as in|compared to|than|previous)(?!\w)",
+    r"mieux que|pire que|meilleure? que|versus|vs|like|as in|compared to|than|previous|"
+    r"remake|pr[ée]f[éè]r\w*|p[âa]lir)(?!\w)",
     re.IGNORECASE,
+)
+# An indefinite article or "son propre" before a name makes it a kind of work
+# ("un Marvel", "un (mauvais) Marvel", "son propre Star Wars").
+_A_KIND_OF = re.compile(
+    r"(?<!\w)(?:une?|son propre|sa propre|leur propre)\s+(?:\(\w+\)\s+)?$", re.IGNORECASE
 )
 # Between such a word and a name: only names, their joining words and articles
 # (no comma: "Loin du précédent de Danny Boyle, Omar Sy est parfait").
 _NAMES_ONLY = re.compile(
-    r"(?:\s|(?<!\w)(?:et|ou|de|du|des|d['’]|le|la|les|l['’]|un|une|dans|chez|avec|and|or|of|the|in)(?!\w)"
+    r"(?:\s|[\"«»“”]|(?<!\w)(?:et|ou|encore|de|du|des|d['’]|le|la|les|l['’]|un|une|dans|chez|avec"
+    r"|and|or|of|the|in)(?!\w)"
     r"|(?<!\w)[A-ZÀ-Ý0-9][\w'’.-]*)*",
 )
 
@@ -236,6 +245,8 @@ def compared(sentence: str, start: int) -> bool:
         and tail[-4:].lower() == "dans"
         and (len(tail) == 4 or not (tail[-5].isalnum() or tail[-5] == "_"))
     ):
+        return True
+    if _A_KIND_OF.search(before, max(0, start - 30)):
         return True
     for match in _COMPARED.finditer(before):
         if _NAMES_ONLY.fullmatch(before, match.end()):
