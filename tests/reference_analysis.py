@@ -35,7 +35,8 @@ caps a leaning mention's polarity, reads a bracket as a clause inside the one it
 interrupts, keys English aspect terms as the French ones they translate, and
 takes no term after a subject pronoun ("je commande"); "12" takes a name after
 "un", "une" or "son propre", or after "remake", "préférer" or "faire pâlir", for
-another work.
+another work; "13" tries a clause with the one after it before its block ("X et
+Y sont brillantes") and takes no "produit par" (a participle) for a mention.
 """
 
 from __future__ import annotations

@@ -403,10 +403,13 @@ _SUBJECT_PRONOUNS = frozenset("je j' tu il elle on nous ils elles ne n' me m' te
 
 def _not_a_mention(folded: list[str], i: int, key: str, v: Vocabulary) -> bool:
     """Whether the term at ``i`` is used for something else than the aspect it
-    names: a verb after its pronoun ("je commande"), "final" after a noun (an
+    names: a verb after its pronoun ("je commande") or a participle ("produit
+    par"), "final" after a noun (an
     adjective), a simile ("joue comme une actrice débutante"), "histoire de" +
     a verb ("histoire de meubler")."""
     f = folded[i]
+    if f.startswith("produit") and i + 1 < len(folded) and folded[i + 1] == "par":
+        return True  # a participle: "produit par Danny Boyle"
     if i == 0:
         return False
     before = folded[i - 1]

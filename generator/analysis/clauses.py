@@ -145,19 +145,44 @@ def judging_spans(
     is what is said of it, not its name ("la saison 7 baisse de niveau" is
     judged by "baisse de niveau"). The first holding a clear opinion gives the
     mention its polarity; with none, the mention leans (``leaning``)."""
+    a, b, block = _innermost(parts, position, length)
+    nested = [(x, y) for x, y, _ in parts if a <= x and y <= b and y - x < b - a]
+    yield _without(a, b, sorted(_mentions_in(found, a, b) + nested))
+    # What follows it in its block: a coordinated subject's or an apposition's
+    # judgement ("X et Y sont brillantes", "X, une présence extraordinaire").
+    following = next((p for p in parts if p[0] >= b), None)
+    if following is not None and following[2] == block:
+        end = following[1]
+        yield _without(a, end, sorted(_mentions_in(found, a, end) + nested))
+    first, last = _block_span(parts, block, length)
+    if (first, last) != (a, b) and (first, last) != (0, length):
+        yield _without(first, last, _mentions_in(found, first, last))
+
+
+def _innermost(
+    parts: list[tuple[int, int, int]], position: int, length: int
+) -> tuple[int, int, int]:
+    """The smallest clause holding ``position`` (a bracket's, inside the clause
+    it interrupts), or the whole sentence."""
     a, b, block = 0, length, 0
-    for part in parts:  # the innermost clause holding the mention (brackets)
+    for part in parts:
         if part[0] <= position < part[1] and part[1] - part[0] < b - a:
             a, b, block = part
-    holes = [(x, y) for _, _, x, y in found if x < b and y > a]
-    nested = [(x, y) for x, y, _ in parts if a <= x and y <= b and y - x < b - a]
-    yield _without(a, b, sorted(holes + nested) if nested else holes)
+    return a, b, block
+
+
+def _mentions_in(found: list[tuple[str, str, int, int]], a: int, b: int) -> list[tuple[int, int]]:
+    """The spans of the mentions of ``found`` overlapping ``[a, b)``."""
+    return [(x, y) for _, _, x, y in found if x < b and y > a]
+
+
+def _block_span(parts: list[tuple[int, int, int]], block: int, length: int) -> tuple[int, int]:
+    """Where the clauses of contrast block ``block`` start and end."""
     first, last = length, 0
     for x, y, k in parts:
         if k == block:
             first, last = min(first, x), max(last, y)
-    if (first, last) != (a, b) and (first, last) != (0, length):
-        yield _without(first, last, [(x, y) for _, _, x, y in found if x < last and y > first])
+    return first, last
 
 
 def _without(a: int, b: int, holes: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
