@@ -36,7 +36,8 @@ interrupts, keys English aspect terms as the French ones they translate, and
 takes no term after a subject pronoun ("je commande"); "12" takes a name after
 "un", "une" or "son propre", or after "remake", "préférer" or "faire pâlir", for
 another work; "13" tries a clause with the one after it before its block ("X et
-Y sont brillantes") and takes no "produit par" (a participle) for a mention.
+Y sont brillantes") and takes no "produit par" (a participle) for a mention; "14"
+does the former only for a clause of nothing but its mentions.
 """
 
 from __future__ import annotations

@@ -138,8 +138,9 @@ def judging_spans(
 ) -> Iterator[tuple[tuple[int, int], ...]]:
     """What may judge the mention at ``position`` of a sentence of ``length``
     characters cut into ``parts`` (``clauses``), in the order it is tried: its
-    clause, then its contrast block (when that is neither the clause nor the
-    whole sentence). Each is given as the pieces of text it keeps: the span
+    clause, then (for a clause of nothing but its mentions) the clause with the
+    one after it, then its contrast block (when that is neither the clause nor
+    the whole sentence). Each is given as the pieces of text it keeps: the span
     without the aspect mentions in it (``found``) and, for a clause, without
     the clauses it holds (brackets), since what judges an aspect
     is what is said of it, not its name ("la saison 7 baisse de niveau" is
@@ -147,16 +148,22 @@ def judging_spans(
     mention its polarity; with none, the mention leans (``leaning``)."""
     a, b, block = _innermost(parts, position, length)
     nested = [(x, y) for x, y, _ in parts if a <= x and y <= b and y - x < b - a]
-    yield _without(a, b, sorted(_mentions_in(found, a, b) + nested))
-    # What follows it in its block: a coordinated subject's or an apposition's
-    # judgement ("X et Y sont brillantes", "X, une présence extraordinaire").
+    own = _without(a, b, sorted(_mentions_in(found, a, b) + nested))
+    yield own
+    # A clause of nothing but mentions (and an article) is a subject coordinated
+    # with what follows in its block, which judges it: "X et Y sont brillantes".
     following = next((p for p in parts if p[0] >= b), None)
-    if following is not None and following[2] == block:
+    if following is not None and following[2] == block and sum(y - x for x, y in own) <= _BARE:
         end = following[1]
         yield _without(a, end, sorted(_mentions_in(found, a, end) + nested))
     first, last = _block_span(parts, block, length)
     if (first, last) != (a, b) and (first, last) != (0, length):
         yield _without(first, last, _mentions_in(found, first, last))
+
+
+# At most this many characters besides its mentions: a bare noun phrase ("les ",
+# spaces included).
+_BARE = 4
 
 
 def _innermost(
