@@ -531,6 +531,47 @@ def verdict_groups(subjects: Sequence[Subject]) -> list[tuple[str, str, list[Sub
     return sorted(groups.values(), key=lambda group: group[0] == "none")
 
 
+class SubjectCards:
+    """A subject's cards, each rendered once (``_card.html``'s ``review_card``) for
+    its pages and its ``cards.js`` alike (both used to render every card), when
+    first asked for. ``macro`` None: the site's own ``_card.html``, which the
+    templates call themselves."""
+
+    def __init__(self, subject: Subject, shared: dict[str, Any], macro: Any) -> None:
+        self.subject = subject
+        self.shared = shared
+        self.macro = macro
+        self.starts: dict[str, int] = {}  # page path -> index of its first card
+        at = 0
+        for page in subject.pages:
+            self.starts[page.path] = at
+            at += len(page.cards)
+        self.done: dict[int, Markup] = {}
+
+    def html(self, index: int, card: Card) -> Markup:
+        html = self.done.get(index)
+        if html is None:
+            html = self.done[index] = self.macro(card)
+        return html
+
+    def page(self, page: CardPage) -> list[Markup] | None:
+        """The page's cards, rendered (None: the templates render them)."""
+        if self.macro is None:
+            return None
+        start = self.starts[page.path]
+        return [self.html(i, card) for i, card in enumerate(page.cards, start=start)]
+
+    def script_lines(self, reused: dict[int, str]) -> list[str] | None:
+        """Every card as a JSON string for ``cards.js`` (``reused``: those known)."""
+        if self.macro is None:
+            return None
+        cards = (card for page in self.subject.pages for card in page.cards)
+        return [
+            reused.get(i) or js_string(str(self.html(i, card)).strip())
+            for i, card in enumerate(cards)
+        ]
+
+
 class Renderer:
     """Renders one site. Templates are compiled once and reused for every page."""
 
@@ -543,7 +584,10 @@ class Renderer:
         self.env = make_environment(self.config.templates_dir, self.config.language, self.audience)
         self.t = translator(self.config.language, self.audience)
         self.plugins = _plugins(self.config)
-        self._card_memo: tuple[Subject, list[list[Markup]] | None] | None = None
+        self._card_memo: SubjectCards | None = None
+        # For the next ``cards_file``: card index -> its line of the last cards.js
+        # (a JSON string), for the cards known unchanged (``worker``).
+        self.reused_cards: dict[int, str] = {}
 
     @property
     def site_pages(self) -> list[SitePage]:
@@ -616,8 +660,8 @@ class Renderer:
         self, subject: Subject, pages: Sequence[CardPage] | None = None
     ) -> Iterator[OutputFile]:
         """The pages of ``subject`` (only ``pages`` of them, when given)."""
-        shared = self._subject_context(subject)
-        html = self.card_html(subject, shared)
+        cards = self._subject_cards(subject)
+        shared = cards.shared
         in_categories = categories.subject_categories(subject, self.categories)
         badge = self.badge(subject)
         snippet = self.badge_snippet(subject, badge)
@@ -630,7 +674,7 @@ class Renderer:
                 "subject.html",
                 page.path,
                 page=page,
-                cards_html=html[page.number - 1] if html is not None else None,
+                cards_html=cards.page(page),
                 aspect_views=views[first],
                 subject_categories=in_categories,
                 badge=badge,
@@ -646,33 +690,31 @@ class Renderer:
 
     def cards_file(self, subject: Subject) -> Iterator[OutputFile]:
         """A subject's cards data file (``Subject.cards_path``: every card of a
-        subject of several pages, as its pages show them, for their filters)."""
+        subject of several pages, as its pages show them, for their filters). The
+        cards in ``reused_cards`` (index -> the card's line in the last
+        ``cards.js``, known unchanged) are not rendered again."""
         if subject.cards_path:
-            shared = self._subject_context(subject)
-            html = self.card_html(subject, shared)
+            cards = self._subject_cards(subject)
             yield self._render(
                 "cards.js",
                 subject.cards_path,
                 cards=list(self._cards(subject)),
-                cards_html=[card for page in html for card in page] if html is not None else None,
-                **shared,
+                cards_js=cards.script_lines(self.reused_cards),
+                **cards.shared,
             )
 
-    def card_html(self, subject: Subject, shared: dict[str, Any]) -> list[list[Markup]] | None:
-        """Every card of ``subject`` rendered once (``_card.html``'s ``review_card``),
-        page by page, for its pages and its ``cards.js`` alike (both used to render
-        each card); kept for the subject last asked about. None when the site
-        overrides ``_card.html``: its cards may depend on the page they are on."""
-        memo = self._card_memo
-        if memo is not None and memo[0] is subject:
-            return memo[1]
-        html = None
-        template = self.env.get_template("_card.html")
-        if Path(template.filename or "").parent.resolve() == theme_dir().resolve():
-            macro = template.make_module(self._context(subject.url, shared)).review_card
-            html = [[macro(card) for card in page.cards] for page in subject.pages]
-        self._card_memo = (subject, html)
-        return html
+    def _subject_cards(self, subject: Subject) -> SubjectCards:
+        """The subject's shared context and cards, made once for its pages and its
+        ``cards.js`` (kept for the subject last asked about)."""
+        if self._card_memo is None or self._card_memo.subject is not subject:
+            shared = self._subject_context(subject)
+            template = self.env.get_template("_card.html")
+            macro = None
+            # (a site's own _card.html may depend on the page its card is on)
+            if Path(template.filename or "").parent.resolve() == theme_dir().resolve():
+                macro = template.make_module(self._context(subject.url, shared)).review_card
+            self._card_memo = SubjectCards(subject, shared, macro)
+        return self._card_memo
 
     def _subject_context(self, subject: Subject) -> dict[str, Any]:
         """What a subject's pages and its cards file share: figures, card numbers,

@@ -222,7 +222,7 @@ def subject_index(
     postings: dict[str, list[int]] = {}
 
     def add(text: str, card: int) -> None:
-        for term in words(text):  # (each once per card: ``words`` removes repeats)
+        for term in dict.fromkeys(words(text)):  # each card once per word
             postings.setdefault(term, []).append(card)
 
     add(

@@ -4,6 +4,6 @@
 {% from "_card.html" import review_card with context %}
 window.SITEGEN_CARDS = {"subject": {{ subject.slug|js_string }}, "total": {{ subject.review_count }}, "cards": [
 {% for card in cards %}
-{{ (cards_html[loop.index0] if cards_html is not none else review_card(card))|trim|js_string }}{{ "," if not loop.last }}
+{{ cards_js[loop.index0] if cards_js is not none else review_card(card)|trim|js_string }}{{ "," if not loop.last }}
 {% endfor %}
 ]};

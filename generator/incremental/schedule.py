@@ -251,6 +251,7 @@ class _Schedule:
             state=self.states.get(key),
             added=self.plans.get(key, []),
             removed=self.removed.get(key, {}),
+            output=str(jobs.staged.output) if self.write_to and jobs.staged is not None else "",
         )
         if key in self.plans:
             self.planned[key] = made

@@ -62,7 +62,10 @@ def value_digest(value: Any) -> bytes:
 
 
 def page_digests(
-    site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()
+    site_key: bytes,
+    subject: Subject,
+    text_hashes: Sequence[bytes] = (),
+    cards: Sequence[bytes] = (),
 ) -> dict[str, bytes]:
     """For a subject of several pages, a digest of everything each page shows: what
     is common to its pages (summary, ratings, review ids in order, page paths,
@@ -70,7 +73,7 @@ def page_digests(
     need not be rendered again (``tests/test_incremental.py`` checks the output
     stays what a full build gives). Only used with the built-in subject template.
     ``text_hashes``: ``cache.text_hash`` of each review's text, in order, when the
-    caller has them already."""
+    caller has them already; ``cards``: the ``card_digests``, likewise."""
     if len(subject.pages) < 2:
         return {}
     summary = subject.summary
@@ -97,20 +100,67 @@ def page_digests(
         trends.subject_trend(subject.reviews, subject.analyses, "fr"),
         bool(subject.latest),
     )
-    if len(text_hashes) != len(subject.reviews):
-        text_hashes = [text_hash(review.text) for review in subject.reviews]
+    if len(cards) != len(subject.reviews):
+        cards = card_digests(site_key, subject, text_hashes)
     out = {}
     at = 0
     for page in subject.pages:
-        cards = [
-            _card_key(card, h)
-            for card, h in zip(page.cards, text_hashes[at : at + len(page.cards)])
-        ]
+        shown = b"".join(cards[at : at + len(page.cards)])
         at += len(page.cards)
         # The first page lists each aspect's first mentions, from any page.
         listing = value_digest(list(aspect_listing(subject).items())) if page.number == 1 else b""
-        out[page.path] = stable_hash(common, page.number, value_digest(cards), listing)
+        out[page.path] = stable_hash(common, page.number, shown, listing)
     return out
+
+
+def card_digests(
+    site_key: bytes, subject: Subject, text_hashes: Sequence[bytes] = ()
+) -> list[bytes]:
+    """Per card of the subject, in order, a digest of everything its HTML shows:
+    the card (``_card_key``), its number (that of the last card of its review id,
+    as the templates number them), which of its mentions are of the subject's
+    aspects. A card whose digest did not change need not be rendered again
+    (``cards.js``)."""
+    if len(text_hashes) != len(subject.reviews):
+        text_hashes = [text_hash(review.text) for review in subject.reviews]
+    cards = [card for page in subject.pages for card in page.cards]
+    numbers = {card.review.id: n for n, card in enumerate(cards, start=1)}
+    aspects = {a.key for a in subject.summary.aspects}
+    return [
+        value_digest(
+            [
+                site_key,
+                _card_key(card, digest),
+                numbers[card.review.id],
+                [m[0] in aspects for m in card.mentions],
+            ]
+        )
+        for card, digest in zip(cards, text_hashes)
+    ]
+
+
+def reused_cards(old: bytes, new: Sequence[bytes], path: Path) -> dict[int, str]:
+    """The cards of ``path`` (the last ``cards.js``, whose cards had the digests
+    ``old``, 16 bytes each) that are unchanged: new card index -> its line (a JSON
+    string). Empty when the file is not laid out as ``templates/cards.js`` writes
+    it (a header line, a card a line, a footer line)."""
+    count, rest = divmod(len(old), 16)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with open(fd, "rb") as handle:
+            lines = handle.read().split(b"\n")
+    except OSError:
+        return {}
+    if rest or not count or len(lines) != count + 3 or lines[-1]:
+        return {}
+    line_of = {old[i * 16 : i * 16 + 16]: i + 1 for i in range(count)}
+    reused = {}
+    for i, digest in enumerate(new):
+        at = line_of.get(digest)
+        if at is not None:
+            line = lines[at]
+            reused[i] = (line[:-1] if at < count else line).decode("utf-8")
+    return reused
 
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
@@ -162,6 +212,8 @@ class SubjectJob:
     state: SummaryState | None = None
     added: list[int] = field(default_factory=list)
     removed: dict[Entry, bytes] = field(default_factory=dict)
+    # The output folder (with ``write_to``), to reuse the unchanged cards of its ``cards.js``.
+    output: str = ""
 
 
 @dataclass
@@ -329,7 +381,8 @@ def _render(
 ) -> None:
     """Render the subject's pages but those the output holds already (same
     digest), and its other files; into ``job.write_to`` or ``result.files``."""
-    sums = result.page_sums = page_digests(job.site_key, subject, hashes)
+    cards = card_digests(job.site_key, subject, hashes) if subject.cards_path else []
+    sums = result.page_sums = page_digests(job.site_key, subject, hashes, cards)
     pages = []
     for page in subject.pages:
         if page.path in sums and job.kept.get(page.path) == sums[page.path]:
@@ -345,6 +398,11 @@ def _render(
             renderer.env.bytecode_cache = _BYTECODE.setdefault(
                 bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
             )
+    if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
+        sums[subject.cards_path] = b"".join(cards)
+        old = job.kept.get(subject.cards_path)
+        if old and job.output:
+            renderer.reused_cards = reused_cards(old, cards, Path(job.output, subject.cards_path))
     files = itertools.chain(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
     )

@@ -182,7 +182,7 @@ class _Writer:
             return same
         for subject in given.site.subjects:
             if subject.key in given.clean:
-                sums.update((p, then[p]) for p in given.clean[subject.key].pages if p in then)
+                sums.update((p, then[p]) for p in given.clean[subject.key].paths if p in then)
             elif subject.key in given.built:
                 sums.update(given.built[subject.key].page_sums)
             else:

@@ -1,0 +1,100 @@
+"""A subject of several pages writes ``<slug>/cards.js`` (every card, for the
+filters of its pages). An edit renders again only the cards whose digest changed
+(``worker.card_digests``) and takes the others' lines from the last cards.js; the
+file is always what a ``--no-cache`` build writes."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+from test_incremental import full_build, make_site, tree
+
+from generator.commands.build import build
+from generator.render import SubjectCards
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus import edit_one_review
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The review ids of the cards rendered (``_card.html``) from now on."""
+    ids: list[str] = []
+    real = SubjectCards.html
+
+    def html(self, index, card):
+        if index not in self.done:
+            ids.append(card.review.id)
+        return real(self, index, card)
+
+    monkeypatch.setattr(SubjectCards, "html", html)
+    return ids
+
+
+def _largest(config) -> tuple[Path, str]:
+    path = max(config.content_dir.glob("*.csv"), key=lambda p: p.stat().st_size)
+    return path, path.stem
+
+
+def _set_author(path: Path, row: int, author: str) -> str:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row][2] = author
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return rows[row][0]
+
+
+def test_an_edit_renders_only_the_changed_cards_of_cards_js(tmp_path: Path, rendered) -> None:
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    build(config, executor="serial")
+    path, slug = _largest(config)
+    count = len(rendered)
+    assert count >= 40  # the first build renders every card, once
+    assert len(set(rendered)) == count
+    rendered.clear()
+    review = _set_author(path, 25, "Auteur Modifie")  # on page 3 of 10 cards a page
+    build(config, executor="serial")
+    # The page showing the card is rendered again, and its cards only; cards.js
+    # takes every other card from its last version.
+    assert review in rendered and len(rendered) <= 10
+    full = full_build(config)
+    out = tree(config.output_dir)
+    assert out[f"{slug}/cards.js"] == full[f"{slug}/cards.js"]
+    assert b"Auteur Modifie" in out[f"{slug}/cards.js"]
+    # A text edit (the summary, and so every page, may change) as a full build.
+    edit_one_review(path)
+    build(config, executor="serial")
+    assert tree(config.output_dir) == full_build(config, "full2")
+
+
+def test_a_cards_js_changed_by_hand_is_not_reused(tmp_path: Path, rendered) -> None:
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    build(config, executor="serial")
+    path, slug = _largest(config)
+    cards = config.output_dir / slug / "cards.js"
+    lines = cards.read_bytes().split(b"\n")
+    lines[2] = b'"<article>written by hand</article>",'
+    cards.write_bytes(b"\n".join(lines))
+    rendered.clear()
+    _set_author(path, 25, "Auteur Modifie")
+    build(config, executor="serial")
+    assert len(rendered) >= 40  # every card rendered again: the file was not as written
+    assert tree(config.output_dir) == full_build(config)
+
+
+def test_reordered_reviews_renumber_their_cards(tmp_path: Path) -> None:
+    """A card shows its number: moving a review renders the cards after it again."""
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    build(config, executor="serial")
+    path, _ = _largest(config)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(1, rows.pop(30))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    build(config, executor="serial")
+    assert tree(config.output_dir) == full_build(config)
