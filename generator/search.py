@@ -30,7 +30,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -214,16 +214,25 @@ class SubjectIndex:
 
 
 def subject_index(
-    slug: str, title: str, meta: SubjectMeta, summary: SubjectSummary, pages: Sequence[CardPage]
+    slug: str,
+    title: str,
+    meta: SubjectMeta,
+    summary: SubjectSummary,
+    pages: Sequence[CardPage],
+    known: Mapping[int, Iterable[str]] | None = None,
 ) -> SubjectIndex:
     """The search shard of a subject: per word, the cards holding it (``-1``: the
     subject itself, by its title, year, consensus, aspects and categories); per
-    card, its link from the site's root, title and excerpt."""
+    card, its link from the site's root, title and excerpt. ``known``: the words
+    of cards whose title, text and author are those of a card of the last shard
+    (``card_words``), not made again."""
     postings: dict[str, list[int]] = {}
+    known = known or {}
 
     def add(text: str, card: int) -> None:
-        for term in dict.fromkeys(words(text)):  # each card once per word
-            postings.setdefault(term, []).append(card)
+        terms = known.get(card)
+        for term in dict.fromkeys(words(text)) if terms is None else terms:
+            postings.setdefault(term, []).append(card)  # (each card once per word)
 
     add(
         " ".join(
@@ -260,6 +269,24 @@ def subject_index(
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     text = _safe(text)
     return SubjectIndex(f"sitegenSearch.add({text});\n", bloom(postings))
+
+
+def card_words(script: str) -> dict[int, list[str]]:
+    """The words of each card of a shard (``subject_index``'s script), from its
+    postings; {} when it is not one."""
+    prefix, suffix = "sitegenSearch.add(", ");\n"
+    if not (script.startswith(prefix) and script.endswith(suffix)):
+        return {}
+    try:
+        data = json.loads(script[len(prefix) : -len(suffix)])
+        postings = data["words"]
+    except (ValueError, KeyError, TypeError):
+        return {}
+    found: dict[int, list[str]] = {}
+    for term, cards in postings.items():
+        for card in cards:
+            found.setdefault(card, []).append(term)
+    return found
 
 
 def _safe(text: str) -> str:

@@ -7,11 +7,12 @@ output path is checked to stay inside the output folder.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -272,13 +273,16 @@ def make_subject(
     reviews: Sequence[Review],
     analyses: Sequence[ReviewAnalysis],
     summary: SubjectSummary,
+    known_words: Callable[[Subject], Mapping[int, Iterable[str]]] | None = None,
 ) -> Subject:
     """One subject of the model, its slug already assigned (``build_site`` assigns
-    them; a build's worker gets the one ``build_site`` will give)."""
+    them; a build's worker gets the one ``build_site`` will give). ``known_words``:
+    given the subject, the search words of its cards known already (by card index:
+    ``search.subject_index``)."""
     meta = meta or SubjectMeta(key=key)
     pages = paginate(slug, make_cards(reviews, analyses, summary), config.page_size)
     title = display_title(key, meta, config.title_case)
-    return Subject(
+    subject = Subject(
         key=key,
         slug=slug,
         title=title,
@@ -288,8 +292,10 @@ def make_subject(
         summary=summary,
         pages=pages,
         latest=feeds.newest(reviews, analyses, pages),
-        search_index=search.subject_index(slug, title, meta, summary, pages),
     )
+    known = known_words(subject) if known_words is not None else None
+    index = search.subject_index(slug, title, meta, summary, pages, known)
+    return dataclasses.replace(subject, search_index=index)
 
 
 def build_site(

@@ -1,7 +1,8 @@
 """A subject of several pages writes ``<slug>/cards.js`` (every card, for the
 filters of its pages). An edit renders again only the cards whose digest changed
-(``worker.card_digests``) and takes the others' lines from the last cards.js; the
-file is always what a ``--no-cache`` build writes."""
+(``worker.card_digests``) and takes the others' lines from the last cards.js, and
+their words from the last search.js; the files are always what a ``--no-cache``
+build writes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from test_incremental import full_build, make_site, tree
 
+from generator import search
 from generator.commands.build import build
 from generator.render import SubjectCards
 
@@ -48,7 +50,9 @@ def _set_author(path: Path, row: int, author: str) -> str:
     return rows[row][0]
 
 
-def test_an_edit_renders_only_the_changed_cards_of_cards_js(tmp_path: Path, rendered) -> None:
+def test_an_edit_renders_only_the_changed_cards_of_cards_js(
+    tmp_path: Path, rendered, monkeypatch
+) -> None:
     config = make_site(tmp_path, reviews=200, subjects=3)
     build(config, executor="serial")
     path, slug = _largest(config)
@@ -56,14 +60,21 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(tmp_path: Path, rend
     assert count >= 40  # the first build renders every card, once
     assert len(set(rendered)) == count
     rendered.clear()
+    indexed: list[str] = []
+    real_words = search.words
+    monkeypatch.setattr(search, "words", lambda text: indexed.append(text) or real_words(text))
     review = _set_author(path, 25, "Auteur Modifie")  # on page 3 of 10 cards a page
     build(config, executor="serial")
     # The page showing the card is rendered again, and its cards only; cards.js
-    # takes every other card from its last version.
+    # takes every other card from its last version, search.js their words.
     assert review in rendered and len(rendered) <= 10
+    # (words of the edited card, of the subject's own card, and of the titles of
+    # the subjects as the site model orders them: not of every card)
+    assert len(indexed) <= 10 and sum("Auteur Modifie" in text for text in indexed) == 1
     full = full_build(config)
     out = tree(config.output_dir)
     assert out[f"{slug}/cards.js"] == full[f"{slug}/cards.js"]
+    assert out[f"{slug}/search.js"] == full[f"{slug}/search.js"]
     assert b"Auteur Modifie" in out[f"{slug}/cards.js"]
     # A text edit (the summary, and so every page, may change) as a full build.
     edit_one_review(path)

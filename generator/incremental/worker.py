@@ -28,7 +28,7 @@ from typing import Any
 
 import jinja2
 
-from generator import trends
+from generator import search, trends
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.snapshot import load_snapshot
 from generator.analysis.summary_state import (
@@ -336,7 +336,17 @@ def _build_subject(
         return SubjectResult(job.key, len(job.reviews), None, analyses.new, b"", retry=True)
     summary, state, slim = made
     summary = analyses.plugins.summarised(job.reviews, slim, summary)
-    subject = make_subject(config, job.key, job.slug, job.meta, job.reviews, slim, summary)
+    known = _Known(job, hashes) if job.render else None
+    subject = make_subject(
+        config,
+        job.key,
+        job.slug,
+        job.meta,
+        job.reviews,
+        slim,
+        summary,
+        known.search_words if known is not None else None,
+    )
     fragment = subject_fragment(subject).encode("utf-8")
     pages = tuple(p.path for p in subject.pages)
     result = SubjectResult(job.key, len(job.reviews), summary, analyses.new, fragment, pages)
@@ -347,8 +357,46 @@ def _build_subject(
     if not job.render:
         result.analyses = slim
         return result
-    _render(config, job, subject, hashes, result, bytecode)
+    _render(config, job, subject, hashes, result, bytecode, known)
     return result
+
+
+class _Known:
+    """What a changed subject of several pages takes from its last files, card by
+    card (``card_digests``): the unchanged cards' lines of ``cards.js`` and words
+    of ``search.js``, read from the output while the plan found them intact
+    (``job.kept``: the last build's digests)."""
+
+    def __init__(self, job: SubjectJob, hashes: list[bytes]) -> None:
+        self.job = job
+        self.hashes = hashes
+        self.cards: list[bytes] = []  # this build's card digests
+
+    def _old(self, subject: Subject, path: str) -> dict[int, int]:
+        """New card index -> the same card's index in the last files (when the last
+        ``path`` is intact and the output is on this machine)."""
+        if not subject.cards_path:
+            return {}
+        if not self.cards:
+            self.cards = card_digests(self.job.site_key, subject, self.hashes)
+        old = self.job.kept.get(subject.cards_path)
+        if not (old and self.job.output and path in self.job.kept) or len(old) % 16:
+            return {}
+        index = {old[i : i + 16]: i // 16 for i in range(0, len(old), 16)}
+        return {i: index[d] for i, d in enumerate(self.cards) if d in index}
+
+    def search_words(self, subject: Subject) -> dict[int, list[str]]:
+        path = search.shard_path(subject.slug)
+        same = self._old(subject, path)
+        if not same:
+            return {}
+        try:
+            fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with open(fd, encoding="utf-8") as handle:
+                words = search.card_words(handle.read())
+        except (OSError, ValueError):
+            return {}
+        return {i: words[j] for i, j in same.items() if j in words}
 
 
 def _summarise(
@@ -378,10 +426,13 @@ def _render(
     hashes: list[bytes],
     result: SubjectResult,
     bytecode: Path | None,
+    known: _Known | None = None,
 ) -> None:
     """Render the subject's pages but those the output holds already (same
     digest), and its other files; into ``job.write_to`` or ``result.files``."""
-    cards = card_digests(job.site_key, subject, hashes) if subject.cards_path else []
+    cards = known.cards if known is not None and known.cards else []
+    if subject.cards_path and not cards:
+        cards = card_digests(job.site_key, subject, hashes)
     sums = result.page_sums = page_digests(job.site_key, subject, hashes, cards)
     pages = []
     for page in subject.pages:
@@ -400,6 +451,7 @@ def _render(
             )
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
         sums[subject.cards_path] = b"".join(cards)
+        sums[search.shard_path(subject.slug)] = b"words"  # (its words: ``_Known``)
         old = job.kept.get(subject.cards_path)
         if old and job.output:
             renderer.reused_cards = reused_cards(old, cards, Path(job.output, subject.cards_path))
