@@ -163,28 +163,65 @@ _SUBJECT_INDENT = " " * 4
 
 def subject_fragment(subject: Subject) -> str:
     """A subject's part of ``data.json``, exactly as ``data_json`` writes it, so that
-    a rebuild can reuse the parts of unchanged subjects (``data_json_from``).
+    a rebuild can reuse the parts of unchanged subjects (``data_json_from``)."""
+    prefix, entries, suffix = fragment_parts(subject)
+    return (prefix + FRAGMENT_SEP.join(entries) + suffix).decode("utf-8")
+
+
+def fragment_parts(
+    subject: Subject, known: dict[int, bytes] | None = None
+) -> tuple[bytes, list[bytes], bytes]:
+    """``subject_fragment`` in UTF-8 as (prefix, one entry per review, suffix), the
+    entries joined by ``FRAGMENT_SEP``. ``known``: review index -> its entry as the
+    last data.json holds it (unchanged reviews), not encoded again.
 
     ``json.dumps(..., indent=2)`` runs json's pure-Python encoder; the review list
     (most of the bytes) is written here instead, value by value with json's own
-    C string encoder, in the same layout (``tests/test_render.py`` compares both)."""
+    C string encoder, in the same layout (``tests/test_render.py`` compares both).
+    The escapes of ``safe_json_text`` are of single characters: made piece by piece,
+    they are what they would be over the whole."""
     data = subject_data(subject, reviews=False)
     data["reviews"] = None  # the last key: its value is spliced in below
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
         text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
-    else:
-        # (the reviews written indented already: JSON strings hold no raw newline)
-        head = text[: -len(_REVIEWS_TAIL)].replace("\n", "\n" + _SUBJECT_INDENT)
-        return _json_safe(
-            _SUBJECT_INDENT
-            + head
-            + _reviews_json(subject, _SUBJECT_INDENT)
-            + "\n"
-            + _SUBJECT_INDENT
-            + "}"
-        )
-    return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
+        whole = _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
+        return whole.encode("utf-8"), [], b""
+    # (the reviews written indented already: JSON strings hold no raw newline)
+    head = _SUBJECT_INDENT + text[: -len(_REVIEWS_TAIL)].replace("\n", "\n" + _SUBJECT_INDENT)
+    if not subject.reviews:
+        return _json_safe(head + "[]" + _FRAGMENT_END).encode("utf-8"), [], b""
+    entries = _review_entries(subject, _SUBJECT_INDENT, known or {})
+    return _json_safe(head + _ENTRIES_OPEN).encode("utf-8"), entries, _FRAGMENT_SUFFIX
+
+
+FRAGMENT_SEP = (",\n" + _SUBJECT_INDENT).encode("utf-8")  # between two reviews' entries
+_ENTRIES_OPEN = "[\n" + _SUBJECT_INDENT
+_FRAGMENT_END = "\n" + _SUBJECT_INDENT + "}"
+_FRAGMENT_SUFFIX = ("\n" + _SUBJECT_INDENT + "  ]" + _FRAGMENT_END).encode("utf-8")
+
+
+def fragment_entries(fragment: bytes, lengths: Sequence[int]) -> list[bytes]:
+    """The review entries of a ``fragment_parts`` fragment whose entries had the
+    byte lengths ``lengths`` (the last build's), [] when it is not laid out so."""
+    count = len(lengths)
+    end = len(fragment) - len(_FRAGMENT_SUFFIX)
+    start = end - sum(lengths) - (count - 1) * len(FRAGMENT_SEP)
+    opening = _ENTRIES_OPEN.encode("utf-8")
+    if not count or start < len(opening) or fragment[end:] != _FRAGMENT_SUFFIX:
+        return []
+    if fragment[start - len(opening) : start] != opening:
+        return []
+    entries = []
+    at = start
+    for i, length in enumerate(lengths):
+        entries.append(fragment[at : at + length])
+        at += length
+        if i < count - 1:
+            if fragment[at : at + len(FRAGMENT_SEP)] != FRAGMENT_SEP:
+                return []
+            at += len(FRAGMENT_SEP)
+    return entries
 
 
 _REVIEWS_TAIL = "null\n}"
@@ -211,13 +248,12 @@ def _json_scalar(value: Any) -> str:
 _INF = float("inf")
 
 
-def _reviews_json(subject: Subject, indent: str = "") -> str:
-    """``subject_data(subject)["reviews"]`` as ``json.dumps(indent=2)`` writes it at
-    the second level of nesting, each line after the first indented further by
-    ``indent`` (one %-template per review and per mention: the build's hot path
-    for data.json)."""
-    if not subject.reviews:
-        return "[]"
+def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> list[bytes]:
+    """The items of ``subject_data(subject)["reviews"]`` as ``json.dumps(indent=2)``
+    writes them at the second level of nesting, each line after the first indented
+    further by ``indent``, safe (``safe_json_text``) and in UTF-8 (one %-template
+    per review and per mention: the build's hot path for data.json); those in
+    ``known`` as given."""
     s, v = _encode_string, _json_scalar
     nl = "\n" + indent
     review_json, mention_json = _REVIEW_JSON.replace("\n", nl), _MENTION_JSON.replace("\n", nl)
@@ -227,7 +263,10 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
     shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
     parts = []
     mentions_of = subject.summary.mentions_of
-    for review, analysis in zip(subject.reviews, subject.analyses):
+    for i, (review, analysis) in enumerate(zip(subject.reviews, subject.analyses)):
+        if i in known:
+            parts.append(known[i])
+            continue
         phrases = analysis.key_phrases
         listed = list_open + phrase_sep.join(map(s, phrases)) + list_close if phrases else "[]"
         text = review.text
@@ -248,7 +287,7 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
             aspects = list_open + mention_sep.join(shown) + list_close
         else:
             aspects = "[]"
-        part = review_json % (
+        entry = review_json % (
             s(review.id),
             v(analysis.polarity),
             v(analysis.subjectivity),
@@ -263,9 +302,9 @@ def _reviews_json(subject: Subject, indent: str = "") -> str:
         if analysis.extra:  # what plugins add, the review's last key
             extra = json.dumps(analysis.extra, ensure_ascii=False, indent=2)
             extra = extra.replace("\n", nl + "      ")
-            part = part[: -len(review_end)] + "," + nl + '      "extra": ' + extra + review_end
-        parts.append(part)
-    return "[" + nl + (",\n".replace("\n", nl)).join(parts) + nl + "  ]"
+            entry = entry[: -len(review_end)] + "," + nl + '      "extra": ' + extra + review_end
+        parts.append(_json_safe(entry).encode("utf-8"))
+    return parts
 
 
 _REVIEW_JSON = (

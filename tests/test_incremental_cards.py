@@ -2,11 +2,13 @@
 filters of its pages). An edit renders again only the cards whose digest changed
 (``worker.card_digests``) and takes the others' lines from the last cards.js, and
 their words from the last search.js; the files are always what a ``--no-cache``
-build writes."""
+build writes. data.json likewise takes the unchanged reviews' entries from the
+last one."""
 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from test_incremental import full_build, make_site, tree
 
 from generator import search
 from generator.commands.build import build
+from generator.incremental import worker
 from generator.render import SubjectCards
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -60,6 +63,13 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     assert count >= 40  # the first build renders every card, once
     assert len(set(rendered)) == count
     rendered.clear()
+    reused: list[int] = []
+    real_parts = worker.fragment_parts
+    monkeypatch.setattr(
+        worker,
+        "fragment_parts",
+        lambda subject, known=None: reused.append(len(known or {})) or real_parts(subject, known),
+    )
     indexed: list[str] = []
     real_words = search.words
     monkeypatch.setattr(search, "words", lambda text: indexed.append(text) or real_words(text))
@@ -71,8 +81,12 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     # (words of the edited card, of the subject's own card, and of the titles of
     # the subjects as the site model orders them: not of every card)
     assert len(indexed) <= 10 and sum("Auteur Modifie" in text for text in indexed) == 1
+    # data.json: the subject's part takes every other review's entry from the last one
+    total = int(re.search(rb'"total": (\d+)', tree(config.output_dir)[f"{slug}/cards.js"])[1])
+    assert total >= 40 and reused == [total - 1]
     full = full_build(config)
     out = tree(config.output_dir)
+    assert out["data.json"] == full["data.json"]
     assert out[f"{slug}/cards.js"] == full[f"{slug}/cards.js"]
     assert out[f"{slug}/search.js"] == full[f"{slug}/search.js"]
     assert b"Auteur Modifie" in out[f"{slug}/cards.js"]

@@ -11,6 +11,7 @@ a worker uses it to skip the pages the output already holds.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import dataclasses
 import gc
@@ -43,7 +44,7 @@ from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
-from generator.output import subject_fragment
+from generator.output import FRAGMENT_SEP, fragment_entries, fragment_parts, subject_fragment
 from generator.plugins import loaded
 from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
@@ -139,30 +140,6 @@ def card_digests(
     ]
 
 
-def reused_cards(old: bytes, new: Sequence[bytes], path: Path) -> dict[int, str]:
-    """The cards of ``path`` (the last ``cards.js``, whose cards had the digests
-    ``old``, 16 bytes each) that are unchanged: new card index -> its line (a JSON
-    string). Empty when the file is not laid out as ``templates/cards.js`` writes
-    it (a header line, a card a line, a footer line)."""
-    count, rest = divmod(len(old), 16)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with open(fd, "rb") as handle:
-            lines = handle.read().split(b"\n")
-    except OSError:
-        return {}
-    if rest or not count or len(lines) != count + 3 or lines[-1]:
-        return {}
-    line_of = {old[i * 16 : i * 16 + 16]: i + 1 for i in range(count)}
-    reused = {}
-    for i, digest in enumerate(new):
-        at = line_of.get(digest)
-        if at is not None:
-            line = lines[at]
-            reused[i] = (line[:-1] if at < count else line).decode("utf-8")
-    return reused
-
-
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _TEXT_AT = _REVIEW_FIELDS.index("text")
 _ANALYSIS_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
@@ -212,8 +189,11 @@ class SubjectJob:
     state: SummaryState | None = None
     added: list[int] = field(default_factory=list)
     removed: dict[Entry, bytes] = field(default_factory=dict)
-    # The output folder (with ``write_to``), to reuse the unchanged cards of its ``cards.js``.
+    # The output folder (with ``write_to``), to reuse the unchanged cards of its
+    # ``cards.js``, ``search.js`` and data.json (``_Last``); the subject's place in
+    # its data.json, while that is intact.
     output: str = ""
+    fragment_at: tuple[int, int] | None = None
 
 
 @dataclass
@@ -336,7 +316,7 @@ def _build_subject(
         return SubjectResult(job.key, len(job.reviews), None, analyses.new, b"", retry=True)
     summary, state, slim = made
     summary = analyses.plugins.summarised(job.reviews, slim, summary)
-    known = _Known(job, hashes) if job.render else None
+    last = _Last(job, hashes) if job.render else None
     subject = make_subject(
         config,
         job.key,
@@ -345,9 +325,11 @@ def _build_subject(
         job.reviews,
         slim,
         summary,
-        known.search_words if known is not None else None,
+        last.search_words if last is not None else None,
     )
-    fragment = subject_fragment(subject).encode("utf-8")
+    fragment = (
+        last.fragment(subject) if last is not None else subject_fragment(subject).encode("utf-8")
+    )
     pages = tuple(p.path for p in subject.pages)
     result = SubjectResult(job.key, len(job.reviews), summary, analyses.new, fragment, pages)
     result.updated = job.state is not None
@@ -357,46 +339,120 @@ def _build_subject(
     if not job.render:
         result.analyses = slim
         return result
-    _render(config, job, subject, hashes, result, bytecode, known)
+    _render(config, job, subject, hashes, result, bytecode, last)
     return result
 
 
-class _Known:
+_RECORD = b"cards1"  # (the format of ``_Last.record``)
+
+
+class _Last:
     """What a changed subject of several pages takes from its last files, card by
-    card (``card_digests``): the unchanged cards' lines of ``cards.js`` and words
-    of ``search.js``, read from the output while the plan found them intact
-    (``job.kept``: the last build's digests)."""
+    card: the unchanged cards' lines of ``cards.js``, words of ``search.js`` and
+    entries of ``data.json``, read from the output (on this machine) while the
+    plan found them intact. ``job.kept[cards_path]`` is what the last build
+    recorded (``record``): its card digests (``card_digests``) and its data.json
+    entries' lengths."""
 
     def __init__(self, job: SubjectJob, hashes: list[bytes]) -> None:
         self.job = job
         self.hashes = hashes
         self.cards: list[bytes] = []  # this build's card digests
+        self.lengths: list[int] = []  # this build's data.json entries' lengths
+        self.index: dict[bytes, int] = {}  # the last build's card digest -> card index
+        self.old_lengths = array.array("I")
 
-    def _old(self, subject: Subject, path: str) -> dict[int, int]:
+    def record(self) -> bytes:
+        """What the next build gets back as ``job.kept[cards_path]``: a tag, the
+        number of cards, their digests, their data.json entries' lengths if known."""
+        head = _RECORD + len(self.cards).to_bytes(4, "little")
+        lengths = array.array("I", self.lengths)
+        if lengths.itemsize != 4 or len(self.lengths) != len(self.cards):
+            return head + b"".join(self.cards)
+        return head + b"".join(self.cards) + lengths.tobytes()
+
+    def _same(self, subject: Subject, path: str) -> dict[int, int]:
         """New card index -> the same card's index in the last files (when the last
-        ``path`` is intact and the output is on this machine)."""
+        ``path`` is intact)."""
         if not subject.cards_path:
             return {}
         if not self.cards:
             self.cards = card_digests(self.job.site_key, subject, self.hashes)
-        old = self.job.kept.get(subject.cards_path)
-        if not (old and self.job.output and path in self.job.kept) or len(old) % 16:
+            self._read_record(self.job.kept.get(subject.cards_path, b""))
+        if path not in self.job.kept or not self.job.output:
             return {}
-        index = {old[i : i + 16]: i // 16 for i in range(0, len(old), 16)}
+        index = self.index
         return {i: index[d] for i, d in enumerate(self.cards) if d in index}
 
-    def search_words(self, subject: Subject) -> dict[int, list[str]]:
-        path = search.shard_path(subject.slug)
-        same = self._old(subject, path)
-        if not same:
-            return {}
+    def _read_record(self, old: bytes) -> None:
+        if not old.startswith(_RECORD):
+            return
+        at = len(_RECORD) + 4
+        count = int.from_bytes(old[len(_RECORD) : at], "little")
+        if len(old) not in (at + 16 * count, at + 20 * count):
+            return
+        self.index = {old[at + i * 16 : at + i * 16 + 16]: i for i in range(count)}
+        if len(old) == at + 20 * count and self.old_lengths.itemsize == 4:
+            self.old_lengths.frombytes(old[at + 16 * count :])
+
+    def _read(self, path: str) -> bytes | None:
         try:
             fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            with open(fd, encoding="utf-8") as handle:
-                words = search.card_words(handle.read())
-        except (OSError, ValueError):
+            with open(fd, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def search_words(self, subject: Subject) -> dict[int, list[str]]:
+        same = self._same(subject, search.shard_path(subject.slug))
+        data = self._read(search.shard_path(subject.slug)) if same else None
+        if data is None:
             return {}
+        words = search.card_words(data.decode("utf-8", "replace"))
         return {i: words[j] for i, j in same.items() if j in words}
+
+    def card_lines(self, subject: Subject) -> dict[int, str]:
+        """The unchanged cards' lines of the last ``cards.js`` (JSON strings), by new
+        card index; none unless it is laid out as ``templates/cards.js`` writes it
+        (a header line, a card a line, a footer line)."""
+        path = subject.cards_path or ""
+        same = self._same(subject, path)
+        data = self._read(path) if same else None
+        if data is None:
+            return {}
+        lines = data.split(b"\n")
+        count = len(self.index)
+        if len(lines) != count + 3 or lines[-1]:
+            return {}
+        return {
+            i: (lines[j + 1][:-1] if j + 1 < count else lines[j + 1]).decode("utf-8")
+            for i, j in same.items()
+        }
+
+    def fragment(self, subject: Subject) -> bytes:
+        """The subject's part of data.json; the unchanged reviews' entries from the
+        last one (``job.fragment_at``: its place in the output's data.json, given
+        while that is intact)."""
+        known: dict[int, bytes] = {}
+        same = self._same(subject, subject.cards_path or "") if self.job.fragment_at else {}
+        if same and len(self.old_lengths) == len(self.index):
+            offset, size = self.job.fragment_at  # type: ignore[misc]
+            entries = fragment_entries(self._slice("data.json", offset, size), self.old_lengths)
+            if entries:
+                known = {i: entries[j] for i, j in same.items()}
+        prefix, entries, suffix = fragment_parts(subject, known)
+        self.lengths = [len(entry) for entry in entries]
+        return prefix + FRAGMENT_SEP.join(entries) + suffix
+
+    def _slice(self, path: str, offset: int, size: int) -> bytes:
+        try:
+            fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return b""
+        try:
+            return os.pread(fd, size, offset)
+        finally:
+            os.close(fd)
 
 
 def _summarise(
@@ -426,13 +482,14 @@ def _render(
     hashes: list[bytes],
     result: SubjectResult,
     bytecode: Path | None,
-    known: _Known | None = None,
+    last: _Last | None = None,
 ) -> None:
     """Render the subject's pages but those the output holds already (same
     digest), and its other files; into ``job.write_to`` or ``result.files``."""
-    cards = known.cards if known is not None and known.cards else []
-    if subject.cards_path and not cards:
-        cards = card_digests(job.site_key, subject, hashes)
+    last = last or _Last(job, hashes)
+    if subject.cards_path and not last.cards:
+        last.cards = card_digests(job.site_key, subject, hashes)
+    cards = last.cards
     sums = result.page_sums = page_digests(job.site_key, subject, hashes, cards)
     pages = []
     for page in subject.pages:
@@ -450,11 +507,9 @@ def _render(
                 bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
             )
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
-        sums[subject.cards_path] = b"".join(cards)
-        sums[search.shard_path(subject.slug)] = b"words"  # (its words: ``_Known``)
-        old = job.kept.get(subject.cards_path)
-        if old and job.output:
-            renderer.reused_cards = reused_cards(old, cards, Path(job.output, subject.cards_path))
+        sums[subject.cards_path] = last.record()
+        sums[search.shard_path(subject.slug)] = b"words"  # (its words: ``_Last``)
+        renderer.reused_cards = last.card_lines(subject)
     files = itertools.chain(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
     )

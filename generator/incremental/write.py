@@ -301,6 +301,15 @@ class _Writer:
             staged.write_pieces("data.json", pieces)  # type: ignore[arg-type]
 
 
+def fragment_places(manifest: Manifest | None, stats: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Slug -> where its part lies in the output's data.json, while data.json is as
+    the last build wrote it (a changed subject takes its unchanged reviews'
+    entries there: ``worker._Last.fragment``)."""
+    if manifest is None or manifest.layout is None or not manifest.intact("data.json", stats):
+        return {}
+    return dict(manifest.layout)
+
+
 def new_fragments(
     site: Site, clean: dict[str, Artifact], built: dict[str, SubjectResult]
 ) -> dict[str, bytes]:
