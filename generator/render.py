@@ -589,10 +589,12 @@ class Renderer:
         # (a JSON string), for the cards known unchanged (``worker``).
         self.reused_cards: dict[int, str] = {}
 
-    @property
+    @functools.cached_property
     def site_pages(self) -> list[SitePage]:
-        """The site-wide page types: the built-in ones, then the plugins'."""
-        return SITE_PAGES + self.plugins.site_pages() if self.plugins else SITE_PAGES
+        """The site-wide page types: the built-in ones (a page per category among
+        them), then the plugins'."""
+        pages = SITE_PAGES + category_pages(self.categories)
+        return pages + self.plugins.site_pages() if self.plugins else pages
 
     @property
     def subject_file_kinds(self) -> list[SubjectFile]:
@@ -1047,45 +1049,67 @@ def _below(target: str, path: str) -> str:
     return relative(target, path)
 
 
-def _category_files(r: Renderer) -> list[OutputFile]:
-    """Category pages (``generator.categories``): one per category and their index."""
-    found = r.categories
-    if not found:
+def _category_index(r: Renderer) -> list[OutputFile]:
+    """``categories/index.html`` (``generator.categories``), when there are categories."""
+    if not r.categories:
         return []
-    files = [
+    return [
         r._render(
             "categories.html",
             categories.INDEX_PATH,
-            categories=found,
+            categories=r.categories,
             description=r.t("category.index_description", site=r.config.title),
         )
     ]
-    for category in found:
-        files.append(
-            r._render(
-                "category.html",
-                category.path,
-                category=category,
-                groups=verdict_groups(category.subjects),
-                description=r.t(
-                    "category.description",
-                    name=category.name,
-                    subjects=r.t("count.titles", n=len(category.subjects)),
-                ),
-            )
-        )
-    return files
 
 
-def _category_key(site: Site) -> Any:
+def _category_index_key(site: Site) -> Any:
+    """What the index shows: each category, its count and its first subjects."""
     found = categories.site_categories(site.subjects)
-    return [(c.slug, c.name, [shown_on_lists(s) for s in c.subjects]) for c in found]
+    return [
+        (c.slug, c.name, len(c.subjects), [shown_on_lists(s) for s in c.subjects[:8]])
+        for c in found
+    ]
+
+
+def category_pages(found: Sequence[categories.Category]) -> list[SitePage]:
+    """A page type per category (``categories/<slug>/index.html``), each with a
+    key of its own: an edit re-renders only the categories whose subjects it
+    changes as they show (their key was one for every category page)."""
+    return [
+        SitePage(
+            category.path,
+            functools.partial(_category_page, category=category),
+            functools.partial(_category_page_key, category=category),
+        )
+        for category in found
+    ]
+
+
+def _category_page(r: Renderer, category: categories.Category) -> list[OutputFile]:
+    return [
+        r._render(
+            "category.html",
+            category.path,
+            category=category,
+            groups=verdict_groups(category.subjects),
+            description=r.t(
+                "category.description",
+                name=category.name,
+                subjects=r.t("count.titles", n=len(category.subjects)),
+            ),
+        )
+    ]
+
+
+def _category_page_key(site: Site, category: categories.Category) -> Any:
+    return (category.slug, category.name, [shown_on_lists(s) for s in category.subjects])
 
 
 SITE_PAGES[1:1] = [
     SitePage("search", _search_files, _search_key),
     SitePage("feed.xml", _site_feed, lambda site: [(s.slug, s.title, e) for s, e in _newest(site)]),
-    SitePage("categories", _category_files, _category_key),
+    SitePage("categories", _category_index, _category_index_key),
 ]
 SUBJECT_FILES.extend(
     [

@@ -160,3 +160,41 @@ def test_category_pages_follow_edits_incrementally(tmp_path: Path) -> None:
 )
 def test_titles_from_file_names_keep_the_words_as_written(key: str, case: str, title: str) -> None:
     assert display_title(key, None, case) == title
+
+
+def test_an_edit_renders_again_only_the_categories_of_its_subject(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Each category page has a key of its own (what it shows of its subjects)."""
+    from generator.render import Renderer
+
+    rendered: list[str] = []
+    real = Renderer._render
+
+    def spy(self, template, path, **kwargs):
+        rendered.append(path)
+        return real(self, template, path, **kwargs)
+
+    monkeypatch.setattr(Renderer, "_render", spy)
+    config = site(tmp_path)
+    rows = REVIEWS.splitlines()
+    (config.content_dir / "28 semaines plus tard.csv").write_text(
+        "texte;note;genre\n" + "".join(row + ";Horreur\n" for row in rows[1:]), encoding="utf-8"
+    )
+    build(config, executor="serial")
+    pages = {
+        name: config.output_dir / "categories" / name / "index.html"
+        for name in ("horreur", "high-tech")
+    }
+    assert all(page.is_file() for page in pages.values())
+    before = {name: page.stat().st_ino for name, page in pages.items()}
+    rendered.clear()
+    with (config.content_dir / "28 semaines plus tard.csv").open("a", encoding="utf-8") as f:
+        f.write("Une purge, le pire film de l'année.;0;Horreur\n")
+    build(config, executor="serial")
+    after = {name: page.stat().st_ino for name, page in pages.items()}
+    assert after["high-tech"] == before["high-tech"]  # its subjects show as they did
+    assert "categories/horreur/index.html" in rendered
+    assert "categories/high-tech/index.html" not in rendered  # (not even rendered)
+    assert after["horreur"] != before["horreur"]  # its subject's verdict changed
+    assert tree(config.output_dir) == full(config)

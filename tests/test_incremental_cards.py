@@ -73,8 +73,11 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     indexed: list[str] = []
     real_words = search.words
     monkeypatch.setattr(search, "words", lambda text: indexed.append(text) or real_words(text))
+    badge = (config.output_dir / slug / "badge.svg").stat().st_ino
     review = _set_author(path, 25, "Auteur Modifie")  # on page 3 of 10 cards a page
     build(config, executor="serial")
+    # Its badge shows the same: kept as it is, not written again.
+    assert (config.output_dir / slug / "badge.svg").stat().st_ino == badge
     # The page showing the card is rendered again, and its cards only; cards.js
     # takes every other card from its last version, search.js their words.
     assert review in rendered and len(rendered) <= 10

@@ -508,7 +508,6 @@ def _render(
             )
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
         sums[subject.cards_path] = last.record()
-        sums[search.shard_path(subject.slug)] = b"words"  # (its words: ``_Last``)
         renderer.reused_cards = last.card_lines(subject)
     files = itertools.chain(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
@@ -517,6 +516,13 @@ def _render(
     for item in files:
         if item.path not in result.pages:
             extra.append(item.path)
+            if item.path != subject.cards_path:  # (its entry is the cards' record)
+                # A file besides the pages (badge, feed, search shard) the output
+                # holds with these very bytes is kept, not written again.
+                sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
+                if job.kept.get(item.path) == sums[item.path]:
+                    result.same.append(item.path)
+                    continue
         if job.write_to:
             result.written.append((item.path, _write_pending(job.write_to, item.data)))
         else:
