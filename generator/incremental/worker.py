@@ -500,12 +500,7 @@ def _render(
     if not (pages or SUBJECT_FILES or config.plugins):  # (plugins may add files per subject)
         return
     renderer = Renderer(Site(config=config, subjects=(subject,)))
-    if bytecode is not None and renderer.env.bytecode_cache is None:
-        with contextlib.suppress(OSError):
-            bytecode.mkdir(parents=True, exist_ok=True)
-            renderer.env.bytecode_cache = _BYTECODE.setdefault(
-                bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
-            )
+    _use_bytecode(renderer, bytecode)
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
         sums[subject.cards_path] = last.record()
         renderer.reused_cards = last.card_lines(subject)
@@ -528,6 +523,16 @@ def _render(
         else:
             result.files.append(item)
     result.extra = tuple(extra)
+
+
+def _use_bytecode(renderer: Renderer, bytecode: Path | None) -> None:
+    """Compiled templates kept in ``bytecode`` across builds (keyed by source)."""
+    if bytecode is not None and renderer.env.bytecode_cache is None:
+        with contextlib.suppress(OSError):
+            bytecode.mkdir(parents=True, exist_ok=True)
+            renderer.env.bytecode_cache = _BYTECODE.setdefault(
+                bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
+            )
 
 
 _written = itertools.count(1)
