@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -370,10 +371,15 @@ class BuildCache:
         if not self.persistent:
             return
         now = time.time()
-        rows = [(d, pickle.dumps(a, _PICKLE), f, now) for d, a, f in items]
-        if rows:
+        # (a generator: the items' fragments are read one at a time, never all held)
+        rows = ((d, pickle.dumps(a, _PICKLE), f, now) for d, a, f in items)
+        first = next(rows, None)
+        if first is not None:
             with self._transaction() as db:
-                db.executemany("INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?)", rows)
+                db.executemany(
+                    "INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?)",
+                    itertools.chain([first], rows),
+                )
 
     # ---- summary states (generator.analysis.summary_state)
 

@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -333,21 +334,22 @@ _DATA_HEAD = _json_safe(
 
 
 def data_json_pieces(
-    fragments: Sequence[bytes | tuple[int, int]],
-) -> tuple[list[bytes | tuple[int, int]], list[tuple[int, int]]]:
-    """``data.json`` as pieces (bytes, or ``(offset, length)`` spans of the current
-    data.json, for the unchanged subjects' fragments), and where each fragment
-    lands in the new file: ``data_json_from`` without reading the unchanged parts.
-    Adjacent spans are merged (with the separator between them)."""
-    pieces: list[bytes | tuple[int, int]] = []
+    fragments: Sequence[bytes | tuple[int, int] | PendingFile],
+) -> tuple[list[bytes | tuple[int, int] | PendingFile], list[tuple[int, int]]]:
+    """``data.json`` as pieces (bytes, ``(offset, length)`` spans of the current
+    data.json for the unchanged subjects' fragments, or files of the pending
+    folder), and where each fragment lands in the new file: ``data_json_from``
+    without reading the unchanged parts. Adjacent spans are merged (with the
+    separator between them)."""
+    pieces: list[bytes | tuple[int, int] | PendingFile] = []
     layout: list[tuple[int, int]] = []
     at = 0
 
-    def add(piece: bytes | tuple[int, int]) -> None:
+    def add(piece: bytes | tuple[int, int] | PendingFile) -> None:
         nonlocal at
-        if isinstance(piece, bytes):
+        if isinstance(piece, (bytes, PendingFile)):
             pieces.append(piece)
-            at += len(piece)
+            at += len(piece) if isinstance(piece, bytes) else piece.size
             return
         offset, length = piece
         last = pieces[-1] if pieces else None
@@ -375,7 +377,10 @@ def data_json_pieces(
                 )  # the ",\n" between them in the old file too
             else:
                 add(b",\n")
-        size = len(fragment) if isinstance(fragment, bytes) else fragment[1]
+        if isinstance(fragment, PendingFile):
+            size = fragment.size
+        else:
+            size = len(fragment) if isinstance(fragment, bytes) else fragment[1]
         layout.append((at, size))
         add(fragment)
         previous_span = fragment if isinstance(fragment, tuple) else None
@@ -836,6 +841,32 @@ _PENDING = "pending"  # flat folder of new files inside a staging folder
 _JOURNAL = "JOURNAL"  # its presence marks a rename loop under way
 
 
+@dataclass(frozen=True)
+class PendingFile:
+    """A piece of a file to write (``StagedOutput.write_pieces``): a whole file of
+    the pending folder, ``size`` bytes, written there by a worker."""
+
+    name: str
+    size: int
+
+
+def _copy_range(source: int, handle: Any, offset: int, length: int) -> None:
+    """Append ``length`` bytes of file ``source`` from ``offset`` to ``handle`` (in
+    the kernel where it can)."""
+    handle.flush()
+    while length > 0:
+        try:
+            done = os.copy_file_range(source, handle.fileno(), length, offset)
+        except (AttributeError, OSError):
+            done = 0
+        if done <= 0:  # not supported here: read and write
+            handle.write(os.pread(source, length, offset))
+            break
+        offset += done
+        length -= done
+        handle.seek(0, os.SEEK_END)
+
+
 class StagedOutput:
     """Writes a build's files so that a failed or killed build leaves the previous
     output exactly as it was. Use inside ``output_lock(output)``.
@@ -904,14 +935,35 @@ class StagedOutput:
             handle.write(item.data)
         self._written(item.path, path)
 
-    def write_pieces(self, rel: str, pieces: Iterable[bytes]) -> None:
+    def write_pieces(self, rel: str, pieces: Iterable[bytes | PendingFile]) -> None:
         """Write ``rel`` from ``pieces`` one by one, never joined (``data.json`` of
-        a large site is hundreds of MB: joining it held several copies at once)."""
+        a large site is hundreds of MB: joining it held several copies at once):
+        bytes, or a file of the pending folder copied whole."""
         path, fd = self._create(rel)
         with os.fdopen(fd, "wb") as handle:
             for piece in pieces:
-                handle.write(piece)
+                if isinstance(piece, PendingFile):
+                    self._copy_pending(piece, handle)
+                else:
+                    handle.write(piece)
         self._written(rel, path)
+
+    def _copy_pending(self, piece: PendingFile, handle: Any) -> None:
+        fd = os.open(
+            os.path.join(self._pending, piece.name), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+        )
+        try:
+            _copy_range(fd, handle, 0, piece.size)
+        finally:
+            os.close(fd)
+
+    def drop(self, name: str) -> None:
+        """Remove a file another process wrote into ``pending`` and nothing adopts
+        (a subject's part of data.json, once data.json is written)."""
+        if name.isdigit() or os.sep in name or name in (".", ".."):
+            raise ValueError(f"bad pending file name {name!r}")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(self._pending, name))
 
     def write_spliced(
         self, rel: str, pieces: Iterable[bytes | tuple[int, int]], source: str
@@ -931,20 +983,10 @@ class StagedOutput:
             for piece in pieces:
                 if isinstance(piece, bytes):
                     handle.write(piece)
-                    continue
-                offset, length = piece
-                handle.flush()
-                while length > 0:
-                    try:
-                        done = os.copy_file_range(old.fileno(), handle.fileno(), length, offset)
-                    except (AttributeError, OSError):
-                        done = 0
-                    if done <= 0:  # not supported here: read and write
-                        handle.write(os.pread(old.fileno(), length, offset))
-                        break
-                    offset += done
-                    length -= done
-                    handle.seek(0, os.SEEK_END)
+                elif isinstance(piece, PendingFile):
+                    self._copy_pending(piece, handle)
+                else:
+                    _copy_range(old.fileno(), handle, *piece)
         self._written(rel, path)
 
     @property

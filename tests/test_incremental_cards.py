@@ -126,3 +126,21 @@ def test_reordered_reviews_renumber_their_cards(tmp_path: Path) -> None:
         csv.writer(handle).writerows(rows)
     build(config, executor="serial")
     assert tree(config.output_dir) == full_build(config)
+
+
+def test_the_parts_of_data_json_stored_for_the_next_build_are_right(tmp_path: Path) -> None:
+    """Workers write their subject's part of data.json into the staging folder; the
+    build writes data.json from those files and stores each part for the next build
+    read back from it. A data.json removed by hand is then made from those parts."""
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    build(config, executor="serial")
+    path, _ = _largest(config)
+    edit_one_review(path)
+    build(config, executor="serial")
+    pending = [p for p in tmp_path.rglob("*") if "sitegen-new" in p.as_posix()]
+    assert not pending  # (nothing of the staging folder left)
+    (config.output_dir / "data.json").unlink()
+    other = next(p for p in sorted(config.content_dir.glob("*.csv")) if p != path)
+    edit_one_review(other)
+    build(config, executor="serial")
+    assert tree(config.output_dir) == full_build(config)

@@ -205,7 +205,7 @@ class SubjectResult:
     count: int
     summary: SubjectSummary | None  # None: ``retry``
     new: list[tuple[bytes, bytes]]  # (text hash, encoded analysis) computed here
-    fragment: bytes  # the subject's part of data.json
+    fragment: bytes  # the subject's part of data.json (b"": in ``fragment_file``)
     pages: tuple[str, ...] = ()  # every card page path of the subject
     extra: tuple[str, ...] = ()  # its other files (``render.SUBJECT_FILES``)
     files: list[OutputFile] = field(default_factory=list)  # pages rendered
@@ -220,6 +220,9 @@ class SubjectResult:
     retry: bool = False
     latest: tuple[Any, ...] = ()  # the subject's newest dated reviews (``feeds.Entry``)
     search_filter: str = ""  # its search shard's Bloom filter
+    # Its part of data.json written into ``job.write_to`` (its name and size): the
+    # build holds no subject's part in memory (hundreds of MB at 100,000 reviews).
+    fragment_file: tuple[str, int] | None = None
 
 
 _BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
@@ -340,6 +343,9 @@ def _build_subject(
         result.analyses = slim
         return result
     _render(config, job, subject, hashes, result, bytecode, last)
+    if job.write_to:
+        result.fragment_file = (_write_pending(job.write_to, fragment), len(fragment))
+        result.fragment = b""
     return result
 
 

@@ -15,7 +15,8 @@ import contextlib
 import hashlib
 import itertools
 import logging
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from generator.incremental.keys import stable_hash
 from generator.incremental.manifest import Manifest
 from generator.incremental.worker import SubjectResult, page_digests
 from generator.output import (
+    PendingFile,
     StagedOutput,
     data_json_pieces,
     subject_fragment,
@@ -108,7 +110,7 @@ class WriteInput:
     clean: dict[str, Artifact]
     built: dict[str, SubjectResult]
     same_subjects: bool
-    fragments: dict[str, bytes]  # subject built now -> its part of data.json
+    fragments: Fragments  # subject built now -> its part of data.json
 
 
 def write_site(
@@ -284,7 +286,7 @@ class _Writer:
         elif old_layout is not None and self.intact("data.json"):
             # Splice: the unchanged subjects' fragments are copied from the current
             # data.json where they lie, the new ones written.
-            parts = [given.fragments.get(s.key) or old_layout[s.slug] for s in site.subjects]
+            parts = [given.fragments.piece(s.key) or old_layout[s.slug] for s in site.subjects]
             pieces, places = data_json_pieces(parts)
             staged.write_spliced("data.json", pieces, "data.json")
             self.out.layout = {s.slug: place for s, place in zip(site.subjects, places)}
@@ -294,11 +296,19 @@ class _Writer:
                 self.ctx.store.get_fragments([given.digests[k] for k in clean]) if clean else {}
             )
             fragments = [
-                given.fragments.get(s.key) or cached[given.digests[s.key]] for s in site.subjects
+                given.fragments.piece(s.key) or cached[given.digests[s.key]] for s in site.subjects
             ]
             pieces, places = data_json_pieces(fragments)
             self.out.layout = {s.slug: place for s, place in zip(site.subjects, places)}
             staged.write_pieces("data.json", pieces)  # type: ignore[arg-type]
+        # The workers' files of the parts are read: gone before the commit; the parts
+        # are read back from data.json (``Fragments``).
+        for name, _ in given.fragments.files.values():
+            staged.drop(name)
+        assert self.out.layout is not None
+        given.fragments.written(
+            staged.output, {s.key: self.out.layout[s.slug] for s in site.subjects}
+        )
 
 
 def fragment_places(manifest: Manifest | None, stats: dict[str, Any]) -> dict[str, tuple[int, int]]:
@@ -310,12 +320,59 @@ def fragment_places(manifest: Manifest | None, stats: dict[str, Any]) -> dict[st
     return dict(manifest.layout)
 
 
+class Fragments(Mapping[str, bytes]):
+    """The part of data.json of every subject not clean, by subject: bytes, or a
+    file a worker wrote into the staging folder (``SubjectResult.fragment_file``),
+    never all held at once; once data.json is written (``written``), read back
+    from where it lies there (``record`` stores them after the commit)."""
+
+    def __init__(self, own: dict[str, bytes], files: dict[str, tuple[str, int]]) -> None:
+        self.own = own
+        self.files = files
+        self.output: Path | None = None
+        self.places: dict[str, tuple[int, int]] = {}
+
+    def piece(self, key: str) -> bytes | PendingFile | None:
+        if key in self.files:
+            return PendingFile(*self.files[key])
+        return self.own.get(key)
+
+    def written(self, output: Path, places: dict[str, tuple[int, int]]) -> None:
+        """data.json, with every fragment at ``places`` (by subject), will be
+        ``output/data.json``."""
+        self.output, self.places = output, places
+
+    def __getitem__(self, key: str) -> bytes:
+        if key in self.own:
+            return self.own[key]
+        if key not in self.files or self.output is None:
+            raise KeyError(key)
+        offset, size = self.places[key]
+        fd = os.open(self.output / "data.json", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            return os.pread(fd, size, offset)
+        finally:
+            os.close(fd)
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain(self.own, self.files)
+
+    def __len__(self) -> int:
+        return len(self.own) + len(self.files)
+
+
 def new_fragments(
     site: Site, clean: dict[str, Artifact], built: dict[str, SubjectResult]
-) -> dict[str, bytes]:
+) -> Fragments:
     """The part of data.json of every subject not clean."""
-    return {
-        s.key: built[s.key].fragment if s.key in built else subject_fragment(s).encode("utf-8")  # type: ignore[arg-type]
-        for s in site.subjects
-        if s.key not in clean
-    }
+    own: dict[str, bytes] = {}
+    files: dict[str, tuple[str, int]] = {}
+    for s in site.subjects:
+        result = built.get(s.key)
+        if s.key in clean:
+            continue
+        if result is not None and result.fragment_file is not None:
+            files[s.key] = result.fragment_file
+        else:
+            own[s.key] = result.fragment if result is not None else subject_fragment(s).encode()  # type: ignore[arg-type]
+    return Fragments(own, files)
