@@ -21,6 +21,8 @@ What is timed:
   build); the second pass runs with them filled, which is what most of a large
   build (100k reviews) runs at. ``--warm`` never empties them.
 
+Prints which build of the analysis ran (the compiled core, or pure Python with
+``SITEGEN_PURE_PYTHON=1``: the same results, see ``generator/analysis/_core.py``).
 Reports reviews/s of both (median over repeats), the median per-repeat ratio,
 and ``sha256`` of a canonical JSON dump of every ``ReviewAnalysis`` (identical
 digests = identical results, bit for bit: floats are dumped with ``repr``).
@@ -109,6 +111,12 @@ def main() -> None:
     analyzer = Analyzer(AnalysisSettings())
     analyzer.analyze("Warm-up : un film vraiment pas mal du tout.")
     sitegen_load = time.perf_counter() - t0
+    try:  # which build of the analysis runs (SITEGEN_PURE_PYTHON=1: the .py)
+        from generator.analysis._core import describe
+    except ImportError:  # older code: always pure Python
+        print("analysis core: pure Python")
+    else:
+        print(f"analysis core: {describe()}")
 
     baseline = None
     if not args.skip_textblob:
