@@ -47,6 +47,9 @@ def analyzer() -> Analyzer:
     ("text", "label"),
     [
         ("Livraison rapide, produit conforme, je recommande.", "positive"),
+        # Service nouns are not learnt from the ring shop's complaints (UNLEARNED).
+        ("Service client réactif et remboursement en deux jours, nickel.", "positive"),
+        ("Remboursement rapide, service client au top.", "positive"),
         ("Colis jamais reçu, SAV injoignable, une arnaque.", "negative"),
         ("Produit défectueux, le vendeur ne répond pas, à fuir.", "negative"),
         ("Trop cher pour une qualité médiocre, emballage abîmé.", "negative"),
@@ -61,3 +64,18 @@ def test_shop_and_horror_reviews(analyzer, text, label):
 def test_shop_nouns_are_aspects(analyzer):
     keys = analyzer.analyze("Le colis est arrivé vite mais la livraison était chère.").aspect_keys
     assert {"colis", "livraison"} <= set(keys)
+
+
+def test_unlearned_words_are_counted_but_not_learned():
+    """Training leaves out every feature of a shop's service nouns (their n-grams
+    and character n-grams) but counts them, as the analyzer does, so the other
+    features are scaled alike."""
+    ts = pytest.importorskip("training.train_sentiment")  # numpy, scipy, scikit-learn
+    text = "Remboursement rapide, service client au top."
+    kept, _ = ts.review_features(text, True)
+    every, _ = ts.review_features(text, True, unlearned=frozenset())
+    assert "remboursement" in every and "service client" in every
+    assert not [f for f in kept if "rembours" in f or "client" in f or "service" in f]
+    assert kept["rapide"] == every["rapide"]
+    assert kept[ts.CHAR_PREFIX + "<rap"] == every[ts.CHAR_PREFIX + "<rap"]
+    assert set(kept) < set(every)

@@ -43,6 +43,7 @@ from generator.analysis.lexicon import load_lexicon
 from generator.analysis.model import MODEL_PATHS
 from training import datasets
 from training.train_sentiment import (
+    UNLEARNED,
     featurize,
     make_vocab,
     oof_scores,
@@ -86,7 +87,7 @@ def main(argv=None) -> int:
         f"train: {len(y)} texts ({', '.join(f'{k} {len(v)}' for k, v in train.items())})",
         flush=True,
     )
-    feats = featurize([r.text for r in rows], True, lexicon)
+    feats = featurize([r.text for r in rows], True, lexicon, UNLEARNED["en"])
     x = to_matrix(feats, make_vocab(feats, args.min_df))
     results = []
     for c in args.C:
@@ -97,7 +98,16 @@ def main(argv=None) -> int:
     c = max(results)[2]
     sources = [f"{name} (training half)" for name in ENGLISH_SETS]
     model, clf, vocab = train_model(
-        feats, y, c, args.alpha, args.min_df, True, 0.0, sources, about=ABOUT
+        feats,
+        y,
+        c,
+        args.alpha,
+        args.min_df,
+        True,
+        0.0,
+        sources,
+        about=ABOUT,
+        unlearned=UNLEARNED["en"],
     )
     write_model(model, args.out)
     print(
@@ -105,7 +115,7 @@ def main(argv=None) -> int:
     )
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
     for name, held in rows_of(args.data, held_out=True).items():
-        dx = to_matrix(featurize([r.text for r in held], True, lexicon), vocab)
+        dx = to_matrix(featurize([r.text for r in held], True, lexicon, UNLEARNED["en"]), vocab)
         dy = np.array([r.label for r in held])
         acc = balanced_accuracy_score(dy, clf.decision_function(dx) > 0)
         print(f"{name} held-out half ({len(held)} rows): balanced accuracy {acc:.4f}")
