@@ -41,7 +41,17 @@ def compiled_names() -> tuple[str, ...]:
     raise SystemExit("setup.py: no COMPILED in generator/analysis/_core.py")
 
 
+def remove_built() -> None:
+    """Delete compiled modules an earlier install left beside the sources, so a
+    module that fails to compile now (or is not compiled at all) runs from its
+    ``.py`` rather than from an old build that the new source record would bless."""
+    for name in compiled_names():
+        for built in [*ANALYSIS.glob(f"{name}.*.so"), *ANALYSIS.glob(f"{name}.*.pyd")]:
+            built.unlink()
+
+
 def extensions() -> list[Extension]:
+    remove_built()
     if os.environ.get("SITEGEN_PURE_PYTHON", "") not in ("", "0"):
         print("sitegen: SITEGEN_PURE_PYTHON set, the analysis core stays pure Python")
         return []
@@ -73,6 +83,7 @@ def extensions() -> list[Extension]:
                 compiler_directives=DIRECTIVES,
                 build_dir="build/cython",
                 quiet=True,
+                force=True,  # never trust a .c by its date (cp -p, rsync -a keep old ones)
             )
         except CythonError as error:  # Cython could not translate it: keep the .py
             print(f"sitegen: {name}.py not compiled ({error}); it runs as pure Python")

@@ -192,7 +192,7 @@ def _additions(plugin: str, hook: str, values: Any) -> dict[str, Any]:
     try:
         if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
             raise TypeError(f"got {type(values).__name__}")
-        json.dumps(values)
+        json.dumps(values, allow_nan=False)  # NaN and infinities are not JSON
     except (TypeError, ValueError) as exc:
         raise PluginError(
             f"plugin '{plugin}': {hook} must return a dict of JSON values (strings, numbers, "

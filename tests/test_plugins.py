@@ -182,13 +182,14 @@ def test_a_plugin_without_analysis_hooks_is_not_in_the_analysis_key(
     plugins_module._loaded.clear()
 
 
+@pytest.mark.parametrize("value", [{1}, float("nan")], ids=["set", "nan"])
 def test_a_hook_giving_what_json_cannot_hold_names_the_plugin(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: object
 ) -> None:
     import plugin_example
 
     monkeypatch.setattr(
-        plugin_example.ExamplePlugin, "analyse_review", lambda self, text, a: {"set": {1}}
+        plugin_example.ExamplePlugin, "analyse_review", lambda self, text, a: {"x": value}
     )
     plugins_module._loaded.clear()
     path = make_site(tmp_path / "site")

@@ -168,8 +168,9 @@ _VALUE_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_fr
     )
 )
 def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
-    """The hand-written review list of a data.json fragment is byte for byte what
-    ``json.dumps(indent=2)`` writes of ``subject_data``."""
+    """The hand-written review list of a data.json fragment is byte for byte the
+    documented layout: ``json.dumps(indent=2)`` of ``subject_data``, but each review
+    on one line as ``json.dumps(review)`` writes it."""
     import json
 
     from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
@@ -186,7 +187,14 @@ def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
     ]
     summary = SubjectSummary(verdict=Verdict(50, "Mitigé", "mixed", 1, 1, 0, 0, 0.5))
     subject = make_subject(SiteConfig(), "s", "s", None, reviews, analyses, summary)
-    text = json.dumps(subject_data(subject), ensure_ascii=False, indent=2)
+    data = subject_data(subject)
+    reviews = data.pop("reviews")
+    data["reviews"] = []  # the last key, as in subject_data
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    assert text.endswith('"reviews": []\n}')
+    lines = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in reviews)
+    text = text[: -len("[]\n}")] + ("[\n" + lines + "\n  ]\n}" if reviews else "[]\n}")
+    assert json.loads(subject_fragment(subject)) == {**data, "reviews": reviews}
     assert subject_fragment(subject) == _json_safe(
         _SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT)
     )
