@@ -42,13 +42,6 @@ def url(aspects_build: Path) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture
-def tab(browser) -> Iterator[Tab]:
-    tab = Tab(browser, viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.context.close()
-
-
 def mentioning(site: dict, key: str) -> list[str]:
     """Card ids of the reviews whose mentions include ``key``, in input order."""
     return [

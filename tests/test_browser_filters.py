@@ -32,13 +32,6 @@ def many_url(many_build: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def tab(browser) -> Iterator[Tab]:
-    tab = Tab(browser, viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.context.close()
-
-
 def ids(page) -> list[str]:
     return [c["id"] for c in visible_cards(page)]
 

@@ -76,13 +76,6 @@ def nav_url(nav_build: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def tab(browser) -> Iterator[Tab]:
-    tab = Tab(browser, viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.context.close()
-
-
 def test_the_trend_chart_shows_for_a_dated_subject_only(tab: Tab, nav_url: str) -> None:
     page = tab.open(nav_url + "28-semaines-plus-tard/index.html")
     chart = page.locator('[data-chart="trend"]')

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest import Tab
 
 pytestmark = pytest.mark.browser
 
@@ -63,45 +64,6 @@ def example_url(example_build: Path) -> Iterator[str]:
 def rated_url(rated_build: Path) -> Iterator[str]:
     with serve(rated_build) as url:
         yield url
-
-
-class Tab:
-    """A page in a fresh context that records console errors, page errors and failed
-    requests."""
-
-    def __init__(self, browser, **context_options) -> None:
-        self.context = browser.new_context(**context_options)
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.page.on(
-            "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        # ERR_ABORTED: a request cut short by the next navigation (the favicon, lazily
-        # fetched); a missing file shows as an HTTP error or a net::ERR_FILE_NOT_FOUND.
-        self.page.on(
-            "requestfailed",
-            lambda r: (
-                "ERR_ABORTED" not in (r.failure or "")
-                and self.problems.append(f"{r.failure}: {r.url}")
-            ),
-        )
-        self.page.on(
-            "response",
-            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
-        )
-
-    def open(self, url: str):
-        self.page.goto(url)
-        self.page.wait_for_load_state("load")
-        return self.page
-
-
-@pytest.fixture
-def tab(browser) -> Iterator[Tab]:
-    tab = Tab(browser, viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.context.close()
 
 
 def settled(page) -> None:
