@@ -7,20 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 from generator.commands.build import build
 from generator.config import SiteConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import make_corpus
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_importing_sitegen_does_not_import_dask() -> None:

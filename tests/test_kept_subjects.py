@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 from generator.commands.build import build
 from generator.config import SiteConfig
@@ -41,14 +42,6 @@ def make_site(tmp_path: Path, home: str) -> SiteConfig:
         templates_dir=templates,
         config_path=tmp_path / "sitegen.toml",
     )
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_a_template_reading_reviews_of_a_kept_subject_fails_naming_no_cache(tmp_path: Path) -> None:

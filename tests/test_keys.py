@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 import generator
 from generator.analysis import AnalysisSettings
@@ -30,14 +31,6 @@ def make_site(root: Path, settings: str = "") -> Path:
         os.utime(root / "content" / name, (1_600_000_000, 1_600_000_000))
     (root / "sitegen.toml").write_text(f'[site]\ntitle = "Avis"\n{settings}', encoding="utf-8")
     return root / "sitegen.toml"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def rebuilt_nothing(report) -> bool:

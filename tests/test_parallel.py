@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 from generator import executors
 from generator import output as output_module
@@ -21,14 +22,6 @@ from generator.incremental import schedule as schedule_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import make_corpus
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 from generator import plugins as plugins_module
 from generator.analysis.types import ReviewAnalysis, SentenceAnalysis, SubjectSummary, Verdict
@@ -37,14 +38,6 @@ def make_site(root: Path, plugin: str = "plugin_example:ExamplePlugin") -> Path:
         f'[site]\ntitle = "Avis"\nplugins = ["{plugin}"]\n', encoding="utf-8"
     )
     return root / "sitegen.toml"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def full_build(path: Path, tmp_path: Path) -> dict[str, bytes]:

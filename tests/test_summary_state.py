@@ -30,6 +30,7 @@ import random
 from pathlib import Path
 
 import pytest
+from test_incremental import tree
 
 from generator.analysis import Analyzer, summary_state
 from generator.analysis.summary import compute_aspects, summarize_subject
@@ -442,14 +443,6 @@ def write_csv(path: Path, rows: list[tuple[str, str, str]], stamp: int) -> None:
         writer.writerow(["id", "note", "texte"])
         writer.writerows(rows)
     os.utime(path, (stamp, stamp))  # a stamp of its own: read again, then trusted
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def full_build(config: SiteConfig, name: str) -> dict[str, bytes]:
