@@ -175,6 +175,34 @@ def test_a_plugin_without_analysis_hooks_is_not_in_the_analysis_key(
     plugins_module._loaded.clear()
 
 
+def test_a_plugin_without_a_fingerprint_is_keyed_by_its_source_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "lib" / "greffon_sans_empreinte.py"
+    module.parent.mkdir()
+    source = (
+        "from plugin_example import AvisReader\n\n\n"
+        "class Greffon:\n"
+        "    def readers(self):\n"
+        "        return [AvisReader]\n\n"
+        "    def template_context(self):\n"
+        "        return {'plugin_note': 'TEXT'}\n"
+    )
+    module.write_text(source.replace("TEXT", "un"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(module.parent))
+    path = make_site(tmp_path / "site", plugin="greffon_sans_empreinte:Greffon")
+    plugins_module._loaded.clear()
+    build(load_config(path), executor="serial")
+    plugins_module._loaded.clear()
+    assert build(load_config(path), executor="serial").subjects_rebuilt == 0
+    # Editing the plugin's file (not its class or module name) changes its key.
+    module.write_text(source.replace("TEXT", "deux"), encoding="utf-8")
+    plugins_module._loaded.clear()
+    report = build(load_config(path), executor="serial")
+    assert report.subjects_rebuilt == 3 and report.analyzed == 0
+    plugins_module._loaded.clear()
+
+
 @pytest.mark.parametrize("value", [{1}, float("nan")], ids=["set", "nan"])
 def test_a_hook_giving_what_json_cannot_hold_names_the_plugin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: object
