@@ -40,6 +40,7 @@ from typing import Any
 
 from generator.analysis.types import MentionQuote, mention_label
 from generator.exceptions import UnsafeOutputError
+from generator.exchange import swap_file
 from generator.i18n import iso_date
 from generator.render import OutputFile, safe_json_text
 from generator.site import Site, Subject
@@ -571,8 +572,15 @@ def _journal_key(output: Path, *, create: bool) -> bytes | None:
         os.close(fd)
 
 
-def _journal_mac(key: bytes, output: str, staging: str, moves: list[tuple[str, str]]) -> str:
-    signed = json.dumps([output, staging, moves], ensure_ascii=True, separators=(",", ":"))
+def _journal_mac(
+    key: bytes,
+    output: str,
+    staging: str,
+    moves: list[tuple[str, str]],
+    inodes: list[int] | None = None,
+) -> str:
+    what = [output, staging, moves] if inodes is None else [output, staging, moves, inodes]
+    signed = json.dumps(what, ensure_ascii=True, separators=(",", ":"))
     return hmac.new(key, signed.encode("ascii"), hashlib.sha256).hexdigest()
 
 
@@ -668,12 +676,12 @@ def _recover(output: Path) -> None:
             _set_aside(stale, output, "it is not a folder this user's sitegen made")
             continue
         if os.path.lexists(stale / _JOURNAL):  # killed while swapping files into the output: finish
-            moves, reason = _trusted_moves(stale, output)
-            if moves is None:
+            journal, reason = _trusted_moves(stale, output)
+            if journal is None:
                 _set_aside(stale, output, reason)
                 continue
             if output.is_dir():
-                _roll_forward(stale, str(output), moves)
+                _roll_forward(stale, str(output), *journal)
                 log.warning("finished updating %s after an interrupted build", output)
         shutil.rmtree(stale, ignore_errors=True)
     for trash in output.parent.glob(f".{glob.escape(output.name)}.sitegen-trash-*"):
@@ -746,29 +754,26 @@ def _set_aside(path: Path, output: Path, reason: str) -> None:
 _JOURNAL_MAX = 4 << 20  # bytes: IN_PLACE_LIMIT moves of long paths fit many times over
 
 
-def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] | None, str]:
-    """The moves of ``staging``'s journal, or None and why it cannot be trusted: it
+def _trusted_moves(
+    staging: Path, output: Path
+) -> tuple[tuple[list[tuple[str, str]], list[int] | None] | None, str]:
+    """The moves of ``staging``'s journal and the new files' inodes (None in a
+    journal of an earlier version), or None and why it cannot be trusted: it
     must be a regular file of this user, signed with the output's secret, for this
     output and this staging folder, naming flat files of the staging folder's own
     ``pending`` folder and normalised paths inside the output."""
     raw, why = _journal_bytes(staging)
     if raw is None:
         return None, why
-    try:
-        data = json.loads(raw.decode("utf-8"))
-        mac = data["mac"]
-        moves = [(name, rel) for name, rel in data["moves"]]
-        if not all(isinstance(n, str) and isinstance(r, str) for n, r in moves) or not isinstance(
-            mac, str
-        ):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
+    parsed = _parse_journal(raw)
+    if parsed is None:
         return None, "its journal is not one sitegen wrote"
+    data, mac, moves, inodes = parsed
     if data.get("output") != str(output) or data.get("staging") != staging.name:
         return None, "its journal is about another folder"
     key = _journal_key(output, create=False)
     if key is None or not hmac.compare_digest(
-        mac, _journal_mac(key, str(output), staging.name, moves)
+        mac, _journal_mac(key, str(output), staging.name, moves, inodes)
     ):
         return None, "its journal does not carry this output's secret"
     for name, rel in moves:
@@ -780,7 +785,32 @@ def _trusted_moves(staging: Path, output: Path) -> tuple[list[tuple[str, str]] |
         return None, "its pending folder is missing"
     if not stat.S_ISDIR(pending.st_mode) or pending.st_uid != os.getuid():
         return None, "its pending folder is not a folder this user made"
-    return moves, ""
+    return (moves, inodes), ""
+
+
+def _parse_journal(
+    raw: bytes,
+) -> tuple[dict[str, Any], str, list[tuple[str, str]], list[int] | None] | None:
+    """A journal's fields (the whole, its MAC, its moves, its inodes or None), or
+    None when it is not laid out as sitegen writes it."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        mac = data["mac"]
+        moves = [(name, rel) for name, rel in data["moves"]]
+        if not all(isinstance(n, str) and isinstance(r, str) for n, r in moves) or not isinstance(
+            mac, str
+        ):
+            return None
+        inodes = data.get("inodes")
+        if inodes is not None and (
+            not isinstance(inodes, list)
+            or len(inodes) != len(moves)
+            or not all(type(i) is int for i in inodes)
+        ):
+            return None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return data, mac, moves, inodes
 
 
 def _journal_bytes(staging: Path) -> tuple[bytes | None, str]:
@@ -1086,20 +1116,24 @@ class StagedOutput:
         folders = self._folders()
         if self._can_go_in_place(folders):
             moves = [(name, rel) for rel, name in self._new.items()]
+            # each new file's inode: once exchanged with its target, the file left
+            # at its pending name is the old one (``_roll_forward``)
+            inodes = [os.lstat(os.path.join(self._pending, name)).st_ino for name, _ in moves]
             journal = os.path.join(str(self.staging), _JOURNAL)
-            mac = _journal_mac(self._key, self._output, self.staging.name, moves)  # type: ignore[arg-type]
+            mac = _journal_mac(self._key, self._output, self.staging.name, moves, inodes)  # type: ignore[arg-type]
             with open(journal + ".tmp", "w", encoding="utf-8") as handle:
                 json.dump(
                     {
                         "output": self._output,
                         "staging": self.staging.name,
                         "moves": moves,
+                        "inodes": inodes,
                         "mac": mac,
                     },
                     handle,
                 )
             os.replace(journal + ".tmp", journal)  # the commit point
-            _roll_forward(self.staging, self._output, moves)
+            _roll_forward(self.staging, self._output, moves, inodes)
             shutil.rmtree(self.staging, ignore_errors=True)
             self.in_place = True
             changed = {os.path.dirname(rel) for rel in self._new}
@@ -1151,18 +1185,27 @@ class StagedOutput:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _roll_forward(staging: Path, output: str, moves: list[tuple[str, str]]) -> None:
-    """Rename every pending file of a committed in-place swap over its target
+def _roll_forward(
+    staging: Path, output: str, moves: list[tuple[str, str]], inodes: list[int] | None = None
+) -> None:
+    """Put every pending file of a committed in-place swap in place of its target
     (those already moved are skipped). Only regular files of the pending folder
     move, and never through a symbolic link inside the output: a target's folder
-    that is one stops the swap with :class:`UnsafeOutputError`."""
+    that is one stops the swap with :class:`UnsafeOutputError`.
+
+    With ``inodes`` (each new file's, as the journal records them), a file is
+    exchanged with its target (``exchange.swap_file``: no forced write-out of a
+    big new file), and a pending name that holds another inode holds the file it
+    replaced: done already. Without (a journal of an earlier version), renamed."""
     pending = os.path.join(str(staging), _PENDING)
-    for name, rel in moves:
+    for i, (name, rel) in enumerate(moves):
         source = os.path.join(pending, name)
         try:
             info = os.lstat(source)
         except FileNotFoundError:
             continue  # moved already
+        if inodes is not None and info.st_ino != inodes[i]:
+            continue  # exchanged already: this is the file it replaced
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeOutputError(f"refusing to move {source}: it is not a file sitegen wrote")
         link = _symlink_on_the_way(output, rel)
@@ -1170,7 +1213,10 @@ def _roll_forward(staging: Path, output: str, moves: list[tuple[str, str]]) -> N
             raise UnsafeOutputError(
                 f"refusing to write {rel} through {link}: it is a symbolic link inside the output folder; remove it"
             )
-        os.replace(source, os.path.join(output, rel))
+        if inodes is None:
+            os.replace(source, os.path.join(output, rel))
+        else:
+            swap_file(source, os.path.join(output, rel))
 
 
 output_lock = _lock

@@ -18,8 +18,8 @@ from generator.output import StagedOutput, output_lock
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import edit_one_review
 
-# Runs a build in a child process whose os.replace kills the process (SIGKILL)
-# at the N-th call made from inside generator.output's rename loop.
+# Runs a build in a child process killed (SIGKILL) at the N-th file put in place
+# by generator.output's swap loop (``swap_file``: an exchange, or a rename).
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
@@ -31,22 +31,21 @@ KILLER = textwrap.dedent(
     content, out, templates, root, when = sys.argv[1:6]
     when = int(when)
     calls = 0
-    real_replace = os.replace
+    real_swap = output.swap_file
 
-    def replace(src, dst, *args, **kwargs):
+    def swap(src, dst):
         global calls
-        if "/pending/" in str(src):
-            calls += 1
-            if calls == when:
-                os.kill(os.getpid(), signal.SIGKILL)
-        return real_replace(src, dst, *args, **kwargs)
+        calls += 1
+        if calls == when:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_swap(src, dst)
 
     if when < 0:  # killed just before the journal is written: nothing committed
         real_dump = output.json.dump
         def dump(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
         output.json.dump = dump
-    output.os.replace = replace
+    output.swap_file = swap
     build(SiteConfig(content_dir=Path(content), output_dir=Path(out), templates_dir=Path(templates),
                      config_path=Path(root) / "sitegen.toml", page_size=10), executor="serial")
     """
@@ -191,20 +190,19 @@ def test_ctrl_c_during_the_renames_keeps_the_journal_and_the_next_build_finishes
     original = edited.read_bytes()
     edit_one_review(edited)
     calls = 0
-    real_replace = os.replace
+    real_swap = output_module.swap_file
 
-    def replace(src, dst, *args, **kwargs):
+    def swap(src, dst):
         nonlocal calls
-        if "/pending/" in str(src):
-            calls += 1
-            if calls == 2:
-                raise KeyboardInterrupt
-        return real_replace(src, dst, *args, **kwargs)
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt
+        return real_swap(src, dst)
 
-    monkeypatch.setattr(output_module.os, "replace", replace)
+    monkeypatch.setattr(output_module, "swap_file", swap)
     with pytest.raises(KeyboardInterrupt):
         build(config, executor="serial")
-    monkeypatch.setattr(output_module.os, "replace", real_replace)
+    monkeypatch.setattr(output_module, "swap_file", real_swap)
     [staging] = config.output_dir.parent.glob(".output.sitegen-new-*")
     assert (staging / "JOURNAL").is_file()  # committed: kept for the next build
     # The edit is undone before the next build: that build must first finish the

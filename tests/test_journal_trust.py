@@ -112,18 +112,16 @@ def interrupted_in_place_swap(out: Path, monkeypatch) -> Path:
     staged = StagedOutput(out, in_place=True, dirs=dirs, files={"index.html", "a/x.html"})
     staged.keep("index.html", file_stat(out / "index.html"))
     staged.write(OutputFile("a/x.html", b"new x"))
-    real_replace = os.replace
+    real_swap = output_module.swap_file
 
-    def replace(src, dst, *args, **kwargs):
-        if "/pending/" in str(src):
-            raise KeyboardInterrupt
-        return real_replace(src, dst, *args, **kwargs)
+    def swap(src, dst):
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(output_module.os, "replace", replace)
+    monkeypatch.setattr(output_module, "swap_file", swap)
     with pytest.raises(KeyboardInterrupt):
         staged.commit()
     staged.abort()
-    monkeypatch.setattr(output_module.os, "replace", real_replace)
+    monkeypatch.setattr(output_module, "swap_file", real_swap)
     assert (staged.staging / "JOURNAL").is_file()
     return staged.staging
 
