@@ -1,13 +1,8 @@
-"""The ``sitegen`` command line: a thin click layer over the commands' modules.
+"""The ``sitegen`` command line: a thin typer layer over the commands' modules.
 
 Exit codes: 0 success; 1 the content has errors (under ``--strict``) or the build
 failed; 2 wrong usage or configuration (bad option, bad ``sitegen.toml``, unsafe
 output folder).
-
-It is click (which nltk, under textblob, requires anyway), not typer: typer 0.29
-builds a pydantic ``TypeAdapter`` per option to coerce its value, importing
-pydantic (about 0.1 s of every ``sitegen build``, a third of a rebuild with
-nothing to do). Each command imports what it runs only when it runs.
 """
 
 from __future__ import annotations
@@ -20,15 +15,22 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Annotated, NoReturn
 
-import click
+import typer
 
 from generator import __version__
+from generator.config import SiteConfig, load_config
 from generator.exceptions import ContentError, Problem, SitegenError, printable
 
-if TYPE_CHECKING:
-    from generator.config import SiteConfig
+app = typer.Typer(
+    name="sitegen",
+    help="Static review-summary site generator: French reviews in, a static site with verdicts, aspects and quotes out.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 
 
 class _Lines:
@@ -53,54 +55,41 @@ err = _Lines(stderr=True)
 out = _Lines()
 
 
-_PATH = click.Path(path_type=Path)
-
 # Options shared by the commands that build (build, serve, publish, analyze).
-content_option = click.option(
-    "--content", type=_PATH, help="Folder of reviews. [default: content/ or sitegen.toml]"
-)
-output_option = click.option(
-    "--output", type=_PATH, help="Folder to write the site to. [default: output/]"
-)
-templates_option = click.option(
-    "--templates",
-    type=_PATH,
-    help="Folder of templates overriding the built-in theme. [default: templates/]",
-)
-config_option = click.option(
-    "--config", type=_PATH, help="Settings file. [default: ./sitegen.toml if present]"
-)
+ContentOption = Annotated[
+    Path | None, typer.Option(help="Folder of reviews. [default: content/ or sitegen.toml]")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option(help="Folder to write the site to. [default: output/]")
+]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(help="Folder of templates overriding the built-in theme. [default: templates/]"),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Settings file. [default: ./sitegen.toml if present]"),
+]
 
 
-def _version(ctx: click.Context, _: Any, value: bool) -> None:
+def _version(value: bool) -> None:
     if value:
         print(f"sitegen {__version__}")
-        ctx.exit()
+        raise typer.Exit()
 
 
-class _Commands(click.Group):
-    """The commands, listed in ``--help`` in the order they are defined."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
-
-
-@click.group(
-    cls=_Commands,
-    name="sitegen",
-    help="Static review-summary site generator: French reviews in, a static site with verdicts, aspects and quotes out.",
-    no_args_is_help=True,
-)
-@click.option(
-    "--version",
-    is_flag=True,
-    callback=_version,
-    expose_value=False,
-    is_eager=True,
-    help="Print the version and exit.",
-)
-@click.option("--verbose", "-v", is_flag=True, help="Log what happens, for debugging.")
-def app(verbose: bool) -> None:
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what happens, for debugging.")
+    ] = False,
+) -> None:
     """sitegen builds a static site that sums up reviews: one page per film, series or
     product with a verdict, the aspects reviewers discuss, pro and con quotes and a
     card per review."""
@@ -110,17 +99,17 @@ def app(verbose: bool) -> None:
     )
 
 
-def fail(error: SitegenError) -> click.exceptions.Exit:
+def fail(error: SitegenError) -> typer.Exit:
     err.print(f"error: {error}")
-    return click.exceptions.Exit(error.exit_code)
+    return typer.Exit(error.exit_code)
 
 
-def content_failed(error: ContentError, tail: str = "") -> click.exceptions.Exit:
+def content_failed(error: ContentError, tail: str = "") -> typer.Exit:
     """Every problem of a build stopped by its content (file and line each), then
     its one-line reason."""
     print_problems(error.problems, limit=None)
     err.print(f"error: {str(error).splitlines()[0]}{tail}")
-    return click.exceptions.Exit(1)
+    return typer.Exit(1)
 
 
 def resolve_config(
@@ -129,8 +118,6 @@ def resolve_config(
     output: Path | None = None,
     templates: Path | None = None,
 ) -> SiteConfig:
-    from generator.config import load_config
-
     config = load_config(config_file)
     changes = {}
     if content is not None:
@@ -154,44 +141,39 @@ def print_problems(problems: list[Problem], limit: int | None = 50) -> None:
 
 
 @app.command()
-@content_option
-@output_option
-@templates_option
-@config_option
-@click.option(
-    "--strict/--no-strict",
-    help="Fail (exit 1) on any content error instead of skipping the bad rows.",
-)
-@click.option(
-    "--force/--no-force", help="Replace a non-empty output folder that sitegen did not create."
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    help="Processes analysing reviews. [default: every core]",
-)
-@click.option(
-    "--executor",
-    help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Ignore .sitegen-cache/: analyse every review and rewrite every page.",
-)
 def build(
-    content: Path | None,
-    output: Path | None,
-    templates: Path | None,
-    config: Path | None,
-    strict: bool,
-    force: bool,
-    quiet: bool,
-    jobs: int | None,
-    executor: str | None,
-    no_cache: bool,
+    content: ContentOption = None,
+    output: OutputOption = None,
+    templates: TemplatesOption = None,
+    config: ConfigOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Fail (exit 1) on any content error instead of skipping the bad rows."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace a non-empty output folder that sitegen did not create.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes analysing reviews. [default: every core]"
+        ),
+    ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(
+            "--executor",
+            help="Where analysis runs: process, serial or dask://HOST:PORT (needs sitegen[dask]). [default: process]",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Ignore .sitegen-cache/: analyse every review and rewrite every page.",
+        ),
+    ] = False,
 ) -> None:
     """Read the reviews, analyse them and write the static site."""
     from generator.commands.build import build as run_build
@@ -218,20 +200,24 @@ def build(
 
 
 @app.command()
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per review, one per line.")
-@config_option
-def analyze(paths: tuple[Path, ...], as_json: bool, config: Path | None) -> None:
-    """Print the analysis of each review: a table, or JSON lines with --json.
-
-    PATHS: review files (.txt, .md, .csv, .tsv, .json, .jsonl)."""
+def analyze(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Review files (.txt, .md, .csv, .tsv, .json, .jsonl).", exists=True, dir_okay=False
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per review, one per line.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Print the analysis of each review: a table, or JSON lines with --json."""
     from generator.commands.analyze import analyze_files
 
     try:
         settings = resolve_config(config)
-        rows, problems = analyze_files(list(paths), settings)
+        rows, problems = analyze_files(paths, settings)
     except SitegenError as exc:
         raise fail(exc) from None
     print_problems(problems)
@@ -260,38 +246,28 @@ def analyze(paths: tuple[Path, ...], as_json: bool, config: Path | None) -> None
 
 
 @app.command()
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; 0.0.0.0 shows the preview to the network.",
-)
-@click.option("--open", "open_browser", is_flag=True, help="Open the site in the web browser.")
-@content_option
-@output_option
-@templates_option
-@config_option
-@click.option(
-    "--strict/--no-strict",
-    help="Treat any content error as a failed build (shown in the browser).",
-)
-@click.option(
-    "--allow-host",
-    "allow_host",
-    multiple=True,
-    help="Another name the server answers to (e.g. laptop.local); repeat for more.",
-)
 def serve(
-    port: int,
-    host: str,
-    open_browser: bool,
-    content: Path | None,
-    output: Path | None,
-    templates: Path | None,
-    config: Path | None,
-    strict: bool,
-    allow_host: tuple[str, ...],
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 shows the preview to the network.")
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the site in the web browser.")
+    ] = False,
+    content: ContentOption = None,
+    output: OutputOption = None,
+    templates: TemplatesOption = None,
+    config: ConfigOption = None,
+    strict: Annotated[
+        bool, typer.Option(help="Treat any content error as a failed build (shown in the browser).")
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name the server answers to (e.g. laptop.local); repeat for more.",
+        ),
+    ] = None,
 ) -> None:
     """Build, serve the site on 127.0.0.1, and rebuild and reload the browser on every change."""
     from generator.commands.serve import serve as run_serve
@@ -311,11 +287,12 @@ def serve(
 
 
 @app.command()
-@click.argument("directory", type=_PATH)
-def new(directory: Path) -> None:
-    """Create a new site: a commented sitegen.toml, example reviews and templates/.
-
-    DIRECTORY: the folder to create the site in (new or empty)."""
+def new(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create the site in (new or empty).", file_okay=True)
+    ],
+) -> None:
+    """Create a new site: a commented sitegen.toml, example reviews and templates/."""
     from generator.commands.new import new_site
 
     try:
@@ -329,46 +306,38 @@ def new(directory: Path) -> None:
 
 
 @app.command()
-@click.option(
-    "--to",
-    type=_PATH,
-    help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).",
-)
-@click.option(
-    "--branch", default="gh-pages", show_default=True, help="Git branch to commit the site to."
-)
-@click.option(
-    "--remote", default="origin", show_default=True, help="Git remote to push the branch to."
-)
-@click.option(
-    "--message", "-m", help="Commit message. [default: Deployed <sha> with sitegen <version>]"
-)
-@click.option(
-    "--push/--no-push", default=True, show_default=True, help="Push the branch after committing."
-)
-@click.option(
-    "--build/--no-build",
-    "build_first",
-    default=True,
-    show_default=True,
-    help="Build before publishing.",
-)
-@click.option("--strict/--no-strict", help="Refuse to publish if the content has any error.")
-@click.option(
-    "--force/--no-force",
-    help="With --to: mirror into a non-empty folder that sitegen did not create.",
-)
-@config_option
 def publish(
-    to: Path | None,
-    branch: str,
-    remote: str,
-    message: str | None,
-    push: bool,
-    build_first: bool,
-    strict: bool,
-    force: bool,
-    config: Path | None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            help="Mirror the site into this folder instead of a git branch (removes files no longer in the site).",
+        ),
+    ] = None,
+    branch: Annotated[str, typer.Option(help="Git branch to commit the site to.")] = "gh-pages",
+    remote: Annotated[str, typer.Option(help="Git remote to push the branch to.")] = "origin",
+    message: Annotated[
+        str | None,
+        typer.Option(
+            "--message",
+            "-m",
+            help="Commit message. [default: Deployed <sha> with sitegen <version>]",
+        ),
+    ] = None,
+    push: Annotated[
+        bool, typer.Option("--push/--no-push", help="Push the branch after committing.")
+    ] = True,
+    build_first: Annotated[
+        bool, typer.Option("--build/--no-build", help="Build before publishing.")
+    ] = True,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse to publish if the content has any error.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="With --to: mirror into a non-empty folder that sitegen did not create."),
+    ] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Build, then publish the site to a git branch (GitHub Pages) or, with --to, a folder."""
     from generator.commands.build import build as run_build

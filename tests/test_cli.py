@@ -1,4 +1,4 @@
-"""The click CLI: build, analyze, --version, --help, config defaults and errors."""
+"""The typer CLI: build, analyze, --version, --help, config defaults and errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from typer.testing import CliRunner
 
 from generator import __version__
 from generator.cli import app
@@ -237,38 +237,3 @@ def test_messages_without_a_console_are_dropped(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(sys, "stderr", None)
     cli.out.print("Built 1 subject")
     cli.err.print("warning: x")
-
-
-def test_a_build_imports_no_command_line_helper_it_does_not_run(site: Path) -> None:
-    """``sitegen build`` (cold, then with nothing to do) imports neither typer nor
-    pydantic (typer 0.29 built a pydantic adapter per option: about 0.09 CPU-s of
-    every build) nor rich (the progress bar, only on a terminal), nor the other
-    commands' modules."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from generator.cli import app\n"
-        "try:\n"
-        "    app(['build', '-q'])\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "unwanted = {'typer', 'pydantic', 'pydantic_core', 'rich', 'livereload', 'ghp_import'}\n"
-        "commands = {'generator.commands.serve', 'generator.commands.publish',\n"
-        "            'generator.commands.new', 'generator.commands.analyze'}\n"
-        "found = {m.split('.')[0] for m in sys.modules} & unwanted | commands & set(sys.modules)\n"
-        "print(sorted(found))\n"
-    )
-    for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=site,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "[]"
-    assert (site / "output" / "index.html").is_file()

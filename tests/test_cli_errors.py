@@ -1,4 +1,4 @@
-"""Exit codes and messages of ``sitegen build`` on broken input, through click's CliRunner:
+"""Exit codes and messages of ``sitegen build`` on broken input, through typer's CliRunner:
 0 ok (problems summarised), 1 content errors under --strict, 2 usage; never a traceback."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from typer.testing import CliRunner
 
 from generator.cli import app
 

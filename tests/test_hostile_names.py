@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.config import SiteConfig
