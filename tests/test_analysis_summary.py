@@ -16,11 +16,10 @@ from generator.analysis import Analyzer, summarize_subject
 from generator.analysis.sentences import split_sentences
 from generator.analysis.summary import (
     NNBSP,
-    QUOTE_FALLBACK_REVIEW,
-    QUOTE_MIN_REVIEW,
     consensus_sentence,
     is_fragment,
     pick_quotes,
+    review_tier,
 )
 from generator.analysis.types import Aspect
 from generator.config import SiteConfig
@@ -146,7 +145,8 @@ def test_confident_reviews_are_quoted_first(analyzer: Analyzer) -> None:
     c = "Un film magnifique, drôle et émouvant, avec une mise en scène brillante et inventive."
     reviews = [review(0, a), review(1, c)]
     analyses = [analyzer.analyze(a), analyzer.analyze(c)]
-    assert QUOTE_FALLBACK_REVIEW <= analyses[0].polarity < QUOTE_MIN_REVIEW <= analyses[1].polarity
+    tiers = [review_tier(a.polarity) for a in analyses]
+    assert None not in tiers and tiers[1] < tiers[0]  # C is surer than A
     assert "musique" in analyses[0].sentences[0].aspects
     music = (Aspect("musique", "musique", 2, 2, 0),)
     # Alone, the less sure review is quoted (few reviews: every slot counts) ...

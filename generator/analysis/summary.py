@@ -33,12 +33,12 @@ from generator.analysis.consensus import (  # noqa: F401 (re-exported)
 )
 from generator.analysis.quotes import (  # noqa: F401 (re-exported)
     EVERYTHING,
-    QUOTE_FALLBACK_REVIEW,
-    QUOTE_MIN_REVIEW,
+    QUOTE_TIERS,
     _quotes_side,
     is_fragment,
     pick_quotes,
     quote_candidates,
+    review_tier,
     select_quotes,
 )
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
