@@ -25,7 +25,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import logging
-import multiprocessing
 import os
 import signal
 import threading
@@ -210,6 +209,8 @@ def _process_pool(
 ) -> cf.ProcessPoolExecutor:
     # forkserver: workers start from a clean process (not a copy of a parent holding
     # the whole corpus and a progress thread), yet start fast.
+    import multiprocessing  # local: a build with one subject to make starts no pool
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":

@@ -25,8 +25,7 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.i18n import iso_date
 
@@ -46,9 +45,10 @@ _NAMESPACE = uuid.UUID("6f1c2b52-3c55-4c69-9a57-4f0d7b1f2a10")  # sitegen's, for
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One dated review as the feeds show it."""
+class Entry(NamedTuple):
+    """One dated review as the feeds show it. (A named tuple: every build unpickles
+    the entries of every unchanged subject for the site feed's key, and a named
+    tuple unpickles in half the time of a frozen dataclass.)"""
 
     review_id: str
     date: str  # YYYY-MM-DD (a month alone: its first day)

@@ -629,6 +629,19 @@ def swap_in(staging: Path, output: Path, *, background: bool = False) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _discard(folder: Path, output: Path) -> None:
+    """Remove ``folder`` (a staging folder whose swap is done) in the background,
+    as a ``.sitegen-trash-*`` folder: the command waits for it at exit
+    (``_finish_removals``), the next build removes what is left."""
+    trash = output.parent / f".{output.name}.sitegen-trash-{os.getpid()}-{time.time_ns()}"
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_in_background(trash)
+
+
 def _remove_in_background(folder: Path) -> None:
     thread = threading.Thread(
         target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True
@@ -1134,7 +1147,9 @@ class StagedOutput:
                 )
             os.replace(journal + ".tmp", journal)  # the commit point
             _roll_forward(self.staging, self._output, moves, inodes)
-            shutil.rmtree(self.staging, ignore_errors=True)
+            # It holds the replaced files (the old data.json: freeing its blocks
+            # took 0.03-0.1 s at 100,000 reviews), removed while the build records.
+            _discard(self.staging, self.output)
             self.in_place = True
             changed = {os.path.dirname(rel) for rel in self._new}
             self.dirs = {

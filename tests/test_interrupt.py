@@ -228,6 +228,38 @@ def test_a_finished_build_leaves_nothing_beside_the_output(
         assert left == []
 
 
+def test_an_edit_swapped_in_place_leaves_nothing_beside_the_output(
+    tmp_path: Path, previous_site: Path
+) -> None:
+    """An edit's new files are exchanged with the old ones inside the output; the
+    staging folder, holding the replaced files, is removed in the background while
+    the build records, and the command waits for it at exit."""
+    film = tmp_path / "petit" / "film.txt"
+    marker = None
+    for n in range(3):  # the first records the output in this cache; then two edits
+        film.write_text(f"Un film très réussi.\nUne fin ratée, version {n}.\n", encoding="utf-8")
+        result = subprocess.run(
+            build_command(tmp_path, tmp_path / "petit", previous_site, "-q"),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        if marker is not None:  # in place, not a new tree
+            assert (previous_site / MARKER).stat().st_ino == marker
+        marker = (previous_site / MARKER).stat().st_ino
+        assert f"version {n}" in (previous_site / "data.json").read_text(encoding="utf-8")
+        beside = f".{previous_site.name}.sitegen-"
+        left = sorted(
+            p.name
+            for p in tmp_path.iterdir()
+            if p.name.startswith(beside) and not p.name.endswith("-lock")
+        )
+        assert left == []
+
+
 def test_a_build_waiting_for_another_says_so_then_finishes(
     tmp_path: Path, previous_site: Path
 ) -> None:

@@ -90,3 +90,44 @@ def test_kept_subjects_and_pages_have_no_reviews_or_cards() -> None:
         page.cards  # noqa: B018
     assert not hasattr(subject, "__html__")  # what Jinja and markupsafe probe stays a plain miss
     assert (theme_dir() / "index.html").is_file()
+
+
+def test_kept_subjects_get_the_slugs_titles_and_order_build_site_gives(tmp_path: Path) -> None:
+    """``model_site`` models kept subjects without building them in full first: the
+    same keys, slugs (colliding ones too), titles (metadata, ``title_case``),
+    metadata and order (score, then title, then slug) as ``build_site``."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from generator.analysis.summary import compute_verdict
+    from generator.analysis.types import SubjectSummary
+    from generator.content import SubjectMeta
+    from generator.incremental.artifacts import Artifact
+    from generator.incremental.sitemodel import model_site
+    from generator.site import build_site
+
+    config = SiteConfig(content_dir=tmp_path, output_dir=tmp_path / "out", title_case="words")
+    keys = ["Été", "ete", "film", "Film", "le_grand_bleu", "b", "index", "fire tv stick"]
+    scores = [50, 50, 70, 70, 50, 90, 10, 50]
+    metas = {"b": SubjectMeta(key="b", title="Zorro"), "ete": SubjectMeta(key="ete", year="2020")}
+    verdict = compute_verdict([], [], config)
+    summaries = {
+        k: SubjectSummary(verdict=dataclasses.replace(verdict, score=s))
+        for k, s in zip(keys, scores)
+    }
+    expected = build_site(config, [(k, (), (), summaries[k]) for k in keys], metas)
+    done = {
+        s.key: Artifact(summaries[s.key], 0, tuple(p.path for p in s.pages))
+        for s in expected.subjects
+    }
+    got = model_site(SimpleNamespace(config=config), {k: [] for k in keys}, metas, done, {}, {}, {})
+    assert all(isinstance(s, KeptSubject) for s in got.subjects)
+
+    def shown(site):
+        return [
+            (s.key, s.slug, s.title, s.meta, s.summary.verdict, [p.path for p in s.pages])
+            for s in site.subjects
+        ]
+
+    assert shown(got) == shown(expected)
+    assert len({s.slug for s in got.subjects}) == len(keys)

@@ -9,18 +9,16 @@ that says so, instead of printing blanks.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from generator.analysis.summary import compute_verdict
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import SitegenError
 from generator.incremental.artifacts import Artifact
 from generator.incremental.context import BuildContext
-from generator.site import Site, build_site
+from generator.site import Site, assign_slugs, display_title, make_subject, site_order
 
 
 class NotLoadedError(SitegenError):
@@ -77,11 +75,8 @@ class KeptSubject:
 def slugs(
     config: SiteConfig, groups: dict[str, list[int]], metas: dict[str, Any]
 ) -> dict[str, str]:
-    """Subject key -> slug, as ``build_site`` assigns them (a site without reviews
-    is cheap to model; no aspect tables are needed)."""
-    empty = SubjectSummary(verdict=compute_verdict([], [], config))
-    model = build_site(config, [(k, (), (), empty) for k in groups], metas)
-    return {s.key: s.slug for s in model.subjects}
+    """Subject key -> slug, as ``build_site`` assigns them."""
+    return assign_slugs(groups)
 
 
 def model_site(
@@ -94,34 +89,42 @@ def model_site(
     analyses: dict[str, list[ReviewAnalysis]],
 ) -> Site:
     """The site model: full subjects for those to render here, ``KeptSubject`` for
-    those whose files are written already (``done``)."""
-    model = []
-    for key in groups:
-        if key in done:
-            # Only the verdict matters to the model of a kept subject (its order);
-            # its own summary goes in below, without decoding the rest of it.
-            model.append((key, (), (), SubjectSummary(verdict=done[key].summary.verdict)))
-        else:
-            model.append((key, reviews.pop(key), analyses.pop(key), summaries[key]))
-    site = build_site(ctx.config, model, metas)
-    del model
+    those whose files are written already (``done``); slugs and order as
+    ``build_site`` gives them. A kept subject is not modelled in full first (its
+    cards, pages, feed entries and search index: at 1,000 subjects that was most of
+    a rebuild's modelling)."""
+    config = ctx.config
+    slugs = assign_slugs(groups)
     subjects: list[Any] = []
-    for subject in site.subjects:
-        artifact = done.get(subject.key)
-        if artifact is not None:
-            pages = tuple(
-                KeptPage(n, path, subject.key) for n, path in enumerate(artifact.pages, start=1)
+    for key in groups:
+        artifact = done.get(key)
+        if artifact is None:
+            subjects.append(
+                make_subject(
+                    config,
+                    key,
+                    slugs[key],
+                    metas.get(key),
+                    reviews.pop(key),
+                    analyses.pop(key),
+                    summaries[key],
+                )
             )
-            subject = KeptSubject(
-                subject.key,
-                subject.slug,
-                subject.title,
-                subject.meta,
+            continue
+        meta = metas.get(key) or SubjectMeta(key=key)
+        pages = tuple(KeptPage(n, path, key) for n, path in enumerate(artifact.pages, start=1))
+        subjects.append(
+            KeptSubject(
+                key,
+                slugs[key],
+                display_title(key, meta, config.title_case),
+                meta,
                 artifact.summary,
                 artifact.count,
                 pages,
                 artifact.latest,
                 artifact.search_filter,
             )
-        subjects.append(subject)
-    return dataclasses.replace(site, subjects=tuple(subjects))
+        )
+    subjects.sort(key=site_order)
+    return Site(config=config, subjects=tuple(subjects))
