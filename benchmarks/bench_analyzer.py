@@ -5,7 +5,8 @@ every result so a speed change can be shown not to change any output.
     python benchmarks/bench_analyzer.py ../shared/data/films-dev.csv [--limit N] [--repeat R]
     python benchmarks/bench_analyzer.py ../shared/data/allocine-tv-dev.tsv
 
-Formats, by extension: ``.csv`` with a ``texte`` column (RFC 4180, texts may hold
+Formats, by extension: ``.csv`` with a ``texte`` column (films-dev) or a ``text``
+one (allocine-films-train, the English and outside sets; RFC 4180, texts may hold
 newlines); ``.tsv`` with ``label<TAB>text`` lines. Data is read where it lies
 (never copy it into the repository).
 
@@ -47,7 +48,12 @@ sys.path.insert(0, str(ROOT))
 def load_texts(path: Path) -> list[str]:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
-            return [row["texte"] for row in csv.DictReader(handle)]
+            reader = csv.DictReader(handle)
+            fields = reader.fieldnames or []
+            column = "texte" if "texte" in fields else "text"
+            if column not in fields:
+                raise SystemExit(f"{path}: no 'texte' or 'text' column")
+            return [row[column] for row in reader]
     if path.suffix == ".tsv":
         texts = []
         for line in path.read_text(encoding="utf-8").splitlines():

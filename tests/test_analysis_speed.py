@@ -110,7 +110,7 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
     # With the per-word memos full, words are recomputed each time: same results.
     clear_caches()
     monkeypatch.setattr(model, "MEMO_LIMIT", 3)
-    for memo in (aspects._folded_flags,):
+    for memo in (aspects._token_marks, aspects._folded_token):
         memo.update({f"__filler{i}": 0 for i in range(200_000)})
     try:
         for text in TEXTS[:25]:
@@ -189,6 +189,9 @@ def test_random_unicode_matches_reference(text: str) -> None:
 def test_random_regexes_match(text: str) -> None:
     assert tokens.FAST_TOKEN_RE.findall(text) == tokens.TOKEN_RE.findall(text)
     assert aspects._FAST_WORD_RE.findall(text) == aspects.WORD_RE.findall(text)
+    spaced = aspects._SPACED_WORD_RE.findall(text)
+    assert [t.lstrip() for t in spaced] == aspects.WORD_RE.findall(text)
+    assert "".join(spaced) == text.rstrip()  # the pieces tile the text (_Starts)
     spans = [m.span() for m in ref._BOUNDARY.finditer(text)]
     from generator.analysis.sentences import _FAST_BOUNDARY
 

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,10 @@ WORD_RE = re.compile(
 _FAST_WORD_RE = re.compile(
     r"[^\s](?:" + _ELISION_TAIL + r"|(?<=\w)\w*+(?:-\w++)*+|(?<=[^\w\s])[^\w\s]*+)"
 )
+# The same tokens, each with the white space before it (``t.lstrip()`` is the
+# token): every character but white space is in a token, so these pieces tile
+# the text and their lengths add up to where each token ends (``_Starts``).
+_SPACED_WORD_RE = re.compile(r"\s*+(?:" + _FAST_WORD_RE.pattern + ")")
 
 DETERMINERS = frozenset(
     (
@@ -439,7 +443,7 @@ def _introduces_name(tokens: list[str], folded: list[str], i: int, key: str) -> 
     j = i + 1
     if j < len(folded) and folded[j] in ("de", "d'", "comme"):
         j += 1
-        return j < len(tokens) and tokens[j][:1].isupper()
+        return j < len(tokens) and tokens[j].lstrip()[:1].isupper()
     return False
 
 
@@ -475,13 +479,10 @@ def _may_be_name(
     word (``_verb_pronoun`` is checked on the token as written)."""
     v = v or FRENCH
     f = _oe(f)
-    return (
-        f not in nouns
-        and f not in other
-        and f not in v.stop
-        and v.singular(f) not in nouns
-        and v.singular(f) not in v.terms
-    )
+    if f in nouns or f in other or f in v.stop:
+        return False
+    singular = v.singular(f)
+    return singular not in nouns and singular not in v.terms
 
 
 def _verb_pronoun(token: str, v: Vocabulary | None = None) -> bool:
@@ -512,22 +513,25 @@ def extract_spans(
     ``vocabulary``: the language's word lists (French by default).
     """
     v = vocabulary or FRENCH
-    tokens = _FAST_WORD_RE.findall(sentence)
-    folded = _folded_tokens(sentence, folded_sentence, tokens)
+    # The tokens with their leading white space: the rules read a token's first
+    # character or display form from ``t.lstrip()``.
+    tokens = _SPACED_WORD_RE.findall(sentence)
+    folded, marks = _folded_tokens(sentence, folded_sentence, tokens, v)
     scan = _Scan(sentence, tokens, folded, v)
-    # Only positions whose folded token has a flag (``_FoldedFlags``) are
-    # visited: at any other position the rules below change nothing.
+    # Only positions whose token has a mark (``_mark``) are visited: at any
+    # other position the rules below change nothing.
     skip_to = 0
-    for i in compress(count(), map(v.flags.__getitem__, folded)):
+    for i in compress(count(), marks):
         if i >= skip_to:
-            skip_to = scan.at(i)
+            skip_to = scan.at(i, marks[i])
     return scan.out
 
 
 class _Scan:
-    """One sentence's walk for ``extract_spans``: its tokens, what is found so
-    far (``out``) and the token after the last common-noun mention
-    (``last_end``: a complement of that head is not judged on its own)."""
+    """One sentence's walk for ``extract_spans``: its tokens (each with the white
+    space before it), what is found so far (``out``) and the token after the
+    last common-noun mention (``last_end``: a complement of that head is not
+    judged on its own)."""
 
     __slots__ = ("folded", "last_end", "out", "sentence", "starts", "tokens", "v")
 
@@ -537,36 +541,27 @@ class _Scan:
         self.folded = folded
         self.v = v
         self.out: list[tuple[str, str, int, int]] = []
-        self.starts = _Starts(sentence, tokens)
+        self.starts = _Starts(tokens)
         self.last_end = -1
 
-    def at(self, i: int) -> int:
-        """Read the mention starting at token ``i``, if any; the index of the
-        next token to look at."""
+    def at(self, i: int, mark: tuple[int, int, str]) -> int:
+        """Read the mention starting at token ``i`` (its ``_mark``), if any; the
+        index of the next token to look at."""
         v = self.v
-        f = self.folded[i]
-        if f in v.phrase_first:
-            hit = _phrase_at(self.folded, i, v.phrases)
+        bits, kind, key = mark
+        if bits & _PHRASE:
+            hit = _phrase_at(self.folded, i, v)
             if hit:
                 return self._phrase(i, *hit)
-        t = self.tokens[i]
-        if t[0].isupper() and not t.isupper() and t[0].isalpha():
-            nouns, other = v.tables()
-            if _opens_name(self.tokens, i, f, nouns, other, v):
-                return _name_at(self.tokens, i, other, self.starts, self.out, v)
-        kind_key = v.common.get(f)
-        if kind_key is None:
-            kind_key = _common_kind(f, *v.tables(), v)
-        if kind_key[0] and common_mention(self.tokens, self.folded, i, kind_key, self.last_end, v):
-            start = self.starts.span(i, i)[0]
-            self.out.append(
-                (
-                    kind_key[1],
-                    t.lower() if not t.isupper() or len(t) > 3 else t,
-                    start,
-                    start + len(t),
-                )
-            )
+        # A name, unless a short word opens the sentence ("Bon", "Les").
+        if bits & _NAME and not (
+            bits & _SHORT and (i == 0 or self.tokens[i - 1][-1] in _SENTENCE_END)
+        ):
+            return _name_at(self.tokens, i, v.tables()[1], self.starts, self.out, v)
+        if kind and common_here(self.tokens, self.folded, i, (kind, key), self.last_end, v):
+            t = self.tokens[i].lstrip()
+            start, end = self.starts.span(i, i)
+            self.out.append((key, t.lower() if not t.isupper() or len(t) > 3 else t, start, end))
             self.last_end = i + 1
         return i + 1
 
@@ -594,9 +589,29 @@ def common_mention(
     another noun (kind 3), or an unknown word after a determiner (kind 2), only
     where a verb such as "être" judges it ("la bague est superbe"), or, unknown,
     when it goes on a name written in lower case."""
-    t = tokens[i]
-    if not (t[0].isalpha() or (kind_key[0] == 1 and t[0].isdigit())):
+    return may_be_common(tokens[i].lstrip(), kind_key[0], v) and common_here(
+        tokens, folded, i, kind_key, last_end, v
+    )
+
+
+def may_be_common(t: str, kind: int, v: Vocabulary) -> bool:
+    """``common_mention``'s rules on the token alone: a word (a term may open with
+    a digit: "3D"), not a participle the lexicon knows as no noun ("intrigué")."""
+    if not (t[0].isalpha() or (kind == 1 and t[0].isdigit())):
         return False
+    return t.isascii() or t.lower() not in v.accented_non_nouns()
+
+
+def common_here(
+    tokens: list[str],
+    folded: list[str],
+    i: int,
+    kind_key: tuple[int, str],
+    last_end: int,
+    v: Vocabulary,
+) -> bool:
+    """``common_mention``'s rules on the noun's context, for a token
+    ``may_be_common`` accepts (``tokens`` may hold the white space before each)."""
     kind, key = kind_key
     french = v is FRENCH
     if kind == 1:
@@ -616,75 +631,51 @@ def common_mention(
         and (not french or _predicated(folded, i) or _lower_name(folded, i, len(folded)))
     ):
         return False
-    return t.isascii() or t.lower() not in v.accented_non_nouns()  # "intrigué": no noun
+    return True
 
 
-def _folded_tokens(sentence: str, folded_sentence: str | None, tokens: list[str]) -> list[str]:
-    """Each token folded (memoised per token): what ``findall`` finds in the folded
-    sentence, token for token, when folding keeps the sentence's length
-    (``_folded_tokens`` checks it on first sight of a token)."""
+def _folded_tokens(
+    sentence: str, folded_sentence: str | None, tokens: list[str], v: Vocabulary
+) -> tuple[list[str], list[tuple[int, int, str] | int]]:
+    """Each token (found with its leading white space) folded, and its ``_mark``
+    (both memoised per token): the folds are what ``findall`` finds in the
+    folded sentence, token for token, when folding keeps the sentence's length."""
     if folded_sentence is None:
         folded_sentence = fold_1to1(sentence.lower())
     if len(folded_sentence) == len(sentence) and "Σ" not in sentence:  # Σ lowers by context
-        return list(map(_folded_token.__getitem__, tokens))
+        return list(map(_folded_token.__getitem__, tokens)), list(map(v.marks.__getitem__, tokens))
+    raw = [t.lstrip() for t in tokens]
     folded = _FAST_WORD_RE.findall(folded_sentence)
     if len(folded) != len(tokens):
-        folded = [fold(t).replace("’", "'") for t in tokens]
-    return folded
-
-
-def _opens_name(
-    tokens: list[str],
-    i: int,
-    f: str,
-    nouns: frozenset[str],
-    other: frozenset[str],
-    v: Vocabulary | None = None,
-) -> bool:
-    """Whether the capitalised token ``i`` (folded: ``f``) opens a proper name: not
-    a common word, not a verb with its pronoun ("Est-ce"), and not the sentence's
-    first word unless longer than three letters."""
-    opens = i == 0 or tokens[i - 1][-1] in _SENTENCE_END
-    return (
-        _may_be_name(f, nouns, other, v)
-        and not _verb_pronoun(tokens[i], v)
-        and (not opens or len(f) > 3)
-    )
+        folded = [fold(t).replace("’", "'") for t in raw]
+    return folded, [_mark(t, f, v) for t, f in zip(raw, folded)]
 
 
 class _Starts:
-    """Where a sentence's tokens start, found as far as a mention needs (tokens
-    are separated by white space only, so each is found from the end of the one
-    before)."""
+    """Where a sentence's tokens are: each is found with the white space before
+    it and they tile the sentence, so their lengths add up to where each ends."""
 
-    __slots__ = ("at", "sentence", "starts", "tokens")
+    __slots__ = ("ends", "tokens")
 
-    def __init__(self, sentence: str, tokens: list[str]) -> None:
-        self.sentence = sentence
+    def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
-        self.starts: list[int] = []
-        self.at = 0
+        self.ends: list[int] | None = None
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Offsets of the tokens ``first`` to ``last`` in the sentence."""
-        starts, tokens = self.starts, self.tokens
-        if last >= len(starts):
-            at = self.at
-            for token in tokens[len(starts) : last + 1]:
-                at = self.sentence.find(token, at)
-                starts.append(at)
-                at += len(token)
-            self.at = at
-        return starts[first], starts[last] + len(tokens[last])
+        ends = self.ends
+        if ends is None:
+            ends = self.ends = list(accumulate(map(len, self.tokens)))
+        return ends[first] - len(self.tokens[first].lstrip()), ends[last]
 
 
 def _phrase_at(
-    folded: list[str], i: int, phrases: dict[tuple[str, ...], tuple[str, str] | None] = PHRASES
+    folded: list[str], i: int, v: Vocabulary
 ) -> tuple[tuple[str, str] | None, int] | None:
-    """The multi-word expression of ``phrases`` (the language's; French
-    ``PHRASES`` by default) starting at ``i`` (the longest): its aspect (None: not
-    an aspect) and length."""
-    for length in (3, 2, 1):
+    """The multi-word expression of ``v.phrases`` starting at ``i`` (the longest,
+    of three words at most): its aspect (None: not an aspect) and length."""
+    phrases = v.phrases
+    for length in v.phrase_lengths.get(folded[i], ()):
         key = tuple(folded[i : i + length])
         if key in phrases:
             return phrases[key], len(key)
@@ -707,8 +698,8 @@ def _name_at(
     n = len(tokens)
     j = i
     parts = []
-    while j < n and tokens[j][0].isupper() and not tokens[j].isupper() and tokens[j][0].isalpha():
-        parts.append(tokens[j])
+    while j < n and _capitalised(token := tokens[j].lstrip()):
+        parts.append(token)
         j += 1
     # Drop leading and trailing common words ("Les", "Mais", "Saison").
     first_at = i
@@ -743,15 +734,35 @@ def drop_compared(
     ]
 
 
-# Flags of a folded token for ``extract``; a position whose token has none is
-# skipped (the raw token's checks are made at the positions visited).
-_ALWAYS = 4  # may open a multi-word aspect ("mise en scène")
-_NOUN = 2  # a common noun, or a noun after a determiner (if written with a letter)
-_NAME = 1  # not a known word: a proper name if the raw token is Capitalised
+# Bits of a token's ``_mark``.
+_PHRASE = 4  # its fold may open a multi-word expression ("mise en scène")
+_NAME = 1  # capitalised, no known word, no verb with its pronoun: may open a name
+_SHORT = 2  # three letters or fewer: opens no name at the start of a sentence
 
 
-class _FoldedFlags(dict):
-    """folded token -> its flags in one language; filled on first use."""
+def _capitalised(t: str) -> bool:
+    """Whether ``t`` is written as a name is ("Seigner", not "SEIGNER" nor "3D")."""
+    return t[0].isupper() and not t.isupper() and t[0].isalpha()
+
+
+def _mark(t: str, f: str, v: Vocabulary) -> tuple[int, int, str] | int:
+    """What may start at the token ``t`` (folded: ``f``) in ``v``'s language: 0
+    for nothing (the position is skipped; its neighbours' rules still read it),
+    else (bits, kind, key): ``_PHRASE``, ``_NAME`` and ``_SHORT``; its
+    ``_common_kind`` and key, the kind 0 unless ``may_be_common``."""
+    nouns, other = v.tables()
+    kind, key = v.common.get(f) or _common_kind(f, nouns, other, v)
+    if kind and not may_be_common(t, kind, v):
+        kind = 0
+    bits = _PHRASE if f in v.phrase_first else 0
+    if _capitalised(t) and _may_be_name(f, nouns, other, v) and not _verb_pronoun(t, v):
+        bits |= _NAME | (_SHORT if len(f) <= 3 else 0)
+    return (bits, kind, key) if bits or kind else 0
+
+
+class _TokenMarks(dict):
+    """token as written (with the white space before it) -> its ``_mark`` in one
+    language, for tokens folded by ``_folded_token``; filled on first use."""
 
     __slots__ = ("vocabulary",)
 
@@ -759,31 +770,21 @@ class _FoldedFlags(dict):
         super().__init__()
         self.vocabulary = vocabulary
 
-    def __missing__(self, f: str) -> int:
-        v = self.vocabulary
-        nouns, other = v.tables()
-        kind_key = v.common.get(f)
-        if kind_key is None:
-            kind_key = _common_kind(f, nouns, other, v)
-        flags = 0
-        if f in v.phrase_first:
-            flags |= _ALWAYS
-        if kind_key[0] != 0:
-            flags |= _NOUN
-        if _may_be_name(f, nouns, other, v):
-            flags |= _NAME
+    def __missing__(self, t: str) -> tuple[int, int, str] | int:
+        mark = _mark(t.lstrip(), _folded_token[t], self.vocabulary)
         if len(self) < 200_000:
-            self[f] = flags
-        return flags
+            self[t] = mark
+        return mark
 
 
 class _FoldedToken(dict):
-    """raw token -> ``fold_1to1(token.lower())``; filled on first use."""
+    """raw token (with the white space before it) -> ``fold_1to1`` of the token
+    in lower case; filled on first use."""
 
     __slots__ = ()
 
     def __missing__(self, token: str) -> str:
-        folded = fold_1to1(token.lower())
+        folded = fold_1to1(token.lstrip().lower())
         if len(self) < 200_000:
             self[token] = folded
         return folded
@@ -796,7 +797,7 @@ _folded_token = _FoldedToken()
 class Vocabulary:
     """One language's word lists for ``extract``: the same rules run for every
     language with these tables. ``tables`` gives (nouns, other words) of the
-    language's part-of-speech lexicon; ``flags`` and ``common`` are its per-word
+    language's part-of-speech lexicon; ``marks`` and ``common`` are its per-word
     memo tables."""
 
     language: str
@@ -814,12 +815,19 @@ class Vocabulary:
     # aspect_terms.tsv's single words (folded singular -> key): always aspects
     terms: dict[str, str]
     phrase_first: frozenset[str] = field(init=False)
-    flags: _FoldedFlags = field(init=False)
+    # first word -> the lengths (3 at most) of the phrases it opens, longest first
+    phrase_lengths: dict[str, tuple[int, ...]] = field(init=False)
+    marks: _TokenMarks = field(init=False)
     common: dict[str, tuple[int, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.phrase_first = frozenset(k[0] for k in self.phrases)
-        self.flags = _FoldedFlags(self)
+        lengths: dict[str, set[int]] = {}
+        for k in self.phrases:
+            if len(k) <= 3:
+                lengths.setdefault(k[0], set()).add(len(k))
+        self.phrase_lengths = {f: tuple(sorted(n, reverse=True)) for f, n in lengths.items()}
+        self.marks = _TokenMarks(self)
         self.common = {}
 
 
@@ -839,7 +847,7 @@ FRENCH = Vocabulary(
     terms=TERMS,
 )
 # The French memo tables under their former names.
-_folded_flags = FRENCH.flags
+_token_marks = FRENCH.marks
 _common = FRENCH.common
 
 EN_DETERMINERS = frozenset(
@@ -994,7 +1002,7 @@ VOCABULARIES = {"fr": FRENCH, "en": ENGLISH}
 def clear_caches() -> None:
     """Empty the per-word memo tables (they refill as texts are analysed)."""
     for v in VOCABULARIES.values():
-        v.flags.clear()
+        v.marks.clear()
         v.common.clear()
     _folded_token.clear()
 
@@ -1009,13 +1017,14 @@ def _common_kind(
     stop, not_aspects = v.stop, v.not_aspects
     # French: the aspect terms (``aspect_terms.tsv``) are kind 1, other common
     # nouns kind 3 (aspects only where judged: ``_judged``).
-    term = v.terms.get(f) or v.terms.get(v.singular(f))
+    singular = v.singular(f)
+    term = v.terms.get(f) or v.terms.get(singular)
     if term is not None:
         kind, key = 1, term
     elif len(f) < 3 or f in stop or f in not_aspects or "'" in f:
         kind, key = 0, ""
     else:
-        key = v.singular(f)
+        key = singular
         if key in stop or key in not_aspects:
             kind = 0
         elif f in nouns or key in nouns:
