@@ -19,11 +19,18 @@ Formats as ``bench_analyzer.py`` (``.csv`` with a ``texte`` or ``text`` column,
 Prints the medians, the extraction's share of the analysis, which build of the
 analysis ran (compiled core, or ``SITEGEN_PURE_PYTHON=1``) and a digest of
 every mention found (identical digests = identical mentions).
+
+``--summary`` also times what a build does with the mentions per subject
+(subjects from a ``content_name`` or ``subject`` column of a ``.csv``, else one
+subject): ``aspect_summary.aspects_with_tally``, then ``MentionKeys.resolve``
+twice per review (a card and a data.json entry), in CPU seconds, best of the
+repeats, with a digest of the aspects and resolved mentions.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import statistics
@@ -61,11 +68,60 @@ def sentences_of(texts: list[str]) -> list[tuple[str, str | None, object]]:
     return out
 
 
+def subjects_of(path: Path, count: int) -> list[str]:
+    """Each text's subject: a ``.csv``'s ``content_name`` or ``subject`` column,
+    else one subject for all."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields = reader.fieldnames or []
+            column = next((c for c in ("content_name", "subject") if c in fields), None)
+            if column is not None:
+                return [row[column] for row in reader][:count]
+    return ["subject"] * count
+
+
+def time_summary(path: Path, texts: list[str], analyzer, repeat: int) -> None:
+    """CPU time of the subjects' aspect summaries and resolved mentions."""
+    from generator.analysis.aspect_summary import aspects_with_tally
+    from generator.content import Review
+
+    subjects: dict[str, list] = {}
+    for i, (subject, text) in enumerate(zip(subjects_of(path, len(texts)), texts)):
+        review = Review(id=f"r{i}", subject=subject, text=text, source=path, line=i + 2)
+        subjects.setdefault(subject, []).append((review, analyzer.analyze(text)))
+
+    def run() -> list:
+        out = []
+        for items in subjects.values():
+            reviews, analyses = [r for r, _ in items], [a for _, a in items]
+            aspects, _, keys = aspects_with_tally(reviews, analyses)
+            cards = [keys.resolve(a, r.text) for r, a in items]
+            entries = [keys.resolve(a, r.text) for r, a in items]
+            out.append((aspects, cards, entries))
+        return out
+
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        out = run()
+        best = min(best, time.process_time() - t0)
+    found = hashlib.sha256(repr(out).encode("utf-8")).hexdigest()
+    print(
+        f"subject aspects + mentions resolved twice: {best * 1000:.1f} ms for"
+        f" {len(texts)} reviews in {len(subjects)} subjects (CPU, best of {repeat})"
+    )
+    print(f"summary digest: {found}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="first N texts only")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (median reported)")
+    parser.add_argument(
+        "--summary", action="store_true", help="also time the subjects' aspect summaries"
+    )
     args = parser.parse_args()
 
     texts = load_texts(args.path)
@@ -114,6 +170,8 @@ def main() -> None:
     )
     found = json.dumps(extract_all(), ensure_ascii=False).encode("utf-8")
     print(f"mentions digest: {hashlib.sha256(found).hexdigest()}")
+    if args.summary:
+        time_summary(args.path, texts, analyzer, args.repeat)
 
 
 if __name__ == "__main__":

@@ -355,15 +355,20 @@ def _resolved(rows: list[Row], aliases: _Aliases) -> list[tuple[str, Row]]:
     )
     if not renamed:
         return [(key, row) for row in rows for key in row[1]]
-    named = set(chain.from_iterable(row[1] for row in rows))
-    if alias:
-        named = {alias.get(k, k) for k in named}
+    named = None
     out = []
     for row in rows:
         keys = row[1]
         if renamed.isdisjoint(keys):
-            out.extend((key, row) for key in keys)
+            if len(keys) == 1:
+                out.append((keys[0], row))
+            else:
+                out.extend([(key, row) for key in keys])
             continue
+        if named is None:  # the keys the review names, for its lone first names
+            named = set(chain.from_iterable(row[1] for row in rows))
+            if alias:
+                named = {alias.get(k, k) for k in named}
         resolved: list[str] = []
         for key in keys:
             key = alias.get(key, key)
