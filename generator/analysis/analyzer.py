@@ -163,27 +163,31 @@ class Analyzer:
         if len(parts) == 1:
             polarity, opinion = sentence_score
             return [polarity if opinion and abs(polarity) >= CLAUSE_CLEAR else None] * len(found)
-        scored: dict[tuple[tuple[int, int], ...], tuple[float, bool]] = {}
-
-        def score(pieces: tuple[tuple[int, int], ...]) -> tuple[float, bool]:
-            got = scored.get(pieces)
-            if got is None:
-                if at is not None:
-                    piece = " ".join([folded[at + a : at + b] for a, b in pieces])
-                else:
-                    piece = fold(" ".join([sentence[a:b] for a, b in pieces]))
-                raw = model.sentence_raw(tokens_of_folded(piece, repeats))
-                total, n, c_total, c_n, pos, neg, _ = raw
-                z = model.score(total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n)
-                got = scored[pieces] = (round(_polarity(z), 4), pos + neg > 0)
-            return got
-
+        # Each piece's rounded polarity, or 0.0 when it holds no opinion word
+        # (never clear: the mention then tries the next piece, or leans).
+        scored: dict[tuple[tuple[int, int], ...], float] = {}
+        sentence_raw = model.sentence_raw
         out: list[float | None] = []
         for _, _, m_start, _ in found:
             polarity = None
             for pieces in judging_spans(parts, found, m_start, len(sentence)):
-                got, opinion = score(pieces)
-                if opinion and abs(got) >= CLAUSE_CLEAR:
+                got = scored.get(pieces)
+                if got is None:
+                    if at is not None:
+                        piece = " ".join([folded[at + a : at + b] for a, b in pieces])
+                    else:
+                        piece = fold(" ".join([sentence[a:b] for a, b in pieces]))
+                    raw = sentence_raw(tokens_of_folded(piece, repeats), True)
+                    if raw is None or not raw[4] + raw[5] > 0:
+                        got = 0.0
+                    else:
+                        total, n, c_total, c_n, pos, neg, _ = raw
+                        z = model.score(
+                            total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n
+                        )
+                        got = round(_polarity(z), 4)
+                    scored[pieces] = got
+                if abs(got) >= CLAUSE_CLEAR:
                     polarity = got
                     break
             out.append(polarity)

@@ -291,7 +291,9 @@ class Model:
         """Empty the per-word memo tables (they refill as texts are analysed)."""
         self._fast.clear()
 
-    def sentence_raw(self, tokens: list[str]) -> tuple[float, int, float, int, float, float, float]:
+    def sentence_raw(
+        self, tokens: list[str], opinion_only: bool = False
+    ) -> tuple[float, int, float, int, float, float, float] | None:
         """Per-sentence pieces: (sum of word n-gram weights, word n-gram count, sum
         of character n-gram weights, character n-gram count, lexicon pos, lexicon
         neg, lexicon subjectivity).
@@ -299,10 +301,16 @@ class Model:
         Same numbers as scoring ``sentence_features(merge_phrases(tokens))`` one
         feature string at a time (``tests/reference_analysis.sentence_raw``), added in the same
         order: unigrams, then bigrams, then negated words.
+
+        ``opinion_only``: None, without summing anything, when no token is an
+        opinion word of the lexicon (its lexicon pos and neg would be 0.0: a
+        clause without an opinion word judges nothing, ``analyzer.CLAUSE_CLEAR``).
         """
         fast = self._fast
         codes = list(map(fast.codes.__getitem__, tokens))
         present = reduce(or_, codes, 0)
+        if opinion_only and not present & _IS_OPINION:
+            return None
         # merge_phrases: work words -> placeholder, expressions -> one token.
         if present & _IS_WORK:
             rules = fast.rules
