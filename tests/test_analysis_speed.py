@@ -23,7 +23,7 @@ import reference_analysis as ref
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.analysis import Analyzer, aspects, clear_caches, model, tokens
+from generator.analysis import Analyzer, aspects, clauses, clear_caches, model, tokens
 from generator.analysis.sentences import split_sentences
 
 TEXTS = [
@@ -196,6 +196,32 @@ def test_random_regexes_match(text: str) -> None:
     from generator.analysis.sentences import _FAST_BOUNDARY
 
     assert [m.span() for m in _FAST_BOUNDARY.finditer(text)] == spans
+
+
+connector_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            clauses.CONTRAST_WORDS
+            + clauses.JOIN_WORDS
+            + ["bien que", "par contre", "meme si", "en revanche", "tandis  que", "alors quel"]
+            + ["qu'", "qu'il", "jusqu'", "qu", "quoi", "et2", "_et", "cette", "ou-bien", "—", "–"]
+            + [" - ", "\t-\n", " -", "- ", " ", " ", ",", ";", ":", "(", ")", "[", "]", "'", "é"]
+        ),
+        st.text(alphabet="abeiqtuos _-'", min_size=1, max_size=5),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(connector_text, review_text, st.text(max_size=40)))
+def test_clause_boundaries_are_the_patterns(text: str) -> None:
+    # clauses.boundaries tries clauses._BOUNDARY only where a match may start:
+    # the same matches as trying it everywhere.
+    for folded in (text, aspects.fold_1to1(text.lower())):
+        assert [(m.span(), m.lastgroup) for m in clauses.boundaries(folded)] == [
+            (m.span(), m.lastgroup) for m in clauses._BOUNDARY.finditer(folded)
+        ]
 
 
 def test_reference_module_is_the_old_code() -> None:

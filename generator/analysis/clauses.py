@@ -62,6 +62,46 @@ _BOUNDARY = re.compile(
     r"|(?<!\w)qu'(?=\w)"
     r"|(?P<punct>[,;:()\[\]—–]|\s-\s)"
 )
+# Tried at every character, _BOUNDARY costs about a thousand instructions a
+# character. ``boundaries`` tries it only where a match may start, found with
+# ``str.find`` (a scan in C): at a punctuation mark, a space before "-", and
+# each occurrence of a connector word (or "qu") or phrase after no letter or digit.
+_MARKS = ",;:()[]—–"
+_STARTS = tuple(sorted({w.replace("_", " ") for w in CONTRAST_WORDS + JOIN_WORDS} | {"qu"}))
+
+
+def boundaries(folded: str) -> list[re.Match[str]]:
+    """``list(_BOUNDARY.finditer(folded))``, found faster: the match at each
+    place one may start, in order, each tried from where the last ended."""
+    find = folded.find
+    at = []
+    for mark in _MARKS:
+        i = find(mark)
+        while i >= 0:
+            at.append(i)
+            i = find(mark, i + 1)
+    i = find("-")
+    while i >= 0:
+        if i and folded[i - 1].isspace():
+            at.append(i - 1)
+        i = find("-", i + 1)
+    for word in _STARTS:
+        i = find(word)
+        while i >= 0:
+            if not i or not folded[i - 1].isalnum():
+                at.append(i)
+            i = find(word, i + 1)
+    at.sort()
+    out = []
+    end = 0
+    match_at = _BOUNDARY.match
+    for i in at:
+        if i >= end:
+            match = match_at(folded, i)
+            if match is not None:
+                out.append(match)
+                end = match.end()
+    return out
 
 
 def _folded(sentence: str) -> str:
@@ -89,7 +129,7 @@ def clauses(sentence: str, folded: str | None = None) -> list[tuple[int, int, in
     out = []
     block = 0
     start = 0
-    for match in _BOUNDARY.finditer(folded):
+    for match in boundaries(folded):
         kind = match.lastgroup
         if kind == "punct":
             end = next_start = match.end()
