@@ -224,6 +224,42 @@ def test_clause_boundaries_are_the_patterns(text: str) -> None:
         ]
 
 
+compared_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            clauses._COMPARED_STARTS
+            + ["à la manière", "À LA FAÇON", "Digne d'", "dignes de", "RAPPELLE", "Inspiré"]
+            + ["loin du", "mieux que", "pire que", "meilleure que", "as in", "compared to"]
+            + [
+                "préféré",
+                "PRÉFÈRE",
+                "prefère",
+                "PREFÉRER",
+                "Pâlir",
+                "liKe",
+                "İnspiré",
+                "ſtyle",
+                "ınspir",
+                "Σ",
+                " ",
+                ",",
+            ]
+        ),
+        st.text(alphabet="aeilmnoprstuvéâ 'É", min_size=1, max_size=5),
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(compared_text, review_text, st.text(max_size=40)))
+def test_comparisons_are_the_pattern(text: str) -> None:
+    # clauses._comparisons tries clauses._COMPARED only where a match may begin.
+    assert [m.span() for m in clauses._comparisons(text)] == [
+        m.span() for m in clauses._COMPARED.finditer(text)
+    ]
+
+
 def test_reference_module_is_the_old_code() -> None:
     # The reference keeps the original patterns, not the fast rewrites.
     assert ref.TOKEN_RE.pattern == tokens.TOKEN_RE.pattern

@@ -291,6 +291,14 @@ _COMPARED = re.compile(
     r"remake|pr[ée]f[éè]r\w*|p[âa]lir)(?!\w)",
     re.IGNORECASE,
 )
+# How every match of _COMPARED begins, in lower case: ``compared`` tries the
+# pattern only where one of these occurs (a match elsewhere is impossible),
+# unless lower-casing changes the text's length or it holds "ı" or "ſ", which
+# the pattern takes for "i" and "s" (re.IGNORECASE) but ``str.lower`` keeps.
+_COMPARED_STARTS = (
+    "comme tel à la façon style digne rappel inspir précédent loin mieux pire "
+    "meilleur versus vs like as compared than previous remake pref préf palir pâlir"
+).split()
 # An indefinite article or "son propre" before a name makes it a kind of work
 # ("un Marvel", "un (mauvais) Marvel", "son propre Star Wars").
 _A_KIND_OF = re.compile(
@@ -320,7 +328,32 @@ def compared(sentence: str, start: int) -> bool:
         return True
     if _A_KIND_OF.search(before, max(0, start - 30)):
         return True
-    for match in _COMPARED.finditer(before):
+    for match in _comparisons(before):
         if _NAMES_ONLY.fullmatch(before, match.end()):
             return True
     return False
+
+
+def _comparisons(before: str) -> Iterator[re.Match[str]]:
+    """``_COMPARED.finditer(before)``, the pattern tried only where a match may
+    begin (``_COMPARED_STARTS``), in order, each from where the last ended."""
+    low = before.lower()
+    if len(low) != len(before) or "ı" in before or "ſ" in before:
+        yield from _COMPARED.finditer(before)
+        return
+    find = low.find
+    at = []
+    for word in _COMPARED_STARTS:
+        i = find(word)
+        while i >= 0:
+            at.append(i)
+            i = find(word, i + 1)
+    at.sort()
+    end = 0
+    match_at = _COMPARED.match
+    for i in at:
+        if i >= end:
+            match = match_at(before, i)
+            if match is not None:
+                yield match
+                end = match.end()
