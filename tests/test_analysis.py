@@ -12,7 +12,9 @@ import pytest
 
 from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
 from generator.analysis.aspects import extract
+from generator.analysis.lexicon import load_lexicon, score_tokens
 from generator.analysis.sentences import split_sentences
+from generator.analysis.tokens import normalized_tokens
 from generator.config import SiteConfig, Thresholds
 from generator.content import Review
 
@@ -54,6 +56,22 @@ def review(i: int, text: str, rating: float | None = None, subject: str = "backs
 )
 def test_french_sentences(analyzer: Analyzer, text: str, expected: str) -> None:
     assert analyzer.analyze(text).label == expected
+
+
+def test_review_lexicon_gaps(analyzer: Analyzer) -> None:
+    # fr-review-lexicon.tsv: "ennuyante" is a form of "ennuyeuse", and "jamais été
+    # aussi" ends the negation rather than turning the adjective after it around.
+    lexicon = load_lexicon()
+
+    def balance(text: str) -> float:
+        praise, blame, _, _ = score_tokens(normalized_tokens(text), lexicon)
+        return praise - blame
+
+    assert balance("Une série ennuyante.") < 0
+    assert balance("Le jeu n'a jamais été aussi juste.") > 0
+    assert balance("Le jeu n'a jamais été aussi mauvais.") < 0
+    assert analyzer.analyze("Une série ennuyante.").label == "negative"
+    assert analyzer.analyze("Le jeu des acteurs n'a jamais été aussi juste.").label != "negative"
 
 
 def test_negation_flips_polarity(analyzer: Analyzer) -> None:
