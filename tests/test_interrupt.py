@@ -51,6 +51,20 @@ def build_command(tmp_path: Path, content: Path, output: Path, *options: str) ->
     ]
 
 
+def run_build(
+    tmp_path: Path, content: Path, output: Path, *options: str, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """``build_command`` run to its end, its output captured."""
+    return subprocess.run(
+        build_command(tmp_path, content, output, *options),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def make_big_content(folder: Path, reviews: int = 20_000, subjects: int = 2_000) -> None:
     rng = random.Random(7)
     good = ["excellent", "superbe", "réussi", "magnifique", "drôle"]
@@ -132,14 +146,7 @@ def test_sigkill_midway_leaves_previous_output_unchanged(
     assert code == -signal.SIGKILL
     assert tree_hash(previous_site) == before
     # The next build recovers: it succeeds and leaves no staging folder behind.
-    result = subprocess.run(
-        build_command(tmp_path, tmp_path / "gros", previous_site, "-q"),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_build(tmp_path, tmp_path / "gros", previous_site, "-q")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (previous_site / "film-0" / "index.html").is_file()
@@ -210,13 +217,8 @@ def test_a_finished_build_leaves_nothing_beside_the_output(
     """The old tree of a full rewrite is removed in the background; the command
     waits for it at exit, so no ``.sitegen-trash-*`` folder is left behind."""
     for _ in range(2):  # --no-cache rewrites every page: the whole tree is swapped
-        result = subprocess.run(
-            build_command(tmp_path, tmp_path / "petit", previous_site, "--no-cache", "-q"),
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        result = run_build(
+            tmp_path, tmp_path / "petit", previous_site, "--no-cache", "-q", timeout=120
         )
         assert result.returncode == 0, result.stderr
         assert (previous_site / "index.html").is_file()
@@ -238,14 +240,7 @@ def test_an_edit_swapped_in_place_leaves_nothing_beside_the_output(
     marker = None
     for n in range(3):  # the first records the output in this cache; then two edits
         film.write_text(f"Un film très réussi.\nUne fin ratée, version {n}.\n", encoding="utf-8")
-        result = subprocess.run(
-            build_command(tmp_path, tmp_path / "petit", previous_site, "-q"),
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_build(tmp_path, tmp_path / "petit", previous_site, "-q", timeout=120)
         assert result.returncode == 0, result.stderr
         if marker is not None:  # in place, not a new tree
             assert (previous_site / MARKER).stat().st_ino == marker

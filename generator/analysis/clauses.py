@@ -91,17 +91,22 @@ def boundaries(folded: str) -> list[re.Match[str]]:
             if not i or not folded[i - 1].isalnum():
                 at.append(i)
             i = find(word, i + 1)
+    return list(_matches_at(_BOUNDARY, folded, at))
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match begins at one of ``at``: the
+    pattern tried at those places only, in order, each from where the last
+    match ended."""
     at.sort()
-    out = []
     end = 0
-    match_at = _BOUNDARY.match
+    match_at = pattern.match
     for i in at:
         if i >= end:
-            match = match_at(folded, i)
+            match = match_at(text, i)
             if match is not None:
-                out.append(match)
+                yield match
                 end = match.end()
-    return out
 
 
 def _folded(sentence: str) -> str:
@@ -348,12 +353,4 @@ def _comparisons(before: str) -> Iterator[re.Match[str]]:
         while i >= 0:
             at.append(i)
             i = find(word, i + 1)
-    at.sort()
-    end = 0
-    match_at = _COMPARED.match
-    for i in at:
-        if i >= end:
-            match = match_at(before, i)
-            if match is not None:
-                yield match
-                end = match.end()
+    yield from _matches_at(_COMPARED, before, at)
