@@ -5,9 +5,11 @@ earlier version (renames, no inodes) still rolls forward."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,28 @@ from generator.output import StagedOutput, file_stat
 from generator.render import OutputFile
 
 LINUX = sys.platform.startswith("linux")
+
+
+@contextlib.contextmanager
+def interrupted_at_the_second_swap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The block must end in a Ctrl-C raised by ``output.swap_file``'s second call
+    (between two files of an in-place swap); the real ``swap_file`` is back after."""
+    real_swap = output_module.swap_file
+    calls = 0
+
+    def swap(src: str, dst: str) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt
+        return real_swap(src, dst)
+
+    monkeypatch.setattr(output_module, "swap_file", swap)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            yield
+    finally:
+        monkeypatch.setattr(output_module, "swap_file", real_swap)
 
 
 def test_a_file_is_exchanged_with_the_one_it_replaces(tmp_path: Path) -> None:
@@ -73,21 +97,9 @@ def test_an_interrupted_exchange_is_finished_never_undone(tmp_path: Path, monkey
     first as it is."""
     out = make_output(tmp_path)
     staged = staged_two_files(out)
-    real_swap = output_module.swap_file
-    calls = 0
-
-    def swap(src: str, dst: str) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise KeyboardInterrupt
-        return real_swap(src, dst)
-
-    monkeypatch.setattr(output_module, "swap_file", swap)
-    with pytest.raises(KeyboardInterrupt):
+    with interrupted_at_the_second_swap(monkeypatch):
         staged.commit()
     staged.abort()  # committed (journal written): kept for the next build
-    monkeypatch.setattr(output_module, "swap_file", real_swap)
     journal = json.loads((staged.staging / "JOURNAL").read_text(encoding="utf-8"))
     assert len(journal["inodes"]) == 2
     first = {"index.html": b"new home", "a/x.html": b"new x"}[journal["moves"][0][1]]

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from test_exchange import interrupted_at_the_second_swap
 from test_incremental import full_build, inodes, make_site, tree
 
 from generator.commands.build import build
@@ -180,29 +181,13 @@ def test_ctrl_c_during_the_renames_keeps_the_journal_and_the_next_build_finishes
 ) -> None:
     import os
 
-    import pytest
-
-    import generator.output as output_module
-
     config = make_site(tmp_path)
     build(config, executor="serial")
     edited = config.content_dir / "film-0002.csv"
     original = edited.read_bytes()
     edit_one_review(edited)
-    calls = 0
-    real_swap = output_module.swap_file
-
-    def swap(src, dst):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise KeyboardInterrupt
-        return real_swap(src, dst)
-
-    monkeypatch.setattr(output_module, "swap_file", swap)
-    with pytest.raises(KeyboardInterrupt):
+    with interrupted_at_the_second_swap(monkeypatch):
         build(config, executor="serial")
-    monkeypatch.setattr(output_module, "swap_file", real_swap)
     [staging] = config.output_dir.parent.glob(".output.sitegen-new-*")
     assert (staging / "JOURNAL").is_file()  # committed: kept for the next build
     # The edit is undone before the next build: that build must first finish the

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -73,25 +73,23 @@ _STARTS = tuple(sorted({w.replace("_", " ") for w in CONTRAST_WORDS + JOIN_WORDS
 def boundaries(folded: str) -> list[re.Match[str]]:
     """``list(_BOUNDARY.finditer(folded))``, found faster: the match at each
     place one may start, in order, each tried from where the last ended."""
-    find = folded.find
+    at = _occurrences(folded, _MARKS)
+    at += [i - 1 for i in _occurrences(folded, ("-",)) if i and folded[i - 1].isspace()]
+    at += [i for i in _occurrences(folded, _STARTS) if not i or not folded[i - 1].isalnum()]
+    return list(_matches_at(_BOUNDARY, folded, at))
+
+
+def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
+    """Where each of ``needles`` occurs in ``text`` (found with ``str.find``, a scan
+    in C)."""
+    find = text.find
     at = []
-    for mark in _MARKS:
-        i = find(mark)
+    for needle in needles:
+        i = find(needle)
         while i >= 0:
             at.append(i)
-            i = find(mark, i + 1)
-    i = find("-")
-    while i >= 0:
-        if i and folded[i - 1].isspace():
-            at.append(i - 1)
-        i = find("-", i + 1)
-    for word in _STARTS:
-        i = find(word)
-        while i >= 0:
-            if not i or not folded[i - 1].isalnum():
-                at.append(i)
-            i = find(word, i + 1)
-    return list(_matches_at(_BOUNDARY, folded, at))
+            i = find(needle, i + 1)
+    return at
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> Iterator[re.Match[str]]:
@@ -346,11 +344,4 @@ def _comparisons(before: str) -> Iterator[re.Match[str]]:
     if len(low) != len(before) or "ı" in before or "ſ" in before:
         yield from _COMPARED.finditer(before)
         return
-    find = low.find
-    at = []
-    for word in _COMPARED_STARTS:
-        i = find(word)
-        while i >= 0:
-            at.append(i)
-            i = find(word, i + 1)
-    yield from _matches_at(_COMPARED, before, at)
+    yield from _matches_at(_COMPARED, before, _occurrences(low, _COMPARED_STARTS))
