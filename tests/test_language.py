@@ -80,6 +80,38 @@ def test_english_aspects_are_nouns_and_names_not_stop_words() -> None:
     assert not keys & {"this", "very", "works", "work", "easy", "don", "i"}
 
 
+def test_the_business_and_its_customers_are_not_aspects_of_a_shop() -> None:
+    analyzer = Analyzer()
+    text = (
+        "As a loyal customer I expected better from this company. The brand is known, "
+        "but the customer care never answered and I need a refund."
+    )
+    found = {(m[0], m[1]) for m in analyzer.analyze(text).mentions}
+    keys = {key for key, _ in found}
+    assert not keys & {"customer", "company", "brand", "need"}
+    assert ("service", "customer care") in found  # the phrase, not the reviewer
+    assert "remboursement" in keys  # "refund", under the French term's key
+
+
+def test_a_mixed_subject_names_its_aspects_in_the_interface_language() -> None:
+    from generator.analysis.consensus import named_for_readers
+    from generator.analysis.types import Aspect
+
+    aspects = (
+        Aspect("service", "customer service", 5, 3, 1),
+        Aspect("produit", "produit", 4, 3, 0),
+        Aspect("replacement", "replacement", 3, 1, 1),  # no French term: as written
+        Aspect("oura", "Oura", 3, 2, 0),  # a name stays a name
+    )
+    french = [a.text for a in named_for_readers(aspects, ["fr", "en", "other"], "fr")]
+    assert french == ["service", "produit", "replacement", "Oura"]
+    english = [a.text for a in named_for_readers(aspects, ["en", "fr"], "en")]
+    assert english == ["customer service", "product", "replacement", "Oura"]
+    # Reviewed in one language: as its reviews write them, whatever the interface.
+    for languages in (["en", "en", "other"], ["fr"], []):
+        assert named_for_readers(aspects, languages, "fr") == aspects
+
+
 def test_forced_language_skips_detection() -> None:
     text = ENGLISH[0]
     assert Analyzer(AnalysisSettings(language="fr")).analyze(text).language == "fr"
@@ -181,6 +213,10 @@ def test_a_mixed_subject_is_summarised_over_french_and_english(tmp_path: Path) -
     cards.feed((out / "bague" / "index.html").read_text(encoding="utf-8"))
     assert cards.bodies == ["fr", "en", "en", "", "fr", ""]
     assert cards.badges.count("Non analysé") == 2
+    # Reviewed in French and English: the French interface names its aspects in
+    # French ("battery" and "batterie" are one aspect, "batterie").
+    shown = [a["text"] for a in subject["key_phrases"]]
+    assert "batterie" in shown and not {"battery", "ring", "app"} & set(shown)
 
 
 def test_the_unanalysed_label_follows_the_interface_language(tmp_path: Path) -> None:

@@ -116,13 +116,25 @@ VERDICTS = [
 RATINGS = [None, 1.0, 2.0, 3.0, 4.0, 5.0]
 
 
+# English reviews: with them the subject is reviewed in two languages, and names
+# its aspects in the interface's (``consensus.named_for_readers``).
+ENGLISH = (
+    "The music is wonderful and the actors are great.",
+    "Boring story, the ending is a mess and the pacing drags.",
+    "Great soundtrack, but the plot makes no sense at all.",
+    "The acting is superb. I loved the cinematography.",
+)
+
+
 class Writer:
-    """Random French reviews of one subject, and their analyses (each text analysed
+    """Random reviews of one subject, mostly French, and their analyses (each text analysed
     once; ``texts`` finds a text back from its hash, as the cache does)."""
 
-    def __init__(self, analyzer: Analyzer, seed: int) -> None:
+    def __init__(self, analyzer: Analyzer, seed: int, english: bool = False) -> None:
         self.analyzer = analyzer
         self.rng = random.Random(seed)
+        # English reviews drawn apart, so the French ones are the same either way.
+        self.english = random.Random(-seed) if english else None
         self.made = 0
         self.texts: dict[bytes, str] = {}
         self.analyses: dict[str, ReviewAnalysis] = {}
@@ -141,7 +153,10 @@ class Writer:
         return f"{aspect} {verb} {rng.choice(INTENSIFIERS)}{adjective}{rng.choice(ENDINGS)}."
 
     def text(self) -> str:
-        return " ".join(self.sentence() for _ in range(self.rng.randint(1, 4)))
+        text = " ".join(self.sentence() for _ in range(self.rng.randint(1, 4)))
+        if self.english is not None and self.english.random() < 0.08:
+            return self.english.choice(ENGLISH)  # now and then: a mixed subject
+        return text
 
     def rating(self) -> float | None:
         return self.rng.choice(RATINGS)
@@ -249,7 +264,7 @@ def stored(state: SummaryState) -> SummaryState:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_updates_equal_summaries_made_afresh(analyzer: Analyzer, seed: int) -> None:
-    writer = Writer(analyzer, seed)
+    writer = Writer(analyzer, seed, english=True)
     reviews, _, state = random_subject(writer, 60)
     updated = 0
     for trial in range(TRIALS):
@@ -267,6 +282,8 @@ def test_updates_equal_summaries_made_afresh(analyzer: Analyzer, seed: int) -> N
         # The next edit starts from the state the build would keep.
         state = stored(fresh if result is None else new_state)
         reviews = edited
+    languages = {writer.analyse(r.text).language for r in reviews}
+    assert languages == {"fr", "en"}  # the mixed case was exercised
     print(f"seed {seed}: {updated} of {TRIALS} edits updated, {TRIALS - updated} made afresh")
     assert updated >= 0.3 * TRIALS
     assert updated < TRIALS

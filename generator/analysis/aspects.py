@@ -876,7 +876,12 @@ EN_STOP = frozenset(
         "order stuff fact reason problem problems issue issues question questions "
         "work works worked working use used using thanks thank please "
         "movie movies film films show shows series season seasons episode episodes "
-        "highly overall definitely absolutely totally pretty quite easy"
+        "highly overall definitely absolutely totally pretty quite easy "
+        # the reviewer and the business reviewed: on a shop's page "the company",
+        # "the brand" are the subject itself, "customer" the one writing
+        "customer customers company companies business businesses brand brands "
+        # verbs the tagger also lists as nouns ("I need", "needs to")
+        "need needs"
     ).split()
 )
 EN_NOT_ASPECTS = frozenset(
@@ -897,6 +902,8 @@ EN_EXTRA_NOUNS = frozenset(
 EN_PHRASES: dict[tuple[str, ...], tuple[str, str] | None] = {
     ("customer", "service"): ("service", "customer service"),
     ("customer", "support"): ("service", "customer support"),
+    ("customer", "care"): ("service", "customer care"),
+    ("heart", "rate"): ("heart rate", "heart rate"),
     ("battery", "life"): ("battery life", "battery life"),
     ("sound", "quality"): ("sound quality", "sound quality"),
     ("build", "quality"): ("build quality", "build quality"),

@@ -7,9 +7,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from generator.analysis import aspects as _aspects
+from generator.analysis.language import LANGUAGES as _LANGUAGES
 from generator.analysis.tokens import fold
 from generator.analysis.types import Aspect
 from generator.audience import audience_for
@@ -128,6 +129,20 @@ def in_language(aspect: Aspect, language: str) -> Aspect:
         return aspect
     name = _names(language).get(aspect.key)
     return dataclasses.replace(aspect, text=name) if name else aspect
+
+
+def named_for_readers(
+    aspects: Sequence[Aspect], languages: Iterable[str], language: str = "fr"
+) -> tuple[Aspect, ...]:
+    """The aspects as a subject's page names them. A subject reviewed in one
+    language shows each aspect by its most written form (an English product's
+    "battery" on a French-interface site, as its cards say). One reviewed in
+    both (``languages``: its analysed reviews' languages) names each aspect in
+    the interface ``language`` when the aspect is a term of the other one, so
+    its list does not mix "customer service" with "produit"."""
+    if len(set(languages) & set(_LANGUAGES)) < 2:
+        return tuple(aspects)
+    return tuple(in_language(a, language) for a in aspects)
 
 
 def _with_article(aspect: Aspect, language: str) -> str | None:

@@ -29,6 +29,7 @@ from generator.analysis.aspect_summary import (  # noqa: F401 (re-exported)
 from generator.analysis.consensus import (  # noqa: F401 (re-exported)
     NNBSP,
     consensus_sentence,
+    named_for_readers,
     with_lines,
 )
 from generator.analysis.quotes import (  # noqa: F401 (re-exported)
@@ -70,7 +71,10 @@ def summarize_parts(
     ``generator.analysis.summary_state``): the aspect sums, the pros' and cons'
     horizons, and per review its best pro and con candidate ranks."""
     aspects, tally, mention_keys = aspects_with_tally(reviews, analyses, config.aspects)
-    aspects = with_lines(aspects, config.language)
+    aspects = with_lines(
+        named_for_readers(aspects, (a.language for a in analyses), config.language),
+        config.language,
+    )
     scale = config.rating_scale
     important = {a.key: i for i, a in enumerate(aspects)}
     pros, pro_horizon, pro_best = _quotes_side(reviews, analyses, True, important, scale)

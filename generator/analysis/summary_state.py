@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.analysis.aspect_summary import AspectTally, _title_keys, update_aspects
-from generator.analysis.consensus import consensus_sentence, with_lines
+from generator.analysis.consensus import consensus_sentence, named_for_readers, with_lines
 from generator.analysis.quotes import quote_candidates
 from generator.analysis.summary import summarize_parts
 from generator.analysis.types import Quote, ReviewAnalysis, SubjectSummary
@@ -189,7 +189,6 @@ def update_summary(
     if update is None:
         return None
     aspects, tally, mention_keys = update
-    aspects = with_lines(aspects, config.language)
     if tuple(a.key for a in aspects) != state.important:
         return None  # the quotes' preference for aspects changed
     current = entries_of(reviews, hashes)
@@ -199,6 +198,9 @@ def update_summary(
     if len(entries) != len(current) or not all(entry in entries for entry in current):
         return None
     slim = [_slim(entries[entry][0]) for entry in current]
+    aspects = with_lines(
+        named_for_readers(aspects, (a.language for a in slim), config.language), config.language
+    )
     summary = SubjectSummary(
         verdict=compute_verdict(reviews, slim, config),
         aspects=aspects,
