@@ -100,13 +100,14 @@ def test_a_mixed_subject_names_its_aspects_in_the_interface_language() -> None:
     aspects = (
         Aspect("service", "customer service", 5, 3, 1),
         Aspect("produit", "produit", 4, 3, 0),
-        Aspect("replacement", "replacement", 3, 1, 1),  # no French term: as written
+        Aspect("remplacement", "replacement", 3, 1, 1),
+        Aspect("response", "response", 3, 1, 1),  # no French term: as written
         Aspect("oura", "Oura", 3, 2, 0),  # a name stays a name
     )
     french = [a.text for a in named_for_readers(aspects, ["fr", "en", "other"], "fr")]
-    assert french == ["service", "produit", "replacement", "Oura"]
+    assert french == ["service", "produit", "remplacement", "response", "Oura"]
     english = [a.text for a in named_for_readers(aspects, ["en", "fr"], "en")]
-    assert english == ["customer service", "product", "replacement", "Oura"]
+    assert english == ["customer service", "product", "replacement", "response", "Oura"]
     # Reviewed in one language: as its reviews write them, whatever the interface.
     for languages in (["en", "en", "other"], ["fr"], []):
         assert named_for_readers(aspects, languages, "fr") == aspects
