@@ -20,6 +20,11 @@ then times, in one run:
 6. with ``--verify``, a ``--no-cache`` build into another folder, compared byte for
    byte with the incremental output.
 
+``--site DIR`` works in DIR and keeps it: the corpus is made only when DIR has no
+``content/``, and the reference and the cold build run only when DIR has no
+``output/`` yet, so a second run re-times (or, with ``--edits-only``, profiles by
+hand) the rebuilds of the same built site without redoing the cold build.
+
 Peak RSS is the largest single process (``/usr/bin/time -v`` when present, else
 ``getrusage(RUSAGE_CHILDREN)`` of a wrapper); with psutil installed, the peak of
 the whole process tree (the build and its workers together) is sampled as well.
@@ -201,6 +206,13 @@ def main() -> None:
         "--verify", action="store_true", help="also compare with a --no-cache build"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="work in DIR and keep it; reuse its corpus and, when it has an output/ "
+        "already, its built site (no reference, no cold build: the rebuilds only)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument(
         "--cold-runs",
@@ -220,22 +232,37 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    if args.site is not None:
+        folder = args.site.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        args.keep = True
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    built = (folder / "output").is_dir()
     try:
         started = time.perf_counter()
-        paths = make_corpus(
-            folder, reviews=args.reviews, subjects=args.subjects, data=args.data, seed=args.seed
-        )
+        if (folder / "content").is_dir():
+            paths = sorted((folder / "content").glob("*.csv"))
+            made = "reused"
+        else:
+            paths = make_corpus(
+                folder,
+                reviews=args.reviews,
+                subjects=args.subjects,
+                data=args.data,
+                seed=args.seed,
+            )
+            made = f"made in {time.perf_counter() - started:.1f} s"
+            # Older than the cache's 2-second "racy file" window, as a real corpus is.
+            past = time.time() - 60
+            for p in paths:
+                os.utime(p, (past, past))
         size = sum(p.stat().st_size for p in paths)
         print(
             f"corpus: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.1f} MB of CSV "
-            f"in {folder} (made in {time.perf_counter() - started:.1f} s)",
+            f"in {folder} ({made})",
             flush=True,
         )
-        # Older than the cache's 2-second "racy file" window, as a real corpus is.
-        past = time.time() - 60
-        for p in paths:
-            os.utime(p, (past, past))
 
         extra: list[str] = []
         if args.jobs:
@@ -244,12 +271,15 @@ def main() -> None:
             extra += ["--executor", args.executor]
 
         rows: list[tuple[str, dict[str, object]]] = []
-        reference = run_reference(folder / "content", args.reference_sample)
-        ref = reference["full_seconds"]
-        print(
-            f"reference: {reference['seconds']:.1f} s for {reference['timed']:,} reviews",
-            flush=True,
-        )
+        if built:
+            reference = None
+            print(f"{folder / 'output'} is built: no reference, no cold build", flush=True)
+        else:
+            reference = run_reference(folder / "content", args.reference_sample)
+            print(
+                f"reference: {reference['seconds']:.1f} s for {reference['timed']:,} reviews",
+                flush=True,
+            )
 
         def step(name: str, result: dict[str, object]) -> None:
             rows.append((name, result))
@@ -259,19 +289,20 @@ def main() -> None:
             )
 
         colds = []
-        for n in range(max(1, args.cold_runs)):
+        for n in range(0 if built else max(1, args.cold_runs)):
             if n:
                 shutil.rmtree(folder / ".sitegen-cache", ignore_errors=True)
                 shutil.rmtree(folder / "output", ignore_errors=True)
             colds.append(run_build(folder, extra))
             print(f"cold build, run {n + 1}: {colds[-1]['seconds']:.2f} s", flush=True)
-        cold = sorted(colds, key=lambda r: r["seconds"])[len(colds) // 2]
-        name = "cold build (empty cache)" + (
-            f", median of {len(colds)} runs ({', '.join(format(r['seconds'], '.1f') for r in colds)} s)"
-            if len(colds) > 1
-            else ""
-        )
-        step(name, cold)
+        if colds:
+            cold = sorted(colds, key=lambda r: r["seconds"])[len(colds) // 2]
+            name = "cold build (empty cache)" + (
+                f", median of {len(colds)} runs ({', '.join(format(r['seconds'], '.1f') for r in colds)} s)"
+                if len(colds) > 1
+                else ""
+            )
+            step(name, cold)
 
         def repeated(name: str, edit: Path | None) -> None:
             """The rebuild ``--edit-runs`` times (editing ``edit`` again before each),
@@ -293,6 +324,7 @@ def main() -> None:
         verified = None
         if args.verify:
             other = folder / "output-full"
+            shutil.rmtree(other, ignore_errors=True)
             step(
                 "full build --no-cache (for --verify)",
                 run_build(folder, [*extra, "--no-cache", "--output", str(other)]),
@@ -300,11 +332,7 @@ def main() -> None:
             cmp = filecmp.dircmp(folder / "output", other)
             verified = _identical(cmp)
 
-        label = "reference (PatternAnalyzer only)" + (
-            f", extrapolated from {reference['timed']:,} reviews"
-            if reference["extrapolated"]
-            else ""
-        )
+        ref = reference["full_seconds"] if reference is not None else None
         print()
         print(
             f"sitegen scaling benchmark: {args.reviews:,} reviews, {len(paths):,} subjects, {size / 1e6:.0f} MB; "
@@ -315,11 +343,18 @@ def main() -> None:
             "| step | seconds | × reference | peak RSS, largest process (MB) | peak RSS, process tree (MB) |"
         )
         print("| --- | ---: | ---: | ---: | ---: |")
-        print(f"| {label} | {ref:.1f} | 1.00 | | |")
+        if reference is not None:
+            label = "reference (PatternAnalyzer only)" + (
+                f", extrapolated from {reference['timed']:,} reviews"
+                if reference["extrapolated"]
+                else ""
+            )
+            print(f"| {label} | {ref:.1f} | 1.00 | | |")
         for name, result in rows:
             tree = f"{result['tree_mb']:.0f}" if result.get("tree_mb") else "n/a"
+            ratio = f"{result['seconds'] / ref:.3f}" if ref else "n/a"
             print(
-                f"| {name} | {result['seconds']:.2f} | {result['seconds'] / ref:.3f} | {result['rss_mb']:.0f} | {tree} |"
+                f"| {name} | {result['seconds']:.2f} | {ratio} | {result['rss_mb']:.0f} | {tree} |"
             )
         if verified is not None:
             print()

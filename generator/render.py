@@ -331,7 +331,22 @@ def aspect_anchors(aspects: Sequence[Aspect]) -> dict[str, str]:
 def aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], int]]:
     """Per aspect of the subject: its first ``ASPECT_LIST_LIMIT`` mentions (one a
     review, in card order) and the number of reviews mentioning it. The first
-    page shows them (``build_subject.page_digests`` hashes them for it)."""
+    page shows them (``worker.page_digests`` hashes them for it, then the page is
+    rendered: the last subject's listing is kept, by identity, for the second
+    call; the subject is frozen)."""
+    global _last_listing
+    last = _last_listing
+    if last is not None and last[0] is subject:
+        return last[1]
+    found = _aspect_listing(subject)
+    _last_listing = (subject, found)
+    return found
+
+
+_last_listing: tuple[Subject, dict[str, tuple[tuple[Snippet, ...], int]]] | None = None
+
+
+def _aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], int]]:
     keys = [a.key for a in subject.summary.aspects]  # (in order: the digest hashes it)
     listed: dict[str, list[Snippet]] = {key: [] for key in keys}
     counts = dict.fromkeys(keys, 0)

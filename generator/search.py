@@ -25,6 +25,7 @@ French and English (plurals and a few common endings), the same in Python and in
 from __future__ import annotations
 
 import base64
+import bisect
 import functools
 import json
 import logging
@@ -213,52 +214,80 @@ class SubjectIndex:
     filter: str  # its Bloom filter, for search/index.js
 
 
+class LastShard:
+    """The last shard of a subject, for ``subject_index``: its postings, and which
+    of its cards are cards of the new one (new card index -> old card index, for
+    cards whose title, text and author are unchanged)."""
+
+    def __init__(self, postings: dict[str, list[int]], count: int, same: Mapping[int, int]) -> None:
+        self.postings = postings
+        self.count = count
+        self.same = same
+
+    @classmethod
+    def parse(cls, script: str, same: Mapping[int, int]) -> LastShard | None:
+        """The shard ``script`` (``subject_index``'s); None when it is not one."""
+        prefix, suffix = "sitegenSearch.add(", ");\n"
+        if not (script.startswith(prefix) and script.endswith(suffix)):
+            return None
+        try:
+            data = json.loads(script[len(prefix) : -len(suffix)])
+            postings, count = data["words"], len(data["cards"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(postings, dict):
+            return None
+        return cls(postings, count, same)
+
+    def card_words(self) -> dict[int, list[str]]:
+        """The words of each reused card, by new card index."""
+        found: dict[int, list[str]] = {}
+        for term, cards in self.postings.items():
+            for card in cards:
+                found.setdefault(card, []).append(term)
+        return {i: found[j] for i, j in self.same.items() if j in found}
+
+    def in_place(self, cards: int) -> bool:
+        """Whether every reused card keeps its index and the shard its number of
+        cards (an edit): the postings can then be patched instead of remade."""
+        return self.count == cards and all(i == j for i, j in self.same.items())
+
+
 def subject_index(
     slug: str,
     title: str,
     meta: SubjectMeta,
     summary: SubjectSummary,
     pages: Sequence[CardPage],
-    known: Mapping[int, Iterable[str]] | None = None,
+    known: Mapping[int, Iterable[str]] | LastShard | None = None,
 ) -> SubjectIndex:
     """The search shard of a subject: per word, the cards holding it (``-1``: the
     subject itself, by its title, year, consensus, aspects and categories); per
     card, its link from the site's root, title and excerpt. ``known``: the words
     of cards whose title, text and author are those of a card of the last shard
-    (``card_words``), not made again."""
-    postings: dict[str, list[int]] = {}
-    known = known or {}
-
-    def add(text: str, card: int) -> None:
-        terms = known.get(card)
-        for term in dict.fromkeys(words(text)) if terms is None else terms:
-            postings.setdefault(term, []).append(card)  # (each card once per word)
-
-    add(
-        " ".join(
-            [
-                title,
-                meta.year,
-                summary.consensus,
-                *(a.text for a in summary.aspects),
-                *meta.categories,
-            ]
-        ),
-        SUBJECT_CARD,
-    )
+    (``card_words``), not made again; or the last shard itself (``LastShard``),
+    whose postings are patched where only some cards changed in place."""
     cards = []
-    number = 0
+    texts = []
     for page in pages:
         for card in page.cards:
             review = card.review
-            add(review.title + " " + review.text + " " + review.author, number)
+            texts.append(review.title + " " + review.text + " " + review.author)
             text = (
                 review.text
                 if len(review.text) <= EXCERPT_CHARS
                 else review.text[: EXCERPT_CHARS - 1].rstrip() + "…"
             )
             cards.append([page.path + "#review-" + review.id, review.title, text])
-            number += 1
+    about = " ".join(
+        [title, meta.year, summary.consensus, *(a.text for a in summary.aspects), *meta.categories]
+    )
+    if isinstance(known, LastShard) and known.in_place(len(cards)):
+        postings = _patched(known, about, texts)
+    else:
+        if isinstance(known, LastShard):
+            known = known.card_words()
+        postings = _postings(about, texts, known or {})
     data = {
         "slug": slug,
         "title": title,
@@ -271,22 +300,54 @@ def subject_index(
     return SubjectIndex(f"sitegenSearch.add({text});\n", bloom(postings))
 
 
-def card_words(script: str) -> dict[int, list[str]]:
-    """The words of each card of a shard (``subject_index``'s script), from its
-    postings; {} when it is not one."""
-    prefix, suffix = "sitegenSearch.add(", ");\n"
-    if not (script.startswith(prefix) and script.endswith(suffix)):
-        return {}
-    try:
-        data = json.loads(script[len(prefix) : -len(suffix)])
-        postings = data["words"]
-    except (ValueError, KeyError, TypeError):
-        return {}
-    found: dict[int, list[str]] = {}
-    for term, cards in postings.items():
-        for card in cards:
-            found.setdefault(card, []).append(term)
-    return found
+def _postings(
+    about: str, texts: Sequence[str], known: Mapping[int, Iterable[str]]
+) -> dict[str, list[int]]:
+    """Per word, the cards holding it, each once, in card order (the subject's
+    own ``SUBJECT_CARD`` first)."""
+    postings: dict[str, list[int]] = {}
+
+    def add(text: str, card: int) -> None:
+        terms = known.get(card)
+        for term in dict.fromkeys(words(text)) if terms is None else terms:
+            postings.setdefault(term, []).append(card)  # (each card once per word)
+
+    add(about, SUBJECT_CARD)
+    for number, text in enumerate(texts):
+        add(text, number)
+    return postings
+
+
+def _patched(last: LastShard, about: str, texts: Sequence[str]) -> dict[str, list[int]]:
+    """``_postings`` made from the last shard's: the cards not reused taken out of
+    the words they held and put into the words they hold now, the subject's card
+    made again. The same postings (lists sorted by card, each card once)."""
+    changed = sorted(set(range(len(texts))) - set(last.same))
+    postings: dict[str, list[int]] = {}
+    for term, cards in last.postings.items():
+        if cards and cards[0] == SUBJECT_CARD:
+            cards = cards[1:]
+        if changed and cards and changed[0] <= cards[-1]:
+            drop = [i for i in changed if _holds(cards, i)]
+            if drop:
+                cards = [c for c in cards if c not in drop]
+        if cards:
+            postings[term] = cards
+    for number in changed:
+        for term in dict.fromkeys(words(texts[number])):
+            cards = postings.get(term)
+            if cards is None:
+                postings[term] = [number]
+            else:  # (the last shard's lists become this one's: it is used once)
+                bisect.insort(cards, number)
+    for term in dict.fromkeys(words(about)):
+        postings[term] = [SUBJECT_CARD, *postings.get(term, ())]
+    return postings
+
+
+def _holds(cards: list[int], card: int) -> bool:
+    at = bisect.bisect_left(cards, card)
+    return at < len(cards) and cards[at] == card
 
 
 def _safe(text: str) -> str:

@@ -278,12 +278,13 @@ def make_subject(
     reviews: Sequence[Review],
     analyses: Sequence[ReviewAnalysis],
     summary: SubjectSummary,
-    known_words: Callable[[Subject], Mapping[int, Iterable[str]]] | None = None,
+    known_words: Callable[[Subject], Mapping[int, Iterable[str]] | search.LastShard | None]
+    | None = None,
 ) -> Subject:
     """One subject of the model, its slug already assigned (``build_site`` assigns
     them; a build's worker gets the one ``build_site`` will give). ``known_words``:
-    given the subject, the search words of its cards known already (by card index:
-    ``search.subject_index``)."""
+    given the subject, the search words of its cards known already (by card index),
+    or its last search shard (``search.subject_index``)."""
     meta = meta or SubjectMeta(key=key)
     pages = paginate(slug, make_cards(reviews, analyses, summary), config.page_size)
     title = display_title(key, meta, config.title_case)

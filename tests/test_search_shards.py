@@ -4,9 +4,13 @@ a result: a card listed twice was shown twice)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
+from test_incremental import full_build, make_site, tree
+
+from generator import search
 from generator.commands.build import build
 from generator.config import SiteConfig
 
@@ -26,3 +30,58 @@ def test_a_card_is_listed_once_per_word(tmp_path: Path) -> None:
     assert shard["words"]["livraison"].count(0) == 1  # (-1 too: the subject's aspects)
     for postings in shard["words"].values():
         assert len(postings) == len(set(postings))
+
+
+def _shard(output: Path, slug: str) -> dict:
+    script = (output / slug / "search.js").read_text(encoding="utf-8")
+    return json.loads(script.removeprefix("sitegenSearch.add(").removesuffix(");\n"))
+
+
+def _set_text(path: Path, row: int, text: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row][3] = text
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_an_edit_patches_the_last_shards_postings_to_a_full_builds(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """An edited review (cards in place): the shard's postings are the last ones
+    with the edited cards taken out and put back (``search._patched``), a word only
+    the old text held gone, one only the new text holds there; the same bytes as a
+    ``--no-cache`` build. A review added (cards moved) remakes them from each
+    card's words."""
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    build(config, executor="serial")
+    path = max(config.content_dir.glob("*.csv"), key=lambda p: p.stat().st_size)
+    slug = path.stem
+    _set_text(path, 3, "Zygomatiques hors pair, vraiment une perle rare.")
+    build(config, executor="serial")
+    assert "zygomatiqu" in _shard(config.output_dir, slug)["words"]
+    patched: list[int] = []
+    real = search._patched
+    monkeypatch.setattr(
+        search, "_patched", lambda last, *a: patched.append(len(last.same)) or real(last, *a)
+    )
+    _set_text(path, 3, "Quel xylophone assourdissant, je suis sorti avant la fin.")
+    _set_text(path, 40, "Une xylophoniste remarquable et un scénario bancal.")
+    build(config, executor="serial")
+    shard = _shard(config.output_dir, slug)
+    assert patched and patched[0] == len(shard["cards"]) - 2
+    assert "zygomatiqu" not in shard["words"]
+    assert 2 in shard["words"]["xylophon"]  # (card 2: row 3 of the file)
+    full = full_build(config)
+    assert tree(config.output_dir)[f"{slug}/search.js"] == full[f"{slug}/search.js"]
+    assert tree(config.output_dir)["search/index.js"] == full["search/index.js"]
+    # A review added at the top: every card moves, the postings are made again.
+    patched.clear()
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(1, ["r-new", "4", "Quelqu'un", "Une zygomatique soirée.", ""])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    build(config, executor="serial")
+    assert not patched
+    assert tree(config.output_dir) == full_build(config, "full2")

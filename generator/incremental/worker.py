@@ -409,13 +409,13 @@ class _Last:
         except OSError:
             return None
 
-    def search_words(self, subject: Subject) -> dict[int, list[str]]:
+    def search_words(self, subject: Subject) -> search.LastShard | None:
+        """The last search shard, and which of its cards are unchanged."""
         same = self._same(subject, search.shard_path(subject.slug))
         data = self._read(search.shard_path(subject.slug)) if same else None
         if data is None:
-            return {}
-        words = search.card_words(data.decode("utf-8", "replace"))
-        return {i: words[j] for i, j in same.items() if j in words}
+            return None
+        return search.LastShard.parse(data.decode("utf-8", "replace"), same)
 
     def card_lines(self, subject: Subject) -> dict[int, str]:
         """The unchanged cards' lines of the last ``cards.js`` (JSON strings), by new
