@@ -144,11 +144,24 @@ def _mention_quote(quote: MentionQuote | None) -> dict[str, Any] | None:
 
 
 def site_data(site: Site) -> dict[str, Any]:
-    """The machine-readable summary of the site (``data.json``), documented in the README."""
+    """The machine-readable summary of the site (``data.json``), documented in the
+    README: every subject but its reviews, which are in its own ``data`` file
+    (``subject_data_file``)."""
     return {
         "generator": "sitegen",
-        "subjects": [subject_data(subject) for subject in site.subjects],
+        "subjects": [index_entry(subject) for subject in site.subjects],
     }
+
+
+def index_entry(subject: Any) -> dict[str, Any]:
+    """A subject's entry in ``data.json``: ``subject_data`` without the reviews,
+    and where its ``data`` file is (from the site's root)."""
+    return {**subject_data(subject, reviews=False), "data": subject_data_path(subject.slug)}
+
+
+def subject_data_path(slug: str) -> str:
+    """A subject's own data file: ``subject_data`` with its reviews."""
+    return f"{slug}/data.json"
 
 
 # data.json is safe to inline in a page too, with the rule of the pages' own JSON.
@@ -158,6 +171,13 @@ _json_safe = safe_json_text
 def data_json(site: Site) -> OutputFile:
     text = _json_safe(dumps_data(site_data(site)))
     return OutputFile("data.json", (text + "\n").encode("utf-8"))
+
+
+def subject_data_json(subject: Subject) -> OutputFile:
+    """``<slug>/data.json``, as ``dumps_data`` writes ``subject_data`` (the spec of
+    ``subject_data_file``, which a test compares with it)."""
+    text = _json_safe(dumps_data(subject_data(subject)))
+    return OutputFile(subject_data_path(subject.slug), (text + "\n").encode("utf-8"))
 
 
 def dumps_data(value: dict[str, Any]) -> str:
@@ -195,19 +215,20 @@ _MARK = re.compile(r'"\\u0000(\d+)\\u0000"')
 _SUBJECT_INDENT = " " * 4
 
 
-def subject_fragment(subject: Subject) -> str:
-    """A subject's part of ``data.json``, exactly as ``data_json`` writes it, so that
-    a rebuild can reuse the parts of unchanged subjects (``data_json_from``)."""
-    prefix, entries, suffix = fragment_parts(subject)
-    return (prefix + FRAGMENT_SEP.join(entries) + suffix).decode("utf-8")
+def subject_fragment(subject: Any) -> str:
+    """A subject's part of ``data.json`` (``index_entry``), exactly as ``data_json``
+    writes it, so that a rebuild can reuse the parts of unchanged subjects
+    (``data_json_from``)."""
+    text = json.dumps(index_entry(subject), ensure_ascii=False, indent=2)
+    return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
 
 
-def fragment_parts(
+def subject_data_file(
     subject: Subject, known: dict[int, bytes] | None = None
-) -> tuple[bytes, list[bytes], bytes]:
-    """``subject_fragment`` in UTF-8 as (prefix, one entry per review, suffix), the
-    entries joined by ``FRAGMENT_SEP``. ``known``: review index -> its entry as the
-    last data.json holds it (unchanged reviews), not encoded again.
+) -> tuple[bytes, list[bytes]]:
+    """``subject_data_json(subject)``'s bytes, and the entries of its reviews in
+    them (one a line, joined by ``ENTRY_SEP``). ``known``: review index -> its
+    entry as the last file holds it (unchanged reviews), not encoded again.
 
     ``json.dumps(..., indent=2)`` runs json's pure-Python encoder; the review list
     (most of the bytes) is written here instead, value by value with json's own
@@ -218,43 +239,41 @@ def fragment_parts(
     data["reviews"] = None  # the last key: its value is spliced in below
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
-        text = dumps_data(subject_data(subject))
-        whole = _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
-        return whole.encode("utf-8"), [], b""
+        return subject_data_json(subject).data, []
     # (the reviews written indented already: JSON strings hold no raw newline)
-    head = _SUBJECT_INDENT + text[: -len(_REVIEWS_TAIL)].replace("\n", "\n" + _SUBJECT_INDENT)
+    head = text[: -len(_REVIEWS_TAIL)]
     if not subject.reviews:
-        return _json_safe(head + "[]" + _FRAGMENT_END).encode("utf-8"), [], b""
-    entries = _review_entries(subject, _SUBJECT_INDENT, known or {})
-    return _json_safe(head + _ENTRIES_OPEN).encode("utf-8"), entries, _FRAGMENT_SUFFIX
+        return (_json_safe(head + "[]\n}") + "\n").encode("utf-8"), []
+    entries = _review_entries(subject, _ENTRY_INDENT, known or {})
+    prefix = _json_safe(head + "[\n").encode("utf-8")
+    return prefix + ENTRY_SEP.join(entries) + _FILE_END, entries
 
 
-FRAGMENT_SEP = (",\n" + _SUBJECT_INDENT).encode("utf-8")  # between two reviews' entries
-_ENTRIES_OPEN = "[\n" + _SUBJECT_INDENT
-_FRAGMENT_END = "\n" + _SUBJECT_INDENT + "}"
-_FRAGMENT_SUFFIX = ("\n" + _SUBJECT_INDENT + "  ]" + _FRAGMENT_END).encode("utf-8")
+ENTRY_SEP = b",\n"  # between two reviews' entries
+_ENTRY_INDENT = " " * 4  # a review's, in its subject's "reviews" list
+_FILE_END = b"\n  ]\n}\n"
 
 
-def fragment_entries(fragment: bytes, lengths: Sequence[int]) -> list[bytes]:
-    """The review entries of a ``fragment_parts`` fragment whose entries had the
-    byte lengths ``lengths`` (the last build's), [] when it is not laid out so."""
+def data_file_entries(data: bytes, lengths: Sequence[int]) -> list[bytes]:
+    """The review entries of a ``subject_data_file`` whose entries had the byte
+    lengths ``lengths`` (the last build's), [] when it is not laid out so."""
     count = len(lengths)
-    end = len(fragment) - len(_FRAGMENT_SUFFIX)
-    start = end - sum(lengths) - (count - 1) * len(FRAGMENT_SEP)
-    opening = _ENTRIES_OPEN.encode("utf-8")
-    if not count or start < len(opening) or fragment[end:] != _FRAGMENT_SUFFIX:
+    end = len(data) - len(_FILE_END)
+    start = end - sum(lengths) - (count - 1) * len(ENTRY_SEP)
+    opening = b"[\n"
+    if not count or start < len(opening) or data[end:] != _FILE_END:
         return []
-    if fragment[start - len(opening) : start] != opening:
+    if data[start - len(opening) : start] != opening:
         return []
     entries = []
     at = start
     for i, length in enumerate(lengths):
-        entries.append(fragment[at : at + length])
+        entries.append(data[at : at + length])
         at += length
         if i < count - 1:
-            if fragment[at : at + len(FRAGMENT_SEP)] != FRAGMENT_SEP:
+            if data[at : at + len(ENTRY_SEP)] != ENTRY_SEP:
                 return []
-            at += len(FRAGMENT_SEP)
+            at += len(ENTRY_SEP)
     return entries
 
 
@@ -291,6 +310,11 @@ def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> l
     review_json, mention_json = indent + _REVIEW_JSON, _MENTION_JSON
     shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
     parts = []
+    # A review's mentions as its card has them (``site.make_cards``: the same
+    # ``summary.mentions_of``), not resolved a second time.
+    cards = [card for page in subject.pages for card in page.cards]
+    if len(cards) != len(subject.reviews):  # pragma: no cover - a card per review
+        cards = [None] * len(subject.reviews)
     mentions_of = subject.summary.mentions_of
     for i, (review, analysis) in enumerate(zip(subject.reviews, subject.analyses)):
         if i in known:
@@ -299,7 +323,8 @@ def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> l
         phrases = analysis.key_phrases
         listed = "[" + ", ".join(map(s, phrases)) + "]"
         text = review.text
-        mentions = mentions_of(text, analysis)
+        card = cards[i]
+        mentions = card.mentions if card and card.review is review else mentions_of(text, analysis)
         if mentions:
             shown = []
             for m in mentions:

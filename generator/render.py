@@ -603,6 +603,8 @@ class Renderer:
         # For the next ``cards_file``: card index -> its line of the last cards.js
         # (a JSON string), for the cards known unchanged (``worker``).
         self.reused_cards: dict[int, str] = {}
+        # slug -> its ``<slug>/data.json`` made already (``worker._Last.data_file``)
+        self.data_files: dict[str, bytes] = {}
 
     @functools.cached_property
     def site_pages(self) -> list[SitePage]:
@@ -988,6 +990,16 @@ def _shard(r: Renderer, subject: Subject) -> list[OutputFile]:
     ]
 
 
+def _subject_data(r: Renderer, subject: Subject) -> list[OutputFile]:
+    """A subject's ``<slug>/data.json``: its entry of ``data.json`` with its reviews."""
+    from generator.output import subject_data_file, subject_data_path  # (output imports render)
+
+    data = r.data_files.pop(subject.slug, None)
+    if data is None:
+        data = subject_data_file(subject)[0]
+    return [OutputFile(subject_data_path(subject.slug), data)]
+
+
 def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
     """A subject's ``<slug>/badge.svg``."""
     return [OutputFile(badges.badge_path(subject.slug), r.badge(subject).svg.encode("utf-8"))]
@@ -1131,6 +1143,7 @@ SUBJECT_FILES.extend(
         SubjectFile("search.js", _shard),
         SubjectFile("badge.svg", _badge),
         SubjectFile("feed.xml", _subject_feed),
+        SubjectFile("data.json", _subject_data),
     ]
 )
 

@@ -9,6 +9,7 @@ Markdown body, a review holding ``</script>``, a subject without reviews.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -345,3 +346,17 @@ def aspects_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = build(config, executor="serial", cache=False)
     assert report.reviews == 140
     return root / "output"
+
+
+def read_data(output: Path) -> dict[str, Any]:
+    """``output/data.json`` with each subject's reviews read from its own ``data``
+    file (``<slug>/data.json``), as one document; each subject's file repeats its
+    entry of data.json."""
+    data = json.loads((output / "data.json").read_text(encoding="utf-8"))
+    for subject in data["subjects"]:
+        assert subject["data"] == f"{subject['slug']}/data.json"
+        own = json.loads((output / subject["data"]).read_text(encoding="utf-8"))
+        assert list(own)[-1] == "reviews"
+        assert {**own, "data": subject["data"]} == {**subject, "reviews": own["reviews"]}
+        subject["reviews"] = own["reviews"]
+    return data

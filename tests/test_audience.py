@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO, rated_site
+from conftest import REPO, rated_site, read_data
 
 from generator.audience import audience_for
 from generator.config import SiteConfig, config_from_dict
@@ -139,7 +139,6 @@ def test_the_consensus_names_the_reviewers_by_type(language, item_type, audience
 
 def test_a_shop_built_from_content_says_customers_everywhere(tmp_path: Path) -> None:
     """A real build (analysis, summary, data.json) of the example reviews as a product."""
-    import json
 
     from generator.commands.build import build
 
@@ -151,7 +150,7 @@ def test_a_shop_built_from_content_says_customers_everywhere(tmp_path: Path) -> 
         item_type="Product",
     )
     build(config, executor="serial", cache=False)
-    data = json.loads((tmp_path / "out" / "data.json").read_text(encoding="utf-8"))
+    data = read_data(tmp_path / "out")
     consensus = data["subjects"][0]["consensus"]
     assert consensus.startswith("Les clients "), consensus
     for page in (tmp_path / "out").rglob("*.html"):

@@ -10,12 +10,12 @@ JavaScript the chips link to a section per aspect listing its mentions.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from test_browser_site import (  # noqa: F401 (axe_source: a fixture)
     Tab,
     axe_source,
@@ -32,7 +32,7 @@ SUBJECT = "la-grande-symphonie"
 
 @pytest.fixture(scope="module")
 def site(aspects_build: Path) -> dict:
-    data = json.loads((aspects_build / "data.json").read_text(encoding="utf-8"))
+    data = read_data(aspects_build)
     return data["subjects"][0]
 
 

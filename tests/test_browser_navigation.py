@@ -8,11 +8,11 @@ reviews are dated (French dates as Allociné writes them), one without dates.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from corpus import FRENCH_MONTHS
 from test_browser_site import Tab, axe_source, axe_violations, serve  # noqa: F401  (axe_source: a fixture)
 from test_html_valid import check, format_messages
@@ -132,7 +132,7 @@ def test_a_category_page_lists_its_subjects(tab: Tab, nav_url: str) -> None:
 def test_search_finds_a_word_of_one_review_and_links_to_its_card(
     tab: Tab, nav_url: str, nav_build: Path
 ) -> None:
-    data = json.loads((nav_build / "data.json").read_text(encoding="utf-8"))
+    data = read_data(nav_build)
     [subject] = [s for s in data["subjects"] if s["slug"] == "28-semaines-plus-tard"]
     review_id = subject["reviews"][17]["id"]
     page = tab.open(nav_url + "index.html")

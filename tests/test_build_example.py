@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 
 from generator.commands.build import build
 from generator.config import SiteConfig
@@ -67,12 +68,12 @@ def test_subject_page_has_eleven_cards_with_ids_and_sentiment(example_site: Path
     ]
     assert len(cards) == 11
     assert all(c["data-sentiment"] in {"positive", "negative", "mixed", "neutral"} for c in cards)
-    data = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
+    data = read_data(example_site)
     assert [c["id"] for c in cards] == ["review-" + r["id"] for r in data["subjects"][0]["reviews"]]
 
 
 def test_quotes_link_to_their_cards_and_come_from_distinct_reviews(example_site: Path) -> None:
-    data = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
+    data = read_data(example_site)
     subject = data["subjects"][0]
     assert len(subject["pros"]) >= 2 and len(subject["cons"]) >= 2
     quoted = [q["review_id"] for q in subject["pros"] + subject["cons"]]
@@ -87,7 +88,9 @@ def test_quotes_link_to_their_cards_and_come_from_distinct_reviews(example_site:
 
 
 def test_data_json_follows_the_documented_schema(example_site: Path) -> None:
-    data = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
+    index = json.loads((example_site / "data.json").read_text(encoding="utf-8"))
+    assert "reviews" not in index["subjects"][0]  # (in backstage/data.json)
+    data = read_data(example_site)
     assert len(data["subjects"]) == 1
     subject = data["subjects"][0]
     assert {
@@ -100,6 +103,7 @@ def test_data_json_follows_the_documented_schema(example_site: Path) -> None:
         "pros",
         "cons",
         "reviews",
+        "data",
     } <= set(subject)
     assert subject["slug"] == "backstage" and subject["url"] == "backstage/index.html"
     assert subject["review_count"] == 11 == len(subject["reviews"])

@@ -4,10 +4,10 @@ from file names as written."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from test_incremental import inodes, tree
 
 from generator.commands.build import build
@@ -34,7 +34,7 @@ def site(root: Path, toml: str = "") -> SiteConfig:
 
 
 def data(config: SiteConfig) -> dict[str, dict]:
-    loaded = json.loads((config.output_dir / "data.json").read_text(encoding="utf-8"))
+    loaded = read_data(config.output_dir)
     return {s["title"]: s for s in loaded["subjects"]}
 
 

@@ -21,7 +21,13 @@ from generator.analysis.types import (
 )
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
-from generator.output import data_json, data_json_from, subject_fragment
+from generator.output import (
+    data_json,
+    data_json_from,
+    subject_data_file,
+    subject_data_json,
+    subject_fragment,
+)
 from generator.site import build_site
 
 
@@ -99,15 +105,19 @@ def test_data_json_escapes_like_the_pages_json_and_reads_back_the_same() -> None
         {"tom": SubjectMeta("tom", "Tom & Jerry")},
     )
     data = data_json(built).data
+    own = subject_data_json(built.subjects[0]).data  # tom/data.json, with the reviews
     for raw in (b"&", b"<", b">", "\u2028".encode(), "\u2029".encode()):
         assert raw not in data, raw
-    assert b"\\u0026" in data and b"\\u003c" in data and b"\\u2028" in data
+        assert raw not in own, raw
+    for blob in (data, own):
+        assert b"\\u0026" in blob and b"\\u003c" in blob and b"\\u2028" in blob
     parsed = json.loads(data)
     [subject] = parsed["subjects"]
     assert subject["title"] == "Tom & Jerry"
     assert subject["consensus"] == "Drôle & tendre <b>vraiment</b>\u2028."
     assert subject["pros"][0]["text"] == text
-    assert subject["reviews"][0]["key_phrases"] == ["Tom & Jerry"]
-    assert (
-        data_json_from(subject_fragment(s) for s in built.subjects).data == data
-    )  # the incremental path too
+    assert json.loads(own)["reviews"][0]["key_phrases"] == ["Tom & Jerry"]
+    assert json.loads(own)["reviews"][0]["text"] == text
+    # the incremental path too
+    assert data_json_from(subject_fragment(s) for s in built.subjects).data == data
+    assert subject_data_file(built.subjects[0])[0] == own

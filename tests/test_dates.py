@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from corpus import FRENCH_MONTHS
 
 from generator.commands.build import build
@@ -117,7 +118,7 @@ def test_a_dated_subject_has_a_trend_and_iso_dates_in_data_json(tmp_path: Path) 
     assert page.count('data-chart="trend"') == 1
     assert "T1 2019" in page  # 40 reviews over 40 months: by quarter
     assert '<time datetime="2019-01-01">1er janvier 2019</time>' in page
-    data = json.loads((config.output_dir / "data.json").read_text(encoding="utf-8"))
+    data = read_data(config.output_dir)
     dates = [r["date"] for r in data["subjects"][0]["reviews"]]
     assert dates[:2] == ["2019-01-01", "2019-02-02"]
 
@@ -127,7 +128,7 @@ def test_an_undated_subject_has_no_trend(tmp_path: Path) -> None:
     build(config, executor="serial", cache=False)
     page = (config.output_dir / "sans-date" / "index.html").read_text(encoding="utf-8")
     assert "data-chart" not in page
-    data = json.loads((config.output_dir / "data.json").read_text(encoding="utf-8"))
+    data = read_data(config.output_dir)
     assert {r["date"] for r in data["subjects"][0]["reviews"]} == {None}
 
 

@@ -5,12 +5,12 @@ byte for byte what a full build gives."""
 from __future__ import annotations
 
 import csv
-import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from reference_build import build_uncached
 
 from generator import render as render_module
@@ -19,7 +19,13 @@ from generator.commands import build as build_module
 from generator.commands.build import build
 from generator.config import SiteConfig
 from generator.incremental.sources import read_sources
-from generator.output import data_json, data_json_from, subject_fragment
+from generator.output import (
+    data_json,
+    data_json_from,
+    subject_data_file,
+    subject_data_json,
+    subject_fragment,
+)
 from generator.progress import NullProgress
 from generator.readers import read_content
 
@@ -77,7 +83,7 @@ def test_nothing_changed_writes_no_subject_page(tmp_path: Path) -> None:
 
 def subject_summary(config: SiteConfig, slug: str) -> dict:
     """A subject's entry in data.json without its reviews."""
-    data = json.loads((config.output_dir / "data.json").read_text(encoding="utf-8"))
+    data = read_data(config.output_dir)
     entry = next(s for s in data["subjects"] if s["slug"] == slug)
     return {k: v for k, v in entry.items() if k != "reviews"}
 
@@ -103,8 +109,8 @@ def test_one_edited_review_rewrites_only_its_subject(tmp_path: Path) -> None:
     for path, inode in before.items():
         if path == "film-0002/index.html":  # the page of the edited review (its other
             assert after[path] != inode  # pages are kept when the summary is unchanged)
-        elif path in ("film-0002/search.js", "film-0002/cards.js"):  # its search shard and
-            # its cards data file: with the subject's pages
+        elif path in ("film-0002/search.js", "film-0002/cards.js", "film-0002/data.json"):
+            # its search shard, its cards data file and its data.json: with its pages
             assert after[path] != inode
         elif path in ("film-0002/feed.xml", "film-0002/badge.svg"):
             continue  # written again only if the edit changed what they show
@@ -244,6 +250,8 @@ def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
     ).site
     assert data_json_from(subject_fragment(s) for s in site.subjects) == data_json(site)
     assert data_json_from(subject_fragment(s).encode() for s in site.subjects) == data_json(site)
+    for s in site.subjects:  # each subject's own data.json (``render._subject_data``)
+        assert subject_data_file(s)[0] == subject_data_json(s).data
     empty = type(site)(config=config, subjects=())
     assert data_json_from([]) == data_json(empty)
 

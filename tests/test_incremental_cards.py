@@ -64,11 +64,11 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     assert len(set(rendered)) == count
     rendered.clear()
     reused: list[int] = []
-    real_parts = worker.fragment_parts
+    real_file = worker.subject_data_file
     monkeypatch.setattr(
         worker,
-        "fragment_parts",
-        lambda subject, known=None: reused.append(len(known or {})) or real_parts(subject, known),
+        "subject_data_file",
+        lambda subject, known=None: reused.append(len(known or {})) or real_file(subject, known),
     )
     indexed: list[str] = []
     real_words = search.words
@@ -84,12 +84,13 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     # (words of the edited card, of the subject's own card, and of the titles of
     # the subjects as the site model orders them: not of every card)
     assert len(indexed) <= 10 and sum("Auteur Modifie" in text for text in indexed) == 1
-    # data.json: the subject's part takes every other review's entry from the last one
+    # its data.json takes every other review's entry from the last one
     total = int(re.search(rb'"total": (\d+)', tree(config.output_dir)[f"{slug}/cards.js"])[1])
     assert total >= 40 and reused == [total - 1]
     full = full_build(config)
     out = tree(config.output_dir)
     assert out["data.json"] == full["data.json"]
+    assert out[f"{slug}/data.json"] == full[f"{slug}/data.json"]
     assert out[f"{slug}/cards.js"] == full[f"{slug}/cards.js"]
     assert out[f"{slug}/search.js"] == full[f"{slug}/search.js"]
     assert b"Auteur Modifie" in out[f"{slug}/cards.js"]

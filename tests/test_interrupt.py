@@ -245,7 +245,7 @@ def test_an_edit_swapped_in_place_leaves_nothing_beside_the_output(
         if marker is not None:  # in place, not a new tree
             assert (previous_site / MARKER).stat().st_ino == marker
         marker = (previous_site / MARKER).stat().st_ino
-        assert f"version {n}" in (previous_site / "data.json").read_text(encoding="utf-8")
+        assert f"version {n}" in (previous_site / "film" / "data.json").read_text(encoding="utf-8")
         beside = f".{previous_site.name}.sitegen-"
         left = sorted(
             p.name

@@ -82,7 +82,8 @@ def test_aspect_settings_resummarise_without_reanalysing(tmp_path: Path) -> None
     config = load_config(path)
     report = build(config, executor="serial")
     assert report.subjects_rebuilt == 2 and report.analyzed == 0 and report.files_parsed == 0
-    data = (tmp_path / "output" / "data.json").read_text(encoding="utf-8")
+    files = sorted((tmp_path / "output").glob("*/data.json"))  # (the subjects' own: their reviews)
+    data = "".join(p.read_text(encoding="utf-8") for p in files)
     assert '"aspect": "equipe"' in data and '"aspect": "realisation"' not in data
     fresh = tmp_path / "fresh"
     build(config.replace(output_dir=fresh), executor="serial", cache=False)

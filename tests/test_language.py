@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 
 from generator.analysis import AnalysisSettings, Analyzer
 from generator.analysis.language import detect, detect_folded
@@ -194,7 +195,7 @@ def _site(tmp_path: Path, language: str = "fr") -> tuple[SiteConfig, Path]:
 def test_a_mixed_subject_is_summarised_over_french_and_english(tmp_path: Path) -> None:
     config, out = _site(tmp_path)
     report = build(config)
-    data = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    data = read_data(out)
     subject = data["subjects"][0]
     assert [r["language"] for r in subject["reviews"]] == ["fr", "en", "en", "other", "fr", "other"]
     assert [r["label"] for r in subject["reviews"]][3] == UNANALYSED
@@ -234,6 +235,6 @@ def test_forcing_a_language_analyses_every_review_and_warns_of_none(tmp_path: Pa
     from generator.config import AnalysisConfig
 
     report = build(config.replace(analysis=AnalysisConfig(language="fr")))
-    data = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    data = read_data(out)
     assert {r["language"] for r in data["subjects"][0]["reviews"]} == {"fr"}
     assert not [p for p in report.warnings if "does not analyse" in p.message]

@@ -4,12 +4,13 @@ option, and a refusal of folders that are not empty."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from conftest import read_data
 
 from generator.config import (
     _COLUMN_FIELDS,
@@ -54,7 +55,7 @@ def test_new_then_build(tmp_path: Path) -> None:
     # relative links, which the build says.
     assert [line for line in built.stderr.splitlines() if "base_url is empty" not in line] == []
     output = site / "output"
-    data = json.loads((output / "data.json").read_text(encoding="utf-8"))
+    data = read_data(output)
     titles = {s["title"]: s["review_count"] for s in data["subjects"]}
     assert titles["Le Phare des brumes"] == 3  # the Markdown folder, titled by index.md
     assert sum(titles.values()) == 8

@@ -12,6 +12,7 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
+from conftest import read_data
 from test_incremental import tree
 
 from generator import plugins as plugins_module
@@ -20,7 +21,13 @@ from generator.commands.build import build
 from generator.config import SiteConfig, load_config
 from generator.content import Review, SubjectMeta
 from generator.exceptions import ConfigError, PluginError
-from generator.output import data_json, data_json_from, subject_fragment
+from generator.output import (
+    data_json,
+    data_json_from,
+    subject_data_file,
+    subject_data_json,
+    subject_fragment,
+)
 from generator.site import build_site
 
 
@@ -55,7 +62,7 @@ def test_a_plugin_reads_a_new_format_and_adds_pages(tmp_path: Path) -> None:
     ranking = json.loads((output / "palmares.json").read_text(encoding="utf-8"))
     assert {row["title"].lower() for row in ranking} == {"dune", "heat", "alien"}
     assert all((output / slug / "note.svg").is_file() for slug in ("dune", "heat", "alien"))
-    dune = json.loads((output / "data.json").read_text(encoding="utf-8"))
+    dune = read_data(output)
     ratings = {s["slug"]: [r["rating"] for r in s["reviews"]] for s in dune["subjects"]}
     assert ratings["dune"] == [5, 2]
     # The analysis additions: each review's word count, each subject's average.
@@ -108,7 +115,7 @@ def test_a_large_subject_with_analysis_additions_stays_exact(tmp_path: Path) -> 
     os.utime(big, (1_600_000_000, 1_600_000_000))
     output = tmp_path / "site" / "output"
     build(load_config(path), executor="process", jobs=2)
-    data = json.loads((output / "data.json").read_text(encoding="utf-8"))
+    data = read_data(output)
     dune = next(s for s in data["subjects"] if s["slug"] == "dune")
     assert [r["extra"]["mots"] for r in dune["reviews"]] == [
         len(line.partition("|")[2].split()) for line in lines
@@ -264,8 +271,8 @@ def test_templates_see_the_plugins_names(tmp_path: Path) -> None:
 
 
 def test_data_json_holds_the_additions_the_same_on_both_paths() -> None:
-    """``subject_fragment`` (what builds write) splices the additions in as
-    ``json.dumps`` of ``subject_data`` writes them, escapes included."""
+    """``subject_fragment`` and ``subject_data_file`` (what builds write) splice the
+    additions in as ``json.dumps`` of ``subject_data`` writes them, escapes included."""
     text = "Tom & Jerry <3"
     review = Review("r1", "tom", text, Path("avis.csv"), 2, None, "", "", "", "")
     sentence = SentenceAnalysis(text, 0, len(text), 0.8, 0.5, ())
@@ -282,9 +289,13 @@ def test_data_json_holds_the_additions_the_same_on_both_paths() -> None:
     )
     data = data_json(site).data
     assert data_json_from(subject_fragment(s) for s in site.subjects).data == data
-    assert b"</script>" not in data
+    own = subject_data_json(site.subjects[0]).data
+    assert subject_data_file(site.subjects[0])[0] == own
+    assert b"</script>" not in data and b"</script>" not in own
     [subject] = json.loads(data)["subjects"]
     assert subject["extra"] == {"moyenne": [4, "é"]}
+    assert list(subject)[-2:] == ["extra", "data"]
+    subject = json.loads(own)
     assert list(subject)[-2:] == ["extra", "reviews"]
     assert subject["reviews"][0]["extra"] == extra
     assert "extra" not in subject["reviews"][1]

@@ -167,15 +167,22 @@ _VALUE_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_fr
         max_size=6,
     )
 )
-def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
-    """The hand-written review list of a data.json fragment is byte for byte the
+def test_subject_data_file_is_json_dumps_of_subject_data(rows) -> None:
+    """The hand-written review list of a subject's data.json is byte for byte the
     documented layout: ``json.dumps(indent=2)`` of ``subject_data``, but each review
-    on one line as ``json.dumps(review)`` writes it."""
+    on one line as ``json.dumps(review)`` writes it; and what is known of the last
+    file is used as is."""
     import json
 
     from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
     from generator.content import Review
-    from generator.output import _SUBJECT_INDENT, _json_safe, subject_data, subject_fragment
+    from generator.output import (
+        _json_safe,
+        data_file_entries,
+        subject_data,
+        subject_data_file,
+        subject_data_json,
+    )
     from generator.site import make_subject
 
     reviews = [
@@ -194,7 +201,12 @@ def test_subject_fragment_is_json_dumps_of_subject_data(rows) -> None:
     assert text.endswith('"reviews": []\n}')
     lines = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in reviews)
     text = text[: -len("[]\n}")] + ("[\n" + lines + "\n  ]\n}" if reviews else "[]\n}")
-    assert json.loads(subject_fragment(subject)) == {**data, "reviews": reviews}
-    assert subject_fragment(subject) == _json_safe(
-        _SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT)
-    )
+    made, entries = subject_data_file(subject)
+    assert json.loads(made) == {**data, "reviews": reviews}
+    assert made == (_json_safe(text) + "\n").encode("utf-8") == subject_data_json(subject).data
+    assert data_file_entries(made, [len(e) for e in entries]) == entries
+    if entries:  # an entry given is written as given
+        known = {0: b'    {"id": "known"}'}
+        again = subject_data_file(subject, known)
+        assert again[1] == [known[0], *entries[1:]]
+        assert json.loads(again[0])["reviews"][0] == {"id": "known"}

@@ -235,6 +235,10 @@ def test_data_json_is_inert_and_complete(hostile_site: Path) -> None:
     raw = (hostile_site / "data.json").read_text(encoding="utf-8")
     assert "<" not in raw and ">" not in raw
     data = json.loads(raw)
+    for subject in data["subjects"]:  # each subject's own, with its reviews
+        own = (hostile_site / subject["data"]).read_text(encoding="utf-8")
+        assert "<" not in own and ">" not in own
+        assert json.loads(own)["slug"] == subject["slug"]
     titles = {s["title"] for s in data["subjects"]}
     assert display_title(f"{PAYLOADS[0]} csv", None) in titles
     for subject in data["subjects"]:

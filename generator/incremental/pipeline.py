@@ -55,8 +55,7 @@ def run(ctx: BuildContext) -> BuildReport:
         with Staging(output, last.manifest) as staging:
             kept = dict(the_plan.kept) if render_there else {}
             pages_to = staging.open() if render_there and dirty else None
-            places = write.fragment_places(last.manifest, last.stats) if render_there else {}
-            jobs = schedule.Jobs(slugs, read.metas, kept, render_there, pages_to, places)
+            jobs = schedule.Jobs(slugs, read.metas, kept, render_there, pages_to)
             built = schedule.build_subjects(ctx, reviews, hashes, jobs)  # 3. changed subjects
             ctx.phase("analysed")
             done = {**clean, **built.artifacts()}

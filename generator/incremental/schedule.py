@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from generator.analysis import summarize_subject
@@ -46,9 +46,6 @@ class Jobs:
     kept: dict[str, dict[str, bytes]]  # subject -> pages still intact -> their digest
     render: bool  # render pages with the analysis (into ``staged``)
     staged: StagedOutput | None
-    # slug -> its part's place in the output's data.json, while that is intact
-    # (``write.fragment_places``): a worker takes unchanged reviews' entries there.
-    fragments: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def render_with_analysis(ctx: BuildContext) -> bool:
@@ -255,7 +252,6 @@ class _Schedule:
             added=self.plans.get(key, []),
             removed=self.removed.get(key, {}),
             output=str(jobs.staged.output) if self.write_to and jobs.staged is not None else "",
-            fragment_at=jobs.fragments.get(jobs.slugs[key]) if self.write_to else None,
         )
         if key in self.plans:
             self.planned[key] = made

@@ -44,7 +44,12 @@ from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
-from generator.output import FRAGMENT_SEP, fragment_entries, fragment_parts, subject_fragment
+from generator.output import (
+    data_file_entries,
+    subject_data_file,
+    subject_data_path,
+    subject_fragment,
+)
 from generator.plugins import loaded
 from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
@@ -190,10 +195,8 @@ class SubjectJob:
     added: list[int] = field(default_factory=list)
     removed: dict[Entry, bytes] = field(default_factory=dict)
     # The output folder (with ``write_to``), to reuse the unchanged cards of its
-    # ``cards.js``, ``search.js`` and data.json (``_Last``); the subject's place in
-    # its data.json, while that is intact.
+    # ``cards.js``, ``search.js`` and ``data.json`` (``_Last``).
     output: str = ""
-    fragment_at: tuple[int, int] | None = None
 
 
 @dataclass
@@ -330,9 +333,7 @@ def _build_subject(
         summary,
         last.search_words if last is not None else None,
     )
-    fragment = (
-        last.fragment(subject) if last is not None else subject_fragment(subject).encode("utf-8")
-    )
+    fragment = subject_fragment(subject).encode("utf-8")
     pages = tuple(p.path for p in subject.pages)
     result = SubjectResult(job.key, len(job.reviews), summary, analyses.new, fragment, pages)
     result.updated = job.state is not None
@@ -355,7 +356,7 @@ _RECORD = b"cards1"  # (the format of ``_Last.record``)
 class _Last:
     """What a changed subject of several pages takes from its last files, card by
     card: the unchanged cards' lines of ``cards.js``, words of ``search.js`` and
-    entries of ``data.json``, read from the output (on this machine) while the
+    entries of its ``data.json``, read from the output (on this machine) while the
     plan found them intact. ``job.kept[cards_path]`` is what the last build
     recorded (``record``): its card digests (``card_digests``) and its data.json
     entries' lengths."""
@@ -435,30 +436,20 @@ class _Last:
             for i, j in same.items()
         }
 
-    def fragment(self, subject: Subject) -> bytes:
-        """The subject's part of data.json; the unchanged reviews' entries from the
-        last one (``job.fragment_at``: its place in the output's data.json, given
-        while that is intact)."""
+    def data_file(self, subject: Subject) -> bytes:
+        """The subject's ``data.json``; the unchanged reviews' entries from the last
+        one."""
+        path = subject_data_path(subject.slug)
         known: dict[int, bytes] = {}
-        same = self._same(subject, subject.cards_path or "") if self.job.fragment_at else {}
+        same = self._same(subject, path)
         if same and len(self.old_lengths) == len(self.index):
-            offset, size = self.job.fragment_at  # type: ignore[misc]
-            entries = fragment_entries(self._slice("data.json", offset, size), self.old_lengths)
+            data = self._read(path)
+            entries = data_file_entries(data, self.old_lengths) if data is not None else []
             if entries:
                 known = {i: entries[j] for i, j in same.items()}
-        prefix, entries, suffix = fragment_parts(subject, known)
+        data, entries = subject_data_file(subject, known)
         self.lengths = [len(entry) for entry in entries]
-        return prefix + FRAGMENT_SEP.join(entries) + suffix
-
-    def _slice(self, path: str, offset: int, size: int) -> bytes:
-        try:
-            fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            return b""
-        try:
-            return os.pread(fd, size, offset)
-        finally:
-            os.close(fd)
+        return data
 
 
 def _summarise(
@@ -507,6 +498,8 @@ def _render(
         return
     renderer = Renderer(Site(config=config, subjects=(subject,)))
     _use_bytecode(renderer, bytecode)
+    # its data.json: the entries of the reviews unchanged since the last one kept
+    renderer.data_files[subject.slug] = last.data_file(subject)
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
         sums[subject.cards_path] = last.record()
         renderer.reused_cards = last.card_lines(subject)

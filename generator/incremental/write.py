@@ -311,15 +311,6 @@ class _Writer:
         )
 
 
-def fragment_places(manifest: Manifest | None, stats: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """Slug -> where its part lies in the output's data.json, while data.json is as
-    the last build wrote it (a changed subject takes its unchanged reviews'
-    entries there: ``worker._Last.fragment``)."""
-    if manifest is None or manifest.layout is None or not manifest.intact("data.json", stats):
-        return {}
-    return dict(manifest.layout)
-
-
 class Fragments(Mapping[str, bytes]):
     """The part of data.json of every subject not clean, by subject: bytes, or a
     file a worker wrote into the staging folder (``SubjectResult.fragment_file``),
