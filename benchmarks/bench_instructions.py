@@ -5,12 +5,15 @@ loaded machine, where times are noise but instruction counts are not.
     python benchmarks/bench_instructions.py ../shared/data/films-dev.csv --limit 200
     python benchmarks/bench_instructions.py DATA base=/tmp/base new=.   # two source trees
     SITEGEN_PURE_PYTHON=1 python benchmarks/bench_instructions.py DATA  # the plain Python core
+    python benchmarks/bench_instructions.py DATA --cold  # memos emptied before each pass
 
 For each NAME=SOURCE (default: this checkout), a child process with
 ``SOURCE`` first on ``sys.path`` builds an ``Analyzer`` and analyses the texts
 (read as ``bench_analyzer.py`` reads them) ``--passes`` times, then once
 more; the difference of the two runs' instruction totals is one pass with the
-per-word memos filled, without the start-up and the loading. The compiled core
+per-word memos filled, without the start-up and the loading (with ``--cold``,
+``clear_caches`` empties them before every pass: one pass as a fresh process
+runs it, as ``bench_analyzer.py``'s first sitegen pass). The compiled core
 runs where it was built for SOURCE (``SITEGEN_PURE_PYTHON=1`` forces the .py).
 Versions are counted in turn. Needs ``valgrind`` on the PATH; slow (about 50x
 the run time), so a few hundred reviews are enough. The children run with
@@ -42,7 +45,12 @@ if limit:
 from generator.analysis import AnalysisSettings, Analyzer
 from generator.analysis._core import describe
 analyzer = Analyzer(AnalysisSettings())
+cold = sys.argv[6] == "cold"
+if cold:
+    from generator.analysis import clear_caches
 for _ in range(int(sys.argv[4])):
+    if cold:
+        clear_caches()
     for text in texts:
         analyzer.analyze(text)
 import generator
@@ -50,7 +58,9 @@ print(describe(), generator.__file__, file=sys.stderr)
 """
 
 
-def instructions(source: str, data: Path, passes: int, limit: int) -> tuple[int, str]:
+def instructions(
+    source: str, data: Path, passes: int, limit: int, cold: bool = False
+) -> tuple[int, str]:
     """(instructions executed, which core ran) of a child doing ``passes`` passes."""
     proc = subprocess.run(
         [
@@ -66,6 +76,7 @@ def instructions(source: str, data: Path, passes: int, limit: int) -> tuple[int,
             str(data),
             str(passes),
             str(limit),
+            "cold" if cold else "warm",
         ],
         capture_output=True,
         text=True,
@@ -91,15 +102,19 @@ def main() -> None:
     parser.add_argument(
         "--passes", type=int, default=2, help="warm-up passes before the one counted"
     )
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the per-word memos before each pass"
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     versions = [v.split("=", 1) for v in args.versions] or [["this", str(HERE.parent)]]
     for name, source in versions:
-        before, which = instructions(source, args.data, args.passes, args.limit)
-        after, _ = instructions(source, args.data, args.passes + 1, args.limit)
+        before, which = instructions(source, args.data, args.passes, args.limit, args.cold)
+        after, _ = instructions(source, args.data, args.passes + 1, args.limit, args.cold)
+        kind = "cold" if args.cold else "warm"
         print(
-            f"{name}: {(after - before) / 1e6:,.1f} M instructions per warm pass"
+            f"{name}: {(after - before) / 1e6:,.1f} M instructions per {kind} pass"
             f" ({args.data.name}, {args.limit or 'all'} texts; {which})",
             flush=True,
         )

@@ -16,6 +16,7 @@ All texts are written for these tests.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -115,9 +116,37 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
     try:
         for text in TEXTS[:25]:
             assert same(analyzer.analyze(text), ref.analyze(analyzer, text))
-        assert len(model.load_model()._fast.char_sums) <= 3
+        m = model.load_model()
+        # Only the model file's table is there: no word was added past the limit.
+        assert m._fast.char_sums.keys() == m.word_char_sums.keys()
+        assert len(m._fast.codes) <= 3
     finally:
         clear_caches()
+
+
+def test_shipped_word_sums_are_the_computed_ones() -> None:
+    # The model file's per-word character sums (training/train_sentiment.py) are,
+    # bit for bit, what the straightforward code computes for each word.
+    for language in ("fr", "en"):
+        m = model.load_model(language=language)
+        table = m.word_char_sums
+        assert len(table) > 1000
+        for word, value in table.items():
+            assert same(value, ref.word_chars(m, word)[0]), word
+
+
+def test_results_do_not_depend_on_the_shipped_word_sums(analyzer: Analyzer) -> None:
+    # A model without the table (an older model file, a test model) gives the
+    # same results: the table only saves summing a word's n-grams.
+    m = model.load_model()
+    bare = dataclasses.replace(m, word_char_sums={})
+    assert m.word_char_sums and not bare._fast.char_sums
+    for text in TEXTS:
+        for start, end in split_sentences(text):
+            toks = ref.normalized_tokens(text[start:end])
+            assert same(bare.sentence_raw(toks), m.sentence_raw(toks))
+    clear_caches()
+    assert m._fast.char_sums.keys() == m.word_char_sums.keys()
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -44,9 +44,11 @@ from generator.analysis.model import MODEL_PATHS
 from training import datasets
 from training.train_sentiment import (
     UNLEARNED,
+    add_word_char_sums,
     featurize,
     make_vocab,
     oof_scores,
+    refresh_word_char_sums,
     to_matrix,
     train_model,
     write_model,
@@ -77,11 +79,20 @@ def main(argv=None) -> int:
     ap.add_argument("--min-df", type=int, default=2)
     ap.add_argument("--C", type=float, nargs="*", default=[10, 30, 100])
     ap.add_argument("--alpha", type=float, default=1.0)
+    ap.add_argument(
+        "--word-sums-only",
+        action="store_true",
+        help="only recompute the --out model's table of per-word character sums"
+        " from the training rows, keeping its weights",
+    )
     args = ap.parse_args(argv)
     lexicon = load_lexicon("en")
 
     train = rows_of(args.data, held_out=False)
     rows = [r for name in ENGLISH_SETS for r in train[name]]
+    if args.word_sums_only:
+        refresh_word_char_sums(args.out, [r.text for r in rows])
+        return 0
     y = np.array([r.label for r in rows])
     print(
         f"train: {len(y)} texts ({', '.join(f'{k} {len(v)}' for k, v in train.items())})",
@@ -109,6 +120,7 @@ def main(argv=None) -> int:
         about=ABOUT,
         unlearned=UNLEARNED["en"],
     )
+    add_word_char_sums(model, [r.text for r in rows])
     write_model(model, args.out)
     print(
         f"chose C={c}; {len(model['weights'])} word and {len(model['char_weights'])} character weights"

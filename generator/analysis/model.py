@@ -13,7 +13,12 @@ logistic model, so it lies in [-1, 1].
 
 Character n-grams (of accent-free, lower-case words, with ``<`` ``>`` word
 boundaries) make the model robust to typos and inflections it never saw
-("exellent", "decevante"); their per-word sums are memoised.
+("exellent", "decevante"); their per-word sums are memoised. The model file
+also ships these sums for the words of at least two training reviews
+(``word_char_sums``, computed at training time by this module's own ``_CharSums``,
+so the same floats): a fresh process starts with them, and sums n-gram by n-gram
+only words outside that vocabulary (that sum was most of what the model's memos
+cost on a word's first use).
 
 Speed: ``Model.sentence_raw`` looks each token up once in a per-word memo (which
 word lists it is in, its n-gram count), sums weights with ``map``/``sum`` in C and
@@ -142,30 +147,40 @@ MEMO_LIMIT = 200_000  # per-word memo tables stop growing here
 
 
 class _CharSums(dict):
-    """word -> sum of its character n-gram weights; computed on first use."""
+    """word -> sum of its character n-gram weights; computed on first use.
 
-    __slots__ = ("char_weights", "counts")
+    It starts from (and ``reset`` returns it to) the model file's table of these
+    sums for its training vocabulary (``Model.word_char_sums``), which
+    ``training/train_sentiment.py`` computes with this very ``__missing__``: a
+    fresh process loads it with the model, so a word found there costs what a
+    word already seen costs.
+    """
 
-    def __init__(self, char_weights: dict[str, float], counts: dict[str, int]) -> None:
-        super().__init__()
+    __slots__ = ("base", "char_weights")
+
+    def __init__(self, char_weights: dict[str, float], base: dict[str, float]) -> None:
+        super().__init__(base)
         self.char_weights = char_weights
-        self.counts = counts
+        self.base = base
+
+    def reset(self) -> None:
+        """Back to what the model file holds: the state of a fresh process."""
+        self.clear()
+        self.update(self.base)
 
     def __missing__(self, token: str) -> float:
         # sum(w.get(g, 0.0) for g in char_features(token)): the same n-grams in the
         # same order (3-grams, 4-grams, 5-grams, each left to right), cut with
         # slice objects made once per word length.
         if len(token) < 2 or not token[0].isalpha():
-            value, n_grams = 0, 0
+            value = 0
         else:
             w = "<" + token + ">"
             n = len(w)
             cuts = _CUTS[n] if n < len(_CUTS) else _cuts(n)
             value = sum(map(self.char_weights.get, map(w.__getitem__, cuts), _ZEROS))
-            n_grams = len(cuts)
         if len(self) < MEMO_LIMIT:
             self[token] = value
-            self.counts[token] = n_grams
         return value
 
 
@@ -177,13 +192,14 @@ def _cuts(n: int) -> tuple[slice, ...]:
 _CUTS = tuple(_cuts(n) for n in range(64))
 
 
-class _CharCounts(dict):
-    """word -> number of its character n-grams; computed on first use."""
-
-    __slots__ = ()
-
-    def __missing__(self, token: str) -> int:
-        return len(char_features(token))
+def char_sum_table(char_weights: dict[str, float], words) -> dict[str, float]:
+    """``word_char_sums`` for ``words``: each word's sum of character n-gram
+    weights, as ``_CharSums`` computes it at run time (the very same code, so the
+    floats are the same bit for bit). Tokens without n-grams (punctuation,
+    one-letter words) are left out; the model file ships this for its training
+    vocabulary (``training/train_sentiment.py``)."""
+    sums = _CharSums(char_weights, {})
+    return {w: sums[w] for w in sorted(words) if len(w) >= 2 and w[0].isalpha()}
 
 
 # Bits of a token's code (``_Fast.codes``); the n-gram count sits above them.
@@ -249,8 +265,7 @@ class _Fast:
                 bigrams[(a, b)] = value
         self.bigram = bigrams.get
         self.not_weight = nots.get
-        self.char_counts = _CharCounts()
-        self.char_sums = _CharSums(model.char_weights, self.char_counts)
+        self.char_sums = _CharSums(model.char_weights, model.word_char_sums)
         tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
         self.phrase_keys = frozenset(lexicon.phrases) - rules.work_words
@@ -260,8 +275,7 @@ class _Fast:
         self.codes = _Codes(self)
 
     def clear(self) -> None:
-        self.char_sums.clear()
-        self.char_counts.clear()
+        self.char_sums.reset()
         self.codes.clear()
 
 
@@ -276,6 +290,9 @@ class Model:
     char_weights: dict[str, float] = field(default_factory=dict)
     word_floor: int = 1
     char_floor: int = 1
+    # word -> sum of its character n-gram weights, for the training vocabulary
+    # (``_CharSums``); {} in a model file without it.
+    word_char_sums: dict[str, float] = field(default_factory=dict)
     _fast: _Fast | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -284,11 +301,12 @@ class Model:
     def _word_chars(self, token: str) -> tuple[float, int]:
         """(sum of the word's character n-gram weights, number of n-grams)."""
         fast = self._fast
-        value = fast.char_sums[token]
-        return value, fast.char_counts[token]
+        return fast.char_sums[token], fast.codes[token] >> _COUNT_SHIFT
 
     def clear_caches(self) -> None:
-        """Empty the per-word memo tables (they refill as texts are analysed)."""
+        """Empty the per-word memo tables (they refill as texts are analysed),
+        keeping the model file's table of character sums: what a fresh process
+        starts with."""
         self._fast.clear()
 
     def sentence_raw(
@@ -411,6 +429,7 @@ def _read(path: Path, language: str) -> Model:
         lex_weights=tuple(data["lex_weights"]),
         negation_marking=bool(data["negation_marking"]),
         char_weights=data.get("char_weights", {}),
+        word_char_sums=data.get("word_char_sums", {}),
         word_floor=int(data.get("norm_floors", [1, 1])[0]),
         char_floor=int(data.get("norm_floors", [1, 1])[1]),
         digest=hashlib.sha256(raw).hexdigest()[:16],

@@ -12,7 +12,8 @@ The snapshot holds exactly the objects the loaders build (``load_lexicon``,
 analysis and the language detector; English tables load on a process's first
 English review) and only pre-fills those per-process
 singletons: anything it lacks is built as usual, and the per-word memo tables
-start empty either way. Its file name is a hash of everything the tables are
+start as a fresh process's do either way (empty, but for the model file's
+per-word character sums, a field of the model like its weights). Its file name is a hash of everything the tables are
 built from -- the analysis code, the shipped model and lexicon, textblob-fr's
 data files, the Python version -- so a snapshot never outlives its inputs. An
 unreadable or foreign file is ignored and replaced.
