@@ -116,6 +116,15 @@ def test_whole_sentences(text: str) -> None:
     assert not is_fragment(text)
 
 
+def test_lower_case_opening_is_a_fragment_unless_the_sentence_before_ended() -> None:
+    text = "désolée pour les fans mais je n'ai pas du tout aimé les personnages."
+    assert is_fragment(text)  # first sentence: nothing says it is whole
+    assert is_fragment(text, previous="Je ne sais pas trop...")  # the ellipsis goes on
+    assert is_fragment(text, previous="Impossible d'accrocher à cette série,")
+    for ended in ("Impossible d'accrocher!", "J'ai essayé.", "Pourquoi ?", "Vu « Avatar ». "):
+        assert not is_fragment(text, previous=ended), ended
+
+
 def test_trailing_ellipsis_followed_by_lower_case_is_a_fragment() -> None:
     text = "Un excellent film sur les rapports entre les musiciens et leur public..."
     assert not is_fragment(text, "Et puis voilà.")

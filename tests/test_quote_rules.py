@@ -42,6 +42,8 @@ def quotes(items: list[tuple[str, float, float | None]], positive: bool) -> list
         "Je mets une étoile pour la musique qui mérite quand même d'être écoutée.",
         "Prix 15 % moins cher du marché, livraison en deux jours.",
         "Une vraie claque du début à la fin de la séance.",
+        # "réussis" scored -0.2 by textblob-fr (fr-review-lexicon.tsv corrects it)
+        "Point positif : les zombies sont plutôt réussis et les effets gore aussi.",
     ],
 )
 def test_sentences_that_blame_nothing_do_not_criticise(text):
@@ -82,3 +84,17 @@ def test_pros_only_from_good_ratings_and_cons_only_from_bad_ones():
     assert quotes([(con, -0.99, 2.0)], positive=False) == [con]
     # No rating: the text decides.
     assert quotes([(con, -0.99, None)], positive=False) == [con]
+
+
+def test_a_sentence_in_lower_case_after_a_full_stop_may_be_quoted():
+    # The writer did not capitalise after "!": a whole sentence, not a cut-off part.
+    after_stop = (
+        "Impossible d'accrocher à cette série! désolée pour les fans mais je n'ai pas "
+        "du tout aimé les personnages."
+    )
+    assert quotes([(after_stop, -0.99, None)], positive=False) == [
+        "désolée pour les fans mais je n'ai pas du tout aimé les personnages."
+    ]
+    # After an ellipsis the same words go on the sentence before: a fragment.
+    after_ellipsis = after_stop.replace("série!", "série...")
+    assert quotes([(after_ellipsis, -0.99, None)], positive=False) == []

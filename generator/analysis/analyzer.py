@@ -43,7 +43,7 @@ from generator.config import AnalysisConfig, Thresholds
 
 log = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "17"
+ANALYZER_VERSION = "18"
 # A sentence this polar counts as a clear pro or con (mixed labels, aspect counts).
 STRONG_SENTENCE = 0.3
 MAX_KEY_PHRASES = 8

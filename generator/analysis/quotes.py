@@ -52,10 +52,15 @@ _LONG_ELLIPSIS = 8  # words: from this length, a complete sentence may trail off
 _WORDS = re.compile(r"\w+")
 
 
-def is_fragment(text: str, next_text: str = "", names: int = 0, language: str = "fr") -> bool:
+def is_fragment(
+    text: str, next_text: str = "", names: int = 0, language: str = "fr", previous: str = ""
+) -> bool:
     """Whether a sentence reads as a fragment once quoted on its own.
 
-    Fragments: opening in lower case ("...mais pas la fin."); a short sentence
+    Fragments: opening in lower case ("...mais pas la fin.") unless ``previous``,
+    the review's sentence before, ended on ".", "!" or "?" (not an ellipsis: "C'est
+    toujours la même chose! désolée pour les fans mais..." is a whole sentence
+    whose writer did not capitalise); a short sentence
     opening with a connector ("Et le pire c'est que les gens regardent ...");
     one trailing off with "..." or "…" unless long and complete (a verb, and the
     review does not go on in lower case: "Un excellent film sur les stars...
@@ -66,7 +71,9 @@ def is_fragment(text: str, next_text: str = "", names: int = 0, language: str = 
     or "en"): its connectors and its lexicon's verbs and nouns are used.
     """
     opening = text.lstrip("«\"“'( ")
-    if not opening or not (opening[0].isupper() or opening[0].isdigit()):
+    if not opening or not (
+        opening[0].isupper() or opening[0].isdigit() or (opening[0].isalpha() and _ended(previous))
+    ):
         return True
     words = _WORDS.findall(fold(text))
     n = len(text.split())
@@ -81,6 +88,15 @@ def is_fragment(text: str, next_text: str = "", names: int = 0, language: str = 
     if noun_count == 0 or (not has_verb and noun_count < 2):
         return True
     return _trails_off(text, next_text, n, has_verb)
+
+
+def _ended(previous: str) -> bool:
+    """Whether ``previous`` (the sentence before) ends a sentence for sure: on a
+    full stop, "!" or "?" run that is not an ellipsis. What follows it opens a new
+    sentence even in lower case ("C'est toujours la même chose! désolée pour les
+    fans..."): the writer did not capitalise, nothing was cut off."""
+    stripped = previous.rstrip(" \"'»”)")
+    return stripped.endswith((".", "!", "?")) and not stripped.endswith("..")
 
 
 def _nouns_up_to_two(words: list[str], nouns: frozenset[str] | set[str], names: int) -> int:
@@ -147,6 +163,7 @@ def quote_candidates(
         if polarity < QUOTE_MIN_POLARITY:
             continue
         following = sentences[index + 1].text if index + 1 < len(sentences) else ""
+        previous = sentences[index - 1].text if index else ""
         named = sorted((k for k in sentence.aspects if k in important), key=important.get)
         strength = (
             polarity
@@ -165,6 +182,7 @@ def quote_candidates(
                 named,
                 following,
                 analysis.language,
+                previous,
             )
         )
     return candidates
@@ -197,14 +215,15 @@ def _rejected(
     rejected: dict[int, bool],
     chosen: list[Quote],
     language: str,
+    previous: str = "",
 ) -> bool:
     """Whether candidate ``n`` cannot be quoted: a fragment, a con that criticises
     nothing (both checked once, kept in ``rejected``), or a near duplicate of a
     quote already chosen."""
     if n not in rejected:
-        rejected[n] = is_fragment(sentence.text, following, len(sentence.aspects), language) or (
-            sentence.polarity < 0 and not criticises(sentence.text, language)
-        )
+        rejected[n] = is_fragment(
+            sentence.text, following, len(sentence.aspects), language, previous
+        ) or (sentence.polarity < 0 and not criticises(sentence.text, language))
     return rejected[n] or any(_near_duplicate(sentence.text, q.text) for q in chosen)
 
 
@@ -226,7 +245,7 @@ def select_quotes(
     for tier_, pass_ in ((t, p) for t in range(len(QUOTE_TIERS)) for p in (0, 1)):
         if len(chosen) == limit:
             break
-        for n, (tier, _, _, _, review, sentence, named, following, language) in enumerate(
+        for n, (tier, _, _, _, review, sentence, named, following, language, previous) in enumerate(
             candidates
         ):
             if tier != tier_:
@@ -236,7 +255,7 @@ def select_quotes(
             fresh = [k for k in named if k not in used_aspects]
             if pass_ == 0 and named and not fresh:
                 continue
-            if _rejected(n, sentence, following, rejected, chosen, language):
+            if _rejected(n, sentence, following, rejected, chosen, language, previous):
                 continue
             used_reviews.add(review.id)
             aspect = fresh[0] if fresh else (named[0] if named else "")
