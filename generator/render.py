@@ -8,6 +8,7 @@ produces bytes: writing them is ``output``'s job.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import logging
 import os
@@ -389,9 +390,25 @@ def stars(rating: float, scale: int) -> Markup:
 
 
 def relative(target: str, from_path: str) -> str:
-    """Relative URL from the page at ``from_path`` to ``target`` (both root-relative)."""
-    base = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(target, base)
+    """Relative URL from the page at ``from_path`` to ``target`` (both root-relative):
+    ``posixpath.relpath(target, dirname(from_path))``, computed from the names alone
+    when both are plain (no empty, ``.`` or ``..`` part, not absolute), as the site's
+    paths are: relpath asks the system for the working folder at every call, and
+    a subject of many pages links every page from every page."""
+    base = posixpath.dirname(from_path)
+    to = target.split("/")
+    here = base.split("/") if base else []
+    if _PLAIN.isdisjoint(to) and _PLAIN.isdisjoint(here) and target:
+        common = 0
+        for a, b in zip(to, here):
+            if a != b:
+                break
+            common += 1
+        return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+    return posixpath.relpath(target, base or ".")
+
+
+_PLAIN = frozenset(["", ".", ".."])  # parts that are not a plain name
 
 
 def pretty_path(path: str) -> str:
@@ -1008,9 +1025,8 @@ def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
 def _newest(site: Site) -> list[tuple[Any, feeds.Entry]]:
     """The site's newest dated reviews, for ``feed.xml``."""
     pairs = ((s, e) for s in site.subjects for e in s.latest)
-    return sorted(pairs, key=lambda pair: (pair[1].date, pair[0].slug), reverse=True)[
-        : feeds.PER_SITE
-    ]
+    # (``sorted(..., reverse=True)[:n]``, ties as it orders them, without sorting all)
+    return heapq.nlargest(feeds.PER_SITE, pairs, key=lambda pair: (pair[1].date, pair[0].slug))
 
 
 def _site_feed(r: Renderer) -> list[OutputFile]:

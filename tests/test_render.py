@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import RATED_REVIEWS
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.i18n import CATALOGUE
 
@@ -474,3 +476,21 @@ def test_an_override_added_between_builds_takes_effect(tmp_path) -> None:
     env = make_environment(templates, "fr")
     assert env.get_template("404.html").render() == "OVERRIDDEN 2"
     assert make_environment(templates, "fr") is env, "the same site reuses its environment"
+
+
+_PART = st.sampled_from(["a", "b", "page", "2", "index.html", "", ".", "..", "é"])
+
+
+@given(st.lists(_PART, max_size=5).map("/".join), st.lists(_PART, max_size=5).map("/".join))
+def test_relative_is_relpath(target: str, page: str) -> None:
+    """``render.relative`` is ``posixpath.relpath`` from the page's folder, for
+    plain paths (worked out from the names) and any other (relpath itself)."""
+    from generator.render import relative
+
+    try:
+        expected = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    except ValueError:  # (an empty target)
+        with pytest.raises(ValueError):
+            relative(target, page)
+        return
+    assert relative(target, page) == expected

@@ -18,6 +18,7 @@ import gc
 import hashlib
 import io
 import itertools
+import operator
 import os
 import pickle
 import threading
@@ -149,6 +150,11 @@ _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _TEXT_AT = _REVIEW_FIELDS.index("text")
 _ANALYSIS_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
+_REVIEW_AT, _ANALYSIS_AT = _CARD_FIELDS.index("review"), _CARD_FIELDS.index("analysis")
+# (each field's value in one C call; the same lists as getattr one by one)
+_review_values = operator.attrgetter(*_REVIEW_FIELDS)
+_analysis_values = operator.attrgetter(*_ANALYSIS_FIELDS)
+_card_values = operator.attrgetter(*_CARD_FIELDS)
 
 
 def _card_key(card: Card, digest: bytes) -> list[Any]:
@@ -156,15 +162,11 @@ def _card_key(card: Card, digest: bytes) -> list[Any]:
     review's fields with the text replaced by its hash ``digest`` (the text's
     ``repr`` made most of the cost on big subjects), its analysis's fields as a
     list (a dataclass's ``repr`` is several times slower)."""
-    review = card.review
-    fields = [getattr(review, name) for name in _REVIEW_FIELDS]
+    fields = list(_review_values(card.review))
     fields[_TEXT_AT] = digest
-    analysis = card.analysis
-    shown = [getattr(analysis, name) for name in _ANALYSIS_FIELDS]
-    return [
-        fields if name == "review" else shown if name == "analysis" else getattr(card, name)
-        for name in _CARD_FIELDS
-    ]
+    out = list(_card_values(card))
+    out[_REVIEW_AT], out[_ANALYSIS_AT] = fields, list(_analysis_values(card.analysis))
+    return out
 
 
 @dataclass
