@@ -28,6 +28,7 @@ Understood:
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 import unicodedata
@@ -79,6 +80,7 @@ def _valid(year: int, month: int, day: int) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)  # (reviews share dates: each read once)
 def parse_date(text: str) -> str:
     """The date in ``text`` as ``YYYY-MM-DD`` (a time of day is dropped), ``YYYY-MM``
     for a month alone, or ``""`` when none is read."""

@@ -18,7 +18,7 @@ from generator.cache import BuildCache
 from generator.commands import build as build_module
 from generator.commands.build import build
 from generator.config import SiteConfig
-from generator.incremental.sources import read_sources
+from generator.incremental.sources import read_sources, subject_groups
 from generator.output import (
     data_json,
     data_json_from,
@@ -237,6 +237,13 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
         assert sources.problems == expected.problems
         assert sources.metas == expected.subjects
         assert parsed == (0 if round_ else 3)
+        # Each subject's reviews, in first-seen order (a file of one subject, a.txt,
+        # taken whole; b.csv's two subjects row by row; "sujet" without reviews).
+        groups: dict[str, list[int]] = {}
+        for index, review in enumerate(expected.reviews):
+            groups.setdefault(review.subject, []).append(index)
+        groups.update((key, []) for key in expected.subjects if key not in groups)
+        assert list(subject_groups(sources).items()) == list(groups.items())
 
 
 def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:
