@@ -2,8 +2,10 @@
 pyproject.toml).
 
 The modules listed in ``generator/analysis/_core.py`` (``COMPILED``) are
-compiled, unchanged, by Cython into extension modules of the same names, with
-the machine's C compiler. Each is optional: without a compiler (or when Cython
+compiled by Cython into extension modules of the same names, with the
+machine's C compiler: each ``.py`` as it is, with the C types that the
+augmenting ``.pxd`` file beside it (when there is one) declares for its hot
+functions. Each is optional: without a compiler (or when Cython
 cannot compile a module) the install goes on and that module runs as plain
 Python, with the same results (``generator/analysis/_core.py`` explains how the
 one is chosen over the other at run time). ``SITEGEN_PURE_PYTHON=1`` at install
@@ -12,7 +14,6 @@ time builds nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -22,23 +23,28 @@ from setuptools import Extension, setup
 
 ROOT = Path(__file__).resolve().parent
 ANALYSIS = ROOT / "generator" / "analysis"
-# Cython's reading of the sources: Python semantics throughout (annotations are
-# not C types), so the compiled modules compute exactly what the .py do.
+# Cython's reading of the sources: Python semantics (annotations are not C
+# types); the only C types are the .pxd files' (so the compiled modules compute
+# exactly what the .py do). ``binding``: functions stay introspectable,
+# picklable and replaceable in tests as Python functions are.
 DIRECTIVES = {"language_level": 3, "annotation_typing": False, "binding": True}
 
 
-def compiled_names() -> tuple[str, ...]:
-    """``COMPILED`` from generator/analysis/_core.py, read without importing the
-    package (its dependencies are not installed while it is being built)."""
-    import ast
+def _core():
+    """generator/analysis/_core.py, loaded from its file without importing the
+    package (its dependencies are not installed while it is being built); it
+    needs only the standard library."""
+    import importlib.util
 
-    tree = ast.parse((ANALYSIS / "_core.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets
-        ):
-            return tuple(ast.literal_eval(node.value))
-    raise SystemExit("setup.py: no COMPILED in generator/analysis/_core.py")
+    spec = importlib.util.spec_from_file_location("_sitegen_core_setup", ANALYSIS / "_core.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compiled_names() -> tuple[str, ...]:
+    """``COMPILED`` from generator/analysis/_core.py."""
+    return tuple(_core().COMPILED)
 
 
 def remove_built() -> None:
@@ -63,8 +69,9 @@ def extensions() -> list[Extension]:
         return []
     names = [n for n in compiled_names() if (ANALYSIS / f"{n}.py").is_file()]
     # What each extension is built from: the run time uses a compiled module
-    # only while its .py is still this one.
-    record = {n: hashlib.sha256((ANALYSIS / f"{n}.py").read_bytes()).hexdigest() for n in names}
+    # only while its .py and .pxd are still these ones.
+    core = _core()
+    record = {n: core.sources_digest(ANALYSIS, n) for n in names}
     (ANALYSIS / "_core_sources.json").write_text(
         json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )

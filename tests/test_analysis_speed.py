@@ -157,6 +157,9 @@ def test_pieces_match_reference(analyzer: Analyzer, text: str) -> None:
     assert tokens.normalized_tokens(text) == ref.normalized_tokens(text)
     assert tokens.FAST_TOKEN_RE.findall(text) == tokens.TOKEN_RE.findall(text)
     assert tokens.FAST_TOKEN_RE.findall(ref.fold(text)) == tokens.TOKEN_RE.findall(ref.fold(text))
+    assert tokens._scan(ref.fold(text), tokens.SCAN_TOKENS) == tokens.TOKEN_RE.findall(
+        ref.fold(text)
+    )
     assert aspects._FAST_WORD_RE.findall(text) == aspects.WORD_RE.findall(text)
     assert aspects.fold_1to1(text.lower()) == text.lower().translate(ref._FOLD_1TO1)
     for start, end in split_sentences(text):
@@ -221,6 +224,12 @@ def test_random_regexes_match(text: str) -> None:
     spaced = aspects._SPACED_WORD_RE.findall(text)
     assert [t.lstrip() for t in spaced] == aspects.WORD_RE.findall(text)
     assert "".join(spaced) == text.rstrip()  # the pieces tile the text (_Starts)
+    # The scans that replace these patterns in the compiled core (in C there;
+    # here as plain Python when the suite runs pure).
+    assert tokens._scan(text, tokens.SCAN_TOKENS) == tokens.TOKEN_RE.findall(text)
+    assert tokens._scan(text, tokens.SCAN_WORDS) == aspects.WORD_RE.findall(text)
+    assert tokens._scan(text, tokens.SCAN_SPACED_WORDS) == spaced
+    assert tokens._tripled(text) == (tokens._HAS_REPEATS.search(text) is not None)
     spans = [m.span() for m in ref._BOUNDARY.finditer(text)]
     from generator.analysis.sentences import _FAST_BOUNDARY
 

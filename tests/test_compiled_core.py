@@ -87,7 +87,7 @@ def _fake_build(folder: Path, names: tuple[str, ...]) -> dict[str, str]:
         (folder / f"{name}.py").write_text(f"X = {name!r}\n", encoding="utf-8")
     for name in names:
         (folder / f"{name}{suffix}").write_bytes(b"")
-    return {name: _core.source_digest(folder / f"{name}.py") for name in _core.COMPILED}
+    return {name: _core.sources_digest(folder, name) for name in _core.COMPILED}
 
 
 def test_an_extension_is_used_only_if_built_from_the_source_beside_it(tmp_path: Path) -> None:
@@ -103,6 +103,35 @@ def test_an_extension_is_used_only_if_built_from_the_source_beside_it(tmp_path: 
     # No record of the build, or pure Python asked for: every .py.
     assert set(_core.choose(tmp_path, {}, pure=False).values()) == {"python"}
     assert set(_core.choose(tmp_path, recorded, pure=True).values()) == {"python"}
+
+
+def test_an_extension_is_used_only_with_the_pxd_it_was_built_with(tmp_path: Path) -> None:
+    first, second, third = _core.COMPILED[:3]
+    (tmp_path / f"{first}.pxd").write_text("cdef int x\n", encoding="utf-8")
+    recorded = _fake_build(tmp_path, (first, second, third))
+    assert set(recorded[first]) == {f"{first}.py", f"{first}.pxd"}
+    assert set(recorded[second]) == {f"{second}.py"}
+    assert {_core.choose(tmp_path, recorded, pure=False)[n] for n in (first, second, third)} == {
+        "compiled"
+    }
+    # Its .pxd edited, a .pxd added to a module built without one, one removed:
+    # each of these modules runs from its .py, the untouched one stays compiled.
+    (tmp_path / f"{first}.pxd").write_text("cdef long x\n", encoding="utf-8")
+    (tmp_path / f"{second}.pxd").write_text("cdef int y\n", encoding="utf-8")
+    chosen = _core.choose(tmp_path, recorded, pure=False)
+    assert (chosen[first], chosen[second], chosen[third]) == ("python", "python", "compiled")
+    (tmp_path / f"{second}.pxd").unlink()
+    recorded[third] = {**recorded[third], f"{third}.pxd": "0" * 64}  # built with one
+    chosen = _core.choose(tmp_path, recorded, pure=False)
+    assert (chosen[second], chosen[third]) == ("compiled", "python")
+
+
+def test_every_pxd_types_a_compiled_module_and_is_installed() -> None:
+    # An augmenting .pxd only acts on the module of the same name; pyproject
+    # ships them so that the installed record can be checked against them.
+    analysis = ROOT / "generator" / "analysis"
+    assert {p.stem for p in analysis.glob("*.pxd")} <= set(_core.COMPILED)
+    assert '"*.pxd"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_setup_compiles_the_modules_core_names() -> None:

@@ -3,22 +3,33 @@ the pure-Python modules -- the same source either way.
 
 The modules in ``COMPILED`` (the per-review hot path) are plain Python. When
 sitegen is installed on a machine with a C compiler, ``setup.py`` also compiles
-each of them, unchanged, with Cython into an extension module of the same name
-beside its ``.py`` (Python imports an extension before a source file of the
-same name). There is one implementation of every rule: Cython compiles the
-very same code, annotations are not taken as C types (``annotation_typing``
-off), so results are identical bit for bit; the golden corpus and the
-reference tests run under both (``tests/test_compiled_core.py``, ``.ci/run``).
+each of them with Cython into an extension module of the same name beside its
+``.py`` (Python imports an extension before a source file of the same name).
+There is one implementation of every rule: Cython compiles the very same code,
+annotations are not taken as C types (``annotation_typing`` off); the only C
+types are those an augmenting ``.pxd`` beside a module declares (``tokens.pxd``,
+``clauses.pxd``, ``model.pxd``, ``sentences.pxd``: C integers for offsets and
+counts, ``Py_UCS4`` characters, C doubles added in the order Python adds them,
+``cpdef`` functions, which stay importable; only the small
+``cdef`` helpers of ``tokens`` are not). Where a loop is fast only in C (a scan
+of the characters instead of a regular expression, a sum instead of
+``map``/``sum``), the module holds both, the loop as a plain Python function
+run when ``cython.compiled`` is true, and the tests check it against the form it
+replaces in both builds. Results are identical bit for bit: the golden corpus
+and the reference tests run under both (``tests/test_compiled_core.py``,
+``.ci/run``).
 
-A compiled module is used only when it was built from the source beside it:
-the build records each source's SHA-256 in ``_core_sources.json``; a module
-whose ``.py`` changed since (an editable install after an edit or a ``git
-pull``) is imported from its ``.py`` instead, with a debug line. Setting
+A compiled module is used only when it was built from the sources beside it:
+the build records the SHA-256 of each module's ``.py`` and ``.pxd``
+(``sources_digest``) in ``_core_sources.json``; a module whose ``.py`` or
+``.pxd`` changed since (an editable install after an edit or a ``git pull``) is
+imported from its ``.py`` instead, with a debug line. Setting
 ``SITEGEN_PURE_PYTHON=1`` imports every one of them from its ``.py``. Without a
 compiler the install still succeeds and everything runs as pure Python.
 
 This module is imported by ``generator/analysis/__init__.py`` before any of the
-compiled modules, and is never compiled itself.
+compiled modules, and is never compiled itself (``setup.py`` loads it from its
+file, needing only the standard library).
 """
 
 from __future__ import annotations
@@ -56,6 +67,18 @@ def source_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def sources_digest(directory: Path, name: str) -> dict[str, str]:
+    """What module ``name`` in ``directory`` is built from: its ``.py`` and, when
+    there is one, the ``.pxd`` beside it (Cython's C types for it), each file's
+    name -> its SHA-256. ``setup.py`` records this at the build; the run time
+    compares it with the files there now."""
+    return {
+        path.name: source_digest(path)
+        for path in (directory / f"{name}.py", directory / f"{name}.pxd")
+        if path.is_file()
+    }
+
+
 def _extension(directory: Path, name: str) -> Path | None:
     """The compiled module ``name`` in ``directory``, if there is one."""
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
@@ -84,16 +107,16 @@ _state: dict[str, str] = {}  # module name -> "compiled" or "python"
 
 def choose(directory: Path, recorded: dict[str, str], pure: bool) -> dict[str, str]:
     """Each module of ``COMPILED``: "compiled" when its extension is in
-    ``directory``, was built from the ``.py`` there (``recorded``: name -> the
-    SHA-256 of the source it was built from) and ``pure`` is off; else "python"."""
+    ``directory``, was built from the ``.py`` and ``.pxd`` there (``recorded``:
+    name -> ``sources_digest`` at the build) and ``pure`` is off; else "python"."""
     chosen = {}
     for name in COMPILED:
         built = _extension(directory, name)
         source = directory / f"{name}.py"
         if built is None or pure or not source.is_file():
             chosen[name] = "python"
-        elif recorded.get(name) != source_digest(source):
-            log.debug("%s: built from another version of %s.py; using the .py", built, name)
+        elif recorded.get(name) != sources_digest(directory, name):
+            log.debug("%s: built from other sources than %s.py/.pxd; using the .py", built, name)
             chosen[name] = "python"
         else:
             chosen[name] = "compiled"

@@ -81,14 +81,13 @@ def boundaries(folded: str) -> list[re.Match[str]]:
 
 def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
     """Where each of ``needles`` occurs in ``text`` (found with ``str.find``, a scan
-    in C)."""
-    find = text.find
+    in C; compiled, ``clauses.pxd`` makes each a direct C call)."""
     at = []
     for needle in needles:
-        i = find(needle)
+        i = text.find(needle)
         while i >= 0:
             at.append(i)
-            i = find(needle, i + 1)
+            i = text.find(needle, i + 1)
     return at
 
 

@@ -26,7 +26,10 @@ walks in Python only the few tokens the lexicon scorer acts on. It adds the same
 floats in the same order as the plain feature definitions training uses
 (``sentence_features``, ``merge_phrases``), so results are identical bit for bit
 (``tests/reference_analysis.py`` checks). The lexicon's scorer is one function,
-``lexicon.score_tokens``, shared by training and the analyzer.
+``lexicon.score_tokens``, shared by training and the analyzer. Compiled
+(``_core.py``), the sums are loops in C over the tokens instead (``_codes_of``,
+``_weights_sum``, ``_bigrams_sum``, ``_chars_sum``, typed by ``model.pxd``):
+the same additions in the same order, on the same IEEE doubles.
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ from functools import reduce
 from itertools import chain, compress, count, repeat
 from operator import and_, or_, rshift
 from pathlib import Path
+
+try:  # Cython's pure-Python mode: True in the compiled module, False here
+    import cython
+
+    COMPILED = cython.compiled
+except ImportError:  # pragma: no cover - Cython is needed only to build
+    COMPILED = False
 
 from generator.analysis.lexicon import (
     FRENCH,
@@ -252,6 +262,7 @@ class _Fast:
         weights = model.weights
         lexicon = model.lexicon
         rules = self.rules = lexicon.rules
+        self.weights = weights
         self.weight = weights.get
         # "a b" -> w  becomes  ("a", "b") -> w: no string is built per bigram.
         # Tokens never hold spaces, so a key with one space is one pair.
@@ -263,6 +274,7 @@ class _Fast:
             if key.count(" ") == 1:
                 a, b = key.split(" ")
                 bigrams[(a, b)] = value
+        self.bigrams = bigrams
         self.bigram = bigrams.get
         self.not_weight = nots.get
         self.char_sums = _CharSums(model.char_weights, model.word_char_sums)
@@ -325,8 +337,11 @@ class Model:
         clause without an opinion word judges nothing, ``analyzer.CLAUSE_CLEAR``).
         """
         fast = self._fast
-        codes = list(map(fast.codes.__getitem__, tokens))
-        present = reduce(or_, codes, 0)
+        if COMPILED:
+            codes, present, c_n = _codes_of(fast.codes, tokens)
+        else:
+            codes = list(map(fast.codes.__getitem__, tokens))
+            present = reduce(or_, codes, 0)
         if opinion_only and not present & _IS_OPINION:
             return None
         # merge_phrases: work words -> placeholder, expressions -> one token.
@@ -341,10 +356,13 @@ class Model:
         n = len(merged)
         # Unigrams, then bigrams (with <s> and </s>); a missing feature adds 0.0,
         # which leaves a sum that started at 0.0 unchanged.
-        total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
-        total = _seq_sum(
-            map(fast.bigram, zip(chain(_START, merged), chain(merged, _END)), _ZEROS), total
-        )
+        if COMPILED:
+            total = _bigrams_sum(fast.bigrams, merged, _weights_sum(fast.weights, merged))
+        else:
+            total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
+            total = _seq_sum(
+                map(fast.bigram, zip(chain(_START, merged), chain(merged, _END)), _ZEROS), total
+            )
         n_feats = n + n + 1
         # Negated words (a negator merged into an expression negates nothing).
         if self.negation_marking and present & _IS_NEGATOR:
@@ -354,8 +372,11 @@ class Model:
                 v = not_weight(t)
                 if v is not None:
                     total += v
-        c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
-        c_n = sum(map(rshift, codes, _SHIFTS))
+        if COMPILED:
+            c_total = _chars_sum(fast.char_sums, tokens)
+        else:
+            c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
+            c_n = sum(map(rshift, codes, _SHIFTS))
         if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
             return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
         visit = list(compress(count(), map(and_, codes, _SCORED_MASK)))
@@ -379,6 +400,64 @@ class Model:
         if n_chars:
             z += char_sum / math.sqrt(max(n_chars, self.char_floor))
         return z + self.intercept if bias else z
+
+
+# Model.sentence_raw's sums as loops, for the compiled module (model.pxd types
+# them; as plain Python they would be slower than map and sum): each adds the
+# same floats in the same order as the map/sum forms, 0.0 for a missing feature.
+
+
+def _codes_of(codes_table: _Codes, tokens: list[str]) -> tuple[list[int], int, int]:
+    """Each token's code, the codes or-ed together, and their n-gram counts summed."""
+    codes = []
+    present = 0
+    c_n = 0
+    shift = _COUNT_SHIFT
+    for t in tokens:
+        value = codes_table[t]
+        codes.append(value)
+        code = value
+        present |= code
+        c_n += code >> shift
+    return codes, present, c_n
+
+
+def _weights_sum(weights: dict[str, float], tokens: list[str]) -> float:
+    """The unigrams' weights, added from 0.0."""
+    total = 0.0
+    for t in tokens:
+        value = weights.get(t)
+        if value is None:
+            total += 0.0
+        else:
+            total += value
+    return total
+
+
+def _bigrams_sum(bigrams: dict[tuple[str, str], float], tokens: list[str], total: float) -> float:
+    """``total`` plus the bigrams' weights (with <s> and </s>), in order."""
+    prev = "<s>"
+    for t in tokens:
+        value = bigrams.get((prev, t))
+        if value is None:
+            total += 0.0
+        else:
+            total += value
+        prev = t
+    value = bigrams.get((prev, "</s>"))
+    if value is None:
+        total += 0.0
+    else:
+        total += value
+    return total
+
+
+def _chars_sum(char_sums: _CharSums, tokens: list[str]) -> float:
+    """The tokens' character n-gram sums, added from 0.0."""
+    total = 0.0
+    for t in tokens:
+        total += char_sums[t]
+    return total
 
 
 def _merge(tokens: list[str], fast: _Fast) -> list[str]:

@@ -6,11 +6,21 @@ no accents, ``œ`` -> ``oe``); ``tokens_of_folded`` / ``normalized_tokens`` cut 
 into tokens: elided articles split off (``c'est`` -> ``c'`` ``est``), punctuation
 kept as tokens. The TV data (already lower-cased and space-separated) goes
 through the same functions, so both sources are normalised identically.
+
+Compiled (``_core.py``), ``tokens.pxd`` gives ``_replace_all`` and ``_tripled``
+C types: they then read the text once, character by character, in C.
 """
 
 from __future__ import annotations
 
 import re
+
+try:  # Cython's pure-Python mode: True in the compiled module, False here
+    import cython
+
+    COMPILED = cython.compiled
+except ImportError:  # pragma: no cover - Cython is needed only to build
+    COMPILED = False
 
 # An elided word (c', l', qu', jusqu'...) is its own token; then words (with inner
 # hyphens), ellipses, and single punctuation marks. This readable pattern is the
@@ -89,10 +99,29 @@ _DOTS = re.compile(r"\.{3,}")
 # a text actually holds is several times faster and gives the same string (every
 # replacement is ASCII, so no replacement is itself replaced).
 _ACCENT_PAIRS = tuple((chr(k), v) for k, v in _ACCENTS.items())
+_ACCENT_CHARS = "".join(ch for ch, _ in _ACCENT_PAIRS)
 
 
-def _replace_all(low: str, pairs: tuple[tuple[str, str], ...]) -> str:
+def _replace_all(low: str, pairs: tuple[tuple[str, str], ...], chars: str) -> str:
+    """``low`` with each character ``ch`` of ``pairs`` replaced by its ASCII
+    ``rep``, in the order of ``pairs`` (``chars``: their characters, in order,
+    64 at most). Compiled, one pass in C finds which of them ``low`` holds,
+    instead of a search for each (several thousand instructions a short word)."""
     if low.isascii():
+        return low
+    if COMPILED:
+        seen = 0
+        n = len(chars)
+        for c in low:
+            if c > 127:
+                for k in range(n):
+                    if chars[k] == c:
+                        seen |= cython.cast(cython.ulonglong, 1) << k
+                        break
+        for k in range(n):
+            if seen >> k & 1:
+                ch, rep = pairs[k]
+                low = low.replace(ch, rep)
         return low
     for ch, rep in pairs:
         if ch in low:
@@ -102,12 +131,12 @@ def _replace_all(low: str, pairs: tuple[tuple[str, str], ...]) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (``Scénario`` -> ``scenario``)."""
-    return _replace_all(text.lower(), _ACCENT_PAIRS)
+    return _replace_all(text.lower(), _ACCENT_PAIRS, _ACCENT_CHARS)
 
 
 def fold_lowered(low: str) -> str:
     """``fold`` of a text already lower-cased."""
-    return _replace_all(low, _ACCENT_PAIRS)
+    return _replace_all(low, _ACCENT_PAIRS, _ACCENT_CHARS)
 
 
 def has_repeats(folded: str) -> bool:
@@ -117,7 +146,25 @@ def has_repeats(folded: str) -> bool:
     character by character but for the Greek capital sigma, which never folds to
     a-z), so ``tokens_of_folded`` may skip that substitution for all its sentences.
     """
+    if COMPILED:
+        return _tripled(folded)
     return _HAS_REPEATS.search(folded) is not None
+
+
+def _tripled(folded: str) -> bool:
+    """``_HAS_REPEATS.search(folded) is not None``, by reading ``folded`` once
+    (a loop in C when compiled; the search is faster in plain Python)."""
+    prev = "\0"
+    run = 0
+    for c in folded:
+        if c == prev:
+            run += 1
+            if run == 2 and "a" <= c <= "z":
+                return True
+        else:
+            prev = c
+            run = 0
+    return False
 
 
 def tokens_of_folded(folded: str, repeats: bool = True) -> list[str]:
@@ -129,7 +176,107 @@ def tokens_of_folded(folded: str, repeats: bool = True) -> list[str]:
         folded = _DOTS.sub("...", folded)
     if "' " in folded:
         folded = _SPACED_ELISION.sub(r"\1'", folded)
+    if COMPILED:
+        return _scan(folded, SCAN_TOKENS)
     return FAST_TOKEN_RE.findall(folded)
+
+
+# What ``_scan`` finds: TOKEN_RE's tokens; WORD_RE's (``aspects``: any run of
+# characters neither word nor space is one); WORD_RE's, each with the white
+# space before it (``aspects._SPACED_WORD_RE``).
+SCAN_TOKENS, SCAN_WORDS, SCAN_SPACED_WORDS = 0, 1, 2
+
+
+def _scan(text: str, mode: int) -> list[str]:
+    r"""``FAST_TOKEN_RE.findall(text)`` (``mode`` SCAN_TOKENS), or
+    ``aspects._FAST_WORD_RE`` / ``_SPACED_WORD_RE``'s, found by reading ``text``
+    once, character by character: a loop in C when compiled, faster than the
+    regular expression (in plain Python the regular expression is faster, and
+    runs instead). At each character, as the patterns try their alternatives:
+    an elision (``c'`` ``qu'`` ``jusqu'`` ``lorsqu'`` ``puisqu'`` before a word
+    character), a word (``\w+(?:-\w+)*``), then TOKEN_RE's run of two dots or
+    more, ellipsis or punctuation mark (any other character is skipped), or
+    WORD_RE's run of characters neither word nor space. (The sets of characters
+    are written out: compiled, a test against a literal is a C switch.)"""
+    out = []
+    n = len(text)
+    i = 0
+    last = 0  # where the last token ended
+    while i < n:
+        c = text[i]
+        end = _elision_end(text, i, n, c)
+        if end == i:
+            end = _word_end(text, i, n) if _is_word(c) else _mark_end(text, i, n, c, mode)
+            if end == i:  # white space, or a character TOKEN_RE skips
+                i += 1
+                continue
+        out.append(text[last if mode == SCAN_SPACED_WORDS else i : end])
+        i = last = end
+    return out
+
+
+def _elision_end(text: str, i: int, n: int, c: str) -> int:
+    """Where the elision at ``i`` (its character ``c``) ends; ``i`` if none."""
+    if c in "cdjlmnstCDJLMNST" and i + 2 < n and text[i + 1] in "'’":
+        return i + 2 if _is_word(text[i + 2]) else i
+    if c == "q" or c == "Q":
+        return _elision(text, i, n, "u")
+    if c == "j" or c == "J":
+        return _elision(text, i, n, "usqu")
+    if c == "l" or c == "L":
+        return _elision(text, i, n, "orsqu")
+    if c == "p" or c == "P":
+        return _elision(text, i, n, "uisqu")
+    return i
+
+
+def _word_end(text: str, i: int, n: int) -> int:
+    r"""Where the word (``\w+(?:-\w+)*``) at ``i`` ends."""
+    end = i + 1
+    while end < n and _is_word(text[end]):
+        end += 1
+    while end + 1 < n and text[end] == "-" and _is_word(text[end + 1]):
+        end += 2
+        while end < n and _is_word(text[end]):
+            end += 1
+    return end
+
+
+def _mark_end(text: str, i: int, n: int, c: str, mode: int) -> int:
+    """Where the punctuation at ``i`` (``c``, no word character) ends: WORD_RE's
+    run of characters neither word nor space, or TOKEN_RE's run of dots,
+    ellipsis or mark; ``i`` for white space or a character TOKEN_RE skips."""
+    if c.isspace():
+        return i
+    end = i + 1
+    if mode != SCAN_TOKENS:
+        while end < n and not _is_word(text[end]) and not text[end].isspace():
+            end += 1
+    elif c == ".":
+        while end < n and text[end] == ".":
+            end += 1
+    elif c not in '…!?,;:()"«»+':
+        return i
+    return end
+
+
+def _is_word(c: str) -> bool:
+    r"""Whether ``c`` is a character of ``\w`` (str patterns: alphanumeric or "_")."""
+    return c == "_" or c.isalnum()
+
+
+def _elision(text: str, i: int, n: int, tail: str) -> int:
+    """Where the elision ``text[i]`` + ``tail`` + an apostrophe, before a word
+    character, ends; ``i`` when there is none."""
+    k = len(tail)
+    if (
+        i + k + 2 < n
+        and text[i + 1 : i + 1 + k] == tail
+        and text[i + 1 + k] in "'’"
+        and _is_word(text[i + 2 + k])
+    ):
+        return i + 2 + k
+    return i
 
 
 def normalized_tokens(text: str) -> list[str]:

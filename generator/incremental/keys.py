@@ -73,14 +73,16 @@ def stable_hash(*parts: Any) -> bytes:
 _memo: dict[Any, Any] = {}
 
 
-def _source_digest(folder: Path, skip: Iterable[str] = ()) -> bytes:
-    """Hash of the ``.py`` files under ``folder`` (relative names and bytes),
-    once per process."""
+def _source_digest(
+    folder: Path, skip: Iterable[str] = (), patterns: tuple[str, ...] = ("*.py",)
+) -> bytes:
+    """Hash of the files matching ``patterns`` (the ``.py`` files) under ``folder``
+    (relative names and bytes), once per process."""
     skipped = frozenset(skip)
-    key = ("source", folder, skipped)
+    key = ("source", folder, skipped, patterns)
     if key not in _memo:
         h = hashlib.blake2b(generator.__version__.encode(), digest_size=16)
-        for path in sorted(folder.rglob("*.py")):
+        for path in sorted(p for pattern in patterns for p in folder.rglob(pattern)):
             name = path.relative_to(folder).as_posix()
             if name not in skipped:
                 h.update(name.encode())
@@ -108,9 +110,10 @@ def reader_code_fingerprint() -> bytes:
 
 
 def analysis_fingerprint() -> str:
-    """The analysis code: a belt to ``AnalysisSettings.cache_key()``'s braces, so an
-    analyzer edited without a version bump never serves stale analyses."""
-    return _source_digest(_PACKAGE / "analysis").hex()[:16]
+    """The analysis code (its ``.py`` and the ``.pxd`` files typing its compiled
+    core): a belt to ``AnalysisSettings.cache_key()``'s braces, so an analyzer
+    edited without a version bump never serves stale analyses."""
+    return _source_digest(_PACKAGE / "analysis", patterns=("*.py", "*.pxd")).hex()[:16]
 
 
 def templates_fingerprint(config: SiteConfig, warn: Warn | None = None) -> bytes:
