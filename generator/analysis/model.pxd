@@ -9,7 +9,8 @@ cpdef tuple _codes_of(codes_table, list tokens)
 @cython.locals(total=cython.double)
 cpdef double _weights_sum(dict weights, list tokens)
 
-cpdef double _bigrams_sum(dict bigrams, list tokens, double total)
+@cython.locals(after=dict)
+cpdef double _bigrams_sum(dict follows, list tokens, double total)
 
 @cython.locals(total=cython.double)
 cpdef double _chars_sum(char_sums, list tokens)

@@ -274,7 +274,16 @@ class _Fast:
             if key.count(" ") == 1:
                 a, b = key.split(" ")
                 bigrams[(a, b)] = value
-        self.bigrams = bigrams
+        # Compiled (``_bigrams_sum``): "a b" -> w as a -> {b: w}, two lookups
+        # of strings instead of a pair made and hashed per bigram.
+        follows: dict[str, dict[str, float]] = {}
+        if COMPILED:
+            for (a, b), value in bigrams.items():
+                after = follows.get(a)
+                if after is None:
+                    after = follows[a] = {}
+                after[b] = value
+        self.follows = follows
         self.bigram = bigrams.get
         self.not_weight = nots.get
         self.char_sums = _CharSums(model.char_weights, model.word_char_sums)
@@ -357,7 +366,7 @@ class Model:
         # Unigrams, then bigrams (with <s> and </s>); a missing feature adds 0.0,
         # which leaves a sum that started at 0.0 unchanged.
         if COMPILED:
-            total = _bigrams_sum(fast.bigrams, merged, _weights_sum(fast.weights, merged))
+            total = _bigrams_sum(fast.follows, merged, _weights_sum(fast.weights, merged))
         else:
             total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
             total = _seq_sum(
@@ -434,17 +443,20 @@ def _weights_sum(weights: dict[str, float], tokens: list[str]) -> float:
     return total
 
 
-def _bigrams_sum(bigrams: dict[tuple[str, str], float], tokens: list[str], total: float) -> float:
-    """``total`` plus the bigrams' weights (with <s> and </s>), in order."""
+def _bigrams_sum(follows: dict[str, dict[str, float]], tokens: list[str], total: float) -> float:
+    """``total`` plus the bigrams' weights (with <s> and </s>), in order
+    (``follows``: ``_Fast.follows``, the bigram weights by first word)."""
     prev = "<s>"
     for t in tokens:
-        value = bigrams.get((prev, t))
+        after = follows.get(prev)
+        value = None if after is None else after.get(t)
         if value is None:
             total += 0.0
         else:
             total += value
         prev = t
-    value = bigrams.get((prev, "</s>"))
+    after = follows.get(prev)
+    value = None if after is None else after.get("</s>")
     if value is None:
         total += 0.0
     else:
