@@ -15,13 +15,56 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from generator import __version__
 from generator.config import SiteConfig, load_config
 from generator.exceptions import ContentError, Problem, SitegenError, printable
+
+
+def _unset_options_without_pydantic() -> None:
+    """Let typer process an option left unset (None) without importing pydantic.
+
+    typer (0.2x) coerces each parameter's value through a pydantic ``TypeAdapter``
+    it builds on first use, and builds it even for a value of None, which its
+    coercion returns as it is (``RuntimeParam.coerce``): a plain ``sitegen build``
+    imports pydantic for nothing, 0.07 CPU-s of every command. Here a None value
+    goes through typer's own pass-through coercion instead (same ``coerce``, same
+    result: None, or () for a multiple option), and typer's processing -- the
+    required check, the callback -- is unchanged. A value given on the command line
+    is coerced by typer as always. Versions of typer without these internals
+    (those before pydantic) are left alone.
+    """
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    original = _TyperParameter.process_value
+    if getattr(original, "sitegen_unset", False) or not hasattr(
+        _TyperParameter, "get_runtime_param"
+    ):
+        return
+
+    def process_value(self: Any, ctx: Any, value: Any) -> Any:
+        if value is not None or getattr(self, "_runtime_param", True) is not None:
+            return original(self, ctx, value)
+        described = self.type_descriptor
+        self._runtime_param = PassThroughRuntimeParam(
+            parameter_info=described.parameter_info, annotation=described.annotation
+        )
+        try:
+            return original(self, ctx, value)
+        finally:
+            self._runtime_param = None  # (a value given later is coerced by typer)
+
+    process_value.sitegen_unset = True  # type: ignore[attr-defined]
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign]
+
+
+_unset_options_without_pydantic()
 
 app = typer.Typer(
     name="sitegen",
