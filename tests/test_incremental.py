@@ -219,6 +219,11 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
         writer.writerow(["x1", "a", "Magnifique film.", "4"])
         writer.writerow(["x1", "c", "Pas mal du tout.", "douze"])
         writer.writerow(["x3", "c", "", "3"])
+    with open(content / "c.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "film", "texte", "note"])
+        writer.writerow(["y1", "a", "Encore meilleur revu.", "5"])
+        writer.writerow(["y2", "a", "Trop long.", "2"])
     for path in content.rglob("*"):
         os.utime(path, (1_600_000_000, 1_600_000_000))
     config = SiteConfig(
@@ -236,9 +241,10 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
         ]
         assert sources.problems == expected.problems
         assert sources.metas == expected.subjects
-        assert parsed == (0 if round_ else 3)
+        assert parsed == (0 if round_ else 4)
         # Each subject's reviews, in first-seen order (a file of one subject, a.txt,
-        # taken whole; b.csv's two subjects row by row; "sujet" without reviews).
+        # taken whole; b.csv's two subjects row by row; c.csv, of one subject seen
+        # before, taken whole after them; "sujet" without reviews).
         groups: dict[str, list[int]] = {}
         for index, review in enumerate(expected.reviews):
             groups.setdefault(review.subject, []).append(index)

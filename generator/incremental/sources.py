@@ -325,8 +325,15 @@ def subject_groups(sources: Sources) -> dict[str, list[int]]:
     """Subject key -> indexes of its reviews: subjects in first-seen order, then
     those with metadata only."""
     groups: dict[str, list[int]] = {}
-    for index, subject in enumerate(sources.subjects):
-        groups.setdefault(subject, []).append(index)
+    # (``sources.subjects`` is each file's subjects end to end: ``_assemble``.)
+    for entry, start in zip(sources.files, sources.starts, strict=True):
+        names = entry.subjects
+        if names and names.count(names[0]) == len(names):
+            # A file of one subject (the usual case): its indexes taken whole.
+            groups.setdefault(names[0], []).extend(range(start, start + len(names)))
+            continue
+        for index, subject in enumerate(names, start):
+            groups.setdefault(subject, []).append(index)
     for key in sources.metas:
         groups.setdefault(key, [])
     return groups
