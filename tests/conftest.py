@@ -9,6 +9,7 @@ Markdown body, a review holding ``</script>``, a subject without reviews.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -360,3 +361,13 @@ def read_data(output: Path) -> dict[str, Any]:
         assert {**own, "data": subject["data"]} == {**subject, "reviews": own["reviews"]}
         subject["reviews"] = own["reviews"]
     return data
+
+
+def set_csv_cell(path: Path, row: int, column: int, value: str) -> list[str]:
+    """Rewrite one cell of a CSV file (row 0 is the header); the row as written."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return rows[row]

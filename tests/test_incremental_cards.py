@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import set_csv_cell
 from test_incremental import full_build, make_site, tree
 
 from generator import search
@@ -45,12 +46,7 @@ def _largest(config) -> tuple[Path, str]:
 
 
 def _set_author(path: Path, row: int, author: str) -> str:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[row][2] = author
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return rows[row][0]
+    return set_csv_cell(path, row, 2, author)[0]
 
 
 def test_an_edit_renders_only_the_changed_cards_of_cards_js(

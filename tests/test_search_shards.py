@@ -8,6 +8,7 @@ import csv
 import json
 from pathlib import Path
 
+from conftest import set_csv_cell
 from test_incremental import full_build, make_site, tree
 
 from generator import search
@@ -38,11 +39,7 @@ def _shard(output: Path, slug: str) -> dict:
 
 
 def _set_text(path: Path, row: int, text: str) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows[row][3] = text
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    set_csv_cell(path, row, 3, text)
 
 
 def test_an_edit_patches_the_last_shards_postings_to_a_full_builds(
