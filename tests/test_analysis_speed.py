@@ -177,6 +177,14 @@ def test_repeat_check_agrees() -> None:
         assert tokens.has_repeats(folded) == bool(ref._REPEATS.search(folded))
 
 
+def test_every_accent_folds_as_the_reference() -> None:
+    # The compiled fold marks the accents a text holds in a 64-bit word.
+    assert len(tokens._ACCENT_CHARS) <= 64
+    chars = tokens._ACCENT_CHARS
+    for text in [*chars, chars, chars[::-1], "Élève " + chars.upper() + " œuvre"]:
+        assert tokens.fold(text) == ref.fold(text)
+
+
 # --- random text ------------------------------------------------------------
 
 WORDS = (
