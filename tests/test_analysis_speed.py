@@ -244,19 +244,23 @@ def test_random_regexes_match(text: str) -> None:
     assert [m.span() for m in _FAST_BOUNDARY.finditer(text)] == spans
 
 
-connector_text = st.lists(
-    st.one_of(
-        st.sampled_from(
-            clauses.CONTRAST_WORDS
-            + clauses.JOIN_WORDS
-            + ["bien que", "par contre", "meme si", "en revanche", "tandis  que", "alors quel"]
-            + ["qu'", "qu'il", "jusqu'", "qu", "quoi", "et2", "_et", "cette", "ou-bien", "—", "–"]
-            + [" - ", "\t-\n", " -", "- ", " ", " ", ",", ";", ":", "(", ")", "[", "]", "'", "é"]
-        ),
-        st.text(alphabet="abeiqtuos _-'", min_size=1, max_size=5),
-    ),
-    max_size=30,
-).map("".join)
+def pieces_text(pieces: list[str], alphabet: str, max_size: int) -> st.SearchStrategy[str]:
+    """Texts made of ``pieces`` and short runs of ``alphabet``'s characters."""
+    return st.lists(
+        st.one_of(st.sampled_from(pieces), st.text(alphabet=alphabet, min_size=1, max_size=5)),
+        max_size=max_size,
+    ).map("".join)
+
+
+connector_text = pieces_text(
+    clauses.CONTRAST_WORDS
+    + clauses.JOIN_WORDS
+    + ["bien que", "par contre", "meme si", "en revanche", "tandis  que", "alors quel"]
+    + ["qu'", "qu'il", "jusqu'", "qu", "quoi", "et2", "_et", "cette", "ou-bien", "—", "–"]
+    + [" - ", "\t-\n", " -", "- ", " ", " ", ",", ";", ":", "(", ")", "[", "]", "'", "é"],
+    "abeiqtuos _-'",
+    30,
+)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -270,31 +274,15 @@ def test_clause_boundaries_are_the_patterns(text: str) -> None:
         ]
 
 
-compared_text = st.lists(
-    st.one_of(
-        st.sampled_from(
-            clauses._COMPARED_STARTS
-            + ["à la manière", "À LA FAÇON", "Digne d'", "dignes de", "RAPPELLE", "Inspiré"]
-            + ["loin du", "mieux que", "pire que", "meilleure que", "as in", "compared to"]
-            + [
-                "préféré",
-                "PRÉFÈRE",
-                "prefère",
-                "PREFÉRER",
-                "Pâlir",
-                "liKe",
-                "İnspiré",
-                "ſtyle",
-                "ınspir",
-                "Σ",
-                " ",
-                ",",
-            ]
-        ),
-        st.text(alphabet="aeilmnoprstuvéâ 'É", min_size=1, max_size=5),
-    ),
-    max_size=20,
-).map("".join)
+compared_text = pieces_text(
+    clauses._COMPARED_STARTS
+    + ["à la manière", "À LA FAÇON", "Digne d'", "dignes de", "RAPPELLE", "Inspiré"]
+    + ["loin du", "mieux que", "pire que", "meilleure que", "as in", "compared to"]
+    + ["préféré", "PRÉFÈRE", "prefère", "PREFÉRER", "Pâlir", "liKe", "İnspiré", "ſtyle"]
+    + ["ınspir", "Σ", " ", ","],
+    "aeilmnoprstuvéâ 'É",
+    20,
+)
 
 
 @settings(max_examples=1000, deadline=None)
