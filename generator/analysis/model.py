@@ -209,7 +209,7 @@ def char_sum_table(char_weights: dict[str, float], words) -> dict[str, float]:
     one-letter words) are left out; the model file ships this for its training
     vocabulary (``training/train_sentiment.py``)."""
     sums = _CharSums(char_weights, {})
-    return {w: sums[w] for w in sorted(words) if len(w) >= 2 and w[0].isalpha()}
+    return {w: sums[w] for w in sorted(words) if char_features(w)}
 
 
 # Bits of a token's code (``_Fast.codes``); the n-gram count sits above them.
