@@ -337,11 +337,14 @@ class BuildCache:
         rows = self._by_keys("SELECT path, stamp, light FROM files WHERE path IN ({marks})", paths)
         return {path: (stamp, _Lazy(light)) for path, stamp, light in rows}
 
-    def get_file_reviews(self, path: str, stamp: str) -> Any | None:
+    def get_file_reviews(self, path: str, stamp: str) -> tuple[Any, bytes, bytes] | None:
+        """(reviews, row keys, language flags) of the file as read under ``stamp``
+        (``readers.memo``)."""
         row = self._db.execute("SELECT stamp, full FROM files WHERE path = ?", (path,)).fetchone()
         if row is None or row[0] != stamp:
             return None
-        return pickle.loads(row[1])
+        full = pickle.loads(row[1])
+        return full if isinstance(full, tuple) and len(full) == 3 else (full, b"", b"")
 
     def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
         if not self.persistent:

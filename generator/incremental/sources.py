@@ -30,6 +30,7 @@ from generator.incremental.keys import stable_hash as _hash
 from generator.progress import NullProgress
 from generator.readers import _unique_ids, content_files
 from generator.readers.base import ReadContext, reader_for
+from generator.readers.memo import RowMemo
 
 _REVIEW_EXTRA = tuple(f.name for f in dataclasses.fields(Review) if f.name not in ("id", "text"))
 
@@ -90,12 +91,21 @@ class SourceFile:
 
 
 def _file_from_reviews(
-    path: Path, stamp: str, metas: list[SubjectMeta], problems: list[Problem], reviews: list[Review]
+    path: Path,
+    stamp: str,
+    metas: list[SubjectMeta],
+    problems: list[Problem],
+    reviews: list[Review],
+    last: _LastRead | None = None,
 ) -> SourceFile:
+    """``last``: the file as read last time, when rows were taken back from it."""
     interned: dict[str, str] = {}
     subjects = [interned.setdefault(r.subject, r.subject) for r in reviews]
-    digests = b"".join(text_hash(r.text) for r in reviews)
-    others = b"".join(_record_hash(r) for r in reviews)
+    if last is not None and len(last.memo.rows) == len(reviews):
+        digests, others = last.hashes(reviews)
+    else:
+        digests = b"".join(text_hash(r.text) for r in reviews)
+        others = b"".join(_record_hash(r) for r in reviews)
     entry = SourceFile(
         path,
         stamp,
@@ -213,13 +223,16 @@ def read_sources(
         if cached is not None and cached[0] == stamp:
             files.append(_from_index(path, stamp, cached[1].value, context))
         else:
-            entry, reviews = _parse(path, stamp, context)
+            last = _LastRead.of(store, key, cached, reader_key) if cached is not None else None
+            memo = last.memo if last is not None else RowMemo() if store.persistent else None
+            entry, reviews = _parse(path, stamp, context, memo, last)
             files.append(entry)
             parsed += 1
             # A file changed in the last two seconds may change again within the
             # same mtime tick: do not trust its stamp later.
             if now - st.st_mtime_ns / 1e9 > 2.0:
-                fresh.append((key, stamp, entry.light(), reviews))
+                rows = memo.stored(len(reviews)) if memo is not None else (b"", b"")
+                fresh.append((key, stamp, entry.light(), (reviews, *rows)))
                 if len(fresh) >= 32:  # stored as we go: never the whole corpus pickled at once
                     store.put_files(fresh)
                     fresh = []
@@ -227,6 +240,47 @@ def read_sources(
     store.put_files(fresh)
     del cached_index
     return _assemble(files, context, folder), parsed
+
+
+@dataclass
+class _LastRead:
+    """A file as the cache kept it from its last read: its reviews, their text
+    hashes and other fields' hashes (its index), and the memo of its rows."""
+
+    reviews: list[Review]
+    digests: bytes
+    others: bytes
+    memo: RowMemo
+
+    @classmethod
+    def of(cls, store: BuildCache, key: str, cached: Any, reader_key: str) -> _LastRead | None:
+        """The file the cache last kept under ``key`` (``cached``: its stamp then and
+        its index), when it was read by the same readers with the same settings."""
+        stamp = cached[0]
+        if stamp.split(":", 3)[-1] != reader_key:
+            return None
+        found = store.get_file_reviews(key, stamp)
+        if found is None:
+            return None
+        reviews, keys, flags = found
+        digests, others = cached[1].value[4:6]
+        if len(digests) != 16 * len(reviews) or len(others) != 8 * len(reviews):
+            return None
+        return cls(reviews, digests, others, RowMemo(reviews, keys, flags))
+
+    def hashes(self, reviews: list[Review]) -> tuple[bytes, bytes]:
+        """``_file_from_reviews``' text hashes and other fields' hashes of this
+        read's reviews: those of the reviews taken back, from the last index."""
+        digests, others = [], []
+        for review, j in zip(reviews, self.memo.rows, strict=True):
+            if j < 0:
+                digests.append(text_hash(review.text))
+                others.append(_record_hash(review))
+                continue
+            digests.append(self.digests[16 * j : 16 * j + 16])
+            same = review is self.reviews[j]  # (not at another line)
+            others.append(self.others[8 * j : 8 * j + 8] if same else _record_hash(review))
+        return b"".join(digests), b"".join(others)
 
 
 def _from_index(path: Path, stamp: str, light: Any, context: ReadContext) -> SourceFile:
@@ -240,14 +294,26 @@ def _from_index(path: Path, stamp: str, light: Any, context: ReadContext) -> Sou
     )
 
 
-def _parse(path: Path, stamp: str, context: ReadContext) -> tuple[SourceFile, list[Review]]:
+def _parse(
+    path: Path,
+    stamp: str,
+    context: ReadContext,
+    memo: RowMemo | None = None,
+    last: _LastRead | None = None,
+) -> tuple[SourceFile, list[Review]]:
     """Read one file with its reader: its entry and its reviews. Every path they
     hold is made absolute (problems are shown relative to the current folder when
-    reported): what the cache keeps does not depend on the folder a build ran in."""
+    reported): what the cache keeps does not depend on the folder a build ran in.
+    ``memo``: what its rows gave last time (a table reader takes the unchanged
+    rows' reviews back), filled for the next time; ``last``: the read it comes from."""
     read = reader_for(path, context.config)
     assert read is not None
     before = len(context.problems)
-    result = read(path, context)
+    context.memo = memo
+    try:
+        result = read(path, context)
+    finally:
+        context.memo = None
     problems = [
         dataclasses.replace(p, path=Path(os.path.abspath(p.path)))
         for p in context.problems[before:]
@@ -257,7 +323,7 @@ def _parse(path: Path, stamp: str, context: ReadContext) -> tuple[SourceFile, li
         dataclasses.replace(m, source=Path(os.path.abspath(m.source))) if m.source else m
         for m in result.subjects
     ]
-    return _file_from_reviews(path, stamp, metas, problems, reviews), reviews
+    return _file_from_reviews(path, stamp, metas, problems, reviews, last), reviews
 
 
 def absolute_sources(reviews: list[Review]) -> list[Review]:
@@ -267,7 +333,10 @@ def absolute_sources(reviews: list[Review]) -> list[Review]:
     for review in reviews:
         source = sources.get(review.source)
         if source is None:
-            source = sources[review.source] = Path(os.path.abspath(review.source))
+            absolute = os.path.abspath(review.source)
+            # (a review taken back from the cache, ``RowMemo``, has it already)
+            source = review.source if str(review.source) == absolute else Path(absolute)
+            sources[review.source] = source
         out.append(
             review
             if source == review.source and source is review.source
@@ -395,7 +464,8 @@ def _load_files(
     for index in sorted(needed):
         entry = sources.files[index]
         if entry.reviews is None:
-            entry.reviews = store.get_file_reviews(str(entry.path.resolve()), entry.stamp)
+            found = store.get_file_reviews(str(entry.path.resolve()), entry.stamp)
+            entry.reviews = found[0] if found is not None else None
             if entry.reviews is None:  # the cache lost it meanwhile: read again
                 reread.add(index)
                 context = ReadContext(config=config, content_dir=config.content_dir)

@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import Problem
 from generator.files import MAX_FILE_BYTES, RefusedFile, read_bytes
+from generator.readers.memo import RowMemo
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class ReadContext:
     problems: list[Problem] = field(default_factory=list)
     # Files whose unreadable date was reported (one warning per file).
     unread_dates: set[Path] = field(default_factory=set, repr=False, compare=False)
+    # The file being read: what its rows gave last time (``memo.RowMemo``; the
+    # build cache's reading sets it, table readers use it).
+    memo: RowMemo | None = field(default=None, repr=False, compare=False)
 
     def problem(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, message, hint))
@@ -69,6 +73,11 @@ class ReadContext:
             self._shown[key] = shown
         self._last_shown = (path, shown)
         return shown
+
+    def source(self, path: Path) -> Path:
+        """A review's source as the build cache keeps it: the path shown, made
+        absolute (``incremental.sources.absolute_sources``)."""
+        return Path(os.path.abspath(self.display(path)))
 
 
 @dataclass
@@ -109,7 +118,14 @@ def warn_unanalysed(reviews: list[Review], path: Path, context: ReadContext) -> 
     count and the line of the first."""
     from generator.analysis.language import LANGUAGES, detect
 
-    others = [r for r in reviews if detect(r.text) not in LANGUAGES]
+    def unanalysed(text: str) -> bool:
+        return detect(text) not in LANGUAGES
+
+    if context.memo is not None:  # (the rows read last time were checked then)
+        flags = context.memo.unanalysed(reviews, unanalysed)
+        others = [r for r, flag in zip(reviews, flags) if flag]
+    else:
+        others = [r for r in reviews if unanalysed(r.text)]
     if others:
         n = len(others)
         what = "a review" if n == 1 else f"{n} reviews"

@@ -199,6 +199,9 @@ class TableReader(Reader):
         index = {fieldname: header.index(column) for fieldname, column in mapping.items()}
         default_subject = subject_key_for(path, context)
         metas = ColumnMetas()
+        memo = context.memo
+        if memo is not None:  # the rows read last time (``memo.RowMemo``)
+            memo.start((header, sorted(index.items()), default_subject), context.source(path))
         for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
@@ -207,7 +210,16 @@ class TableReader(Reader):
             values = {f: row[i] if i < len(row) else "" for f, i in index.items()}
             subject = values.pop("subject", "").strip() or default_subject
             metas.take(subject, values)
-            review = make_review(context, path, line, subject=subject, **values)
+            if memo is None:
+                review = make_review(context, path, line, subject=subject, **values)
+            else:
+                before = len(context.problems)
+                review = memo.review(
+                    row,
+                    line,
+                    lambda: make_review(context, path, line, subject=subject, **values),  # noqa: B023
+                    lambda: len(context.problems) != before or path in context.unread_dates,  # noqa: B023
+                )
             if review:
                 result.reviews.append(review)
         result.subjects.extend(metas.metas(context.display(path)))

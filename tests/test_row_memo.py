@@ -1,0 +1,200 @@
+"""Re-reading an edited table file takes its unchanged rows' reviews back from the
+build cache (``readers.memo.RowMemo``): what the build reads is still exactly what
+``read_content`` reads (reviews at their new lines, problems, metadata, the light
+index's hashes), edit after edit, and an incremental build equals a ``--no-cache``
+one; only the changed rows are made again."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from test_incremental import tree
+
+from generator.cache import BuildCache
+from generator.commands.build import build
+from generator.config import SiteConfig
+from generator.incremental import sources as sources_module
+from generator.incremental.sources import load_reviews, read_sources, subject_groups
+from generator.progress import NullProgress
+from generator.readers import read_content
+from generator.readers import table as table_module
+from generator.readers.base import ReadContext
+from generator.readers.memo import RowMemo
+
+HEADER = ["id", "film", "texte", "note", "date", "auteur"]
+
+
+def _rows(n: int) -> list[list[str]]:
+    films = ["Alpha", "Beta"]
+    return [
+        [
+            f"r{i}",
+            films[i % 3 == 0],
+            (
+                f"Avis numéro {i} : un film {'excellent' if i % 2 else 'raté'}, "
+                f"la musique est {'belle' if i % 5 else 'pénible'}."
+            ),
+            str(1 + i % 5),
+            f"2024-0{1 + i % 9}-1{i % 10}",
+            f"Auteur {i % 7}",
+        ]
+        for i in range(n)
+    ]
+
+
+def _write(path: Path, rows: list[list[str]], when: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    os.utime(path, (when, when))  # not "just modified": the file cache keeps it
+
+
+# Each step edits the rows of the previous one: texts, lines shifted by an inserted
+# row and by a quoted text spanning lines, rows that report a problem (a rating
+# that is no number, an empty text, an unreadable date: one warning per file, so a
+# later row's report depends on the rows before), a row in another language, a
+# duplicate id, a ragged row, quotes, a row moved, a row removed.
+def _steps() -> list[list[list[str]]]:
+    rows = _rows(40)
+    steps = [[list(r) for r in rows]]
+
+    def step(change) -> None:  # type: ignore[no-untyped-def]
+        change(rows)
+        steps.append([list(r) for r in rows])
+
+    step(lambda r: r[0].__setitem__(2, r[0][2] + " Édition : revu, encore mieux."))
+    step(lambda r: r.insert(3, ["n1", "Alpha", "Un nouvel avis\nsur deux lignes.", "4", "", ""]))
+    step(lambda r: r[10].__setitem__(3, "douze"))
+    step(lambda r: r[12].__setitem__(4, "un jour de pluie"))
+    step(lambda r: r[20].__setitem__(4, "le lendemain"))
+    step(lambda r: r[12].__setitem__(4, "2024-02-02"))
+    step(lambda r: r[5].__setitem__(2, ""))
+    step(lambda r: r[6].__setitem__(2, "The music is great and the plot is fun, I loved it."))
+    step(lambda r: r[7].__setitem__(2, "Der Film war sehr langweilig und viel zu lang."))
+    step(lambda r: r[8].__setitem__(0, "r1"))
+    step(lambda r: r[9].append("de trop"))
+    step(lambda r: r[11].__setitem__(2, 'Un "avis", entre guillemets; et plus.'))
+    step(lambda r: r.insert(25, r.pop(2)))
+    step(lambda r: r.pop(0))
+    step(lambda r: r[20].__setitem__(4, "2024-05-05"))
+    return steps
+
+
+def _made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the reviews the table reader makes (``make_review`` calls)."""
+    calls = [0]
+    make = table_module.make_review
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(table_module, "make_review", counted)
+    return calls
+
+
+def test_an_edited_table_read_through_the_cache_equals_read_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    config = SiteConfig(
+        content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml"
+    )
+    made = _made(monkeypatch)
+    path = content / "avis.csv"
+    taken_back = 0
+    for n, rows in enumerate(_steps()):
+        _write(path, rows, 1_600_000_000 + n)
+        made[0] = 0
+        expected = read_content(config)
+        fresh = made[0]
+        made[0] = 0
+        store = BuildCache.for_site(tmp_path)
+        found, parsed = read_sources(config, store, {"": "k"}, NullProgress())
+        through_cache = made[0]
+        assert parsed == 1
+        groups = subject_groups(found)
+        reviews, _ = load_reviews(config, store, found, groups, list(groups))
+        store.close()
+        assert sorted((r for rs in reviews.values() for r in rs), key=lambda r: r.line) == sorted(
+            expected.reviews, key=lambda r: r.line
+        )
+        assert found.ids == [r.id for r in expected.reviews]
+        assert found.problems == expected.problems
+        assert found.metas == expected.subjects
+        # The index is the one of the file read afresh.
+        (entry,) = found.files
+        again, _ = sources_module._parse(
+            path, entry.stamp, ReadContext(config=config, content_dir=content)
+        )
+        assert entry.light() == again.light()
+        if n:  # only the changed rows (and those after an unreadable date) made again
+            taken_back += fresh - through_cache
+            assert through_cache < fresh, (n, through_cache, fresh)
+        else:
+            assert through_cache == fresh
+    assert taken_back > 20 * (len(_steps()) - 1)
+
+
+def test_an_edited_table_builds_as_without_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "site"
+    content = root / "content"
+    content.mkdir(parents=True)
+    config = SiteConfig(
+        content_dir=content,
+        output_dir=root / "output",
+        templates_dir=root / "templates",
+        config_path=root / "sitegen.toml",
+        page_size=8,
+    )
+    full = config.replace(output_dir=root / "full")
+    path = content / "avis.csv"
+    for n, rows in enumerate(_steps()[:9]):
+        _write(path, rows, 1_600_000_000 + n)
+        build(config, executor="serial")
+        build(full, executor="serial", cache=False)
+        assert tree(config.output_dir) == tree(full.output_dir), n
+
+
+def test_a_memo_takes_back_only_the_rows_it_kept() -> None:
+    memo = RowMemo()
+    memo.start(("h",), Path("/x/a.csv"))
+    made: list[str] = []
+
+    def make(text: str):  # type: ignore[no-untyped-def]
+        def run():  # type: ignore[no-untyped-def]
+            made.append(text)
+            from generator.content import Review
+
+            return Review(id=text, subject="s", text=text, source=Path("/x/a.csv"), line=2)
+
+        return run
+
+    first = memo.review(["a", "b"], 2, make("ab"), lambda: False)
+    memo.review(["c"], 3, make("c"), lambda: True)  # reported something: not kept
+    memo.review(["d\0", "e"], 4, make("d"), lambda: False)  # NUL in a field: not kept
+    keys, flags = memo.stored(3)
+    assert len(keys) == 48 and len(flags) == 3
+    assert memo.stored(2) == (b"", b"")  # not one key per review: nothing kept
+
+    again = RowMemo([first, first, first], keys, flags)  # type: ignore[list-item]
+    again.start(("h",), Path("/x/a.csv"))
+    made.clear()
+    moved = again.review(["a", "b"], 5, make("ab"), lambda: False)
+    assert made == [] and moved == dataclasses.replace(first, line=5)  # type: ignore[arg-type]
+    again.review(["c"], 3, make("c"), lambda: False)
+    again.review(["d\0", "e"], 4, make("d"), lambda: False)
+    assert made == ["c", "d"]
+    assert again.rows == [0, -1, -1]
+
+    other = RowMemo([first], keys[:16], flags[:1])  # type: ignore[list-item]
+    other.start(("another header",), Path("/x/a.csv"))
+    made.clear()
+    other.review(["a", "b"], 2, make("ab"), lambda: False)
+    assert made == ["ab"]  # another salt: made again
