@@ -22,6 +22,13 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 
+try:  # Cython's pure-Python mode: True in the compiled module, False here
+    import cython
+
+    COMPILED = cython.compiled
+except ImportError:  # pragma: no cover - Cython is needed only to build
+    COMPILED = False
+
 log = logging.getLogger(__name__)
 
 # Connector words, written as ``fold_1to1`` folds text (lower case, no accents).
@@ -63,20 +70,135 @@ _BOUNDARY = re.compile(
     r"|(?P<punct>[,;:()\[\]—–]|\s-\s)"
 )
 # Tried at every character, _BOUNDARY costs about a thousand instructions a
-# character. ``boundaries`` tries it only where a match may start, found with
-# ``str.find`` (a scan in C): at a punctuation mark, a space before "-", and
-# each occurrence of a connector word (or "qu") or phrase after no letter or digit.
+# character. In plain Python ``boundaries`` tries it only where a match may
+# start, found with ``str.find`` (a scan in C): at a punctuation mark, a space
+# before "-", and each occurrence of a connector word (or "qu") or phrase after
+# no letter or digit. Compiled, ``_scan_boundaries`` reads the text once instead.
 _MARKS = ",;:()[]—–"
 _STARTS = tuple(sorted({w.replace("_", " ") for w in CONTRAST_WORDS + JOIN_WORDS} | {"qu"}))
 
 
-def boundaries(folded: str) -> list[re.Match[str]]:
-    """``list(_BOUNDARY.finditer(folded))``, found faster: the match at each
-    place one may start, in order, each tried from where the last ended."""
+def _connector_table() -> dict[str, tuple[tuple[str, str | None], ...]]:
+    """Each connector's first word -> what may follow it and the match's kind,
+    in the order _BOUNDARY prefers them: contrast before join, and within each,
+    the longest rest first (its prefix tree's optional tails are greedy); a
+    rest is what follows the first word's space ("contre" for "par contre"),
+    "" for a connector of one word."""
+    table: dict[str, list[tuple[str, str | None]]] = {}
+    for words, kind in ((CONTRAST_WORDS, "contrast"), (JOIN_WORDS, None)):
+        rests: dict[str, list[str]] = {}
+        for word in words:
+            first, _, rest = word.replace("_", " ").partition(" ")
+            rests.setdefault(first, []).append(rest)
+        for first, found in rests.items():
+            table.setdefault(first, []).extend((r, kind) for r in sorted(found, key=len)[::-1])
+    return {first: tuple(entries) for first, entries in table.items()}
+
+
+_CONNECTORS = _connector_table()
+_LONGEST_FIRST = max(map(len, _CONNECTORS))
+# By length, the letters connectors' first words (and "qu'") begin with: a
+# word of another length or beginning with another letter is passed over
+# without a look into _CONNECTORS.
+_FIRST_LETTERS = tuple(
+    "".join(sorted({w[0] for w in [*_CONNECTORS, "qu"] if len(w) == k}))
+    for k in range(_LONGEST_FIRST + 1)
+)
+
+
+def boundaries(folded: str) -> list[tuple[int, int, str | None]]:
+    """``(start, end, kind)`` of each match of ``_BOUNDARY`` in ``folded``, in
+    order (``kind``: its ``lastgroup``, "contrast", "punct" or None), found
+    faster: the match at each place one may start, each tried from where the
+    last ended (compiled: ``_scan_boundaries``)."""
+    if COMPILED:
+        return _scan_boundaries(folded)
     at = _occurrences(folded, _MARKS)
     at += [i - 1 for i in _occurrences(folded, ("-",)) if i and folded[i - 1].isspace()]
     at += [i for i in _occurrences(folded, _STARTS) if not i or not folded[i - 1].isalnum()]
-    return list(_matches_at(_BOUNDARY, folded, at))
+    return [(m.start(), m.end(), m.lastgroup) for m in _matches_at(_BOUNDARY, folded, at)]
+
+
+def _scan_boundaries(folded: str) -> list[tuple[int, int, str | None]]:
+    r"""``boundaries(folded)``, found by reading ``folded`` once, character by
+    character: a loop in C when compiled (in plain Python the searches are
+    faster, and run instead). As _BOUNDARY tries its alternatives: at a
+    punctuation mark or white space + "-" + white space; at the start of a run
+    of word characters (``\w``), when the run ends, a connector or "qu'"
+    (``_after_run``); no match starts inside a run, nor inside the last match."""
+    out = []
+    letters = _FIRST_LETTERS
+    n = len(folded)
+    start = -1  # where the run of word characters being read began; -1: none
+    resume = 0  # where the last match ended
+    i = -1
+    for c in folded:
+        i += 1
+        if _is_word(c):
+            if start < 0:
+                start = i
+            continue
+        if start >= 0:
+            resume = _after_run(folded, start, i, resume, out, letters)
+            start = -1
+        if i < resume:
+            continue
+        if c in ",;:()[]—–":
+            out.append((i, i + 1, "punct"))
+        elif c.isspace() and i + 2 < n and folded[i + 1] == "-" and folded[i + 2].isspace():
+            out.append((i, i + 3, "punct"))
+            resume = i + 3
+    if start >= 0:
+        _after_run(folded, start, n, resume, out, letters)
+    return out
+
+
+def _after_run(
+    folded: str,
+    start: int,
+    end: int,
+    resume: int,
+    out: list[tuple[int, int, str | None]],
+    letters: tuple[str, ...],
+) -> int:
+    """Where the last match ends after the run of word characters
+    ``folded[start:end]`` (``resume`` before it), having added to ``out`` the
+    match that begins the run, if any: a connector whose first word is the run
+    (``_CONNECTORS``), or "qu'" before a word character. ``letters``:
+    ``_FIRST_LETTERS``."""
+    if start < resume or end - start >= len(letters):
+        return resume
+    firsts = letters[end - start]
+    if folded[start] not in firsts:
+        return resume
+    table = _CONNECTORS
+    n = len(folded)
+    word = folded[start:end]
+    for rest, kind in table.get(word, ()):
+        stop = end
+        if rest:
+            stop = end + 1 + len(rest)
+            if not (
+                stop <= n
+                and folded[end] == " "
+                and folded.startswith(rest, end + 1)
+                and (stop == n or not _is_word(folded[stop]))
+            ):
+                continue
+        out.append((start, stop, kind))
+        return stop
+    if word == "qu" and end + 1 < n and folded[end] == "'" and _is_word(folded[end + 1]):
+        out.append((start, end + 1, None))
+        return end + 1
+    return resume
+
+
+def _is_word(c: str) -> bool:
+    r"""Whether ``c`` is a character of ``\w`` (as ``tokens._is_word``, which is
+    C-only when compiled), ASCII tested first (compiled, a comparison of ints)."""
+    if c < "\x80":
+        return "a" <= c <= "z" or "0" <= c <= "9" or "A" <= c <= "Z" or c == "_"
+    return c.isalnum()
 
 
 def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
@@ -131,12 +253,9 @@ def clauses(sentence: str, folded: str | None = None) -> list[tuple[int, int, in
     out = []
     block = 0
     start = 0
-    for match in boundaries(folded):
-        kind = match.lastgroup
+    for end, next_start, kind in boundaries(folded):
         if kind == "punct":
-            end = next_start = match.end()
-        else:
-            end, next_start = match.span()
+            end = next_start
         if end > start and not sentence[start:end].isspace():
             out.append((start, end, block))
         if not out and end <= start:
