@@ -111,7 +111,7 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
     # With the per-word memos full, words are recomputed each time: same results.
     clear_caches()
     monkeypatch.setattr(model, "MEMO_LIMIT", 3)
-    for memo in (aspects._token_marks, aspects._folded_token):
+    for memo in (aspects._token_marks,):
         memo.update({f"__filler{i}": 0 for i in range(200_000)})
     try:
         for text in TEXTS[:25]:
@@ -122,6 +122,22 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
         assert len(m._fast.codes) <= 3
     finally:
         clear_caches()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_token_memo_loop_is_the_maps(language: str) -> None:
+    # aspects._folds_and_marks (the loop the compiled core runs instead of
+    # _folded_tokens' maps) reads each token's fold and mark from the one memo,
+    # filling it on a miss: each token's fold_1to1 and _mark, memo empty or full.
+    v = aspects.VOCABULARIES[language]
+    clear_caches()
+    for _ in range(2):
+        for text in TEXTS:
+            spaced = aspects._SPACED_WORD_RE.findall(text)
+            folds = [aspects.fold_1to1(t.lstrip().lower()) for t in spaced]
+            marks = [aspects._mark(t.lstrip(), f, v) for t, f in zip(spaced, folds)]
+            assert aspects._folds_and_marks(spaced, v.marks) == (folds, marks)
+            assert [v.marks[t] for t in spaced] == list(zip(folds, marks))
 
 
 def test_shipped_word_sums_are_the_computed_ones() -> None:
