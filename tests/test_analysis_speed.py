@@ -120,6 +120,7 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
         # Only the model file's table is there: no word was added past the limit.
         assert m._fast.char_sums.keys() == m.word_char_sums.keys()
         assert len(m._fast.codes) <= 3
+        assert len(m._fast.words) <= 3
     finally:
         clear_caches()
 
@@ -185,6 +186,24 @@ def test_pieces_match_reference(analyzer: Analyzer, text: str) -> None:
         assert aspects.extract_spans(sentence) == ref.extract_spans(sentence)
         for t in toks:
             assert same(m._word_chars(t), ref.word_chars(m, t))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_compiled_sentence_sums_match_the_reference(language: str) -> None:
+    # model._raw is Model.sentence_raw in the compiled core (one record a token);
+    # here it runs as the build runs it (plain Python under SITEGEN_PURE_PYTHON=1),
+    # so both forms are checked, cold and warm, against the feature strings.
+    m = model.load_model(language=language)
+    for memos in ("cold", "warm"):
+        if memos == "cold":
+            clear_caches()
+        for text in TEXTS:
+            for start, end in split_sentences(text):
+                toks = ref.normalized_tokens(text[start:end])
+                expected = ref.sentence_raw(m, toks)
+                assert same(model._raw(m._fast, toks, False, m.negation_marking), expected)
+                some = model._raw(m._fast, toks, True, m.negation_marking)
+                assert same(some, expected) or (some is None and not expected[4] + expected[5])
 
 
 def test_repeat_check_agrees() -> None:

@@ -3,14 +3,19 @@
 # (IEEE binary64, as Python's), added in the .py's order.
 import cython
 
-@cython.locals(codes=list, present=cython.long, c_n=cython.long, shift=cython.int, code=cython.long)
-cpdef tuple _codes_of(codes_table, list tokens)
+cdef class _Word:
+    cdef readonly long code
+    cdef readonly double chars
+    cdef readonly str key
+    cdef readonly double weight
+    cdef readonly dict followers
+    cdef readonly double negated
+    cdef readonly int scope
 
-@cython.locals(total=cython.double)
-cpdef double _weights_sum(dict weights, list tokens)
-
-@cython.locals(after=dict)
-cpdef double _bigrams_sum(dict follows, list tokens, double total)
-
-@cython.locals(total=cython.double)
-cpdef double _chars_sum(char_sums, list tokens)
+@cython.locals(records=list, visit=list, present=cython.long, c_n=cython.long,
+               c_total=cython.double, total=cython.double, value=cython.double,
+               i=cython.Py_ssize_t, n=cython.Py_ssize_t, n_feats=cython.Py_ssize_t,
+               code=cython.long, record=_Word, after=dict, negated=cython.bint,
+               keys=list, starts=list, shift=cython.int, scored=cython.long, phrase=cython.long,
+               scope=cython.int)
+cpdef object _raw(fast, list tokens, bint opinion_only, bint negation_marking)

@@ -27,9 +27,12 @@ floats in the same order as the plain feature definitions training uses
 (``sentence_features``, ``merge_phrases``), so results are identical bit for bit
 (``tests/reference_analysis.py`` checks). The lexicon's scorer is one function,
 ``lexicon.score_tokens``, shared by training and the analyzer. Compiled
-(``_core.py``), the sums are loops in C over the tokens instead (``_codes_of``,
-``_weights_sum``, ``_bigrams_sum``, ``_chars_sum``, typed by ``model.pxd``):
-the same additions in the same order, on the same IEEE doubles.
+(``_core.py``), ``sentence_raw`` is one loop in C over the tokens instead
+(``_raw``, typed by ``model.pxd``), which probes one per-word memo once per
+token (``_Words``: a record of everything the sums read of a word, so the big
+weight, bigram and character-sum tables are not probed again, each probe a
+likely cache miss): the same additions in the same order, on the same IEEE
+doubles.
 """
 
 from __future__ import annotations
@@ -179,19 +182,22 @@ class _CharSums(dict):
         self.update(self.base)
 
     def __missing__(self, token: str) -> float:
-        # sum(w.get(g, 0.0) for g in char_features(token)): the same n-grams in the
-        # same order (3-grams, 4-grams, 5-grams, each left to right), cut with
-        # slice objects made once per word length.
-        if len(token) < 2 or not token[0].isalpha():
-            value = 0
-        else:
-            w = "<" + token + ">"
-            n = len(w)
-            cuts = _CUTS[n] if n < len(_CUTS) else _cuts(n)
-            value = sum(map(self.char_weights.get, map(w.__getitem__, cuts), _ZEROS))
+        value = _char_sum(self.char_weights, token)
         if len(self) < MEMO_LIMIT:
             self[token] = value
         return value
+
+
+def _char_sum(char_weights: dict[str, float], token: str) -> float:
+    """``sum(char_weights.get(g, 0.0) for g in char_features(token))``: the same
+    n-grams in the same order (3-grams, 4-grams, 5-grams, each left to right),
+    cut with slice objects made once per word length; 0 when it has none."""
+    if len(token) < 2 or not token[0].isalpha():
+        return 0
+    w = "<" + token + ">"
+    n = len(w)
+    cuts = _CUTS[n] if n < len(_CUTS) else _cuts(n)
+    return sum(map(char_weights.get, map(w.__getitem__, cuts), _ZEROS))
 
 
 def _cuts(n: int) -> tuple[slice, ...]:
@@ -216,6 +222,8 @@ def char_sum_table(char_weights: dict[str, float], words) -> dict[str, float]:
 _IS_WORK, _IS_PHRASE, _IS_NEGATOR, _IS_OPINION, _IS_CONTRAST = 1, 2, 4, 8, 16
 _SCORED = 32  # score_tokens acts on it (opinion, negator, intensifier, break...)
 _COUNT_SHIFT = 6
+# A word's place in a negation's scope (``negated_words``; ``_Word.scope``).
+_OPENS_SCOPE, _ENDS_SCOPE = 1, 2
 
 
 class _Codes(dict):
@@ -229,26 +237,109 @@ class _Codes(dict):
         self.fast = fast
 
     def __missing__(self, token: str) -> int:
-        fast = self.fast
-        rules = fast.rules
-        code = 0
-        if token in rules.work_words:
-            code |= _IS_WORK
-        if token in fast.phrase_keys:
-            code |= _IS_PHRASE
-        if token in rules.negators:
-            code |= _IS_NEGATOR
-        if token in fast.opinion:
-            code |= _IS_OPINION
-        if token in rules.contrasts:
-            code |= _IS_CONTRAST
-        if token in fast.scored:
-            code |= _SCORED
-        if len(token) >= 2 and token[0].isalpha():
-            code |= (3 * len(token) - 3) << _COUNT_SHIFT  # = len(char_features(token))
+        code = _token_code(self.fast, token)
         if len(self) < MEMO_LIMIT:
             self[token] = code
         return code
+
+
+def _token_code(fast: _Fast, token: str) -> int:
+    """A token's code (``_Codes``)."""
+    rules = fast.rules
+    code = 0
+    if token in rules.work_words:
+        code |= _IS_WORK
+    if token in fast.phrase_keys:
+        code |= _IS_PHRASE
+    if token in rules.negators:
+        code |= _IS_NEGATOR
+    if token in fast.opinion:
+        code |= _IS_OPINION
+    if token in rules.contrasts:
+        code |= _IS_CONTRAST
+    if token in fast.scored:
+        code |= _SCORED
+    if len(token) >= 2 and token[0].isalpha():
+        code |= (3 * len(token) - 3) << _COUNT_SHIFT  # = len(char_features(token))
+    return code
+
+
+_NO_FOLLOWERS: dict[str, float] = {}  # (never written to)
+
+
+class _Word:
+    """What the compiled ``Model.sentence_raw`` (``_raw``) reads of a token
+    (``_Words``): its ``code`` (``_Codes``) and ``chars``, the sum of its
+    character n-gram weights (``_CharSums``); then, of its ``key`` (the token
+    as the model's word n-grams see it: the work placeholder for a work word,
+    ``merge_phrases``' first step), the unigram ``weight``, the ``followers``
+    (its bigrams' weights by second word, ``_Fast.follows``), the
+    ``negated`` weight (its ``NOT_`` feature's) and its ``scope``
+    (``_ENDS_SCOPE`` if it ends a negation's scope, else ``_OPENS_SCOPE`` if
+    it is a negator, else 0: ``negated_words`` on the key). A feature the model does not
+    have weighs 0.0: adding 0.0 to a sum that started at 0.0 changes nothing
+    (such a sum is never -0.0). ``model.pxd`` makes it a C struct: its
+    numbers are read without a pointer to follow or a float to unbox."""
+
+    __slots__ = ("chars", "code", "followers", "key", "negated", "scope", "weight")
+
+    def __init__(
+        self,
+        code: int,
+        chars: float,
+        key: str,
+        weight: float,
+        followers: dict[str, float],
+        negated: float,
+        scope: int,
+    ) -> None:
+        self.code = code
+        self.chars = chars
+        self.key = key
+        self.weight = weight
+        self.followers = followers
+        self.negated = negated
+        self.scope = scope
+
+
+class _Words(dict):
+    """token -> its ``_Word``, for the compiled ``Model.sentence_raw``
+    (``_raw``), filled on first use: one probe here replaces one in each of
+    ``_Codes``, ``_CharSums``, the weights and the bigrams by first word (large
+    tables, so each probe was a cache miss)."""
+
+    __slots__ = ("fast",)
+
+    def __init__(self, fast: _Fast) -> None:
+        super().__init__()
+        self.fast = fast
+
+    def __missing__(self, token: str) -> _Word:
+        fast = self.fast
+        rules = fast.rules
+        key = rules.work_token if token in rules.work_words else token
+        # The very string object the bigram tables hold (when they hold it), so
+        # a bigram's probe finds its key by identity, without reading the key.
+        key = fast.strings.get(key, key)
+        chars = fast.char_sums.base.get(token)
+        if chars is None:
+            chars = _char_sum(fast.char_weights, token)
+        record = _Word(
+            _token_code(fast, token),
+            chars,
+            key,
+            fast.weights.get(key, 0.0),
+            fast.follows.get(key, _NO_FOLLOWERS),
+            fast.nots.get(key, 0.0),
+            _ENDS_SCOPE
+            if key in rules.clause_end
+            else _OPENS_SCOPE
+            if key in rules.negators
+            else 0,
+        )
+        if len(self) < MEMO_LIMIT:
+            self[token] = record
+        return record
 
 
 class _Fast:
@@ -262,6 +353,7 @@ class _Fast:
         weights = model.weights
         lexicon = model.lexicon
         rules = self.rules = lexicon.rules
+        self.lexicon = lexicon
         self.weights = weights
         self.weight = weights.get
         # "a b" -> w  becomes  ("a", "b") -> w: no string is built per bigram.
@@ -274,18 +366,24 @@ class _Fast:
             if key.count(" ") == 1:
                 a, b = key.split(" ")
                 bigrams[(a, b)] = value
-        # Compiled (``_bigrams_sum``): "a b" -> w as a -> {b: w}, two lookups
-        # of strings instead of a pair made and hashed per bigram.
+        # Compiled (``_raw``): "a b" -> w as a -> {b: w}, each word's followers
+        # kept in its record (``_Words``), so a bigram is one probe in a small dict.
+        # One string object per word: the keys of every word's followers.
         follows: dict[str, dict[str, float]] = {}
-        if COMPILED:
-            for (a, b), value in bigrams.items():
-                after = follows.get(a)
-                if after is None:
-                    after = follows[a] = {}
-                after[b] = value
+        strings: dict[str, str] = {}
+        for (a, b), value in bigrams.items():
+            after = follows.get(a)
+            if after is None:
+                after = follows[a] = {}
+            after[strings.setdefault(b, b)] = value
         self.follows = follows
+        self.strings = strings
+        self.starts = follows.get("<s>", _NO_FOLLOWERS)
+        self.end = strings.get("</s>", "</s>")
         self.bigram = bigrams.get
+        self.nots = nots
         self.not_weight = nots.get
+        self.char_weights = model.char_weights
         self.char_sums = _CharSums(model.char_weights, model.word_char_sums)
         tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
@@ -294,10 +392,12 @@ class _Fast:
         self.opinion = tables.opinion
         self.scored = tables.scored
         self.codes = _Codes(self)
+        self.words = _Words(self)
 
     def clear(self) -> None:
         self.char_sums.reset()
         self.codes.clear()
+        self.words.clear()
 
 
 @dataclass(frozen=True)
@@ -347,10 +447,9 @@ class Model:
         """
         fast = self._fast
         if COMPILED:
-            codes, present, c_n = _codes_of(fast.codes, tokens)
-        else:
-            codes = list(map(fast.codes.__getitem__, tokens))
-            present = reduce(or_, codes, 0)
+            return _raw(fast, tokens, opinion_only, self.negation_marking)
+        codes = list(map(fast.codes.__getitem__, tokens))
+        present = reduce(or_, codes, 0)
         if opinion_only and not present & _IS_OPINION:
             return None
         # merge_phrases: work words -> placeholder, expressions -> one token.
@@ -365,13 +464,10 @@ class Model:
         n = len(merged)
         # Unigrams, then bigrams (with <s> and </s>); a missing feature adds 0.0,
         # which leaves a sum that started at 0.0 unchanged.
-        if COMPILED:
-            total = _bigrams_sum(fast.follows, merged, _weights_sum(fast.weights, merged))
-        else:
-            total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
-            total = _seq_sum(
-                map(fast.bigram, zip(chain(_START, merged), chain(merged, _END)), _ZEROS), total
-            )
+        total = _seq_sum(map(fast.weight, merged, _ZEROS), 0.0)
+        total = _seq_sum(
+            map(fast.bigram, zip(chain(_START, merged), chain(merged, _END)), _ZEROS), total
+        )
         n_feats = n + n + 1
         # Negated words (a negator merged into an expression negates nothing).
         if self.negation_marking and present & _IS_NEGATOR:
@@ -381,11 +477,8 @@ class Model:
                 v = not_weight(t)
                 if v is not None:
                     total += v
-        if COMPILED:
-            c_total = _chars_sum(fast.char_sums, tokens)
-        else:
-            c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
-            c_n = sum(map(rshift, codes, _SHIFTS))
+        c_total = _seq_sum(map(fast.char_sums.__getitem__, tokens), 0.0)
+        c_n = sum(map(rshift, codes, _SHIFTS))
         if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
             return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
         visit = list(compress(count(), map(and_, codes, _SCORED_MASK)))
@@ -411,75 +504,89 @@ class Model:
         return z + self.intercept if bias else z
 
 
-# Model.sentence_raw's sums as loops, for the compiled module (model.pxd types
-# them; as plain Python they would be slower than map and sum): each adds the
-# same floats in the same order as the map/sum forms, 0.0 for a missing feature.
+# Model.sentence_raw for the compiled module (model.pxd types it; as plain
+# Python it would be slower than the map/sum form): the same additions in the
+# same order, on the same IEEE doubles.
 
 
-def _codes_of(codes_table: _Codes, tokens: list[str]) -> tuple[list[int], int, int]:
-    """Each token's code, the codes or-ed together, and their n-gram counts summed."""
-    codes = []
+def _raw(
+    fast: _Fast, tokens: list[str], opinion_only: bool, negation_marking: bool
+) -> tuple[float, int, float, int, float, float, float] | None:
+    """``Model.sentence_raw(tokens, opinion_only)``, reading each token's record
+    (``_Words``) once: its code, character sum and unigram weight in one pass
+    (the sums in token order from 0.0), then the bigrams from the records'
+    followers, then the negated words."""
+    words = fast.words
+    records = []
+    visit = []
     present = 0
     c_n = 0
-    shift = _COUNT_SHIFT
-    for t in tokens:
-        value = codes_table[t]
-        codes.append(value)
-        code = value
+    c_total = 0.0
+    total = 0.0
+    starts = []
+    shift, scored, phrase = _COUNT_SHIFT, _SCORED, _IS_PHRASE
+    for i, t in enumerate(tokens):
+        record = words[t]
+        records.append(record)
+        code = record.code
         present |= code
         c_n += code >> shift
-    return codes, present, c_n
-
-
-def _weights_sum(weights: dict[str, float], tokens: list[str]) -> float:
-    """The unigrams' weights, added from 0.0."""
-    total = 0.0
-    for t in tokens:
-        value = weights.get(t)
-        if value is None:
-            total += 0.0
-        else:
-            total += value
-    return total
-
-
-def _bigrams_sum(follows: dict[str, dict[str, float]], tokens: list[str], total: float) -> float:
-    """``total`` plus the bigrams' weights (with <s> and </s>), in order
-    (``follows``: ``_Fast.follows``, the bigram weights by first word)."""
-    prev = "<s>"
-    for t in tokens:
-        after = follows.get(prev)
-        value = None if after is None else after.get(t)
-        if value is None:
-            total += 0.0
-        else:
-            total += value
-        prev = t
-    after = follows.get(prev)
-    value = None if after is None else after.get("</s>")
-    if value is None:
-        total += 0.0
-    else:
+        if code & scored:
+            visit.append(i)
+        if code & phrase:
+            starts.append(i)
+        total += record.weight
+        c_total += record.chars
+    if opinion_only and not present & _IS_OPINION:
+        return None
+    if starts:
+        # merge_phrases after the work-word step (the records' keys): when an
+        # expression joins tokens, the n-grams are the merged tokens'.
+        keys = [record.key for record in records]
+        merged = _merge(keys, fast, starts)
+        if merged is not keys:
+            records = [words[t] for t in merged]
+            total = 0.0
+            for record in records:
+                total += record.weight
+    n = len(records)
+    after = fast.starts
+    for record in records:
+        value = after.get(record.key, 0.0)
         total += value
-    return total
+        after = record.followers
+    value = after.get(fast.end, 0.0)
+    total += value
+    n_feats = n + n + 1
+    # negated_words over the model's tokens (the records' keys; merged, the
+    # records are the merged tokens', whose keys are themselves).
+    if negation_marking and present & _IS_NEGATOR:
+        negated = False
+        for record in records:
+            scope = record.scope
+            if scope == _ENDS_SCOPE:
+                negated = False
+            elif scope == _OPENS_SCOPE:
+                negated = True
+            elif negated:
+                n_feats += 1
+                total += record.negated
+    if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
+        return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
+    pos, neg, n_scored, subj = score_tokens(tokens, fast.lexicon, visit)
+    return total, n_feats, c_total, c_n, pos, neg, subj / n_scored if n_scored else 0.0
 
 
-def _chars_sum(char_sums: _CharSums, tokens: list[str]) -> float:
-    """The tokens' character n-gram sums, added from 0.0."""
-    total = 0.0
-    for t in tokens:
-        total += char_sums[t]
-    return total
-
-
-def _merge(tokens: list[str], fast: _Fast) -> list[str]:
+def _merge(tokens: list[str], fast: _Fast, starts: list[int] | None = None) -> list[str]:
     """``merge_phrases`` after the work-word step, trying expressions only where
-    a token can start one."""
+    a token can start one (``starts``, in order, when the caller knows them)."""
     by_pair = fast.phrase_by_pair
     out: list[str] = []
     i = 0
     last = len(tokens) - 1
-    for j in compress(count(), map(fast.phrase_keys.__contains__, tokens)):
+    if starts is None:
+        starts = compress(count(), map(fast.phrase_keys.__contains__, tokens))
+    for j in starts:
         if j < i or j == last:  # an expression has two tokens or more
             continue
         entries = by_pair.get((tokens[j], tokens[j + 1]))
