@@ -279,6 +279,66 @@ def test_random_regexes_match(text: str) -> None:
     assert [m.span() for m in _FAST_BOUNDARY.finditer(text)] == spans
 
 
+# Sentence ends: marks, closing quotes and brackets, capitals at the edges of
+# [A-ZÀ-ÖØ-Þ], white space that is not a space, initials, web addresses.
+boundary_text = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS + ["www.Site.fr", "Allocine.Fr", "ab .Cd", "4.5", "3.Le"]),
+        st.text(alphabet=".!?…\n \t\u00a0\"'»”)]-_AZaÀÖ×ØÞßÿé1Ωİ", min_size=1, max_size=6),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(boundary_text, review_text, st.text(max_size=40)))
+def test_sentence_split_is_the_patterns(text: str) -> None:
+    # Compiled, split_sentences finds _FAST_BOUNDARY's matches by a loop over the
+    # characters, and the words before a mark by tokens.word_before; the
+    # reference runs the readable patterns.
+    assert split_sentences(text) == ref.split_sentences(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    text=st.one_of(boundary_text, st.text(alphabet="ab_-. \n\t1é😀İ", max_size=12)),
+    lo=st.integers(-3, 15),
+    at=st.integers(-3, 50),
+)
+def test_word_before_is_the_patterns(text: str, lo: int, at: int) -> None:
+    from generator.analysis import sentences
+
+    for dots, pattern in ((True, sentences._WORD_BEFORE), (False, sentences._GLUED_WORD_BEFORE)):
+        found = pattern.search(text, max(lo, 0), max(at, 0))
+        expected = found.group(1) if found else ""
+        assert tokens.word_before(text, lo, max(at, 0), dots) == expected
+
+
+def _language_words() -> list[str]:
+    from generator.analysis import language
+
+    table = language.load_table()
+    return sorted(table.weights)[::50] + sorted(table.other_words)[::5]
+
+
+language_text = st.lists(
+    st.one_of(st.sampled_from(_language_words()), st.sampled_from([" ", " ", ", ", "é", "1"])),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(language_text, review_text, st.text(max_size=40)))
+def test_language_tally_is_the_patterns(text: str) -> None:
+    # Compiled, detect_folded counts the words in one loop; the same counts and
+    # the same score, to the bit, as the pattern and the dict passes.
+    from generator.analysis import language
+
+    table = language.load_table()
+    for folded in (text, tokens.fold(text), tokens.fold(text) * 3):
+        assert same(language._tally(folded, table), language._tally_words(folded, table))
+
+
 def pieces_text(pieces: list[str], alphabet: str, max_size: int) -> st.SearchStrategy[str]:
     """Texts made of ``pieces`` and short runs of ``alphabet``'s characters."""
     return st.lists(

@@ -8,11 +8,12 @@ each of them with Cython into an extension module of the same name beside its
 There is one implementation of every rule: Cython compiles the very same code,
 annotations are not taken as C types (``annotation_typing`` off); the only C
 types are those an augmenting ``.pxd`` beside a module declares (``tokens.pxd``,
-``clauses.pxd``, ``model.pxd``, ``sentences.pxd``, ``aspects.pxd``: C integers for
-offsets and counts, ``Py_UCS4`` characters, C doubles added in the order Python
-adds them, ``cpdef`` functions, which stay importable; only the small
-``cdef`` helpers of ``tokens`` are not; ``aspects``' per-sentence walk is an
-extension type whose methods are called in C). Where a loop is fast only in C (a scan
+``clauses.pxd``, ``model.pxd``, ``sentences.pxd``, ``aspects.pxd``,
+``language.pxd``: C integers for offsets and counts, ``Py_UCS4`` characters, C
+doubles added in the order Python adds them, ``cpdef`` functions, which stay
+importable; only the small ``cdef`` helpers of ``tokens`` and ``sentences`` are
+not; ``aspects``' per-sentence walk is an extension type whose methods are called
+in C). Where a loop is fast only in C (a scan
 of the characters instead of a regular expression, a sum instead of
 ``map``/``sum``), the module holds both, the loop as a plain Python function
 run when ``cython.compiled`` is true, and the tests check it against the form it

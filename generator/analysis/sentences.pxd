@@ -3,8 +3,15 @@
 # integers; a character of a str-typed text is read in C.
 import cython
 
-@cython.locals(spans=list, start=Py_ssize_t, end=Py_ssize_t)
+@cython.locals(spans=list, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t, n=Py_ssize_t, i=Py_ssize_t, c=Py_UCS4)
 cpdef list split_sentences(str text)
 
-@cython.locals(piece=str, kept=str)
+cdef bint _ends(str text, Py_ssize_t at, Py_ssize_t end) except -1
+
+@cython.locals(end=Py_ssize_t)
+cdef Py_ssize_t _boundary_end(str text, Py_ssize_t i, Py_ssize_t n, Py_UCS4 c)
+
+cdef bint _capital(Py_UCS4 c) noexcept
+
+@cython.locals(piece=str, kept=str, k=Py_ssize_t)
 cpdef _append(str text, Py_ssize_t start, Py_ssize_t end, list spans)

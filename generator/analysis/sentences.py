@@ -17,6 +17,16 @@ from __future__ import annotations
 
 import re
 
+from generator.analysis.tokens import COMPILED as _SCAN_IN_C
+from generator.analysis.tokens import word_before
+
+try:  # Cython's pure-Python mode: True in the compiled module, False here
+    import cython
+
+    COMPILED = cython.compiled
+except ImportError:  # pragma: no cover - Cython is needed only to build
+    COMPILED = False
+
 _ABBREVIATIONS = frozenset(
     "m mm mme mlle mlles dr pr st ste etc cf ex éd fig p vol av boul c.-à-d env vs".split()
 )
@@ -55,24 +65,70 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of each sentence, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _FAST_BOUNDARY.finditer(text):
-        end = match.end()
-        if end < len(text) and text[end - 1] in ".!?" and not text[end].isspace():
-            # Punctuation glued to a capital letter: an ellipsis ("artiste...Meme")
-            # always ends a sentence, a single mark ("identifie.Les") only after
-            # a word.
-            if text[end - 2 : end] != ".." and not _glued_end(text, match.start(), end):
-                continue
-        elif (
-            end - match.start() == 1
-            and text[end - 1] == "."
-            and _abbreviation_before(text, match.start())
-        ):
-            continue
-        _append(text, start, end, spans)
-        start = end
+    if COMPILED:
+        # _FAST_BOUNDARY's matches, found by reading the text once in C.
+        n = len(text)
+        i = 0
+        while i < n:
+            c = text[i]
+            if c == "." or c == "!" or c == "?" or c == "…" or c == "\n":
+                end = _boundary_end(text, i, n, c)
+                if end > i:
+                    if _ends(text, i, end):
+                        _append(text, start, end, spans)
+                        start = end
+                    i = end
+                    continue
+            i += 1
+    else:
+        for match in _FAST_BOUNDARY.finditer(text):
+            at, end = match.span()
+            if _ends(text, at, end):
+                _append(text, start, end, spans)
+                start = end
     _append(text, start, len(text), spans)
     return spans
+
+
+def _ends(text: str, at: int, end: int) -> bool:
+    """Whether the boundary ``text[at:end]`` (a match of ``_FAST_BOUNDARY``) ends a
+    sentence."""
+    if end < len(text) and text[end - 1] in ".!?" and not text[end].isspace():
+        # Punctuation glued to a capital letter: an ellipsis ("artiste...Meme")
+        # always ends a sentence, a single mark ("identifie.Les") only after
+        # a word.
+        return text[end - 2 : end] == ".." or _glued_end(text, at, end)
+    return not (end - at == 1 and text[end - 1] == "." and _abbreviation_before(text, at))
+
+
+def _boundary_end(text: str, i: int, n: int, c: str) -> int:
+    """Where the match of ``_FAST_BOUNDARY`` at ``i`` (its character ``c``: ".", "!",
+    "?", "…" or a line break) ends; ``i`` when there is none there. Its
+    alternatives: a run of line breaks; a run of marks (and closing quotes or
+    brackets) before white space or the end; a run of ".", "!" or "?" (a single
+    "…") before a capital letter. (Run only compiled.)"""
+    end = i + 1
+    if c == "\n":
+        while end < n and text[end] == "\n":
+            end += 1
+        return end
+    while end < n and text[end] in ".!?…":
+        end += 1
+    while end < n and text[end] in "\"'»”)]":
+        end += 1
+    if end == n or text[end].isspace():
+        return end
+    if c == "…":
+        return i + 1 if i + 1 < n and _capital(text[i + 1]) else i
+    end = i + 1
+    while end < n and text[end] in ".!?":
+        end += 1
+    return end if end < n and _capital(text[end]) else i
+
+
+def _capital(c: str) -> bool:
+    """Whether ``c`` is in ``[A-ZÀ-ÖØ-Þ]``."""
+    return "A" <= c <= "Z" or "À" <= c <= "Ö" or "Ø" <= c <= "Þ"
 
 
 def _word_before(text: str, at: int) -> str:
@@ -80,6 +136,8 @@ def _word_before(text: str, at: int) -> str:
     ``_WORD_BEFORE.search(text, at - 40, at)``, found faster. Such a run holds no
     space, so it lies after the last space; that piece usually is the run whole."""
     lo = at - 40 if at > 40 else 0
+    if _SCAN_IN_C:
+        return word_before(text, lo, at, True)
     piece = text[max(lo, text.rfind(" ", lo, at) + 1) : at]
     if _WORD_WHOLE.fullmatch(piece):
         return piece
@@ -107,8 +165,11 @@ def _glued_end(text: str, at: int, end: int) -> bool:
     sentence: only after a word of two letters or more (hyphens allowed, spaces
     between it and the mark too: "les temps .Un mot") that is not an abbreviation -- never after an initial or a number, nor inside a web
     address ("www.Site.fr", "Allocine.Fr")."""
-    before = _GLUED_WORD_BEFORE.search(text, max(0, at - 40), at)
-    word = before.group(1).lower() if before else ""
+    if _SCAN_IN_C:
+        word = word_before(text, max(0, at - 40), at, False).lower()
+    else:
+        before = _GLUED_WORD_BEFORE.search(text, max(0, at - 40), at)
+        word = before.group(1).lower() if before else ""
     if len(word) < 2 or not word.replace("-", "").isalpha() or word in _GLUED_ABBREVIATIONS:
         return False
     return not _WEB_AFTER.match(text, end)
@@ -117,6 +178,17 @@ def _glued_end(text: str, at: int, end: int) -> bool:
 def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     """Add ``text[start:end]`` with its whitespace (``str.isspace``) trimmed, if it
     holds a letter or digit (``str.isalnum``)."""
+    if COMPILED:  # the same, by reading characters in C
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        k = start
+        while k < end and not text[k].isalnum():
+            k += 1
+        if k < end:
+            spans.append((start, end))
+        return
     piece = text[start:end]
     kept = piece.strip()
     if kept and _ALNUM.search(kept):

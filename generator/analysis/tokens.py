@@ -1,3 +1,4 @@
+# cython: boundscheck=False, wraparound=False
 """One tokenizer for training and runtime, for raw review text and for the
 pre-tokenised Allociné TV data alike.
 
@@ -7,8 +8,9 @@ into tokens: elided articles split off (``c'est`` -> ``c'`` ``est``), punctuatio
 kept as tokens. The TV data (already lower-cased and space-separated) goes
 through the same functions, so both sources are normalised identically.
 
-Compiled (``_core.py``), ``tokens.pxd`` gives ``_replace_all`` and ``_tripled``
-C types: they then read the text once, character by character, in C.
+Compiled (``_core.py``), ``tokens.pxd`` gives ``_replace_all``, ``_tripled``,
+``_scan`` and ``word_before`` C types: they then read the text character by
+character in C.
 """
 
 from __future__ import annotations
@@ -200,17 +202,22 @@ def _scan(text: str, mode: int) -> list[str]:
     are written out: compiled, a test against a literal is a C switch.)"""
     out = []
     n = len(text)
+    spaced = mode == SCAN_SPACED_WORDS
+    words = mode != SCAN_TOKENS
     i = 0
     last = 0  # where the last token ended
     while i < n:
         c = text[i]
+        if c == " ":  # (the commonest character that starts nothing)
+            i += 1
+            continue
         end = _elision_end(text, i, n, c)
         if end == i:
-            end = _word_end(text, i, n) if _is_word(c) else _mark_end(text, i, n, c, mode)
+            end = _word_end(text, i, n) if _is_word(c) else _mark_end(text, i, n, c, words)
             if end == i:  # white space, or a character TOKEN_RE skips
                 i += 1
                 continue
-        out.append(text[last if mode == SCAN_SPACED_WORDS else i : end])
+        out.append(text[last if spaced else i : end])
         i = last = end
     return out
 
@@ -242,14 +249,14 @@ def _word_end(text: str, i: int, n: int) -> int:
     return end
 
 
-def _mark_end(text: str, i: int, n: int, c: str, mode: int) -> int:
+def _mark_end(text: str, i: int, n: int, c: str, words: bool) -> int:
     """Where the punctuation at ``i`` (``c``, no word character) ends: WORD_RE's
-    run of characters neither word nor space, or TOKEN_RE's run of dots,
-    ellipsis or mark; ``i`` for white space or a character TOKEN_RE skips."""
-    if c.isspace():
+    run of characters neither word nor space (``words``), or TOKEN_RE's run of
+    dots, ellipsis or mark; ``i`` for white space or a character TOKEN_RE skips."""
+    if c == " " or c.isspace():
         return i
     end = i + 1
-    if mode != SCAN_TOKENS:
+    if words:
         while end < n and not _is_word(text[end]) and not text[end].isspace():
             end += 1
     elif c == ".":
@@ -261,22 +268,50 @@ def _mark_end(text: str, i: int, n: int, c: str, mode: int) -> int:
 
 
 def _is_word(c: str) -> bool:
-    r"""Whether ``c`` is a character of ``\w`` (str patterns: alphanumeric or "_")."""
-    return c == "_" or c.isalnum()
+    r"""Whether ``c`` is a character of ``\w`` (str patterns: alphanumeric or "_").
+    ASCII is decided by comparisons (compiled, a few C instructions instead of
+    four calls into the Unicode tables)."""
+    if c < "\x80":
+        return "a" <= c <= "z" or "0" <= c <= "9" or "A" <= c <= "Z" or c == "_"
+    return c.isalnum()
+
+
+def word_before(text: str, lo: int, at: int, dots: bool) -> str:
+    r"""The run of word characters and hyphens that ends ``text[lo:at]``, as
+    ``re.compile(r"([\w.-]+)$").search(text, lo, at)`` finds it (``dots``) or
+    ``re.compile(r"([\w-]+) *$")`` (not ``dots``: no dots, and spaces may follow
+    it); "" when there is none. As with ``$``, the run may also end just before
+    a line break that ends ``text[lo:at]``. Sentence splitting asks what word
+    precedes a full stop (``sentences.py``); compiled, this reads a few
+    characters back in C instead of trying the pattern at every position."""
+    lo = max(lo, 0)  # as the pattern's ``pos`` and ``endpos`` are
+    end = min(at, len(text))
+    if end <= lo:  # (the patterns find nothing in an empty or reversed range)
+        return ""
+    if end > lo and text[end - 1] == "\n":
+        end -= 1
+    if not dots:
+        while end > lo and text[end - 1] == " ":
+            end -= 1
+    start = end
+    while start > lo:
+        c = text[start - 1]
+        if not (_is_word(c) or c == "-" or (dots and c == ".")):
+            break
+        start -= 1
+    return text[start:end]
 
 
 def _elision(text: str, i: int, n: int, tail: str) -> int:
     """Where the elision ``text[i]`` + ``tail`` + an apostrophe, before a word
     character, ends; ``i`` when there is none."""
     k = len(tail)
-    if (
-        i + k + 2 < n
-        and text[i + 1 : i + 1 + k] == tail
-        and text[i + 1 + k] in "'’"
-        and _is_word(text[i + 2 + k])
-    ):
-        return i + 2 + k
-    return i
+    if i + k + 2 >= n:
+        return i
+    for j in range(k):  # (compiled: compares characters, no slice made)
+        if text[i + 1 + j] != tail[j]:
+            return i
+    return i + 2 + k if text[i + 1 + k] in "'’" and _is_word(text[i + 2 + k]) else i
 
 
 def normalized_tokens(text: str) -> list[str]:
