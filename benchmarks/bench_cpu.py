@@ -10,7 +10,10 @@ Each NAME=SOURCE runs ``python -m generator build --executor serial`` with
 ``PYTHONPATH=SOURCE`` in its own copy of the corpus (files dated a minute back,
 as ``bench_scale.py`` does). Steps: ``cold`` (no cache, no output), ``nochange``,
 ``edit`` (one review of the median subject edited), ``edit_largest`` (one of the
-largest), ``nocache`` (``--no-cache`` into another folder). The CPU is the
+largest), ``nocache`` (``--no-cache`` into another folder), ``pages`` (a cold
+build whose review analyses are in the cache already: no output, and nothing else
+cached, so everything but the analysis itself; run after a step that filled the
+cache, such as ``cold``). The CPU is the
 build process's user + system time (``os.times()`` children). Versions run in
 turn, in reverse order every other round; the table shows medians.
 """
@@ -21,6 +24,7 @@ import argparse
 import csv
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -55,6 +59,17 @@ def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float
         after.children_system - before.children_system
     )
     return cpu, wall
+
+
+def keep_only_analyses(database: Path) -> None:
+    """Empty every table of a build cache but the review analyses (and their
+    namespaces): the next build parses, summarises, renders and writes everything
+    anew, and analyses nothing."""
+    if not database.exists():
+        raise SystemExit(f"{database} is missing: run a step that fills the cache first")
+    with sqlite3.connect(database) as db:
+        for table in ("files", "subjects", "manifests", "summary_states"):
+            db.execute(f"DELETE FROM {table}")
 
 
 def median_and_largest(content: Path) -> tuple[str, str]:
@@ -95,6 +110,9 @@ def main() -> None:
                     if step == "cold":
                         shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
                         shutil.rmtree(site / "output", ignore_errors=True)
+                    elif step == "pages":
+                        shutil.rmtree(site / "output", ignore_errors=True)
+                        keep_only_analyses(site / ".sitegen-cache" / "cache.sqlite")
                     elif step == "nocache":
                         extra = ["--no-cache", "--output", "output-nocache"]
                     elif step == "edit":

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import bisect
-import functools
 import json
 import logging
 import re
@@ -140,21 +139,23 @@ STOP_WORDS = frozenset(
         "you",
     ]
 )
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def fold(text: str) -> str:
     """Lowercase, no accents, ``œ`` and ``æ`` spelt out (as ``search.js`` does)."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    return _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return _MARKS.sub("", _decomposed(text))
+
+
+def _decomposed(text: str) -> str:
+    """``fold`` but for taking the accents (combining marks) out."""
+    return unicodedata.normalize("NFD", text.lower().replace("œ", "oe").replace("æ", "ae"))
 
 
 _MARKS = re.compile("[\u0300-\u036f]+")
 
 
-@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light French and English stemmer: plurals and a few endings."""
+    """A light French and English stemmer: plurals and a few endings (never "")."""
     if len(word) <= 3 or word.isdigit():
         return word
     for ending in (
@@ -179,12 +180,52 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The stems of ``text``'s words, stop words left out."""
-    return [
-        stem(w)
-        for w in _WORD.findall(fold(text))
-        if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())
-    ]
+    """The stems of ``text``'s words (its fold's runs of ``[a-z0-9]``), stop
+    words and single letters left out."""
+    # In UTF-8 a character beyond ASCII is a lead byte (0xC2-0xF4) and
+    # continuation bytes (0x80-0xBF). Every continuation byte deleted, and every
+    # other byte but [a-z0-9] made a space, leaves those runs between spaces. The
+    # accents ``fold`` takes out, U+0300-U+036F, are the characters led by 0xCC
+    # and 0xCD, deleted too: the fold itself is never made. (0xCD also leads
+    # U+0370-U+037F, a few Greek letters, which are no accents: a text holding
+    # one is folded.)
+    raw = _decomposed(text).encode("utf-8", "surrogatepass")
+    if _NOT_MARKS.search(raw):
+        raw = fold(text).encode("utf-8", "surrogatepass").translate(_RUNS, _CONTINUATION)
+    else:
+        raw = raw.translate(_RUNS, _MARKS_AND_CONTINUATION)
+    runs = raw.decode("ascii").split()
+    return list(filter(None, map(_TERMS.__getitem__, runs)))
+
+
+_RUNS = bytes(b if 0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A else 0x20 for b in range(256))
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_MARKS_AND_CONTINUATION = _CONTINUATION + b"\xcc\xcd"
+_NOT_MARKS = re.compile(b"\xcd[\xb0-\xbf]")  # U+0370-U+037F
+
+
+def term(word: str) -> str:
+    """A folded word's stem, or "" for a word left out of the index: a stop word,
+    a single letter."""
+    if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
+        return ""
+    return stem(word)
+
+
+class _Terms(dict[str, str]):
+    """Folded word -> ``term(word)``, made when first asked for (``words`` looks
+    words up in C instead of calling ``term`` for each); the first
+    ``_TERMS_KEPT`` words met are kept."""
+
+    def __missing__(self, word: str) -> str:
+        found = term(word)
+        if len(self) < _TERMS_KEPT:
+            self[word] = found
+        return found
+
+
+_TERMS_KEPT = 200_000
+_TERMS = _Terms()
 
 
 def _fnv(text: str, seed: int) -> int:

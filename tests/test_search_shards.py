@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from conftest import set_csv_cell
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_incremental import full_build, make_site, tree
 
 from generator import search
@@ -82,3 +85,33 @@ def test_an_edit_patches_the_last_shards_postings_to_a_full_builds(
     build(config, executor="serial")
     assert not patched
     assert tree(config.output_dir) == full_build(config, "full2")
+
+
+_TEXT = st.lists(
+    st.sampled_from(
+        list("aeiouzAÉéèêëàçôœæÆŒΣσςİı09 ,.'’-\t\n\u00a0\u2000\u2028\u0301\u0327\u0370\x00")
+        + ["ﬁ", "Ａ", "\U0001f600", "\ud800", "e\u0301", "chansons", "les", "Émotions"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT)
+def test_words_are_the_stems_of_the_folded_texts_runs_of_letters_and_digits(text: str) -> None:
+    """``words`` finds the runs of ``[a-z0-9]`` of the fold through its UTF-8 bytes
+    and looks their stems up: the same words, in order, as ``search.js`` reads
+    them (``/[a-z0-9]+/g`` on the fold), stop words and single letters left out."""
+    runs = re.findall("[a-z0-9]+", search.fold(text))
+    expected = [
+        search.stem(w) for w in runs if w not in search.STOP_WORDS and (len(w) > 1 or w.isdigit())
+    ]
+    assert search.words(text) == expected
+
+
+def test_the_words_table_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(search, "_TERMS_KEPT", 3)
+    monkeypatch.setattr(search, "_TERMS", search._Terms())
+    text = "Une musique superbe, des décors soignés et un scénario"
+    assert search.words(text) == ["musiqu", "superb", "decor", "soign", "scenario"]
+    assert len(search._TERMS) == 3
