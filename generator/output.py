@@ -219,8 +219,33 @@ def subject_fragment(subject: Any) -> str:
     """A subject's part of ``data.json`` (``index_entry``), exactly as ``data_json``
     writes it, so that a rebuild can reuse the parts of unchanged subjects
     (``data_json_from``)."""
-    text = json.dumps(index_entry(subject), ensure_ascii=False, indent=2)
+    text = _with_last_key(subject, "data", subject_data_path(subject.slug))
     return _json_safe(_SUBJECT_INDENT + text.replace("\n", "\n" + _SUBJECT_INDENT))
+
+
+def _with_last_key(subject: Subject, key: str, value: Any) -> str:
+    """``json.dumps({**subject_data(subject, reviews=False), key: value},
+    ensure_ascii=False, indent=2)``: the subject's part (json's pure-Python
+    encoder, with an indent) is encoded once for its ``data.json`` fragment and
+    its own data file, which end with different keys (``_subject_text``)."""
+    text = _subject_text(subject)
+    return f"{text[:-2]},\n  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}\n}}"
+
+
+def _subject_text(subject: Subject) -> str:
+    """``json.dumps(subject_data(subject, reviews=False), ensure_ascii=False,
+    indent=2)``, kept for the subject last asked about (by identity: the subject
+    is frozen)."""
+    global _last_text
+    last = _last_text
+    if last is not None and last[0] is subject:
+        return last[1]
+    text = json.dumps(subject_data(subject, reviews=False), ensure_ascii=False, indent=2)
+    _last_text = (subject, text)
+    return text
+
+
+_last_text: tuple[Subject, str] | None = None
 
 
 def subject_data_file(
@@ -235,9 +260,7 @@ def subject_data_file(
     C string encoder, in the same layout (``tests/test_render.py`` compares both).
     The escapes of ``safe_json_text`` are of single characters: made piece by piece,
     they are what they would be over the whole."""
-    data = subject_data(subject, reviews=False)
-    data["reviews"] = None  # the last key: its value is spliced in below
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _with_last_key(subject, "reviews", None)  # (its value is spliced in below)
     if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
         return subject_data_json(subject).data, []
     # (the reviews written indented already: JSON strings hold no raw newline)

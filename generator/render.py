@@ -7,6 +7,7 @@ produces bytes: writing them is ``output``'s job.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import json
@@ -210,32 +211,31 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
     into ``<mark>``). A mention overlapping another or the quote's edge is left
     plain."""
     text = card.review.text
-    escape = jinja2.utils.markupsafe.escape
     # (offset, rank, tag): at one offset, closing before opening, the quote
-    # outside the mentions.
+    # outside the mentions. The mentions' come in text order, one after the other,
+    # so in that order; the quote's two are put in their place.
     tags: list[tuple[int, int, str]] = []
     quote = card.highlight
-    if quote:
-        tags.append((quote[0], 2, f'<mark id="quote-{escape(card.review.id)}">'))
-        tags.append((quote[1], 1, "</mark>"))
+    q_start, q_end = quote if quote else (-1, -1)
     last = 0
     size = len(text)
     for key, _form, start, end, _polarity in card.mentions:
         if key not in aspects or not 0 <= start < end <= size or start < last:
             continue
-        if quote and (start < quote[0] < end or start < quote[1] < end):
+        if start < q_start < end or start < q_end < end:
             continue
         tag = _MENTION_TAGS.get(key)
         if tag is None:
             if len(_MENTION_TAGS) > 10_000:
                 _MENTION_TAGS.clear()
-            tag = _MENTION_TAGS[key] = f'<span class="aspect-mention" data-aspect="{escape(key)}">'
-        tags.append((start, 3, tag))
-        tags.append((end, 0, "</span>"))
+            tag = _MENTION_TAGS[key] = f'<span class="aspect-mention" data-aspect="{_escape(key)}">'
+        tags += ((start, 3, tag), (end, 0, "</span>"))
         last = end
-    if not tags:
-        return escape(text)
-    tags.sort(key=lambda tag: (tag[0], tag[1]))
+    if quote:
+        bisect.insort(tags, (q_start, 2, f'<mark id="quote-{_escape(card.review.id)}">'))
+        bisect.insort(tags, (q_end, 1, "</mark>"))
+    elif not tags:
+        return _escape(text)
     pieces, at = [], 0
     for offset, _, _ in tags:
         pieces.append(text[at:offset])
@@ -244,16 +244,16 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
     # Escaping works character by character: the pieces escaped in one call,
     # joined by a character escape leaves alone and the text does not hold.
     if _PIECE_SEP in text:
-        escaped = [str(escape(piece)) for piece in pieces]
+        escaped = [str(_escape(piece)) for piece in pieces]
     else:
-        escaped = str(escape(_PIECE_SEP.join(pieces))).split(_PIECE_SEP)
-    out = [escaped[0]]
-    for (_, _, tag), piece in zip(tags, escaped[1:]):
-        out.append(tag)
-        out.append(piece)
+        escaped = str(_escape(_PIECE_SEP.join(pieces))).split(_PIECE_SEP)
+    out = [""] * (2 * len(tags) + 1)  # piece, tag, piece, ..., piece
+    out[0::2] = escaped
+    out[1::2] = [tag for _, _, tag in tags]
     return Markup("".join(out))
 
 
+_escape = jinja2.utils.markupsafe.escape
 _PIECE_SEP = "\x00"
 _MENTION_TAGS: dict[str, str] = {}  # aspect key -> its opening tag (keys repeat across cards)
 

@@ -9,6 +9,10 @@ import csv
 import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+
 from generator.analysis.types import Aspect, ReviewAnalysis
 from generator.commands.build import build
 from generator.config import SiteConfig
@@ -108,3 +112,41 @@ def test_editing_a_mention_listed_on_the_first_page_rewrites_it(tmp_path: Path) 
         if page.is_file():
             rel = page.relative_to(tmp_path / "full")
             assert (tmp_path / "out" / rel).read_bytes() == page.read_bytes(), rel
+
+
+def _marked(text: str, mentions, quote, aspects) -> str:
+    """What ``highlight`` writes, told the plain way: every tag with its offset and
+    rank (closing before opening at one offset, the quote outside the mentions),
+    sorted, the text between them escaped piece by piece."""
+    tags = []
+    if quote:
+        tags += [(quote[0], 2, '<mark id="quote-r1">'), (quote[1], 1, "</mark>")]
+    last = 0
+    for key, _form, start, end, _polarity in mentions:
+        if key not in aspects or not 0 <= start < end <= len(text) or start < last:
+            continue
+        if quote and (start < quote[0] < end or start < quote[1] < end):
+            continue
+        tags += [(start, 3, f'<span class="aspect-mention" data-aspect="{escape(key)}">')]
+        tags += [(end, 0, "</span>")]
+        last = end
+    tags.sort(key=lambda tag: tag[:2])
+    out, at = [], 0
+    for offset, _, tag in tags:
+        out += [str(escape(text[at:offset])), tag]
+        at = offset
+    return "".join(out) + str(escape(text[at:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_highlight_is_the_sorted_tags_between_escaped_pieces(data) -> None:
+    text = data.draw(st.text(alphabet="ab <&>\"'\x00é", max_size=30))
+    bound = st.integers(-1, len(text) + 1)
+    spans = data.draw(st.lists(st.tuples(bound, bound), max_size=6))
+    spans.sort()
+    mentions = [(key, key, s, e, 0.5) for (s, e), key in zip(spans, ["a", "b<", "a", "c"] * 2)]
+    quote = data.draw(st.none() | st.tuples(bound, bound).map(sorted).map(tuple))
+    aspects = {"a", "b<"}
+    expected = _marked(text, mentions, quote, aspects)
+    assert str(highlight(card(text, mentions, quote), aspects)) == expected

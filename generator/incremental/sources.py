@@ -337,12 +337,25 @@ def absolute_sources(reviews: list[Review]) -> list[Review]:
             # (a review taken back from the cache, ``RowMemo``, has it already)
             source = review.source if str(review.source) == absolute else Path(absolute)
             sources[review.source] = source
-        out.append(
-            review
-            if source == review.source and source is review.source
-            else dataclasses.replace(review, source=source)
-        )
+        out.append(review if source is review.source else _with_source(review, source))
     return out
+
+
+def _with_source(review: Review, source: Path) -> Review:
+    """``dataclasses.replace(review, source=source)``; for a plain frozen dataclass
+    (no ``__post_init__``, no slots) the same object made without ``__init__``
+    and its frozen setters (a few microseconds a review, every review read)."""
+    if not _PLAIN_REVIEW:
+        return dataclasses.replace(review, source=source)
+    copy = _new(Review)
+    state = copy.__dict__
+    state.update(review.__dict__)
+    state["source"] = source
+    return copy
+
+
+_PLAIN_REVIEW = not hasattr(Review, "__post_init__") and not hasattr(Review, "__slots__")
+_new = object.__new__
 
 
 def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> Sources:
