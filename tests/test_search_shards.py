@@ -91,7 +91,11 @@ _TEXT = st.lists(
     st.sampled_from(
         list("aeiouzAÉéèêëàçôœæÆŒΣσςİı09 ,.'’-\t\n\u00a0\u2000\u2028\u0301\u0327\u0370\x00")
         + ["ﬁ", "Ａ", "\U0001f600", "\ud800", "e\u0301", "chansons", "les", "Émotions"]
-    ),
+    )
+    # any character: the accents' neighbours (U+0300-U+037F, led by 0xCC/0xCD in
+    # UTF-8), other scripts, astral ones
+    | st.characters(min_codepoint=0x2C0, max_codepoint=0x3FF)
+    | st.characters(codec=None),
     max_size=30,
 ).map("".join)
 
