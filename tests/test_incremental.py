@@ -18,7 +18,7 @@ from generator.cache import BuildCache
 from generator.commands import build as build_module
 from generator.commands.build import build
 from generator.config import SiteConfig
-from generator.incremental.sources import read_sources, subject_groups
+from generator.incremental.sources import _resolved, read_sources, subject_groups
 from generator.output import (
     data_json,
     data_json_from,
@@ -27,7 +27,7 @@ from generator.output import (
     subject_fragment,
 )
 from generator.progress import NullProgress
-from generator.readers import read_content
+from generator.readers import content_files, read_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import edit_one_review, make_corpus
@@ -250,6 +250,29 @@ def test_reading_through_the_cache_equals_read_content(tmp_path: Path) -> None:
             groups.setdefault(review.subject, []).append(index)
         groups.update((key, []) for key in expected.subjects if key not in groups)
         assert list(subject_groups(sources).items()) == list(groups.items())
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="POSIX links")
+def test_a_content_files_cache_key_is_its_resolved_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sources._resolved`` (the rest of the path after the folder, joined to the
+    folder resolved once) is ``str(path.resolve())`` however the folder is written."""
+    real = tmp_path / "real"
+    (real / "content" / "sous").mkdir(parents=True)
+    (real / "content" / "a.txt").write_text("Bon.\n", encoding="utf-8")
+    (real / "content" / "sous" / "b.txt").write_text("Bon.\n", encoding="utf-8")
+    (real / "content" / "lien.txt").symlink_to(real / "content" / "sous" / "b.txt")
+    (tmp_path / "site").symlink_to(real)
+    monkeypatch.chdir(tmp_path)
+    folders = ["site/content", "./site/content", "site/../site/content", "site/content/"]
+    folders += [str(tmp_path / f) for f in folders]
+    for written in folders:
+        folder = Path(written)
+        paths = content_files(folder)
+        assert len(paths) == 3
+        root = str(folder.resolve())
+        assert [_resolved(p, folder, root) for p in paths] == [str(p.resolve()) for p in paths]
 
 
 def test_data_json_from_fragments_is_data_json(tmp_path: Path) -> None:

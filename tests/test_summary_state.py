@@ -46,6 +46,7 @@ from generator.commands.build import build
 from generator.config import SiteConfig
 from generator.content import Review
 from generator.incremental import schedule as schedule_module
+from generator.incremental.worker import pickled_state
 
 SUBJECT = "Le Bal des vampires"
 CONFIG = SiteConfig()
@@ -256,7 +257,7 @@ def assert_same_state(made: SummaryState, expected: SummaryState) -> None:
 
 def stored(state: SummaryState) -> SummaryState:
     """The state once kept in the build cache and read back."""
-    return pickle.loads(pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+    return pickle.loads(pickled_state(state))
 
 
 # --- equivalence -----------------------------------------------------------------------

