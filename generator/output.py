@@ -269,7 +269,11 @@ def subject_data_file(
         return (_json_safe(head + "[]\n}") + "\n").encode("utf-8"), []
     entries = _review_entries(subject, _ENTRY_INDENT, known or {})
     prefix = _json_safe(head + "[\n").encode("utf-8")
-    return prefix + ENTRY_SEP.join(entries) + _FILE_END, entries
+    # In one join: each ``+`` on the whole would copy it again (a large subject's
+    # file is tens of MB, and fresh memory costs its page faults)
+    if len(entries) == 1:
+        return prefix + entries[0] + _FILE_END, entries
+    return ENTRY_SEP.join([prefix + entries[0], *entries[1:-1], entries[-1] + _FILE_END]), entries
 
 
 ENTRY_SEP = b",\n"  # between two reviews' entries

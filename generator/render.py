@@ -593,13 +593,14 @@ class SubjectCards:
         start = self.starts[page.path]
         return [self.html(i, card) for i, card in enumerate(page.cards, start=start)]
 
-    def script_lines(self, reused: dict[int, str]) -> list[str] | None:
-        """Every card as a JSON string for ``cards.js`` (``reused``: those known)."""
+    def script_lines(self, reused: dict[int, bytes]) -> list[bytes] | None:
+        """Every card as a JSON string for ``cards.js``, in UTF-8 (``reused``: those
+        known)."""
         if self.macro is None:
             return None
         cards = (card for page in self.subject.pages for card in page.cards)
         return [
-            reused.get(i) or js_string(str(self.html(i, card)).strip())
+            reused.get(i) or js_string(str(self.html(i, card)).strip()).encode("utf-8")
             for i, card in enumerate(cards)
         ]
 
@@ -618,8 +619,8 @@ class Renderer:
         self.plugins = _plugins(self.config)
         self._card_memo: SubjectCards | None = None
         # For the next ``cards_file``: card index -> its line of the last cards.js
-        # (a JSON string), for the cards known unchanged (``worker``).
-        self.reused_cards: dict[int, str] = {}
+        # (a JSON string, in UTF-8), for the cards known unchanged (``worker``).
+        self.reused_cards: dict[int, bytes] = {}
         # slug -> its ``<slug>/data.json`` made already (``worker._Last.data_file``)
         self.data_files: dict[str, bytes] = {}
 
@@ -729,15 +730,35 @@ class Renderer:
         subject of several pages, as its pages show them, for their filters). The
         cards in ``reused_cards`` (index -> the card's line in the last
         ``cards.js``, known unchanged) are not rendered again."""
-        if subject.cards_path:
-            cards = self._subject_cards(subject)
-            yield self._render(
-                "cards.js",
-                subject.cards_path,
-                cards=list(self._cards(subject)),
-                cards_js=cards.script_lines(self.reused_cards),
-                **cards.shared,
+        if not subject.cards_path:
+            return
+        cards = self._subject_cards(subject)
+        lines = cards.script_lines(self.reused_cards)
+        if lines and self._theme_template("cards.js"):
+            # Its layout (a header line, a card a line, the footer) filled in as
+            # bytes: not the lines decoded, put in a string and encoded again (tens
+            # of MB for a large subject); ``tests/test_incremental_cards.py``
+            # compares it with the template's own loop.
+            ends = self._render(
+                "cards.js", subject.cards_path, cards=[], cards_js=[], **cards.shared
             )
+            head, _, foot = ends.data.partition(b"\n")
+            lines[0] = head + b"\n" + lines[0]
+            lines[-1] += b"\n" + foot
+            yield OutputFile(subject.cards_path, b",\n".join(lines))
+            return
+        yield self._render(
+            "cards.js",
+            subject.cards_path,
+            cards=list(self._cards(subject)),
+            cards_js=[line.decode("utf-8") for line in lines] if lines is not None else None,
+            **cards.shared,
+        )
+
+    def _theme_template(self, name: str) -> bool:
+        """Whether the template ``name`` is the theme's own (not the site's)."""
+        template = self.env.get_template(name)
+        return Path(template.filename or "").parent.resolve() == theme_dir().resolve()
 
     def _subject_cards(self, subject: Subject) -> SubjectCards:
         """The subject's shared context and cards, made once for its pages and its
@@ -747,7 +768,7 @@ class Renderer:
             template = self.env.get_template("_card.html")
             macro = None
             # (a site's own _card.html may depend on the page its card is on)
-            if Path(template.filename or "").parent.resolve() == theme_dir().resolve():
+            if self._theme_template("_card.html"):
                 macro = template.make_module(self._context(subject.url, shared)).review_card
             self._card_memo = SubjectCards(subject, shared, macro)
         return self._card_memo

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import set_csv_cell
+from reference_build import build_uncached
 from test_incremental import full_build, make_site, tree
 
 from generator import search
 from generator.commands.build import build
 from generator.incremental import worker
-from generator.render import SubjectCards
+from generator.render import Renderer, SubjectCards
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import edit_one_review
@@ -141,3 +142,25 @@ def test_the_parts_of_data_json_stored_for_the_next_build_are_right(tmp_path: Pa
     edit_one_review(other)
     build(config, executor="serial")
     assert tree(config.output_dir) == full_build(config)
+
+
+def test_cards_js_is_what_its_template_writes(tmp_path: Path) -> None:
+    """``Renderer.cards_file`` fills the theme's cards.js in as bytes, its cards'
+    lines joined: the bytes of the template's own loop (``review_card`` per card)."""
+    config = make_site(tmp_path, reviews=200, subjects=3)
+    site = build_uncached(config).site
+    renderer = Renderer(site)
+    checked = 0
+    for subject in site.subjects:
+        if not subject.cards_path:
+            continue
+        [made] = renderer.cards_file(subject)
+        cards = [card for page in subject.pages for card in page.cards]
+        shared = renderer._subject_cards(subject).shared
+        expected = renderer._render(
+            "cards.js", subject.cards_path, cards=cards, cards_js=None, **shared
+        )
+        assert made.data == expected.data
+        assert made.data.count(b"\n") == len(cards) + 2
+        checked += 1
+    assert checked >= 2

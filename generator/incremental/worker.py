@@ -435,10 +435,11 @@ class _Last:
             return None
         return search.LastShard.parse(data.decode("utf-8", "replace"), same)
 
-    def card_lines(self, subject: Subject) -> dict[int, str]:
-        """The unchanged cards' lines of the last ``cards.js`` (JSON strings), by new
-        card index; none unless it is laid out as ``templates/cards.js`` writes it
-        (a header line, a card a line, a footer line)."""
+    def card_lines(self, subject: Subject) -> dict[int, bytes]:
+        """The unchanged cards' lines of the last ``cards.js`` (JSON strings, in
+        UTF-8), by new card index; none unless it is laid out as
+        ``templates/cards.js`` writes it (a header line, a card a line, a footer
+        line)."""
         path = subject.cards_path or ""
         same = self._same(subject, path)
         data = self._read(path) if same else None
@@ -448,10 +449,7 @@ class _Last:
         count = len(self.index)
         if len(lines) != count + 3 or lines[-1]:
             return {}
-        return {
-            i: (lines[j + 1][:-1] if j + 1 < count else lines[j + 1]).decode("utf-8")
-            for i, j in same.items()
-        }
+        return {i: lines[j + 1][:-1] if j + 1 < count else lines[j + 1] for i, j in same.items()}
 
     def data_file(self, subject: Subject) -> bytes:
         """The subject's ``data.json``; the unchanged reviews' entries from the last
