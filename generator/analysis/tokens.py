@@ -172,7 +172,10 @@ def _tripled(folded: str) -> bool:
 def tokens_of_folded(folded: str, repeats: bool = True) -> list[str]:
     """``normalized_tokens`` of a text given its ``fold``; ``repeats=False`` only
     when the text is known to have no tripled letter (see ``has_repeats``)."""
-    if repeats:
+    if repeats and has_repeats(folded):
+        # (A review with a tripled letter somewhere passes repeats=True for every
+        # piece of it; the check, a loop in C when compiled, costs a fraction of
+        # the substitution, whose template is read by Python code at each call.)
         folded = _REPEATS.sub(r"\1\1", folded)
     if "...." in folded:  # otherwise _DOTS would only rewrite "..." as "..."
         folded = _DOTS.sub("...", folded)
