@@ -12,10 +12,13 @@ cdef class _Word:
     cdef readonly double negated
     cdef readonly int scope
 
-@cython.locals(records=list, visit=list, present=cython.long, c_n=cython.long,
+@cython.locals(words=dict, records=list, visit=list, present=cython.long, c_n=cython.long,
                c_total=cython.double, total=cython.double, value=cython.double,
                i=cython.Py_ssize_t, n=cython.Py_ssize_t, n_feats=cython.Py_ssize_t,
                code=cython.long, record=_Word, after=dict, negated=cython.bint,
-               keys=list, starts=list, shift=cython.int, scored=cython.long, phrase=cython.long,
+               merged=list, starts=list, shift=cython.int, scored=cython.long, phrase=cython.long,
                scope=cython.int)
 cpdef object _raw(fast, list tokens, bint opinion_only, bint negation_marking)
+
+@cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word)
+cpdef list _merged_records(fast, list records, list starts)

@@ -29,7 +29,7 @@ floats in the same order as the plain feature definitions training uses
 ``lexicon.score_tokens``, shared by training and the analyzer. Compiled
 (``_core.py``), ``sentence_raw`` is one loop in C over the tokens instead
 (``_raw``, typed by ``model.pxd``), which probes one per-word memo once per
-token (``_Words``: a record of everything the sums read of a word, so the big
+token (``_new_word``: a record of everything the sums read of a word, so the big
 weight, bigram and character-sum tables are not probed again, each probe a
 likely cache miss): the same additions in the same order, on the same IEEE
 doubles.
@@ -269,7 +269,7 @@ _NO_FOLLOWERS: dict[str, float] = {}  # (never written to)
 
 class _Word:
     """What the compiled ``Model.sentence_raw`` (``_raw``) reads of a token
-    (``_Words``): its ``code`` (``_Codes``) and ``chars``, the sum of its
+    (``_new_word``): its ``code`` (``_Codes``) and ``chars``, the sum of its
     character n-gram weights (``_CharSums``); then, of its ``key`` (the token
     as the model's word n-grams see it: the work placeholder for a work word,
     ``merge_phrases``' first step), the unigram ``weight``, the ``followers``
@@ -302,44 +302,35 @@ class _Word:
         self.scope = scope
 
 
-class _Words(dict):
-    """token -> its ``_Word``, for the compiled ``Model.sentence_raw``
-    (``_raw``), filled on first use: one probe here replaces one in each of
+def _new_word(fast: _Fast, token: str) -> _Word:
+    """A token's ``_Word``, made on its first use and kept in ``fast.words``
+    (token -> record, up to ``MEMO_LIMIT``) for the compiled
+    ``Model.sentence_raw`` (``_raw``): one probe there replaces one in each of
     ``_Codes``, ``_CharSums``, the weights and the bigrams by first word (large
-    tables, so each probe was a cache miss)."""
-
-    __slots__ = ("fast",)
-
-    def __init__(self, fast: _Fast) -> None:
-        super().__init__()
-        self.fast = fast
-
-    def __missing__(self, token: str) -> _Word:
-        fast = self.fast
-        rules = fast.rules
-        key = rules.work_token if token in rules.work_words else token
-        # The very string object the bigram tables hold (when they hold it), so
-        # a bigram's probe finds its key by identity, without reading the key.
-        key = fast.strings.get(key, key)
-        chars = fast.char_sums.base.get(token)
-        if chars is None:
-            chars = _char_sum(fast.char_weights, token)
-        record = _Word(
-            _token_code(fast, token),
-            chars,
-            key,
-            fast.weights.get(key, 0.0),
-            fast.follows.get(key, _NO_FOLLOWERS),
-            fast.nots.get(key, 0.0),
-            _ENDS_SCOPE
-            if key in rules.clause_end
-            else _OPENS_SCOPE
-            if key in rules.negators
-            else 0,
-        )
-        if len(self) < MEMO_LIMIT:
-            self[token] = record
-        return record
+    tables, so each probe was a cache miss). A plain dict, probed with
+    ``dict.get``: a dict subclass's ``__missing__`` would make every probe a
+    method call."""
+    rules = fast.rules
+    key = rules.work_token if token in rules.work_words else token
+    # The very string object the bigram tables hold (when they hold it), so
+    # a bigram's probe finds its key by identity, without reading the key.
+    key = fast.strings.get(key, key)
+    chars = fast.char_sums.base.get(token)
+    if chars is None:
+        chars = _char_sum(fast.char_weights, token)
+    record = _Word(
+        _token_code(fast, token),
+        chars,
+        key,
+        fast.weights.get(key, 0.0),
+        fast.follows.get(key, _NO_FOLLOWERS),
+        fast.nots.get(key, 0.0),
+        _ENDS_SCOPE if key in rules.clause_end else _OPENS_SCOPE if key in rules.negators else 0,
+    )
+    words = fast.words
+    if len(words) < MEMO_LIMIT:
+        words[token] = record
+    return record
 
 
 class _Fast:
@@ -367,7 +358,7 @@ class _Fast:
                 a, b = key.split(" ")
                 bigrams[(a, b)] = value
         # Compiled (``_raw``): "a b" -> w as a -> {b: w}, each word's followers
-        # kept in its record (``_Words``), so a bigram is one probe in a small dict.
+        # kept in its record (``_new_word``), so a bigram is one probe in a small dict.
         # One string object per word: the keys of every word's followers.
         follows: dict[str, dict[str, float]] = {}
         strings: dict[str, str] = {}
@@ -392,7 +383,7 @@ class _Fast:
         self.opinion = tables.opinion
         self.scored = tables.scored
         self.codes = _Codes(self)
-        self.words = _Words(self)
+        self.words: dict[str, _Word] = {}  # (_new_word)
 
     def clear(self) -> None:
         self.char_sums.reset()
@@ -513,7 +504,7 @@ def _raw(
     fast: _Fast, tokens: list[str], opinion_only: bool, negation_marking: bool
 ) -> tuple[float, int, float, int, float, float, float] | None:
     """``Model.sentence_raw(tokens, opinion_only)``, reading each token's record
-    (``_Words``) once: its code, character sum and unigram weight in one pass
+    (``_new_word``) once: its code, character sum and unigram weight in one pass
     (the sums in token order from 0.0), then the bigrams from the records'
     followers, then the negated words."""
     words = fast.words
@@ -526,7 +517,9 @@ def _raw(
     starts = []
     shift, scored, phrase = _COUNT_SHIFT, _SCORED, _IS_PHRASE
     for i, t in enumerate(tokens):
-        record = words[t]
+        record = words.get(t)
+        if record is None:
+            record = _new_word(fast, t)
         records.append(record)
         code = record.code
         present |= code
@@ -540,12 +533,10 @@ def _raw(
     if opinion_only and not present & _IS_OPINION:
         return None
     if starts:
-        # merge_phrases after the work-word step (the records' keys): when an
-        # expression joins tokens, the n-grams are the merged tokens'.
-        keys = [record.key for record in records]
-        merged = _merge(keys, fast, starts)
-        if merged is not keys:
-            records = [words[t] for t in merged]
+        # When an expression joins tokens, the n-grams are the merged tokens'.
+        merged = _merged_records(fast, records, starts)
+        if merged is not None:
+            records = merged
             total = 0.0
             for record in records:
                 total += record.weight
@@ -575,6 +566,24 @@ def _raw(
         return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
     pos, neg, n_scored, subj = score_tokens(tokens, fast.lexicon, visit)
     return total, n_feats, c_total, c_n, pos, neg, subj / n_scored if n_scored else 0.0
+
+
+def _merged_records(fast: _Fast, records: list[_Word], starts: list[int]) -> list[_Word] | None:
+    """The records of ``merge_phrases``' tokens, after the work-word step (the
+    records' keys), for ``_raw``; None when no expression joins tokens
+    (``starts``: where a token can start one)."""
+    keys = [record.key for record in records]
+    merged = _merge(keys, fast, starts)
+    if merged is keys:
+        return None
+    words = fast.words
+    out = []
+    for t in merged:
+        record = words.get(t)
+        if record is None:
+            record = _new_word(fast, t)
+        out.append(record)
+    return out
 
 
 def _merge(tokens: list[str], fast: _Fast, starts: list[int] | None = None) -> list[str]:
