@@ -47,6 +47,8 @@ TEXTS = [
     "Omar Sy et François Cluzet : un duo génial !!! À voir absolument.",
     "Un chef-d'œuvre. Un chef d'oeuvre. Œuvre ÆTHER cœur sœur.",
     "trooooop bieeeen le fiiilm, genial!!! exellent, decevante, magnifiqe",
+    # Tripled letters in one sentence, aspects judged clause by clause in both.
+    "Le scénario est nuuuul mais les acteurs sont géniaux. La musique est belle, le rythme lent.",
     "c' est nul . j' ai pas aimé . qu' est -ce que c' est ?",
     "QU'IL est LONG ! JUSQU'À la fin... LORSQU'ON s'ennuie, PUISQU'IL le faut.",
     "Qu'il soit dit. Jusqu'au bout ! Lorsqu'on aime. Puisqu'il faut.",
@@ -390,6 +392,14 @@ def test_comparisons_are_the_pattern(text: str) -> None:
     assert [m.span() for m in clauses._comparisons(text)] == [
         m.span() for m in clauses._COMPARED.finditer(text)
     ]
+    # Where the compiled core tries it (clauses._comparison_starts, run here in
+    # both builds): the needles' occurrences after no word character.
+    low = text.lower()
+    if len(low) == len(text):
+        found = clauses._occurrences(low, clauses._COMPARED_STARTS)
+        assert clauses._comparison_starts(text, low) == sorted(
+            {i for i in found if not re.match(r"\w", text[i - 1 : i])}
+        )
 
 
 def test_reference_module_is_the_old_code() -> None:

@@ -15,3 +15,24 @@ cdef Py_ssize_t _after_run(
 ) except -1
 
 cdef bint _is_word(Py_UCS4 c) noexcept
+
+@cython.locals(at=list, firsts=dict, after_word=bint, i=Py_ssize_t, c=Py_UCS4, needle=str)
+cpdef list _comparison_starts(str before, str low)
+
+# judging_spans' helpers (offsets as C integers, called in C from it).
+
+@cython.locals(a=Py_ssize_t, b=Py_ssize_t, block=Py_ssize_t)
+cpdef tuple _innermost(list parts, Py_ssize_t position, Py_ssize_t length)
+
+cpdef list _mentions_in(list found, Py_ssize_t a, Py_ssize_t b)
+
+@cython.locals(first=Py_ssize_t, last=Py_ssize_t, x=Py_ssize_t, y=Py_ssize_t, k=Py_ssize_t)
+cpdef tuple _block_span(list parts, Py_ssize_t block, Py_ssize_t length)
+
+@cython.locals(pieces=list, start=Py_ssize_t, end=Py_ssize_t)
+cpdef tuple _without(Py_ssize_t a, Py_ssize_t b, list holes)
+
+@cython.locals(out=list, end=Py_ssize_t, i=Py_ssize_t)
+cpdef list _matches_at(pattern, str text, list at)
+
+cpdef list _comparisons(str before)

@@ -213,19 +213,21 @@ def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
     return at
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` when every match begins at one of ``at``: the
-    pattern tried at those places only, in order, each from where the last
-    match ended."""
+def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` when every match begins at one of
+    ``at``: the pattern tried at those places only, in order, each from where
+    the last match ended."""
     at.sort()
+    out = []
     end = 0
     match_at = pattern.match
     for i in at:
         if i >= end:
             match = match_at(text, i)
             if match is not None:
-                yield match
+                out.append(match)
                 end = match.end()
+    return out
 
 
 def _folded(sentence: str) -> str:
@@ -313,10 +315,17 @@ def judging_spans(
     yield own
     # A clause of nothing but mentions (and an article) is a subject coordinated
     # with what follows in its block, which judges it: "X et Y sont brillantes".
-    following = next((p for p in parts if p[0] >= b), None)
-    if following is not None and following[2] == block and sum(y - x for x, y in own) <= _BARE:
-        end = following[1]
-        yield _without(a, end, sorted(_mentions_in(found, a, end) + nested))
+    # (Loops, not generator expressions left half-read: closing one costs more.)
+    kept = 0
+    for x, y in own:
+        kept += y - x
+    if kept <= _BARE:
+        for following in parts:
+            if following[0] >= b:
+                if following[2] == block:
+                    end = following[1]
+                    yield _without(a, end, sorted(_mentions_in(found, a, end) + nested))
+                break
     first, last = _block_span(parts, block, length)
     if (first, last) != (a, b) and (first, last) != (0, length):
         yield _without(first, last, _mentions_in(found, first, last))
@@ -455,11 +464,50 @@ def compared(sentence: str, start: int) -> bool:
     return False
 
 
-def _comparisons(before: str) -> Iterator[re.Match[str]]:
-    """``_COMPARED.finditer(before)``, the pattern tried only where a match may
-    begin (``_COMPARED_STARTS``), in order, each from where the last ended."""
+def _comparisons(before: str) -> list[re.Match[str]]:
+    """``list(_COMPARED.finditer(before))``, the pattern tried only where a
+    match may begin (``_COMPARED_STARTS``), in order, each from where the last
+    ended. (A list: ``compared`` reads them all but for the rare success, and
+    closing a generator left half-read costs more.)"""
     low = before.lower()
     if len(low) != len(before) or "ı" in before or "ſ" in before:
-        yield from _COMPARED.finditer(before)
-        return
-    yield from _matches_at(_COMPARED, before, _occurrences(low, _COMPARED_STARTS))
+        return list(_COMPARED.finditer(before))
+    if COMPILED:
+        at = _comparison_starts(before, low)
+    else:
+        at = _occurrences(low, _COMPARED_STARTS)
+    return _matches_at(_COMPARED, before, at)
+
+
+def _starts_by_letter(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each first character of ``words`` -> the words beginning with it."""
+    table: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        table[word[0]] = (*table.get(word[0], ()), word)
+    return table
+
+
+_COMPARED_FIRSTS = _starts_by_letter(_COMPARED_STARTS)
+
+
+def _comparison_starts(before: str, low: str) -> list[int]:
+    r"""Where one of ``_COMPARED_STARTS`` occurs in ``low`` (``before`` in lower
+    case, as long) after no word character of ``before``, in order: the places
+    of ``_occurrences(low, _COMPARED_STARTS)`` where _COMPARED, which begins
+    with ``(?<!\w)``, may match, found by reading ``before`` once (a loop in C
+    when compiled; in plain Python the searches are faster, and run instead)."""
+    at = []
+    firsts = _COMPARED_FIRSTS
+    after_word = False
+    i = -1
+    for c in before:
+        i += 1
+        if not after_word:
+            needles = firsts.get(low[i])
+            if needles is not None:
+                for needle in needles:
+                    if low.startswith(needle, i):
+                        at.append(i)
+                        break
+        after_word = _is_word(c)
+    return at
