@@ -37,7 +37,8 @@ takes no term after a subject pronoun ("je commande"); "12" takes a name after
 "un", "une" or "son propre", or after "remake", "préférer" or "faire pâlir", for
 another work; "13" tries a clause with the one after it before its block ("X et
 Y sont brillantes") and takes no "produit par" (a participle) for a mention; "14"
-does the former only for a clause of nothing but its mentions.
+does the former only for a clause of nothing but its mentions; "19" counts a
+review's closing sentence again (``analyzer.closing_logit``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,13 @@ import re
 from generator.analysis import aspects as _aspects
 from generator.analysis import sentences as _sentences
 from generator.analysis import tokens as _tokens
-from generator.analysis.analyzer import CLAUSE_CLEAR, MAX_KEY_PHRASES, Analyzer, _polarity
+from generator.analysis.analyzer import (
+    CLAUSE_CLEAR,
+    MAX_KEY_PHRASES,
+    Analyzer,
+    _polarity,
+    closing_logit,
+)
 from generator.analysis.clauses import clauses, judging_spans, leaning
 from generator.analysis.language import detect
 from generator.analysis.lexicon import merge_phrases, score_tokens
@@ -355,9 +362,10 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
         if s_subj:
             subj_sum += s_subj
             subj_n += 1
-        polarity = _polarity(
-            model.score(s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn)
+        closing = model.score(
+            s_total, s_n, s_pos, s_neg, bias=False, char_sum=s_ctotal, n_chars=s_cn
         )
+        polarity = _polarity(closing)
         keys = []
         forms = []
         found = _aspects.drop_compared(sentence, extract_spans(sentence, vocabulary))
@@ -388,7 +396,13 @@ def analyze(analyzer: Analyzer, text: str) -> ReviewAnalysis:
             )
         )
     if n_feats:
-        polarity = _polarity(model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n))
+        polarity = _polarity(
+            closing_logit(
+                model.score(total, n_feats, pos, neg, char_sum=c_total, n_chars=c_n),
+                closing,
+                len(sentences),
+            )
+        )
     else:
         polarity = 0.0
     for k, sentence_polarity in unclear:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
+from generator.analysis.analyzer import CLOSING_SENTENCES, CLOSING_WEIGHT, closing_logit
 from generator.analysis.aspects import extract
 from generator.analysis.lexicon import load_lexicon, score_tokens
 from generator.analysis.sentences import split_sentences
@@ -77,6 +78,35 @@ def test_review_lexicon_gaps(analyzer: Analyzer) -> None:
 def test_negation_flips_polarity(analyzer: Analyzer) -> None:
     assert analyzer.analyze("C'est un bon film.").polarity > 0
     assert analyzer.analyze("Ce n'est pas un bon film.").polarity < 0
+
+
+def test_closing_logit_counts_the_closing_sentence_only_against_the_whole() -> None:
+    w = CLOSING_WEIGHT
+    assert closing_logit(2.0, -3.0, CLOSING_SENTENCES) == 2.0 - w * 3.0
+    assert closing_logit(-2.0, 3.0, CLOSING_SENTENCES + 2) == -2.0 + w * 3.0
+    assert closing_logit(2.0, -3.0, CLOSING_SENTENCES - 1) == 2.0  # too short
+    assert closing_logit(2.0, 3.0, CLOSING_SENTENCES) == 2.0  # never surer
+    assert closing_logit(-1.0, 100.0, CLOSING_SENTENCES) == -1.0 + w * 40.0  # clamped
+    assert closing_logit(2.0, -0.5, CLOSING_SENTENCES) == 2.0  # not a clear opinion
+
+
+def test_closing_sentence_weighs_in_a_long_review(analyzer: Analyzer) -> None:
+    # The same sentences in another order have the same features, so the same
+    # logit: only which one closes the review differs.
+    praise = [
+        "Les acteurs sont excellents et la musique est magnifique.",
+        "Une mise en scène brillante, des images superbes.",
+    ]
+    blame = "Mais franchement, la fin est ratée et décevante."
+    closing_blame = analyzer.analyze(" ".join([*praise, blame]))
+    closing_praise = analyzer.analyze(" ".join([blame, *praise]))
+    assert closing_blame.sentences[-1].polarity < 0 < closing_praise.polarity
+    assert closing_blame.polarity < closing_praise.polarity
+    # Two sentences: too short for a closing verdict, the order does not matter.
+    assert (
+        analyzer.analyze(f"{praise[0]} {blame}").polarity
+        == analyzer.analyze(f"{blame} {praise[0]}").polarity
+    )
 
 
 # The label a careful French reader gives each example review, in file order.
