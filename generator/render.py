@@ -280,6 +280,7 @@ class Snippet(NamedTuple):
     mention: str
     after: str
     label: str  # the mention's own label (positive, negative, neutral)
+    href: str  # the link to its card from the subject's first page (which lists it)
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,7 @@ class AspectView:
     anchor: str  # the id of its section
     listed: tuple[Snippet, ...]  # (the first page only)
     more: int  # reviews mentioning it not listed
+    counts: str  # its counts in words (``subject.aspect_counts``)
 
 
 def snippet(
@@ -351,6 +353,7 @@ def _aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], in
     keys = [a.key for a in subject.summary.aspects]  # (in order: the digest hashes it)
     listed: dict[str, list[Snippet]] = {key: [] for key in keys}
     counts = dict.fromkeys(keys, 0)
+    first = subject.pages[0].path if subject.pages else ""
     for page in subject.pages:
         for card in page.cards:
             seen: set[str] = set()
@@ -361,23 +364,39 @@ def _aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], in
                 counts[key] += 1
                 if len(listed[key]) < ASPECT_LIST_LIMIT:
                     before, words, after = snippet(card.review.text, start, end)
+                    review_id = card.review.id
+                    href = f"{relative(page.path, first)}#review-{review_id}"
+                    label = mention_label(polarity)
                     listed[key].append(
-                        Snippet(
-                            card.review.id, page.path, before, words, after, mention_label(polarity)
-                        )
+                        Snippet(review_id, page.path, before, words, after, label, href)
                     )
     return {key: (tuple(listed[key]), counts[key]) for key in keys}
 
 
-def aspect_views(subject: Subject, listing: bool) -> list[AspectView]:
+def aspect_views(subject: Subject, listing: bool, t: Any) -> list[AspectView]:
     aspects = subject.summary.aspects
     anchors = aspect_anchors(aspects)
     found = aspect_listing(subject) if listing else {}
     views = []
     for aspect in aspects:
         listed, count = found.get(aspect.key, ((), 0))
-        views.append(AspectView(aspect, anchors[aspect.key], listed, max(count - len(listed), 0)))
+        counts = t(
+            "subject.aspect_counts",
+            mentions=t("count.mentions", n=aspect.mentions),
+            positive=aspect.positive,
+            negative=aspect.negative,
+        )
+        more = max(count - len(listed), 0)
+        views.append(AspectView(aspect, anchors[aspect.key], listed, more, counts))
     return views
+
+
+class RatingView(NamedTuple):
+    """What a card shows of its rating (``Renderer._subject_context``)."""
+
+    bucket: str  # its star filter's value (``star_bucket``)
+    stars: Markup  # ``stars``
+    label: str  # "4 sur 5" (``card.rating``)
 
 
 def stars(rating: float, scale: int) -> Markup:
@@ -706,7 +725,7 @@ class Renderer:
         for page in subject.pages if pages is None else pages:
             first = page.number == 1
             if first not in views:
-                views[first] = aspect_views(subject, listing=first)
+                views[first] = aspect_views(subject, listing=first, t=self.t)
             yield self._render(
                 "subject.html",
                 page.path,
@@ -782,6 +801,11 @@ class Renderer:
         for analysis in subject.analyses:
             counts[analysis.label] = counts.get(analysis.label, 0) + 1
         scale = self.config.rating_scale
+
+        def star_bucket(rating: float) -> str:
+            return format_number(charts.rating_bucket(rating, scale), "en")
+
+        number = self.env.filters["number"]
         return {
             "subject": subject,
             "figures": figures,
@@ -790,7 +814,17 @@ class Renderer:
             "label_names": {
                 label: self.t("label." + label) for label in (*LABEL_ORDER, UNANALYSED)
             },
-            "star_bucket": lambda rating: format_number(charts.rating_bucket(rating, scale), "en"),
+            "star_bucket": star_bucket,
+            # Per rating of the subject, what its cards show of it: made once per
+            # value instead of once per card.
+            "ratings": {
+                rating: RatingView(
+                    star_bucket(rating),
+                    stars(rating, scale),
+                    self.t("card.rating", rating=number(rating), scale=scale),
+                )
+                for rating in {r.rating for r in subject.reviews if r.rating is not None}
+            },
             "aspect_keys": {a.key for a in subject.summary.aspects},
             "star_options": [
                 (format_number(value, "en"), label, n)

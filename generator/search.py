@@ -30,8 +30,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -346,17 +348,29 @@ def _postings(
 ) -> dict[str, list[int]]:
     """Per word, the cards holding it, each once, in card order (the subject's
     own ``SUBJECT_CARD`` first)."""
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    lists = postings.__getitem__
 
     def add(text: str, card: int) -> None:
         terms = known.get(card)
-        for term in dict.fromkeys(words(text)) if terms is None else terms:
-            postings.setdefault(term, []).append(card)  # (each card once per word)
+        # Each of its words' lists gets the card once, in C: ``list.append`` mapped
+        # over the words' lists (made empty when first asked for), in the order
+        # ``postings.setdefault(term, []).append(card)`` would append them.
+        _consume(
+            map(
+                list.append,
+                map(lists, dict.fromkeys(words(text)) if terms is None else terms),
+                repeat(card),
+            )
+        )
 
     add(about, SUBJECT_CARD)
     for number, text in enumerate(texts):
         add(text, number)
     return postings
+
+
+_consume = deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
 
 
 def _patched(last: LastShard, about: str, texts: Sequence[str]) -> dict[str, list[int]]:

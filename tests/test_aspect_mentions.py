@@ -423,3 +423,28 @@ def test_a_participle_is_no_mention() -> None:
 
     assert extract("Produit par Danny Boyle.") == [("boyle", "Danny Boyle")]
     assert extract("Le produit est parfait.") == [("produit", "produit")]
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_resolve_gives_what_the_rows_resolved_give(analyzer: Analyzer, names: bool) -> None:
+    """``MentionKeys.resolve`` without a name to resolve takes the mentions as
+    they are (remapped, the title's keys left out): what ``_rows`` and
+    ``_resolved`` give, checked with and without names, and with a remap."""
+    from generator.analysis.aspect_summary import _resolved, _rows, aspects_with_tally
+    from generator.config import AspectSettings
+
+    texts = [t for t in TEXTS if names or "Seigner" not in t]
+    reviews = [review(i, text) for i, text in enumerate(texts)]
+    analyses = [analyzer.analyze(text) for text in texts]
+    settings = AspectSettings(synonyms=(("musique", ("BO",)),), ignore=("décors",))
+    _, _, keys = aspects_with_tally(reviews, analyses, settings)
+    assert bool(keys.names.by_first or keys.names.compound or keys.aliases.renamed) == names
+    for r, analysis in zip(reviews, analyses):
+        rows = _rows(analysis, keys.names, r.text, keys.remap)
+        expected = tuple(
+            m if key == m[0] else (key, *m[1:])
+            for key, (_, _, m) in _resolved(rows, keys.aliases)
+            if key not in keys.excluded
+        )
+        assert keys.resolve(analysis, r.text) == expected
+    assert any(keys.resolve(a, r.text) for r, a in zip(reviews, analyses))

@@ -454,7 +454,12 @@ def _offer(
             continue
         rank = (-abs(polarity), review.id, m[MENTION_START])
         kept = side[1]
-        if not side[0] and (not kept or rank > kept[-1][0]):
+        if kept and rank > kept[-1][0] and (not side[0] or len(kept) == BEST_KEPT):
+            # After every kept one: not kept, and the side no longer complete when
+            # it was full (kept then dropped again, its quote never needed).
+            side[0] = False
+            continue
+        if not side[0] and not kept:
             continue
         start, end = m[MENTION_START], m[MENTION_END]
         q_start, q_end = mention_quote(analysis, review.text, start, end)
@@ -554,8 +559,14 @@ class MentionKeys:
 
     def resolve(self, analysis: ReviewAnalysis, text: str) -> tuple[Mention, ...]:
         """The review's mentions, in text order, each under the subject's key."""
-        out = []
         excluded = self.excluded
+        names = self.names
+        if not (names.compound or names.by_first or self.aliases.renamed):
+            # No name to resolve: ``_rows`` gives each mention its own key alone and
+            # ``_resolved`` keeps it, so they are the mentions (remapped) as they are.
+            mentions = _remapped(analysis, self.remap)
+            return tuple(m for m in mentions if m[MENTION_KEY] not in excluded)
+        out = []
         rows = _rows(analysis, self.names, text, self.remap)
         for key, (_, _, m) in _resolved(rows, self.aliases):
             if key in excluded:
