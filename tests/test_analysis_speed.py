@@ -402,6 +402,29 @@ def test_comparisons_are_the_pattern(text: str) -> None:
         )
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    sums=st.tuples(*[st.floats(allow_nan=True, allow_infinity=True, width=64)] * 2),
+    counts=st.tuples(*[st.integers(min_value=0, max_value=10**6)] * 2),
+    lexicon=st.tuples(*[st.floats(min_value=0.0, max_value=1e6)] * 2),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_sentence_logit_is_the_model_score(
+    sums: tuple[float, float], counts: tuple[int, int], lexicon: tuple[float, float], language: str
+) -> None:
+    # The analyzer's one function for a sentence's and a clause's polarity
+    # (compiled with analyzer.py) against Model.score and _polarity as written.
+    from generator.analysis import analyzer as analyzer_module
+
+    m = model.load_model(language=language)
+    (total, c_total), (n, c_n), (pos, neg) = sums, counts, lexicon
+    weights = (*m.lex_weights, m.word_floor, m.char_floor)
+    z = m.score(total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n)
+    got = analyzer_module._sentence_logit(total, n, c_total, c_n, pos, neg, weights)
+    assert same(got, min(40.0, z))  # (NaN too: min(40.0, nan) is 40.0)
+    assert same(analyzer_module._polarity(got), analyzer_module._polarity(z))
+
+
 def test_reference_module_is_the_old_code() -> None:
     # The reference keeps the original patterns, not the fast rewrites.
     assert ref.TOKEN_RE.pattern == tokens.TOKEN_RE.pattern

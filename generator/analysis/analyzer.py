@@ -28,6 +28,7 @@ import dataclasses
 import logging
 import math
 from dataclasses import dataclass
+from math import log1p, sqrt, tanh
 
 from generator.analysis import aspects as _aspects
 from generator.analysis import language as _language
@@ -101,6 +102,35 @@ class AnalysisSettings:
             f":me{model_digest('en')}:le{lexicon_digest('en')}{detector}"
             f":a{_aspects.terms_digest()}:{fields}"
         )
+
+
+def _sentence_logit(
+    total: float,
+    n: int,
+    c_total: float,
+    c_n: int,
+    pos: float,
+    neg: float,
+    weights: tuple[float, float, float, int, int],
+) -> float:
+    """``min(40.0, model.score(total, n, pos, neg, bias=False, char_sum=c_total,
+    n_chars=c_n))`` (NaN as 40.0) of a sentence's or a clause's
+    ``Model.sentence_raw`` pieces (``weights``: the model's ``lex_weights``,
+    ``word_floor`` and ``char_floor``): the same operations in the same order,
+    so the same floats (tests/reference_analysis.py and
+    tests/test_analysis_speed.py check), in one function for the review's loop
+    and the clauses', without a method call with keywords and the
+    ``lexicon_features`` tuple per clause. ``_polarity`` of it is the polarity."""
+    lex_a, lex_b, lex_c, word_floor, char_floor = weights
+    z = (
+        total / sqrt(n if n > word_floor else word_floor)  # noqa: FURB136 (faster than max)
+        + lex_a * log1p(pos)
+        + lex_b * log1p(neg)
+        + lex_c * ((pos - neg) / (pos + neg + 0.5))
+    )
+    if c_n:
+        z += c_total / sqrt(c_n if c_n > char_floor else char_floor)  # noqa: FURB136
+    return z if z < 40.0 else 40.0  # noqa: FURB136 - min(40.0, z), NaN included, inlined
 
 
 def _polarity(z: float) -> float:
@@ -194,6 +224,7 @@ class Analyzer:
         # (never clear: the mention then tries the next piece, or leans).
         scored: dict[tuple[tuple[int, int], ...], float] = {}
         sentence_raw = model.sentence_raw
+        weights = (*model.lex_weights, model.word_floor, model.char_floor)
         out: list[float | None] = []
         for _, _, m_start, _ in found:
             polarity = None
@@ -209,10 +240,8 @@ class Analyzer:
                         got = 0.0
                     else:
                         total, n, c_total, c_n, pos, neg, _ = raw
-                        z = model.score(
-                            total, n, pos, neg, bias=False, char_sum=c_total, n_chars=c_n
-                        )
-                        got = round(_polarity(z), 4)
+                        z = _sentence_logit(total, n, c_total, c_n, pos, neg, weights)
+                        got = round(tanh((z if z > -40.0 else -40.0) / 2.0), 4)  # noqa: FURB136
                     scored[pieces] = got
                 if abs(got) >= CLAUSE_CLEAR:
                     polarity = got
@@ -285,11 +314,7 @@ class Analyzer:
         model = self._models.get(language) or self._model_for(language)
         vocabulary = _aspects.VOCABULARIES[language]
         sentence_raw = model.sentence_raw
-        # Model.score(bias=False) and _polarity, inlined below with the same
-        # operations in the same order (so the same floats: tests/reference_analysis.py checks).
-        lex_a, lex_b, lex_c = model.lex_weights
-        word_floor, char_floor = model.word_floor, model.char_floor
-        sqrt, log1p, tanh = math.sqrt, math.log1p, math.tanh
+        weights = (*model.lex_weights, model.word_floor, model.char_floor)
         make = tuple.__new__
         sentences = []
         total = 0.0
@@ -323,17 +348,9 @@ class Analyzer:
             if s_subj:
                 subj_sum += s_subj
                 subj_n += 1
-            z = (
-                s_total / sqrt(s_n if s_n > word_floor else word_floor)  # noqa: FURB136 (faster than max)
-                + lex_a * log1p(s_pos)
-                + lex_b * log1p(s_neg)
-                + lex_c * ((s_pos - s_neg) / (s_pos + s_neg + 0.5))
-            )
-            if s_cn:
-                z += s_ctotal / sqrt(s_cn if s_cn > char_floor else char_floor)  # noqa: FURB136
-            z = z if z < 40.0 else 40.0  # noqa: FURB136 - max(-40.0, min(40.0, z)), NaN included, inlined
+            z = _sentence_logit(s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, weights)
             closing = z
-            polarity = tanh((z if z > -40.0 else -40.0) / 2.0)  # noqa: FURB136
+            polarity = tanh((z if z > -40.0 else -40.0) / 2.0)  # noqa: FURB136 - _polarity(z)
             rounded = round(polarity, 4)
             s_folded = aspect_folded[start:end] if aligned else None
             found = extract_aspects(sentence, s_folded, vocabulary)
