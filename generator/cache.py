@@ -347,12 +347,11 @@ class BuildCache:
         return full if isinstance(full, tuple) and len(full) == 3 else (full, b"", b"")
 
     def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
+        """Store ``(path, stamp, light index, (reviews, row keys, language flags))``
+        rows; the index and the reviews as values, or already ``pickled``."""
         if not self.persistent:
             return
-        data = [
-            (p, s, pickle.dumps(light, _PICKLE), pickle.dumps(full, _PICKLE))
-            for p, s, light, full in rows
-        ]
+        data = [(p, s, _pickled(light), _pickled(full)) for p, s, light, full in rows]
         if data:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", data)
@@ -448,6 +447,17 @@ class BuildCache:
             db.executemany("DELETE FROM subjects WHERE digest = ?", [(d,) for d in old])
             db.execute("DELETE FROM summary_states WHERE used < ? AND space != ?", (cutoff, space))
         return len(old)
+
+
+def pickled(value: Any) -> bytes:
+    """``value`` pickled as the cache stores it."""
+    return pickle.dumps(value, _PICKLE)
+
+
+def _pickled(value: Any) -> bytes:
+    """``value`` pickled, unless it is already (an index or a file's reviews is
+    never ``bytes`` itself)."""
+    return value if isinstance(value, bytes) else pickle.dumps(value, _PICKLE)
 
 
 class _Lazy:

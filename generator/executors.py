@@ -10,6 +10,12 @@ Each worker builds its ``Analyzer`` once: in its initializer for a local pool
 (from the tables' snapshot in the build cache when there is one:
 ``analysis/snapshot.py``), elsewhere on its first task with a text to analyse.
 
+With ``--executor process``, the build's pool (``LocalPool``) is started when
+first needed: by the read stage when it has many files to parse
+(``incremental.sources``, which shares the files between the pool and this
+process: ``shared_map``), else by the runner; either way it is shut down when
+the runner is done.
+
 ``--executor``:
 
 * ``process`` (default): a pool of ``--jobs`` processes (default: every core);
@@ -214,7 +220,13 @@ def _process_pool(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["generator.executors", "generator.incremental.worker"])
+        context.set_forkserver_preload(
+            [
+                "generator.executors",
+                "generator.incremental.worker",
+                "generator.incremental.sources",
+            ]
+        )
         # Started here, not by the first ``submit``, where SIGINT is held back
         # (``_interrupts_held``): it would keep that mask, and so would every
         # process it starts later.
@@ -246,6 +258,113 @@ def _interrupts_held() -> Iterator[None]:
         mask(signal.SIG_SETMASK, before)
 
 
+class LocalPool:
+    """The build's pool of local processes (``--executor process`` with more than
+    one job), started when first needed (``start``): by the read stage to parse
+    files, or by ``open_runner`` for the analysis; ``close`` shuts it down."""
+
+    def __init__(
+        self,
+        spec: str | cf.Executor | None,
+        jobs: int | None,
+        settings: AnalysisSettings,
+        snapshot: Path | None = None,
+    ) -> None:
+        local = spec is None or (isinstance(spec, str) and spec.strip() in _LOCAL)
+        self.workers = (jobs or default_jobs()) if local else 0
+        self.settings = settings
+        self.snapshot = snapshot
+        self.executor: cf.ProcessPoolExecutor | None = None
+        self._probes: list[cf.Future[Any]] = []
+        self._prober: threading.Thread | None = None
+
+    @property
+    def available(self) -> bool:
+        """Whether there is a pool to use (a local one, of more than one process)."""
+        return self.workers > 1
+
+    def start(self) -> cf.ProcessPoolExecutor:
+        """The pool, started now if it is not yet. Its processes are started by a
+        thread of this process (the first ``submit`` starts them, which takes a
+        while), each sent a first small task (``ready``)."""
+        assert self.available
+        if self.executor is None:
+            self.executor = _process_pool(self.workers, self.settings, self.snapshot)
+            self._prober = threading.Thread(target=self._probe, args=(self.executor,), daemon=True)
+            self._prober.start()
+        return self.executor
+
+    def _probe(self, executor: cf.Executor) -> None:
+        with contextlib.suppress(RuntimeError):  # (shut down meanwhile)
+            for _ in range(self.workers):
+                self._probes.append(executor.submit(os.getpid))
+
+    def ready(self) -> int:
+        """How many of its processes are ready for work, about (those that did
+        their first task)."""
+        return sum(1 for f in list(self._probes) if f.done() and f.exception() is None)
+
+    def slots(self) -> int:
+        """How many tasks to keep queued on the pool now: none before a process of
+        it is ready (a task queued then would wait), else one more than are."""
+        ready = self.ready()
+        return min(ready + 1, self.workers + 1) if ready else 0
+
+    def close(self) -> None:
+        if self._prober is not None:
+            self._prober.join()
+            self._prober = None
+        if self.executor is not None:
+            executor, self.executor = self.executor, None
+            executor.shutdown(wait=True, cancel_futures=True)
+        self._probes = []
+
+    def __enter__(self) -> LocalPool:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_LOCAL = ("process", "local", "")
+
+
+def shared_map(
+    executor: cf.Executor,
+    remote: Callable[..., Any],
+    local: Callable[..., Any],
+    calls: Sequence[tuple[Any, tuple[Any, ...]]],
+    slots: Callable[[], int],
+) -> Iterator[tuple[Any, Any, bool]]:
+    """Run every call, in order, on ``executor`` (``remote(*args)``, at most
+    ``slots()`` queued there) or in this process (``local(*args)``, the next call
+    whenever none of the executor's is done). Yields ``(tag, result, remotely)``
+    as they finish. (Calls sorted by decreasing cost: the last ones, small, keep
+    every process busy until the end.)"""
+    pending: dict[cf.Future[Any], Any] = {}
+    calls = iter(calls)
+    call = next(calls, None)
+    try:
+        while call is not None or pending:
+            while call is not None and len(pending) < slots():
+                with _interrupts_held():
+                    pending[executor.submit(remote, *call[1])] = call[0]
+                call = next(calls, None)
+            done = [future for future in pending if future.done()]
+            if not done and call is not None:
+                tag, args = call
+                call = next(calls, None)
+                yield tag, local(*args), False
+                continue
+            if not done:
+                done = list(cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)[0])
+            for future in done:
+                yield pending.pop(future), future.result(), True
+    finally:
+        for future in pending:
+            future.cancel()
+
+
 @contextlib.contextmanager
 def open_runner(
     spec: str | cf.Executor | None,
@@ -254,11 +373,13 @@ def open_runner(
     *,
     work: int = 0,
     snapshot: Path | None = None,
+    pool: LocalPool | None = None,
 ) -> Iterator[Runner]:
     """The runner for ``--executor``/``--jobs``. ``work`` is the number of characters
-    to analyse: small jobs run here rather than pay for starting a pool.
-    ``snapshot``: the build cache's folder, where a local pool's workers load (or
-    save) the analyzer's tables (``get_analyzer``)."""
+    to analyse: small jobs run here rather than pay for starting a pool (a pool
+    the build started already, ``pool``, is used for any work; it is shut down
+    when the runner is done). ``snapshot``: the build cache's folder, where a
+    local pool's workers load (or save) the analyzer's tables (``get_analyzer``)."""
     if isinstance(spec, cf.Executor):
         yield Runner(
             spec,
@@ -269,16 +390,21 @@ def open_runner(
         )
         return
     name = (spec or "process").strip()
-    if name in ("process", "local", ""):
+    if name in _LOCAL:
         workers = jobs or default_jobs()
-        if workers <= 1 or work < MIN_POOL_CHARS:
+        started = pool is not None and pool.executor is not None
+        if workers <= 1 or work < (1 if started else MIN_POOL_CHARS):
+            if pool is not None:
+                pool.close()  # (started by the read stage, not needed now)
             yield Runner(None, "this process")
             return
-        pool = _process_pool(workers, settings, snapshot)
+        pool = pool or LocalPool(spec, jobs, settings, snapshot)
         try:
-            yield Runner(pool, f"{workers} processes", in_flight=3 * workers, workers=workers)
+            yield Runner(
+                pool.start(), f"{workers} processes", in_flight=3 * workers, workers=workers
+            )
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.close()
         return
     if name in ("serial", "none"):
         yield Runner(None, "this process")

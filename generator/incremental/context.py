@@ -95,6 +95,12 @@ class BuildContext:
     state_space: bytes = b""  # summary states' (keys.state_space)
     site_key: bytes = b""  # keys.site_key
     own_templates: bool = False  # the site overrides the theme's templates
+    pool: Any = None  # the build's local process pool (executors.LocalPool), if any
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """The build cache's folder (None: the cache is in memory)."""
+        return self.store.path.parent if self.store.path is not None else None
 
     @property
     def reuse(self) -> bool:

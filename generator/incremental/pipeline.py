@@ -21,6 +21,7 @@ import logging
 from pathlib import Path
 from typing import Self
 
+from generator.executors import LocalPool
 from generator.incremental import keys, record, schedule, sitemodel, sources, write
 from generator.incremental.context import BuildContext, BuildReport
 from generator.incremental.manifest import Manifest
@@ -31,64 +32,66 @@ log = logging.getLogger(__name__)
 
 
 def run(ctx: BuildContext) -> BuildReport:
-    """Build the site of ``ctx.config``: the stages, in order."""
+    """Build the site of ``ctx.config``: the stages, in order. (The build's pool
+    of processes is started by the first stage that needs it: ``executors.LocalPool``.)"""
     config, report = ctx.config, ctx.report
-    read = sources.read(ctx)  # 1. read the content
-    groups = sources.subject_groups(read)
-    slugs = sitemodel.slugs(config, groups, read.metas)
-    keys.set_build_keys(ctx)
-    parts = sources.subject_parts(read, groups)
-    digests = keys.subject_digests(ctx.site_key, slugs, read.metas, parts)
-    output = config.output_dir.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(output):
-        recover_output(output)  # an interrupted build's swap, finished before anything is read
-        last = record.previous(ctx, output, slugs, digests)  # 2. plan
-        the_plan = plan(last.manifest, digests, slugs, last.stats, last.artifacts.keys())
-        clean = {key: last.artifacts[digests[key]] for key in the_plan.clean}
-        report.subjects_rebuilt = len(the_plan.dirty)
-        report.cache_hits += sum(a.count for a in clean.values())
-        dirty = list(the_plan.dirty)
-        reviews, hashes = sources.load_reviews(config, ctx.store, read, groups, dirty)
-        render_there = schedule.render_with_analysis(ctx)
-        ctx.phase("planned")
-        with Staging(output, last.manifest) as staging:
-            kept = dict(the_plan.kept) if render_there else {}
-            pages_to = staging.open() if render_there and dirty else None
-            jobs = schedule.Jobs(slugs, read.metas, kept, render_there, pages_to)
-            built = schedule.build_subjects(ctx, reviews, hashes, jobs)  # 3. changed subjects
-            ctx.phase("analysed")
-            done = {**clean, **built.artifacts()}
-            site = sitemodel.model_site(  # 4. model the site
-                ctx, groups, read.metas, done, reviews, built.summaries, built.analyses
-            )
-            site = ctx.plugins.site(site)
-            fragments = write.new_fragments(site, clean, built.results)  # 5. write
-            given = write.WriteInput(
-                site,
-                last.manifest,
-                last.stats,
-                digests,
-                clean,
-                built.results,
-                the_plan.same_subjects,
-                fragments,
-            )
-            written, staged = write.write_site(ctx, given, staging.staged, staging.open)
-            staging.staged = staged
-            if staged is None:
-                report.files = len(last.manifest.files) if last.manifest else 0
-                report.up_to_date = True
-                return ctx.finish(site)
-            ctx.phase("written")
-            report.files = staging.commit()
-            ctx.phase("committed")
-        report.pages_written, report.pages_linked = staged.written, staged.linked
-        if ctx.reuse:  # 6. record
-            record.record(
-                ctx, output, site, slugs, digests, clean, done, written, staged, fragments
-            )
-        return ctx.finish(site)
+    with LocalPool(ctx.executor, ctx.jobs, ctx.settings, ctx.cache_folder) as ctx.pool:
+        read = sources.read(ctx)  # 1. read the content
+        groups = sources.subject_groups(read)
+        slugs = sitemodel.slugs(config, groups, read.metas)
+        keys.set_build_keys(ctx)
+        parts = sources.subject_parts(read, groups)
+        digests = keys.subject_digests(ctx.site_key, slugs, read.metas, parts)
+        output = config.output_dir.resolve()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(output):
+            recover_output(output)  # an interrupted build's swap, finished before anything is read
+            last = record.previous(ctx, output, slugs, digests)  # 2. plan
+            the_plan = plan(last.manifest, digests, slugs, last.stats, last.artifacts.keys())
+            clean = {key: last.artifacts[digests[key]] for key in the_plan.clean}
+            report.subjects_rebuilt = len(the_plan.dirty)
+            report.cache_hits += sum(a.count for a in clean.values())
+            dirty = list(the_plan.dirty)
+            reviews, hashes = sources.load_reviews(config, ctx.store, read, groups, dirty)
+            render_there = schedule.render_with_analysis(ctx)
+            ctx.phase("planned")
+            with Staging(output, last.manifest) as staging:
+                kept = dict(the_plan.kept) if render_there else {}
+                pages_to = staging.open() if render_there and dirty else None
+                jobs = schedule.Jobs(slugs, read.metas, kept, render_there, pages_to)
+                built = schedule.build_subjects(ctx, reviews, hashes, jobs)  # 3. changed subjects
+                ctx.phase("analysed")
+                done = {**clean, **built.artifacts()}
+                site = sitemodel.model_site(  # 4. model the site
+                    ctx, groups, read.metas, done, reviews, built.summaries, built.analyses
+                )
+                site = ctx.plugins.site(site)
+                fragments = write.new_fragments(site, clean, built.results)  # 5. write
+                given = write.WriteInput(
+                    site,
+                    last.manifest,
+                    last.stats,
+                    digests,
+                    clean,
+                    built.results,
+                    the_plan.same_subjects,
+                    fragments,
+                )
+                written, staged = write.write_site(ctx, given, staging.staged, staging.open)
+                staging.staged = staged
+                if staged is None:
+                    report.files = len(last.manifest.files) if last.manifest else 0
+                    report.up_to_date = True
+                    return ctx.finish(site)
+                ctx.phase("written")
+                report.files = staging.commit()
+                ctx.phase("committed")
+            report.pages_written, report.pages_linked = staged.written, staged.linked
+            if ctx.reuse:  # 6. record
+                record.record(
+                    ctx, output, site, slugs, digests, clean, done, written, staged, fragments
+                )
+            return ctx.finish(site)
 
 
 class Staging:

@@ -131,8 +131,7 @@ class _Schedule:
         self.planned: dict[str, SubjectJob] = {}
         self.retry_analysed: list[int] = []  # reviews analysed again (missing from the cache)
         self.out = Built({}, {}, {})
-        cache_folder = ctx.store.path.parent if ctx.store.path is not None else None
-        self.cache_folder = cache_folder
+        self.cache_folder = ctx.cache_folder
         self.write_to = ""
         self.snapshot = ""
 
@@ -162,6 +161,7 @@ class _Schedule:
             ctx.settings,
             work=work if len(reviews) > 1 else 0,
             snapshot=self.cache_folder,
+            pool=ctx.pool,
         ) as runner:
             ctx.report.executor = runner.description
             local = self.cache_folder is not None and runner.local

@@ -14,16 +14,18 @@ import bisect
 import dataclasses
 import hashlib
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import metadata
-from generator.cache import BuildCache, text_hash
+from generator import executors, metadata
+from generator.cache import BuildCache, pickled, text_hash
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.exceptions import ConfigError, ContentError, Problem
+from generator.executors import LocalPool
 from generator.incremental import keys as _keys
 from generator.incremental.context import BuildContext
 from generator.incremental.keys import stable_hash as _hash
@@ -183,7 +185,11 @@ def read(ctx: BuildContext) -> Sources:
     so does a content folder without reviews or subjects."""
     config, report = ctx.config, ctx.report
     found, report.files_parsed = read_sources(
-        config, ctx.store, _keys.reader_keys(config, ctx.plugins), ctx.progress
+        config,
+        ctx.store,
+        _keys.reader_keys(config, ctx.plugins),
+        ctx.progress,
+        ctx.pool if ctx.reuse else None,  # (a caller's own analysis uses no pool)
     )
     ctx.phase("read")
     report.problems = list(found.problems)
@@ -200,10 +206,16 @@ def read(ctx: BuildContext) -> Sources:
 
 
 def read_sources(
-    config: SiteConfig, store: BuildCache, reader_keys: dict[str, str], progress: NullProgress
+    config: SiteConfig,
+    store: BuildCache,
+    reader_keys: dict[str, str],
+    progress: NullProgress,
+    pool: LocalPool | None = None,
 ) -> tuple[Sources, int]:
     """``read_content``, file by file through the cache; and how many files were
-    parsed (the others came from the cache)."""
+    parsed (the others came from the cache). With ``pool`` (the build's local
+    process pool), many files new to the cache are parsed there and here at once
+    (``_parse_shared``)."""
     folder = config.content_dir
     if not folder.is_dir():
         raise ConfigError(
@@ -212,38 +224,167 @@ def read_sources(
     context = ReadContext(config=config, content_dir=folder)
     paths = content_files(folder, context)
     progress.stage("Reading", len(paths))
-    files: list[SourceFile] = []
-    fresh: list[tuple[str, str, Any, Any]] = []
-    parsed = 0
+    files: list[SourceFile | None] = [None] * len(paths)
+    # Each file's problems as shown, gathered in the order of the files whatever
+    # the order they are read in (after the folder's own).
+    shown: list[list[Problem]] = [[] for _ in paths]
+    walked = context.problems
+    fresh = _Fresh(store)
     now = time.time()
     root = str(folder.resolve())
     keys = [_resolved(path, folder, root) for path in paths]
     cached_index = store.get_file_indexes(keys)
-    for path, key in zip(paths, keys):
+    new: list[tuple[int, Path, str, str, os.stat_result]] = []  # files the cache lacks
+    parsed = 0
+    for i, (path, key) in enumerate(zip(paths, keys)):
         st = path.stat()
         reader_key = reader_keys.get(path.suffix.lower()) or reader_keys[""]
         stamp = f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}:{reader_key}"
         cached = cached_index.get(key)
-        if cached is not None and cached[0] == stamp:
-            files.append(_from_index(path, stamp, cached[1].value, context))
+        context.problems = shown[i]
+        if cached is None:
+            new.append((i, path, key, stamp, st))
+            continue
+        if cached[0] == stamp:
+            files[i] = _from_index(path, stamp, cached[1].value, context)
         else:
-            last = _LastRead.of(store, key, cached, reader_key) if cached is not None else None
-            memo = last.memo if last is not None else RowMemo() if store.persistent else None
-            entry, reviews = _parse(path, stamp, context, memo, last)
-            files.append(entry)
             parsed += 1
-            # A file changed in the last two seconds may change again within the
-            # same mtime tick: do not trust its stamp later.
-            if now - st.st_mtime_ns / 1e9 > 2.0:
-                rows = memo.stored(len(reviews)) if memo is not None else (b"", b"")
-                fresh.append((key, stamp, entry.light(), (reviews, *rows)))
-                if len(fresh) >= 32:  # stored as we go: never the whole corpus pickled at once
-                    store.put_files(fresh)
-                    fresh = []
+            last = _LastRead.of(store, key, cached, reader_key)
+            memo = last.memo if last is not None else RowMemo() if store.persistent else None
+            files[i] = _parse_here(path, key, stamp, st, context, memo, last, fresh, now)
         progress.advance()
-    store.put_files(fresh)
     del cached_index
-    return _assemble(files, context, folder), parsed
+    parsed += len(new)
+    if _shared(config, pool, new):
+        assert pool is not None
+        _parse_shared(pool, context, new, files, shown, fresh, now, progress)
+    else:
+        for i, path, key, stamp, st in new:
+            context.problems = shown[i]
+            memo = RowMemo() if store.persistent else None
+            files[i] = _parse_here(path, key, stamp, st, context, memo, None, fresh, now)
+            progress.advance()
+    fresh.flush()
+    context.problems = walked + [p for problems in shown for p in problems]
+    read = [entry for entry in files if entry is not None]
+    assert len(read) == len(paths)
+    return _assemble(read, context, folder), parsed
+
+
+# Files new to the cache are parsed in the build's process pool too when there are
+# at least this many, of at least this many bytes in all (the pool is started for
+# them: the analysis that follows uses it).
+SHARED_MIN_FILES = 4
+SHARED_MIN_BYTES = 2_000_000
+
+
+def _shared(config: SiteConfig, pool: LocalPool | None, new: list[Any]) -> bool:
+    """Whether to parse the files ``new`` in the pool too: a local pool, many
+    files, the built-in readers only (a plugin's reader stays in this process)."""
+    return (
+        pool is not None
+        and pool.available
+        and not config.plugins
+        and len(new) >= SHARED_MIN_FILES
+        and sum(item[4].st_size for item in new) >= SHARED_MIN_BYTES
+    )
+
+
+class _Fresh:
+    """Files read by this build, stored in the cache as they come (never the whole
+    corpus pickled at once)."""
+
+    def __init__(self, store: BuildCache) -> None:
+        self.store = store
+        self.rows: list[tuple[str, str, Any, Any]] = []
+
+    def add(self, key: str, stamp: str, light: Any, full: Any) -> None:
+        self.rows.append((key, stamp, light, full))
+        if len(self.rows) >= 32:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.put_files(self.rows)
+        self.rows = []
+
+
+def _trusted(st: os.stat_result, now: float) -> bool:
+    """A file changed in the last two seconds may change again within the same
+    mtime tick: its stamp is not trusted later (it is not stored)."""
+    return now - st.st_mtime_ns / 1e9 > 2.0
+
+
+def _parse_here(
+    path: Path,
+    key: str,
+    stamp: str,
+    st: os.stat_result,
+    context: ReadContext,
+    memo: RowMemo | None,
+    last: _LastRead | None,
+    fresh: _Fresh,
+    now: float,
+) -> SourceFile:
+    """Parse one file in this process (``_parse``), stored in the cache for later."""
+    entry, reviews = _parse(path, stamp, context, memo, last)
+    if _trusted(st, now):
+        rows = memo.stored(len(reviews)) if memo is not None else (b"", b"")
+        fresh.add(key, stamp, entry.light(), (reviews, *rows))
+    return entry
+
+
+def _parse_shared(
+    pool: LocalPool,
+    context: ReadContext,
+    new: list[tuple[int, Path, str, str, os.stat_result]],
+    files: list[SourceFile | None],
+    shown: list[list[Problem]],
+    fresh: _Fresh,
+    now: float,
+    progress: NullProgress,
+) -> None:
+    """Parse the files ``new``, the largest first, in the pool's processes and in
+    this one (while none of the pool's is done): the same entries, reviews and
+    problems as ``_parse_here`` would give, file by file."""
+    persistent = fresh.store.persistent
+    config = context.config
+    by_path = {item[1]: item for item in new}
+
+    def here(path: Path, stamp: str, *_: Any) -> SourceFile:
+        i, _, key, _, st = by_path[path]
+        context.problems = shown[i]
+        memo = RowMemo() if persistent else None
+        return _parse_here(path, key, stamp, st, context, memo, None, fresh, now)
+
+    calls = [
+        (item, (item[1], item[3], config, persistent))
+        for item in sorted(new, key=lambda item: -item[4].st_size)
+    ]
+    parts = executors.shared_map(pool.start(), parse_elsewhere, here, calls, pool.slots)
+    for (i, path, key, stamp, st), result, remotely in parts:
+        if remotely:
+            light, full, shown[i] = result
+            reviews = pickle.loads(full)[0]
+            files[i] = SourceFile(path, stamp, *pickle.loads(light), reviews)
+            if _trusted(st, now):
+                fresh.add(key, stamp, light, full)
+        else:
+            files[i] = result
+        progress.advance()
+
+
+def parse_elsewhere(
+    path: Path, stamp: str, config: SiteConfig, persistent: bool
+) -> tuple[bytes, bytes, list[Problem]]:
+    """The task of a pool's process (``_parse_shared``): one file parsed as
+    ``_parse_here`` parses it (the pool's processes start in the build's folder,
+    as ``multiprocessing`` starts them); its index and its reviews pickled as the
+    cache keeps them (``cache.pickled``), and its problems as shown."""
+    context = ReadContext(config=config, content_dir=config.content_dir)
+    memo = RowMemo() if persistent else None
+    entry, reviews = _parse(path, stamp, context, memo)
+    rows = memo.stored(len(reviews)) if memo is not None else (b"", b"")
+    return pickled(entry.light()), pickled((reviews, *rows)), context.problems
 
 
 @dataclass

@@ -1,0 +1,131 @@
+"""The read stage of a cold build (``incremental.sources.read_sources``, a new
+cache each time), in the build's process alone and shared with a local process
+pool started for it (``--jobs N``): wall and CPU seconds of the build's
+process, how many files the pool parsed, and when the pool was ready (the
+analysis that follows uses it).
+
+    python benchmarks/corpus.py /tmp/c10k --reviews 10000 --subjects 100
+    python benchmarks/bench_read.py /tmp/c10k --jobs 2 --runs 3
+
+Each run is a fresh process (imports done before timing), alone and pooled in
+turn; the table shows medians. The wall times need a quiet machine; the CPU of
+the build's process is what it spends reading whatever the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = """
+import json, os, sys, time
+from pathlib import Path
+
+def main():
+    site, jobs, pooled = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+    os.chdir(site)
+    from generator import executors
+    from generator.analysis import AnalysisSettings
+    from generator.cache import BuildCache
+    from generator.config import load_config
+    from generator.executors import LocalPool
+    from generator.incremental import keys, sources
+    from generator.plugins import loaded
+    from generator.progress import NullProgress
+
+    config = load_config(site / "sitegen.toml")
+    store = BuildCache.for_site(config.root)
+    reader_keys = keys.reader_keys(config, loaded(config.plugins))
+    remote = []
+    real = executors.shared_map
+
+    def spy(*args, **kwargs):
+        for tag, result, remotely in real(*args, **kwargs):
+            remote.append(remotely)
+            yield tag, result, remotely
+
+    executors.shared_map = spy
+    with LocalPool("process", jobs, AnalysisSettings(), store.path.parent) as pool:
+        wall, cpu = time.perf_counter(), time.process_time()
+        found, parsed = sources.read_sources(
+            config, store, reader_keys, NullProgress(), pool if pooled else None
+        )
+        read, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        pool.start()  # (alone: started after the read, as it was before)
+        while pool.ready() < pool.workers:
+            time.sleep(0.002)
+        ready = time.perf_counter() - wall
+    store.close()
+    print(json.dumps({"wall": read, "ready": ready, "cpu": cpu, "files": parsed,
+                      "reviews": len(found.ids), "in_pool": sum(remote)}))
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def run(site: Path, jobs: int, pooled: bool) -> dict[str, float]:
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(CHILD)
+    try:
+        out = subprocess.run(
+            [sys.executable, handle.name, str(site), str(jobs), "1" if pooled else "0"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a folder made by benchmarks/corpus.py")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="sitegen-read-"))
+    try:
+        site = work / "site"
+        shutil.copytree(args.corpus, site)
+        past = time.time() - 60
+        for path in (site / "content").iterdir():
+            os.utime(path, (past, past))
+        rows: dict[str, list[dict[str, float]]] = {"alone": [], "pooled": []}
+        for _ in range(args.runs):
+            for name, values in rows.items():
+                values.append(run(site, args.jobs, name == "pooled"))
+        first = rows["alone"][0]
+        print(
+            f"read stage, cold: {first['files']:,} files, {first['reviews']:,} reviews; "
+            f"--jobs {args.jobs}, {args.runs} run(s), load {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            "| read | read, wall s | read and pool ready, wall s "
+            "| read, CPU s of the build's process | files parsed in the pool |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, values in rows.items():
+            wall = statistics.median(v["wall"] for v in values)
+            ready = statistics.median(v["ready"] for v in values)
+            cpu = statistics.median(v["cpu"] for v in values)
+            pool = statistics.median(v["in_pool"] for v in values)
+            print(f"| {name} | {wall:.2f} | {ready:.2f} | {cpu:.2f} | {pool:.0f} |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
