@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,9 +97,21 @@ def _made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+def _with_genres(steps: list[list[list[str]]]) -> list[list[list[str]]]:
+    """The steps with a column of the subject's metadata (genres, some rows empty)."""
+
+    def genre(row: list[str]) -> str:
+        return "Drame, Policier" if row[1] == "Alpha" else "Comédie" * row[0].endswith("7")
+
+    return [[[*r[:6], genre(r), *r[6:]] for r in rows] for rows in steps]
+
+
+@pytest.mark.parametrize("genres", [False, True], ids=["reviews", "with-metadata"])
 def test_an_edited_table_read_through_the_cache_equals_read_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, genres: bool
 ) -> None:
+    if genres:  # (rows taken back still give the subject's metadata)
+        monkeypatch.setattr(sys.modules[__name__], "HEADER", [*HEADER, "genre"])
     content = tmp_path / "content"
     content.mkdir()
     config = SiteConfig(
@@ -107,7 +120,8 @@ def test_an_edited_table_read_through_the_cache_equals_read_content(
     made = _made(monkeypatch)
     path = content / "avis.csv"
     taken_back = 0
-    for n, rows in enumerate(_steps()):
+    steps = _with_genres(_steps()) if genres else _steps()
+    for n, rows in enumerate(steps):
         _write(path, rows, 1_600_000_000 + n)
         made[0] = 0
         expected = read_content(config)
@@ -126,6 +140,7 @@ def test_an_edited_table_read_through_the_cache_equals_read_content(
         assert found.ids == [r.id for r in expected.reviews]
         assert found.problems == expected.problems
         assert found.metas == expected.subjects
+        assert not genres or any(m.categories for m in found.metas.values())
         # The index is the one of the file read afresh.
         (entry,) = found.files
         again, _ = sources_module._parse(

@@ -53,6 +53,7 @@ class RowMemo:
         # read's (``sources`` takes its hashes back too), -1 when made again
         self.rows: list[int] = []
         self.reused = 0
+        self._key: bytes | None = None  # the key of the row last given to ``taken``
 
     def start(self, salt: Any, source: Path) -> None:
         """A new read of the file: ``salt`` (a string) holds what its reviews depend
@@ -76,12 +77,21 @@ class RowMemo:
         """The review of ``row`` (at ``line``): the one the same row gave last time,
         at this line, else ``make()``; ``reported()``: whether making it reported
         something (then it is not kept)."""
+        review = self.taken(row, line)
+        if review is None:
+            review = make()
+            self.made(review, review is not None and reported())
+        return review
+
+    def taken(self, row: list[str], line: int) -> Review | None:
+        """The review the same row gave last time, at ``line``; None when there is
+        none: the caller makes it and tells ``made``."""
         joined = "\0".join(row)
-        key = None
+        self._key = None
         if joined.count("\0") == len(row) - 1:  # (fields holding NUL: not told apart)
             digest = self._salt.copy()
             digest.update(joined.encode("utf-8", "surrogatepass"))
-            key = digest.digest()
+            key = self._key = digest.digest()
             old = self._old.get(key)
             if old is not None and str(old[0].source) == self._source:
                 review, flag, index = old
@@ -92,12 +102,15 @@ class RowMemo:
                 self.rows.append(index)
                 self.reused += 1
                 return review
-        review = make()
+        return None
+
+    def made(self, review: Review | None, reported: bool) -> None:
+        """The review made of the row last given to ``taken`` (None: the row gave
+        none); ``reported``: making it reported something (it is not kept)."""
         if review is not None:
-            self.keys.append(NO_KEY if key is None or reported() else key)
+            self.keys.append(NO_KEY if self._key is None or reported else self._key)
             self.flags.append(_UNKNOWN)
             self.rows.append(-1)
-        return review
 
     def unanalysed(self, reviews: Sequence[Review], detect: Callable[[str], bool]) -> list[bool]:
         """Per review, whether ``detect`` (the language check) finds it in a language

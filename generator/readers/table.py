@@ -13,7 +13,8 @@ import csv
 import logging
 from pathlib import Path
 
-from generator.metadata import ColumnMetas
+from generator.content import Review
+from generator.metadata import COLUMN_FIELDS, ColumnMetas
 from generator.readers.base import (
     MAX_REVIEW_CHARS,
     FileResult,
@@ -22,6 +23,7 @@ from generator.readers.base import (
     register,
 )
 from generator.readers.columns import map_columns
+from generator.readers.memo import RowMemo
 from generator.readers.records import make_review
 from generator.readers.text import subject_key_for
 
@@ -179,30 +181,22 @@ class TableReader(Reader):
         rows = _rows(text, delimiter, None, path, context)
         header_line, header = next(rows, (1, []))
         header = [h.strip() for h in header]
-        if not any(header):
-            context.problem(
-                path,
-                header_line,
-                "the first row, which names the columns, is empty",
-                "put the column names (texte;note;auteur…) on the first line",
-            )
+        index = _columns(header, header_line, path, context)
+        if index is None:
             return
-        mapping = map_columns(header, context.config.columns)
-        if "text" not in mapping:
-            context.problem(
-                path,
-                header_line,
-                f"no review text column among {', '.join(repr(h) for h in header[:12])}",
-                'name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = "…"',
-            )
-            return
-        index = {fieldname: header.index(column) for fieldname, column in mapping.items()}
         default_subject = subject_key_for(path, context)
         metas = ColumnMetas()
         memo = context.memo
         if memo is not None:  # the rows read last time (``memo.RowMemo``)
             memo.start((header, sorted(index.items()), default_subject), context.source(path))
+        # (a row taken back from the memo needs nothing more, unless the rows hold
+        # the subject's metadata or it is to be reported as ragged)
+        with_metas = any(name in index for name in COLUMN_FIELDS)
         for line, row in rows:
+            taken = memo.taken(row, line) if memo is not None else None
+            if taken is not None and not with_metas and len(row) == len(header):
+                result.reviews.append(taken)
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
@@ -210,16 +204,50 @@ class TableReader(Reader):
             values = {f: row[i] if i < len(row) else "" for f, i in index.items()}
             subject = values.pop("subject", "").strip() or default_subject
             metas.take(subject, values)
-            if memo is None:
-                review = make_review(context, path, line, subject=subject, **values)
-            else:
-                before = len(context.problems)
-                review = memo.review(
-                    row,
-                    line,
-                    lambda: make_review(context, path, line, subject=subject, **values),  # noqa: B023
-                    lambda: len(context.problems) != before or path in context.unread_dates,  # noqa: B023
-                )
+            review = taken or _made(context, path, line, subject, values, memo)
             if review:
                 result.reviews.append(review)
         result.subjects.extend(metas.metas(context.display(path)))
+
+
+def _columns(
+    header: list[str], line: int, path: Path, context: ReadContext
+) -> dict[str, int] | None:
+    """Our field -> its column's index in the header row (at ``line``); None, with
+    a problem reported, for a header that is empty or has no text column."""
+    if not any(header):
+        context.problem(
+            path,
+            line,
+            "the first row, which names the columns, is empty",
+            "put the column names (texte;note;auteur…) on the first line",
+        )
+        return None
+    mapping = map_columns(header, context.config.columns)
+    if "text" not in mapping:
+        context.problem(
+            path,
+            line,
+            f"no review text column among {', '.join(repr(h) for h in header[:12])}",
+            'name it text, review, texte or avis, or map it in sitegen.toml: [columns] text = "…"',
+        )
+        return None
+    return {fieldname: header.index(column) for fieldname, column in mapping.items()}
+
+
+def _made(
+    context: ReadContext,
+    path: Path,
+    line: int,
+    subject: str,
+    values: dict[str, str],
+    memo: RowMemo | None,
+) -> Review | None:
+    """The review of a row (``make_review``), told to the file's ``memo``: kept
+    for the next read unless making it reported something."""
+    if memo is None:
+        return make_review(context, path, line, subject=subject, **values)
+    before = len(context.problems)
+    review = make_review(context, path, line, subject=subject, **values)
+    memo.made(review, len(context.problems) != before or path in context.unread_dates)
+    return review
