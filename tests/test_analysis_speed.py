@@ -17,6 +17,7 @@ All texts are written for these tests.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import pytest
@@ -389,7 +390,7 @@ compared_text = pieces_text(
 @given(text=st.one_of(compared_text, review_text, st.text(max_size=40)))
 def test_comparisons_are_the_pattern(text: str) -> None:
     # clauses._comparisons tries clauses._COMPARED only where a match may begin.
-    assert [m.span() for m in clauses._comparisons(text)] == [
+    assert [m.span() for m in clauses._comparisons(text, text.lower())] == [
         m.span() for m in clauses._COMPARED.finditer(text)
     ]
     # Where the compiled core tries it (clauses._comparison_starts, run here in
@@ -400,6 +401,71 @@ def test_comparisons_are_the_pattern(text: str) -> None:
         assert clauses._comparison_starts(text, low) == sorted(
             {i for i in found if not re.match(r"\w", text[i - 1 : i])}
         )
+
+
+# Near the halves round4 leaves to round: k / 10000 + 0.00005, a few ulps off.
+near_half = st.builds(
+    lambda k, ulps: (
+        math.nextafter(k / 10000 + 0.00005, math.copysign(math.inf, ulps)) + 0.0
+        if ulps
+        else k / 10000 + 0.00005
+    ),
+    st.integers(-(10**7), 10**7),
+    st.integers(-3, 3),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    x=st.one_of(
+        st.floats(width=64),
+        st.floats(min_value=-1.0, max_value=1.0),
+        near_half,
+        st.integers(-(10**6), 10**6).map(lambda k: k / 20000),
+    )
+)
+def test_round4_is_round(x: float) -> None:
+    # Compiled, model.round4 rounds by an integer nearest x * 10000 (round
+    # where that is too close to a half to tell); in plain Python it is round.
+    assert same(model.round4(x), round(x, 4))
+    assert same(model.round4(-x), round(-x, 4))
+
+
+def plain_compared(sentence: str, start: int) -> bool:
+    """clauses.compared as its patterns say it, every one tried everywhere."""
+    before = sentence[:start]
+    tail = before.rstrip()
+    if len(tail) < len(before) and tail[-4:].lower() == "dans" and not re.match(r"\w", tail[-5:-4]):
+        return True
+    if clauses._A_KIND_OF.search(before, max(0, start - 30)):
+        return True
+    return any(
+        clauses._NAMES_ONLY.fullmatch(before, m.end()) for m in clauses._COMPARED.finditer(before)
+    )
+
+
+kind_text = pieces_text(
+    ["un", "une", "Un", "UNE", "uN", "son propre", "Sa Propre", "LEUR PROPRE", "(vrai)", "dans"]
+    + ["Marvel", "Star Wars", "comme", "Danny Boyle", "de", "ſon", "İ", "Σ", "  ", "\n", ","],
+    "aeilmnoprsuvé 'É(",
+    16,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(kind_text, compared_text, review_text))
+def test_compared_is_the_patterns(text: str) -> None:
+    # compared tries _A_KIND_OF only where "un" or "propre" is, and finds the
+    # comparison words' places by a scan (compiled: clauses._starts_at in C).
+    for start in range(len(text) + 1):
+        assert clauses.compared(text, start) == plain_compared(text, start), start
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=12), i=st.integers(-2, 14), word=st.text(max_size=4))
+def test_starts_at_is_startswith(text: str, i: int, word: str) -> None:
+    if i >= 0:
+        assert clauses._starts_at(text, i, word) == text.startswith(word, i)
 
 
 @settings(max_examples=500, deadline=None)

@@ -37,7 +37,7 @@ from generator.analysis.aspects import drop_compared, fold_1to1
 from generator.analysis.aspects import extract_spans as extract_aspects
 from generator.analysis.clauses import clauses, judging_spans, lean_mentions
 from generator.analysis.lexicon import lexicon_digest, load_lexicon
-from generator.analysis.model import Model, load_model, loaded_models, model_digest
+from generator.analysis.model import Model, load_model, loaded_models, model_digest, round4
 from generator.analysis.sentences import split_sentences
 from generator.analysis.tokens import fold, fold_lowered, has_repeats, tokens_of_folded
 from generator.analysis.types import UNANALYSED, Mention, ReviewAnalysis, SentenceAnalysis
@@ -146,7 +146,7 @@ def closing_logit(z: float, closing: float, n_sentences: int) -> float:
     if (
         n_sentences < CLOSING_SENTENCES
         or closing * z >= 0.0
-        or abs(round(_polarity(closing), 4)) < STRONG_SENTENCE
+        or abs(round4(_polarity(closing))) < STRONG_SENTENCE
     ):
         return z
     return z + CLOSING_WEIGHT * max(-40.0, min(40.0, closing))
@@ -241,7 +241,7 @@ class Analyzer:
                     else:
                         total, n, c_total, c_n, pos, neg, _ = raw
                         z = _sentence_logit(total, n, c_total, c_n, pos, neg, weights)
-                        got = round(tanh((z if z > -40.0 else -40.0) / 2.0), 4)  # noqa: FURB136
+                        got = round4(tanh((z if z > -40.0 else -40.0) / 2.0))  # noqa: FURB136
                     scored[pieces] = got
                 if abs(got) >= CLAUSE_CLEAR:
                     polarity = got
@@ -351,7 +351,7 @@ class Analyzer:
             z = _sentence_logit(s_total, s_n, s_ctotal, s_cn, s_pos, s_neg, weights)
             closing = z
             polarity = tanh((z if z > -40.0 else -40.0) / 2.0)  # noqa: FURB136 - _polarity(z)
-            rounded = round(polarity, 4)
+            rounded = round4(polarity)
             s_folded = aspect_folded[start:end] if aligned else None
             found = extract_aspects(sentence, s_folded, vocabulary)
             if found:
@@ -369,7 +369,7 @@ class Analyzer:
             sentences.append(
                 make(
                     SentenceAnalysis,
-                    (sentence, start, end, rounded, round(s_subj, 4), keys, forms),
+                    (sentence, start, end, rounded, round4(s_subj), keys, forms),
                 )
             )
         if n_feats:
@@ -404,8 +404,8 @@ class Analyzer:
         subjectivity = subj_sum / subj_n if subj_n else 0.0
         order = sorted(counts, key=lambda k: -counts[k])[:MAX_KEY_PHRASES]
         return ReviewAnalysis(
-            polarity=round(max(-1.0, min(1.0, polarity)), 4),
-            subjectivity=round(max(0.0, min(1.0, subjectivity)), 4),
+            polarity=round4(max(-1.0, min(1.0, polarity))),
+            subjectivity=round4(max(0.0, min(1.0, subjectivity))),
             label=self.label_for(polarity, sentences),
             sentences=sentences,
             key_phrases=tuple(display[k] for k in order),

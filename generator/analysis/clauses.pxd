@@ -19,6 +19,9 @@ cdef bint _is_word(Py_UCS4 c) noexcept
 @cython.locals(at=list, firsts=dict, after_word=bint, i=Py_ssize_t, c=Py_UCS4, needle=str)
 cpdef list _comparison_starts(str before, str low)
 
+@cython.locals(n=Py_ssize_t, k=Py_ssize_t)
+cpdef bint _starts_at(str text, Py_ssize_t i, str word) except -1
+
 # judging_spans' helpers (offsets as C integers, called in C from it).
 
 @cython.locals(a=Py_ssize_t, b=Py_ssize_t, block=Py_ssize_t)
@@ -35,4 +38,15 @@ cpdef tuple _without(Py_ssize_t a, Py_ssize_t b, list holes)
 @cython.locals(out=list, end=Py_ssize_t, i=Py_ssize_t)
 cpdef list _matches_at(pattern, str text, list at)
 
-cpdef list _comparisons(str before)
+cpdef list _comparisons(str before, str low)
+
+# The leaning of the mentions no clause judges (C doubles, computed in the
+# .py's order; math.log and math.tanh as in plain Python).
+@cython.locals(z=cython.double)
+cpdef double leaning(double sentence, double review) except? -2
+
+@cython.locals(k=Py_ssize_t, mention=tuple)
+cpdef lean_mentions(list mentions, list sentences, double review)
+
+@cython.locals(p=cython.double)
+cpdef double _log_odds(double polarity) except? -1

@@ -22,6 +22,8 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 
+from generator.analysis.model import round4
+
 try:  # Cython's pure-Python mode: True in the compiled module, False here
     import cython
 
@@ -392,16 +394,18 @@ def leaning(sentence: float, review: float) -> float:
     without an opinion word in a glowing review leans positive, unless its
     sentence clearly says otherwise), at most ``LEAN_CEILING`` either way."""
     z = _log_odds(sentence) + _log_odds(review)
-    return round(max(-LEAN_CEILING, min(LEAN_CEILING, math.tanh(z / 2.0))), 4)
+    return round4(max(-LEAN_CEILING, min(LEAN_CEILING, math.tanh(z / 2.0))))
 
 
 def lean_mentions(mentions: list, sentences: list[float], review: float) -> None:
     """Give each mention of a review whose polarity is None (no clause judges it
     clearly) its ``leaning``: ``sentences`` holds each mention's sentence's
     polarity, ``review`` is the review's."""
-    for k, (mention, sentence) in enumerate(zip(mentions, sentences)):
+    for k in range(len(mentions)):
+        mention = mentions[k]
         if mention[4] is None:
-            mentions[k] = (*mention[:4], leaning(sentence, review))
+            key, shown, start, end, _ = mention
+            mentions[k] = (key, shown, start, end, leaning(sentences[k], review))
 
 
 def _log_odds(polarity: float) -> float:
@@ -456,20 +460,25 @@ def compared(sentence: str, start: int) -> bool:
         and (len(tail) == 4 or not (tail[-5].isalnum() or tail[-5] == "_"))
     ):
         return True
-    if _A_KIND_OF.search(before, max(0, start - 30)):
+    low = before.lower()
+    # _A_KIND_OF matches in the last 30 characters only, where its "un", "une"
+    # or "propre" (in any case: every character it takes for one of their
+    # letters lowers to it) then is: without one, it is not tried.
+    window = low[max(0, start - 30) :] if len(low) == len(before) else low
+    if ("un" in window or "propre" in window) and _A_KIND_OF.search(before, max(0, start - 30)):
         return True
-    for match in _comparisons(before):
+    for match in _comparisons(before, low):
         if _NAMES_ONLY.fullmatch(before, match.end()):
             return True
     return False
 
 
-def _comparisons(before: str) -> list[re.Match[str]]:
+def _comparisons(before: str, low: str) -> list[re.Match[str]]:
     """``list(_COMPARED.finditer(before))``, the pattern tried only where a
-    match may begin (``_COMPARED_STARTS``), in order, each from where the last
-    ended. (A list: ``compared`` reads them all but for the rare success, and
-    closing a generator left half-read costs more.)"""
-    low = before.lower()
+    match may begin (``_COMPARED_STARTS``, found in ``low``: ``before.lower()``),
+    in order, each from where the last ended. (A list: ``compared`` reads them
+    all but for the rare success, and closing a generator left half-read costs
+    more.)"""
     if len(low) != len(before) or "ı" in before or "ſ" in before:
         return list(_COMPARED.finditer(before))
     if COMPILED:
@@ -506,8 +515,20 @@ def _comparison_starts(before: str, low: str) -> list[int]:
             needles = firsts.get(low[i])
             if needles is not None:
                 for needle in needles:
-                    if low.startswith(needle, i):
+                    if _starts_at(low, i, needle):
                         at.append(i)
                         break
         after_word = _is_word(c)
     return at
+
+
+def _starts_at(text: str, i: int, word: str) -> bool:
+    """``text.startswith(word, i)`` for ``_comparison_starts``, compared
+    character by character (compiled, in C: no method call)."""
+    n = len(word)
+    if i + n > len(text):
+        return False
+    for k in range(n):
+        if text[i + k] != word[k]:
+            return False
+    return True

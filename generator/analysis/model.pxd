@@ -22,3 +22,7 @@ cpdef object _raw(fast, list tokens, bint opinion_only, bint negation_marking)
 
 @cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word)
 cpdef list _merged_records(fast, list records, list starts)
+
+@cython.locals(y=cython.double, frac=cython.double, a=cython.double, t=cython.longlong,
+               n=cython.longlong)
+cpdef double round4(double x)
