@@ -334,7 +334,7 @@ def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> l
     (one %-template per review and per mention: the build's hot path for
     data.json); those in ``known`` as given."""
     s, v = _encode_string, _json_scalar
-    review_json, mention_json = indent + _REVIEW_JSON, _MENTION_JSON
+    review_json = indent + _REVIEW_JSON
     shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
     parts = []
     # A review's mentions as its card has them (``site.make_cards``: the same
@@ -354,15 +354,18 @@ def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> l
         mentions = card.mentions if card and card.review is review else mentions_of(text, analysis)
         if mentions:
             shown = []
-            for m in mentions:
-                polarity = m[4]
+            for key, _form, start, end, polarity in mentions:
                 # (cached for non-zero floats only: 0.0 == -0.0 and 1 == 1.0 are written apart)
                 pair = shown_of.get(polarity) if type(polarity) is float and polarity else None
                 if pair is None:
                     pair = v(polarity) + ', "label": ' + s(mention_label(polarity))
                     if type(polarity) is float and polarity:
                         shown_of[polarity] = pair
-                shown.append(mention_json % (s(m[0]), s(text[m[2] : m[3]]), m[2], m[3], pair))
+                # (an f-string: no tuple, no format string parsed per mention)
+                shown.append(
+                    f'{{"aspect": {s(key)}, "text": {s(text[start:end])}, "start": {start},'
+                    f' "end": {end}, "polarity": {pair}}}'
+                )
             aspects = "[" + ", ".join(shown) + "]"
         else:
             aspects = "[]"
@@ -389,7 +392,6 @@ _REVIEW_JSON = (
     '{"id": %s, "polarity": %s, "subjectivity": %s, "label": %s, "language": %s,'
     ' "rating": %s, "date": %s, "key_phrases": %s, "text": %s, "aspects": %s}'
 )
-_MENTION_JSON = '{"aspect": %s, "text": %s, "start": %d, "end": %d, "polarity": %s}'
 
 
 def data_json_from(fragments: Iterable[str | bytes]) -> OutputFile:

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,17 +192,24 @@ def safe_json_text(text: str) -> str:
 
 def json_script(value: Any) -> Markup:
     """``value`` as JSON for a ``<script>`` block (``safe_json_text``)."""
-    return Markup(
-        safe_json_text(json.dumps(value, ensure_ascii=False, sort_keys=False, indent=None))
-    )
+    return Markup(safe_json_text(_json_text(value)))
+
+
+# ``json.dumps(value, ensure_ascii=False)``, without making an encoder per call
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def js_string(value: str) -> str:
     """A JSON string literal for a JavaScript file of its own (``cards.js``): no
     ``<``/``>`` escaping is needed outside an HTML page, only the two line
-    separators older engines refuse in string literals."""
-    text = json.dumps(str(value), ensure_ascii=False)
+    separators older engines refuse in string literals. (What
+    ``json.dumps(str(value), ensure_ascii=False)`` writes, by json's own string
+    encoder.)"""
+    text = _encode_string(str(value))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+_encode_string = json.encoder.encode_basestring  # (the C one when there is one)
 
 
 def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
@@ -297,9 +305,9 @@ def snippet(
 ) -> tuple[str, str, str]:
     """The sentence around ``text[start:end]``, as (before, mention, after), cut
     at a word with "…" when the sentence is longer than ``context`` each side."""
-    stops = ".!?…\n"
     low = max(0, start - context)
-    cut = max(text.rfind(stop, low, start) for stop in stops)
+    last = _UP_TO_LAST_STOP.match(text, low, start)
+    cut = last.end() - 1 if last else -1
     if cut >= 0:
         begin, lead = cut + 1, ""
     else:
@@ -307,14 +315,19 @@ def snippet(
         space = text.find(" ", begin, start) if lead else -1
         begin = space + 1 if space != -1 else begin
     high = min(len(text), end + context)
-    ends = [i for i in (text.find(stop, end, high) for stop in stops) if i != -1]
-    if ends:
-        finish, tail = min(ends) + 1, ""
+    first = _STOP.search(text, end, high)
+    if first:
+        finish, tail = first.start() + 1, ""
     else:
         finish, tail = high, "…" if high < len(text) else ""
         space = text.rfind(" ", end, finish) if tail else -1
         finish = space if space != -1 else finish
     return lead + text[begin:start].lstrip(), text[start:end], text[end:finish].rstrip() + tail
+
+
+# A sentence's end; the text up to the last one (in a window: ``match(text, pos, endpos)``)
+_STOP = re.compile("[.!?…\n]")
+_UP_TO_LAST_STOP = re.compile("(?s).*[.!?…\n]")
 
 
 def aspect_anchors(aspects: Sequence[Aspect]) -> dict[str, str]:

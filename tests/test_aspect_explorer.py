@@ -150,3 +150,28 @@ def test_highlight_is_the_sorted_tags_between_escaped_pieces(data) -> None:
     aspects = {"a", "b<"}
     expected = _marked(text, mentions, quote, aspects)
     assert str(highlight(card(text, mentions, quote), aspects)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_snippet_is_cut_at_the_nearest_sentence_ends(data) -> None:
+    """``snippet`` cuts at the last sentence end before the mention and the first
+    after it (within ``context`` characters), told the plain way with one
+    ``rfind``/``find`` per sentence end."""
+    text = data.draw(st.text(alphabet="ab .!?…\n", min_size=1, max_size=40))
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    context = data.draw(st.integers(0, 12))
+    low, high = max(0, start - context), min(len(text), end + context)
+    cut = max(text.rfind(stop, low, start) for stop in ".!?…\n")
+    ends = [i for i in (text.find(stop, end, high) for stop in ".!?…\n") if i != -1]
+    before, words, after = snippet(text, start, end, context)
+    assert words == text[start:end]
+    if cut >= 0:
+        assert before == text[cut + 1 : start].lstrip()
+    else:  # (no sentence end in the window: a cut at a word, "…" before)
+        assert before.removeprefix("…") in text[low:start]
+    if ends:
+        assert after == text[end : min(ends) + 1].rstrip()
+    else:
+        assert after.removesuffix("…") in text[end:high]

@@ -441,7 +441,9 @@ def _offer(
     positive and best negative mention: the most polar wins, then the smallest
     review id, then the first in the text (so the reviews' order makes no
     difference). A candidate ranked after every kept one of an incomplete side is
-    not kept: unknown candidates may come before it."""
+    not kept: unknown candidates may come before it. A kept candidate is quoted
+    by ``_quote_kept`` once every review is offered (most are dropped again by
+    better ones before)."""
     for key, (polarity, _, m) in _resolved(rows, aliases):
         slot = best.get(key)
         if slot is None:
@@ -461,15 +463,30 @@ def _offer(
             continue
         if not side[0] and not kept:
             continue
-        start, end = m[MENTION_START], m[MENTION_END]
-        q_start, q_end = mention_quote(analysis, review.text, start, end)
-        quote = MentionQuote(
-            review.id, review.text[q_start:q_end], start, end, polarity, q_start, q_end
-        )
-        bisect.insort(kept, (rank, quote))
+        bisect.insort(kept, (rank, (review, analysis, m, polarity)))  # (ranks differ)
         if len(kept) > BEST_KEPT:
             kept.pop()
             side[0] = False
+
+
+def _quote_kept(best: dict[str, list[Any]]) -> None:
+    """The candidates ``_offer`` kept, each with its ``MentionQuote`` in place of
+    what makes it."""
+    for slot in best.values():
+        for side in slot:
+            kept = side[1]
+            for i, (rank, candidate) in enumerate(kept):
+                if isinstance(candidate, MentionQuote):
+                    continue
+                review, analysis, m, polarity = candidate
+                start, end = m[MENTION_START], m[MENTION_END]
+                q_start, q_end = mention_quote(analysis, review.text, start, end)
+                kept[i] = (
+                    rank,
+                    MentionQuote(
+                        review.id, review.text[q_start:q_end], start, end, polarity, q_start, q_end
+                    ),
+                )
 
 
 def _heads(best: dict[str, list[Any]]) -> dict[str, tuple[Any, Any]]:
@@ -647,6 +664,7 @@ def aspects_with_tally(
     tally.best = _new_best([a.key for a in ranked])
     for review, analysis, rows in zip(reviews, analyses, per_review):
         _offer(tally.best, review, analysis, rows, aliases)
+    _quote_kept(tally.best)
     return (
         _rank(tally, names, aliases, excluded, len(reviews)),
         tally,
@@ -701,6 +719,7 @@ def update_aspects(
     new.best = best
     for (review, analysis), rows in zip(added, added_rows):
         _offer(new.best, review, analysis, rows, after)
+    _quote_kept(new.best)
     return (
         _rank(new, names, after, excluded, reviews),
         new,
