@@ -29,14 +29,27 @@ CHILD = """
 import json, os, sys, time
 from pathlib import Path
 
+def pool_start(jobs, snapshot):
+    # Seconds until a pool of ``jobs`` processes has done a first task each.
+    import concurrent.futures as cf
+    from generator.analysis import AnalysisSettings
+    from generator.executors import _process_pool
+
+    started = time.perf_counter()
+    pool = _process_pool(jobs, AnalysisSettings(), snapshot)
+    try:
+        cf.wait([pool.submit(os.getpid) for _ in range(jobs)])
+        return time.perf_counter() - started
+    finally:
+        pool.shutdown()
+
+
 def main():
     site, jobs, pooled = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
     os.chdir(site)
-    from generator import executors
     from generator.analysis import AnalysisSettings
     from generator.cache import BuildCache
     from generator.config import load_config
-    from generator.executors import LocalPool
     from generator.incremental import keys, sources
     from generator.plugins import loaded
     from generator.progress import NullProgress
@@ -45,24 +58,32 @@ def main():
     store = BuildCache.for_site(config.root)
     reader_keys = keys.reader_keys(config, loaded(config.plugins))
     remote = []
-    real = executors.shared_map
-
-    def spy(*args, **kwargs):
-        for tag, result, remotely in real(*args, **kwargs):
-            remote.append(remotely)
-            yield tag, result, remotely
-
-    executors.shared_map = spy
-    with LocalPool("process", jobs, AnalysisSettings(), store.path.parent) as pool:
-        wall, cpu = time.perf_counter(), time.process_time()
-        found, parsed = sources.read_sources(
-            config, store, reader_keys, NullProgress(), pool if pooled else None
-        )
+    wall, cpu = time.perf_counter(), time.process_time()
+    if not pooled:  # (as any version of sitegen reads; the pool started after)
+        found, parsed = sources.read_sources(config, store, reader_keys, NullProgress())
         read, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        pool.start()  # (alone: started after the read, as it was before)
-        while pool.ready() < pool.workers:
-            time.sleep(0.002)
-        ready = time.perf_counter() - wall
+        ready = read + pool_start(jobs, store.path.parent)
+    else:
+        from generator import executors
+        from generator.executors import LocalPool
+
+        real = executors.shared_map
+
+        def spy(*args, **kwargs):
+            for tag, result, remotely in real(*args, **kwargs):
+                remote.append(remotely)
+                yield tag, result, remotely
+
+        executors.shared_map = spy
+        with LocalPool("process", jobs, AnalysisSettings(), store.path.parent) as pool:
+            found, parsed = sources.read_sources(
+                config, store, reader_keys, NullProgress(), pool
+            )
+            read, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            pool.start()
+            while pool.ready() < pool.workers:
+                time.sleep(0.002)
+            ready = time.perf_counter() - wall
     store.close()
     print(json.dumps({"wall": read, "ready": ready, "cpu": cpu, "files": parsed,
                       "reviews": len(found.ids), "in_pool": sum(remote)}))
@@ -95,6 +116,9 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="a folder made by benchmarks/corpus.py")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--alone", action="store_true", help="only the read alone (any version of sitegen)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sitegen-read-"))
     try:
@@ -103,7 +127,9 @@ def main() -> None:
         past = time.time() - 60
         for path in (site / "content").iterdir():
             os.utime(path, (past, past))
-        rows: dict[str, list[dict[str, float]]] = {"alone": [], "pooled": []}
+        rows: dict[str, list[dict[str, float]]] = {"alone": []}
+        if not args.alone:
+            rows["pooled"] = []
         for _ in range(args.runs):
             for name, values in rows.items():
                 values.append(run(site, args.jobs, name == "pooled"))

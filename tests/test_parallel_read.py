@@ -19,6 +19,7 @@ from generator.analysis import AnalysisSettings
 from generator.cache import BuildCache
 from generator.commands.build import build
 from generator.config import SiteConfig
+from generator.exceptions import ContentError
 from generator.executors import LocalPool
 from generator.incremental import sources
 from generator.incremental.sources import read_sources
@@ -167,3 +168,24 @@ def test_a_build_reading_in_the_pool_equals_a_serial_build(
     assert any(shared)
     assert tree(root / "pooled") == tree(root / "serial")
     assert pooled.problems == serial.problems
+
+
+def test_strict_fails_on_a_problem_found_in_the_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared: list[bool]
+) -> None:
+    """Under ``strict``, an error in a file parsed in the pool fails the build with
+    its file and line, before anything is written; the pool is shut down."""
+    config = _content(tmp_path / "site")
+    started: list[LocalPool] = []
+    real_start = LocalPool.start
+
+    def start(self: LocalPool):  # type: ignore[no-untyped-def]
+        started.append(self)
+        return real_start(self)
+
+    monkeypatch.setattr(LocalPool, "start", start)
+    with pytest.raises(ContentError) as caught:
+        build(config, strict=True, jobs=2)
+    assert any(shared) and started and all(pool.executor is None for pool in started)
+    assert any(p.path.name == "e0.csv" and p.line == 32 for p in caught.value.problems)
+    assert not config.output_dir.exists()

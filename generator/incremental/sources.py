@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import hashlib
+import operator
 import os
 import pickle
 import time
@@ -33,13 +34,15 @@ from generator.progress import NullProgress
 from generator.readers import _unique_ids, content_files
 from generator.readers.base import ReadContext, reader_for
 from generator.readers.memo import RowMemo
+from generator.readers.records import review_from
 
 _REVIEW_EXTRA = tuple(f.name for f in dataclasses.fields(Review) if f.name not in ("id", "text"))
+_extra_fields = operator.attrgetter(*_REVIEW_EXTRA)  # (a tuple of them, in one call)
 
 
 def _record_hash(review: Review) -> bytes:
     """Hash of a review's fields other than its id and text."""
-    return _hash(tuple(getattr(review, name) for name in _REVIEW_EXTRA))[:8]
+    return _hash(_extra_fields(review))[:8]
 
 
 # --------------------------------------------------------------------------- reading
@@ -221,7 +224,7 @@ def read_sources(
         raise ConfigError(
             f"content folder {folder} does not exist (use --content DIR or create it)"
         )
-    context = ReadContext(config=config, content_dir=folder)
+    context = ReadContext(config=config, content_dir=folder, absolute=True)
     paths = content_files(folder, context)
     progress.stage("Reading", len(paths))
     files: list[SourceFile | None] = [None] * len(paths)
@@ -380,7 +383,7 @@ def parse_elsewhere(
     ``_parse_here`` parses it (the pool's processes start in the build's folder,
     as ``multiprocessing`` starts them); its index and its reviews pickled as the
     cache keeps them (``cache.pickled``), and its problems as shown."""
-    context = ReadContext(config=config, content_dir=config.content_dir)
+    context = ReadContext(config=config, content_dir=config.content_dir, absolute=True)
     memo = RowMemo() if persistent else None
     entry, reviews = _parse(path, stamp, context, memo)
     rows = memo.stored(len(reviews)) if memo is not None else (b"", b"")
@@ -487,20 +490,8 @@ def absolute_sources(reviews: list[Review]) -> list[Review]:
 
 
 def _with_source(review: Review, source: Path) -> Review:
-    """``dataclasses.replace(review, source=source)``; for a plain frozen dataclass
-    (no ``__post_init__``, no slots) the same object made without ``__init__``
-    and its frozen setters (a few microseconds a review, every review read)."""
-    if not _PLAIN_REVIEW:
-        return dataclasses.replace(review, source=source)
-    copy = _new(Review)
-    state = copy.__dict__
-    state.update(review.__dict__)
-    state["source"] = source
-    return copy
-
-
-_PLAIN_REVIEW = not hasattr(Review, "__post_init__") and not hasattr(Review, "__slots__")
-_new = object.__new__
+    """``dataclasses.replace(review, source=source)`` (``records.review_from``)."""
+    return review_from({**vars(review), "source": source})
 
 
 def _assemble(files: list[SourceFile], context: ReadContext, folder: Path) -> Sources:
@@ -626,7 +617,7 @@ def _load_files(
             entry.reviews = found[0] if found is not None else None
             if entry.reviews is None:  # the cache lost it meanwhile: read again
                 reread.add(index)
-                context = ReadContext(config=config, content_dir=config.content_dir)
+                context = ReadContext(config=config, content_dir=config.content_dir, absolute=True)
                 read = reader_for(entry.path, config)
                 assert read is not None
                 entry.reviews = absolute_sources(read(entry.path, context).reviews)

@@ -41,6 +41,9 @@ class ReadContext:
     # The file being read: what its rows gave last time (``memo.RowMemo``; the
     # build cache's reading sets it, table readers use it).
     memo: RowMemo | None = field(default=None, repr=False, compare=False)
+    # Reviews hold their source as the build cache keeps it (``source``), not as
+    # shown (the build cache's reading sets it: no copy of each review after).
+    absolute: bool = field(default=False, repr=False, compare=False)
 
     def problem(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, message, hint))
@@ -78,6 +81,21 @@ class ReadContext:
         """A review's source as the build cache keeps it: the path shown, made
         absolute (``incremental.sources.absolute_sources``)."""
         return Path(os.path.abspath(self.display(path)))
+
+    _last_source: tuple[Path, Path, Path] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def review_source(self, path: Path) -> Path:
+        """The source a review read from ``path`` holds: ``source`` with
+        ``absolute``, else the path shown (one object per file)."""
+        shown = self.display(path)
+        if not self.absolute:
+            return shown
+        last = self._last_source
+        if last is None or last[0] is not path or last[1] is not shown:
+            last = self._last_source = (path, shown, Path(os.path.abspath(shown)))
+        return last[2]
 
 
 @dataclass
