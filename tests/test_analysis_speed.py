@@ -431,6 +431,21 @@ def test_round4_is_round(x: float) -> None:
     assert same(model.round4(-x), round(-x, 4))
 
 
+elision_text = pieces_text(
+    ["c'", "l'", "qu'", "jusqu'", "lorsqu'", "puisqu'", "del'", "aqu'", "' ", "'  ", "l' l' "]
+    + ["xl'", "_l'", "1l'", "él'", "l'\n", "l' é", "l' _", "l' .", "  "],
+    "cdjlmnstqu' _é1",
+    20,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(elision_text, review_text, st.text(max_size=30)))
+def test_spaced_elision_deletion_is_the_pattern(text: str) -> None:
+    # tokens_of_folded glues "l' acteur" back with a plain-string substitution.
+    assert tokens._SPACES_AFTER_ELISION.sub("'", text) == tokens._SPACED_ELISION.sub(r"\1'", text)
+
+
 def plain_compared(sentence: str, start: int) -> bool:
     """clauses.compared as its patterns say it, every one tried everywhere."""
     before = sentence[:start]
