@@ -6,6 +6,11 @@ analysis that follows uses it).
 
     python benchmarks/corpus.py /tmp/c10k --reviews 10000 --subjects 100
     python benchmarks/bench_read.py /tmp/c10k --jobs 2 --runs 3
+    python benchmarks/bench_read.py /tmp/c10k --jobs 2 --runs 4 --builds
+
+``--builds`` times whole cold ``sitegen build`` runs instead (wall seconds, a new
+cache and output each time), with the shared read and with it switched off (no
+file set is large enough to share), in turns.
 
 Each run is a fresh process (imports done before timing), alone and pooled in
 turn; the table shows medians. The wall times need a quiet machine; the CPU of
@@ -111,6 +116,37 @@ def run(site: Path, jobs: int, pooled: bool) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+BUILD = """
+import sys
+from generator.incremental import sources
+if sys.argv.pop(1) == "off":
+    sources.SHARED_MIN_FILES = 10**9  # never share the read
+sys.argv[0] = "sitegen"
+from generator.cli import main
+main()
+"""
+
+
+def build(site: Path, jobs: int, pooled: bool) -> float:
+    """Wall seconds of one cold ``sitegen build`` in ``site``."""
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    shutil.rmtree(site / "output", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    mode = "on" if pooled else "off"
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", BUILD, mode, "build", "-q", "--jobs", str(jobs)],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode:
+        raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a folder made by benchmarks/corpus.py")
@@ -118,6 +154,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--alone", action="store_true", help="only the read alone (any version of sitegen)"
+    )
+    parser.add_argument(
+        "--builds", action="store_true", help="whole cold builds, shared read on and off"
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sitegen-read-"))
@@ -127,6 +166,19 @@ def main() -> None:
         past = time.time() - 60
         for path in (site / "content").iterdir():
             os.utime(path, (past, past))
+        if args.builds:
+            times: dict[str, list[float]] = {"off": [], "on": []}
+            for _ in range(args.runs):
+                for name, values in times.items():
+                    values.append(build(site, args.jobs, name == "on"))
+            print(
+                f"cold builds, --jobs {args.jobs}, {args.runs} run(s) each in turns, "
+                f"load {os.getloadavg()[0]:.1f}"
+            )
+            for name, values in times.items():
+                runs = ", ".join(f"{v:.2f}" for v in values)
+                print(f"shared read {name}: median {statistics.median(values):.2f} s ({runs})")
+            return
         rows: dict[str, list[dict[str, float]]] = {"alone": []}
         if not args.alone:
             rows["pooled"] = []
