@@ -164,3 +164,42 @@ def test_cards_js_is_what_its_template_writes(tmp_path: Path) -> None:
         assert made.data.count(b"\n") == len(cards) + 2
         checked += 1
     assert checked >= 2
+
+
+def test_value_digests_are_value_digest_of_each() -> None:
+    values = [
+        ["a", 1, 2.5, None, b"\x00", ("x", ("y", 3))],
+        [],
+        ["a", 1, 2.5, None, b"\x00", ("x", ("y", 3))],  # again: no memo across values
+        "é" * 5000,  # framed
+        [("k", "f", 1, 2, -0.5)] * 3,
+    ]
+    digests = worker.value_digests(values)
+    assert digests == [worker.value_digest(v) for v in values]
+    assert digests[0] == digests[2] and len(set(digests)) == 4
+
+
+def test_a_card_key_tells_its_mentions_from_its_analysis_ones() -> None:
+    from dataclasses import replace
+
+    from generator.analysis.types import ReviewAnalysis
+    from generator.content import Review
+    from generator.site import Card
+
+    mentions = (("jeu", "jeu", 0, 3, 0.5), ("fin", "fin", 10, 13, -0.5))
+    review = Review("r1", "s", "Jeu bien, fin ratée.", Path("s.csv"), 2)
+    analysis = ReviewAnalysis(0.1, 0.5, "positive", mentions=mentions)
+    card = Card(review, analysis, mentions=mentions)
+    keys = [
+        worker._card_key(c, b"h")
+        for c in (
+            card,
+            replace(card, mentions=mentions[:1]),
+            replace(card, mentions=()),
+            replace(card, analysis=replace(analysis, mentions=mentions[:1])),
+            replace(card, analysis=replace(analysis, mentions=mentions[:1]), mentions=mentions[:1]),
+        )
+    ]
+    assert len({worker.value_digest(k) for k in keys}) == len(keys)
+    at = worker._MENTIONS_AT
+    assert keys[0][at] == worker._AS_ANALYSED and keys[1][at] == mentions[:1]

@@ -23,7 +23,7 @@ import os
 import pickle
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,25 @@ def _pickled_by_value(value: Any) -> io.BytesIO:
 def value_digest(value: Any) -> bytes:
     """16-byte digest of plain data (lists, tuples, strings, numbers, bytes, None)
     by value (``_pickled_by_value``). Twice as fast as hashing its ``repr``."""
-    return hashlib.blake2b(_pickled_by_value(value).getbuffer(), digest_size=16).digest()
+    return value_digests((value,))[0]
+
+
+def value_digests(values: Iterable[Any]) -> list[bytes]:
+    """``value_digest`` of each of ``values``, in order, with one pickler (each
+    ``dump`` of a pickler without memo writes what a new one would: the same
+    bytes, without making a pickler and a buffer per value)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo
+    blake2b = hashlib.blake2b
+    out = []
+    for value in values:
+        pickler.dump(value)
+        with buffer.getbuffer() as view:
+            out.append(blake2b(view, digest_size=16).digest())
+        buffer.seek(0)
+        buffer.truncate()
+    return out
 
 
 def pickled_state(state: SummaryState) -> bytes:
@@ -148,24 +166,27 @@ def card_digests(
     cards = [card for page in subject.pages for card in page.cards]
     numbers = {card.review.id: n for n, card in enumerate(cards, start=1)}
     aspects = {a.key for a in subject.summary.aspects}
-    return [
-        value_digest(
-            [
-                site_key,
-                _card_key(card, digest),
-                numbers[card.review.id],
-                [m[0] in aspects for m in card.mentions],
-            ]
-        )
+    return value_digests(
+        [
+            site_key,
+            _card_key(card, digest),
+            numbers[card.review.id],
+            [m[0] in aspects for m in card.mentions],
+        ]
         for card, digest in zip(cards, text_hashes)
-    ]
+    )
 
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
-_TEXT_AT = _REVIEW_FIELDS.index("text")
+_TEXT_AT, _SOURCE_AT = _REVIEW_FIELDS.index("text"), _REVIEW_FIELDS.index("source")
 _ANALYSIS_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 _REVIEW_AT, _ANALYSIS_AT = _CARD_FIELDS.index("review"), _CARD_FIELDS.index("analysis")
+_MENTIONS_AT = _CARD_FIELDS.index("mentions")
+_ANALYSIS_MENTIONS_AT = _ANALYSIS_FIELDS.index("mentions")
+# In a card's key, its mentions when they are its analysis's (most cards): a
+# string, which no tuple of mentions equals, instead of the mentions a second time.
+_AS_ANALYSED = "as analysed"
 # (each field's value in one C call; the same lists as getattr one by one)
 _review_values = operator.attrgetter(*_REVIEW_FIELDS)
 _analysis_values = operator.attrgetter(*_ANALYSIS_FIELDS)
@@ -175,12 +196,18 @@ _card_values = operator.attrgetter(*_CARD_FIELDS)
 def _card_key(card: Card, digest: bytes) -> list[Any]:
     """Everything a card shows, for ``page_digests``: every field of the card, its
     review's fields with the text replaced by its hash ``digest`` (the text's
-    ``repr`` made most of the cost on big subjects), its analysis's fields as a
-    list (a dataclass's ``repr`` is several times slower)."""
+    ``repr`` made most of the cost on big subjects) and its source path by its
+    string, its analysis's fields as a
+    list (a dataclass's ``repr`` is several times slower), and the card's mentions
+    as ``_AS_ANALYSED`` when they equal its analysis's (half the bytes to digest)."""
     fields = list(_review_values(card.review))
     fields[_TEXT_AT] = digest
+    fields[_SOURCE_AT] = str(fields[_SOURCE_AT])  # (a ``Path`` pickles through Python code)
     out = list(_card_values(card))
-    out[_REVIEW_AT], out[_ANALYSIS_AT] = fields, list(_analysis_values(card.analysis))
+    analysis = list(_analysis_values(card.analysis))
+    out[_REVIEW_AT], out[_ANALYSIS_AT] = fields, analysis
+    if out[_MENTIONS_AT] == analysis[_ANALYSIS_MENTIONS_AT]:
+        out[_MENTIONS_AT] = _AS_ANALYSED
     return out
 
 
