@@ -67,22 +67,6 @@ class RowMemo:
         self.flags = []
         self.rows = []
 
-    def review(
-        self,
-        row: list[str],
-        line: int,
-        make: Callable[[], Review | None],
-        reported: Callable[[], bool],
-    ) -> Review | None:
-        """The review of ``row`` (at ``line``): the one the same row gave last time,
-        at this line, else ``make()``; ``reported()``: whether making it reported
-        something (then it is not kept)."""
-        review = self.taken(row, line)
-        if review is None:
-            review = make()
-            self.made(review, review is not None and reported())
-        return review
-
     def taken(self, row: list[str], line: int) -> Review | None:
         """The review the same row gave last time, at ``line``; None when there is
         none: the caller makes it and tells ``made``."""
