@@ -43,6 +43,7 @@ from generator.exceptions import UnsafeOutputError
 from generator.exchange import swap_file
 from generator.i18n import iso_date
 from generator.render import OutputFile, safe_json_text
+from generator.render import encode_json_string as _encode_string
 from generator.site import Site, Subject
 
 log = logging.getLogger(__name__)
@@ -305,7 +306,6 @@ def data_file_entries(data: bytes, lengths: Sequence[int]) -> list[bytes]:
 
 
 _REVIEWS_TAIL = "null\n}"
-_encode_string = json.encoder.encode_basestring  # the C version when available
 
 
 def _json_scalar(value: Any) -> str:

@@ -205,11 +205,13 @@ def js_string(value: str) -> str:
     separators older engines refuse in string literals. (What
     ``json.dumps(str(value), ensure_ascii=False)`` writes, by json's own string
     encoder.)"""
-    text = _encode_string(str(value))
+    text = encode_json_string(str(value))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-_encode_string = json.encoder.encode_basestring  # (the C one when there is one)
+# A str as a JSON string literal, non-ASCII kept (json's own encoder: the C one
+# when there is one); also ``output``'s for data.json.
+encode_json_string = json.encoder.encode_basestring
 
 
 def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
