@@ -67,7 +67,7 @@ from generator.analysis.types import UNANALYSED, ReviewAnalysis, SentenceAnalysi
 TOKEN_RE = _tokens.TOKEN_RE
 _ACCENTS = _tokens._ACCENTS
 _REPEATS = _tokens._REPEATS
-_SPACED_ELISION = _tokens._SPACED_ELISION
+_SPACED_ELISION = re.compile(rf"\b({'|'.join(_tokens.ELIDED)})' +(?=\w)")
 _DOTS = _tokens._DOTS
 
 

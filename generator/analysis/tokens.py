@@ -91,17 +91,16 @@ _ACCENTS = str.maketrans(
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Finds the same texts as _REPEATS (a letter then the same letter twice more), faster.
 _HAS_REPEATS = re.compile(r"([a-z])\1\1")
-# Pre-tokenised text ("c' est", as in the Allociné TV data) glues elisions back.
-_SPACED_ELISION = re.compile(r"\b(c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu)' +(?=\w)")
-# The same substitution (``_SPACED_ELISION.sub(r"\1'", text)``) made as
-# ``_SPACES_AFTER_ELISION.sub("'", text)``: the apostrophe and the spaces after
-# it, the elided word checked by a look-behind. The replacement is then a plain
-# string, and the substitution runs in C (a template with a group calls Python
-# code for every match); the apostrophe first, the search skips to each.
+# Pre-tokenised text ("c' est", as in the Allociné TV data) glues elisions back:
+# the spaces after the apostrophe of an elided word, before a word, are deleted
+# (``_SPACES_AFTER_ELISION.sub("'", text)``; its specification,
+# ``re.sub(r"\b(c|d|…)' +(?=\w)", r"\1'", text)``, is the test oracle's). The
+# apostrophe is matched first and the elided word checked by a look-behind, so
+# the replacement is a plain string and the substitution runs in C (a template
+# with a group calls Python code for every match).
+ELIDED = ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu")
 _SPACES_AFTER_ELISION = re.compile(
-    "'(?:"
-    + "|".join(rf"(?<=\b{e}')" for e in "c d j l m n s t qu jusqu lorsqu puisqu".split())
-    + r") +(?=\w)"
+    "'(?:" + "|".join(rf"(?<=\b{e}')" for e in ELIDED) + r") +(?=\w)"
 )
 _DOTS = re.compile(r"\.{3,}")
 
