@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import json
 import logging
 import re
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from generator.analysis.types import SubjectSummary
     from generator.content import SubjectMeta
-    from generator.site import CardPage
+    from generator.site import Card, CardPage
 
 log = logging.getLogger(__name__)
 
@@ -258,29 +259,57 @@ class SubjectIndex:
 
 
 class LastShard:
-    """The last shard of a subject, for ``subject_index``: its postings, and which
-    of its cards are cards of the new one (new card index -> old card index, for
-    cards whose title, text and author are unchanged)."""
+    """The last shard of a subject, for ``subject_index``: its cards and postings as
+    the shard's JSON text has them (each card's text; each word's list of cards,
+    decoded only when needed), and which of its cards are cards of the new one
+    (new card index -> old card index, for cards whose title, text and author are
+    unchanged)."""
 
-    def __init__(self, postings: dict[str, list[int]], count: int, same: Mapping[int, int]) -> None:
-        self.postings = postings
-        self.count = count
+    def __init__(self, cards: list[str], words: dict[str, str], same: Mapping[int, int]) -> None:
+        self.cards = cards  # each card's JSON text (``_safe`` already)
+        self.words = words  # word -> its cards' JSON text, without the brackets: "-1,0,7"
+        self.count = len(cards)
         self.same = same
 
     @classmethod
     def parse(cls, script: str, same: Mapping[int, int]) -> LastShard | None:
-        """The shard ``script`` (``subject_index``'s); None when it is not one."""
-        prefix, suffix = "sitegenSearch.add(", ");\n"
-        if not (script.startswith(prefix) and script.endswith(suffix)):
+        """The shard ``script`` (``subject_index``'s); None when it is not one. Its
+        JSON is cut where its layout says (keys sorted, no spaces: ``"cards"``
+        first, ``"words"`` last): a string never holds an unescaped ``"``, so
+        neither ``"],["`` between two cards nor a key of the object can be found
+        inside one."""
+        if not (script.startswith(_SHARD_HEAD) and script.endswith(_SHARD_TAIL)):
             return None
-        try:
-            data = json.loads(script[len(prefix) : -len(suffix)])
-            postings, count = data["words"], len(data["cards"])
-        except (ValueError, KeyError, TypeError):
+        body = script[len(_SHARD_HEAD) : -len(_SHARD_TAIL)]
+        end = body.find(_CARDS_END)
+        at = body.find(_WORDS_START, end)
+        if end < 0 or at < 0:
             return None
-        if not isinstance(postings, dict):
+        cards = body[:end]
+        if not cards:
+            texts = []
+        elif cards.startswith('["') and cards.endswith('"]'):
+            texts = [f'["{card}"]' for card in cards[2:-2].split(_CARDS_APART)]
+        else:
             return None
-        return cls(postings, count, same)
+        # "word":[cards],"word":[cards]}  ->  word":[cards / word":[cards
+        section = body[at + len(_WORDS_START) :]
+        if section == "}":
+            words = {}
+        elif section.startswith('"') and section.endswith("]}"):
+            pieces = [p.partition('":[') for p in section[1:-2].split('],"')]
+            words = {term: cards for term, cut, cards in pieces if cut and cards}
+            # (a word of the index is letters and digits: its JSON is itself quoted)
+            if len(words) != len(pieces) or not _plain("".join(words)):
+                return None
+        else:
+            return None
+        return cls(texts, words, same)
+
+    @functools.cached_property
+    def postings(self) -> dict[str, list[int]]:
+        """Every word's cards, decoded."""
+        return {term: _cards_of(text) for term, text in self.words.items()}
 
     def card_words(self) -> dict[int, list[str]]:
         """The words of each reused card, by new card index."""
@@ -294,6 +323,47 @@ class LastShard:
         """Whether every reused card keeps its index and the shard its number of
         cards (an edit): the postings can then be patched instead of remade."""
         return self.count == cards and all(i == j for i, j in self.same.items())
+
+    def holding(self, card: int) -> set[str]:
+        """The words whose lists hold ``card`` (found in the lists' text)."""
+        number = str(card)
+        inner = "," + number + ","
+        return {
+            term
+            for term, text in self.words.items()
+            if text == number
+            or inner in text
+            or text.startswith(number + ",")
+            or text.endswith("," + number)
+        }
+
+
+def _plain(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
+_SHARD_HEAD, _SHARD_TAIL = 'sitegenSearch.add({"cards":[', "});\n"
+_CARDS_END, _CARDS_APART, _WORDS_START = '],"slug":', '"],["', ',"words":{'
+
+
+def _cards_of(text: str) -> list[int]:
+    return list(map(int, text.split(",")))
+
+
+_dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def _card(page: CardPage, card: Card) -> tuple[list[str], str]:
+    """A card's entry in the shard (its link from the site's root, title and
+    excerpt), and the text its words come from."""
+    review = card.review
+    text = (
+        review.text
+        if len(review.text) <= EXCERPT_CHARS
+        else review.text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    )
+    entry = [page.path + "#review-" + review.id, review.title, text]
+    return entry, review.title + " " + review.text + " " + review.author
 
 
 def subject_index(
@@ -309,28 +379,24 @@ def subject_index(
     card, its link from the site's root, title and excerpt. ``known``: the words
     of cards whose title, text and author are those of a card of the last shard
     (``card_words``), not made again; or the last shard itself (``LastShard``),
-    whose postings are patched where only some cards changed in place."""
+    whose postings are patched, and whose unchanged cards' text is kept, where
+    only some cards changed in place."""
+    about = " ".join(
+        [title, meta.year, summary.consensus, *(a.text for a in summary.aspects), *meta.categories]
+    )
+    count = sum(len(page.cards) for page in pages)
+    if isinstance(known, LastShard) and known.in_place(count):
+        return _patched_index(known, slug, title, about, pages)
     cards = []
     texts = []
     for page in pages:
         for card in page.cards:
-            review = card.review
-            texts.append(review.title + " " + review.text + " " + review.author)
-            text = (
-                review.text
-                if len(review.text) <= EXCERPT_CHARS
-                else review.text[: EXCERPT_CHARS - 1].rstrip() + "…"
-            )
-            cards.append([page.path + "#review-" + review.id, review.title, text])
-    about = " ".join(
-        [title, meta.year, summary.consensus, *(a.text for a in summary.aspects), *meta.categories]
-    )
-    if isinstance(known, LastShard) and known.in_place(len(cards)):
-        postings = _patched(known, about, texts)
-    else:
-        if isinstance(known, LastShard):
-            known = known.card_words()
-        postings = _postings(about, texts, known or {})
+            entry, text = _card(page, card)
+            cards.append(entry)
+            texts.append(text)
+    if isinstance(known, LastShard):
+        known = known.card_words()
+    postings = _postings(about, texts, known or {})
     data = {
         "slug": slug,
         "title": title,
@@ -341,6 +407,40 @@ def subject_index(
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     text = _safe(text)
     return SubjectIndex(f"sitegenSearch.add({text});\n", bloom(postings))
+
+
+def _patched_index(
+    last: LastShard, slug: str, title: str, about: str, pages: Sequence[CardPage]
+) -> SubjectIndex:
+    """``subject_index`` from the last shard, its cards in place: the text of the
+    cards not changed kept, the changed ones' made, the postings patched
+    (``_patched``); the very text ``json.dumps`` of the whole gives (a test
+    compares)."""
+    same = last.same
+    cards = list(last.cards)
+    texts: dict[int, str] = {}
+    number = 0
+    for page in pages:
+        for card in page.cards:
+            if number not in same:
+                entry, texts[number] = _card(page, card)
+                cards[number] = _safe(_dumps(entry))
+            number += 1
+    words = _patched(last, about, texts)
+    head = _dumps({"slug": slug, "title": title, "url": f"{slug}/index.html"})[1:-1]
+    text = "".join(
+        [
+            _SHARD_HEAD,
+            ",".join(cards),
+            "],",
+            _safe(head),
+            ',"words":{',
+            ",".join(f'"{term}":[{numbers}]' for term, numbers in words.items()),
+            "}",
+            _SHARD_TAIL,
+        ]
+    )
+    return SubjectIndex(text, bloom(words))
 
 
 def _postings(
@@ -373,36 +473,41 @@ def _postings(
 _consume = deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
 
 
-def _patched(last: LastShard, about: str, texts: Sequence[str]) -> dict[str, list[int]]:
-    """``_postings`` made from the last shard's: the cards not reused taken out of
-    the words they held and put into the words they hold now, the subject's card
-    made again. The same postings (lists sorted by card, each card once)."""
-    changed = sorted(set(range(len(texts))) - set(last.same))
-    postings: dict[str, list[int]] = {}
-    for term, cards in last.postings.items():
+def _patched(last: LastShard, about: str, texts: Mapping[int, str]) -> dict[str, str]:
+    """``_postings`` made from the last shard's, as the shard writes them (each
+    word's cards joined by commas), in word order: the cards not reused
+    (``texts``: by card index, the text of their words now) taken out of the words
+    they held and put into the words they hold now, the subject's card made again.
+    A word's list stays the last shard's text when none of this changes it."""
+    changed = sorted(texts)
+    held = {number: last.holding(number) for number in changed}
+    now = {number: set(words(texts[number])) for number in changed}
+    subject = set(words(about))
+    old = last.words
+    # The words whose lists may change: a changed card's, before or after, that
+    # it does not hold both times; the subject's card's, before or after.
+    touched = {term for term, text in old.items() if text.startswith("-1")} ^ subject
+    for number in changed:
+        touched |= held[number] ^ now[number]
+    new_terms = touched - old.keys()
+    out: dict[str, str] = {}
+    for term in sorted(old.keys() | new_terms) if new_terms else old:
+        text = old.get(term, "")
+        if term not in touched:
+            out[term] = text
+            continue
+        cards = _cards_of(text) if text else []
         if cards and cards[0] == SUBJECT_CARD:
             cards = cards[1:]
-        if changed and cards and changed[0] <= cards[-1]:
-            drop = [i for i in changed if _holds(cards, i)]
-            if drop:
-                cards = [c for c in cards if c not in drop]
-        if cards:
-            postings[term] = cards
-    for number in changed:
-        for term in dict.fromkeys(words(texts[number])):
-            cards = postings.get(term)
-            if cards is None:
-                postings[term] = [number]
-            else:  # (the last shard's lists become this one's: it is used once)
+        cards = [c for c in cards if c not in texts]
+        for number in changed:
+            if term in now[number]:
                 bisect.insort(cards, number)
-    for term in dict.fromkeys(words(about)):
-        postings[term] = [SUBJECT_CARD, *postings.get(term, ())]
-    return postings
-
-
-def _holds(cards: list[int], card: int) -> bool:
-    at = bisect.bisect_left(cards, card)
-    return at < len(cards) and cards[at] == card
+        if term in subject:
+            cards = [SUBJECT_CARD, *cards]
+        if cards:
+            out[term] = ",".join(map(str, cards))
+    return out
 
 
 def _safe(text: str) -> str:

@@ -119,3 +119,65 @@ def test_the_words_table_is_bounded(monkeypatch) -> None:
     text = "Une musique superbe, des décors soignés et un scénario"
     assert search.words(text) == ["musiqu", "superb", "decor", "soign", "scenario"]
     assert len(search._TERMS) == 3
+
+
+_CARD_TEXT = _TEXT | st.sampled_from(['"],["', '],"slug":', ',"words":{', "</script>", "a & b"])
+
+
+def _index(texts: list[str], consensus: str, known=None) -> search.SubjectIndex:
+    from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
+    from generator.content import Review, SubjectMeta
+    from generator.site import Card, paginate
+
+    reviews = [
+        Review(f"r{i}", "film", t, Path("film.csv"), i + 2, 4.0, "Ana", title=t[:5])
+        for i, t in enumerate(texts)
+    ]
+    cards = [Card(r, ReviewAnalysis(0.5, 0.5, "positive")) for r in reviews]
+    summary = SubjectSummary(
+        Verdict(80, "Très positif", "very_positive", len(texts), 0, 0, 0, 1.0),
+        consensus=consensus,
+    )
+    meta = SubjectMeta(key="film", year="2021", categories=("drame",))
+    return search.subject_index(
+        "film", "Le « film »", meta, summary, paginate("film", cards, 3), known
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(_CARD_TEXT, max_size=12),
+    edits=st.dictionaries(st.integers(0, 11), _CARD_TEXT, max_size=4),
+    consensus=st.sampled_from(["", "Une musique superbe.", "Des décors ratés, <b>"]),
+    consensus_after=st.sampled_from(["", "Une musique superbe.", "Un scénario bancal."]),
+)
+def test_a_shard_patched_from_the_last_ones_text_is_the_one_made_afresh(
+    texts: list[str], edits: dict[int, str], consensus: str, consensus_after: str
+) -> None:
+    """Cards edited in place: the shard made from the last shard's text (its
+    unchanged cards' text kept, its postings patched: ``LastShard``,
+    ``_patched``) is, byte for byte, the one made from nothing, and so is its
+    Bloom filter; whatever the texts hold (quotes, brackets, the shard's own
+    separators, characters escaped for HTML)."""
+    edited = list(texts)
+    for i, text in edits.items():
+        if i < len(edited):
+            edited[i] = text
+    last = search.LastShard.parse(
+        _index(texts, consensus).script,
+        {i: i for i in range(len(texts)) if edited[i] == texts[i]},
+    )
+    assert last is not None and last.count == len(texts)
+    assert [json.loads(card)[2][:3] for card in last.cards] == [
+        json.loads(json.dumps(t))[:3] for t in texts
+    ] or any(len(t) > search.EXCERPT_CHARS for t in texts)
+    assert _index(edited, consensus_after, last) == _index(edited, consensus_after)
+
+
+def test_a_shard_not_laid_out_as_made_is_not_reused() -> None:
+    script = _index(["Une musique superbe.", "Des décors ratés."], "").script
+    assert search.LastShard.parse(script, {}) is not None
+    assert search.LastShard.parse(script.replace(',"words":{', ',"mots":{'), {}) is None
+    assert search.LastShard.parse(script.replace(":[", ": [", 1), {}) is None
+    assert search.LastShard.parse(script.replace('"]],"slug"', '"],"slug"'), {}) is None
+    assert search.LastShard.parse(script[:-3], {}) is None

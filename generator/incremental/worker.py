@@ -464,7 +464,8 @@ class _Last:
         data = self._read(search.shard_path(subject.slug)) if same else None
         if data is None:
             return None
-        return search.LastShard.parse(data.decode("utf-8", "replace"), same)
+        last = search.LastShard.parse(data.decode("utf-8", "replace"), same)
+        return last if last is not None and last.count == len(self.index) else None
 
     def card_lines(self, subject: Subject) -> dict[int, bytes]:
         """The unchanged cards' lines of the last ``cards.js`` (JSON strings, in
