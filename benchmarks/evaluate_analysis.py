@@ -73,9 +73,9 @@ sys.path.insert(0, str(ROOT))
 from generator.analysis import AnalysisSettings, Analyzer, summarize_subject
 from generator.analysis.analyzer import clear_caches
 from generator.analysis.model import MODEL_PATH, load_model
+from generator.collector import bulk_allocations
 from generator.config import SiteConfig
 from generator.content import Review
-from generator.incremental.worker import bulk_allocations
 from training import datasets
 
 

@@ -43,6 +43,7 @@ from typing import Any
 from generator.analysis import AnalysisSettings, Analyzer
 from generator.analysis.snapshot import load_snapshot, save_snapshot
 from generator.cache import encode_analysis
+from generator.collector import paused
 from generator.exceptions import ConfigError
 from generator.plugins import loaded
 
@@ -64,7 +65,8 @@ def get_analyzer(settings: AnalysisSettings, snapshot: Path | None = None) -> An
     (``analysis/snapshot.py``)."""
     analyzer = _ANALYZERS.get(settings)
     if analyzer is None:
-        restored = snapshot is not None and load_snapshot(snapshot)
+        with paused():  # (plain data: tables)
+            restored = snapshot is not None and load_snapshot(snapshot)
         analyzer = _ANALYZERS[settings] = Analyzer(settings)
         if snapshot is not None and not restored:
             save_snapshot(snapshot)

@@ -236,7 +236,7 @@ def test_workers_leave_when_the_build_is_killed(tmp_path: Path) -> None:
 def test_bulk_allocations_restores_the_collector_thresholds() -> None:
     import gc
 
-    from generator.incremental.worker import bulk_allocations
+    from generator.collector import bulk_allocations
 
     before = gc.get_threshold()
     with bulk_allocations():
@@ -254,7 +254,7 @@ def test_bulk_allocations_overlapping_in_threads_restore_the_thresholds() -> Non
     import gc
     import threading
 
-    from generator.incremental.worker import bulk_allocations
+    from generator.collector import bulk_allocations
 
     before = gc.get_threshold()
     first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
@@ -277,6 +277,63 @@ def test_bulk_allocations_overlapping_in_threads_restore_the_thresholds() -> Non
     for thread in threads:
         thread.join(10)
     assert gc.get_threshold() == before
+
+
+def test_the_collector_paused_comes_back_as_it_was() -> None:
+    """``collector.paused`` (around large unpickles): no collection inside, nested
+    or not; on again after, even when the block fails; left off when it was off."""
+    import gc
+
+    from generator.collector import paused
+
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused():
+        raise RuntimeError("an unreadable state")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_paused_in_overlapping_threads_comes_back_on() -> None:
+    import gc
+    import threading
+
+    from generator.collector import paused
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    inside: list[bool] = []
+
+    def first() -> None:
+        with paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with paused():
+            second_in.set()
+            first_out.wait(5)  # the first one leaves while this one is inside
+            inside.append(gc.isenabled())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert inside == [False]  # (still paused for the second)
+    assert gc.isenabled()
 
 
 def _state(pid: int) -> bytes:

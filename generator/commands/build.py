@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from generator.analysis import AnalysisSettings
 from generator.analysis.types import ReviewAnalysis
 from generator.cache import BuildCache
+from generator.collector import bulk_allocations
 from generator.config import SiteConfig
 from generator.content import Review
 from generator.executors import get_analyzer
 from generator.incremental import pipeline
 from generator.incremental.context import AnalyzeFn, BuildContext, BuildReport
-from generator.incremental.worker import bulk_allocations
 from generator.output import check_output_dir
 from generator.plugins import loaded
 from generator.progress import NullProgress

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.collector import paused
 from generator.incremental import manifest
 from generator.incremental.artifacts import Artifact, decode_artifact, encode_artifact
 from generator.incremental.context import BuildContext
@@ -40,7 +41,8 @@ def previous(
     root = str(output)
     stats = {path: file_stat(f"{root}/{path}") for path in last.files}
     wanted = [d for key, d in digests.items() if last.subjects.get(slugs[key]) == d]
-    decoded = {d: decode_artifact(data) for d, data in ctx.store.get_subjects(wanted).items()}
+    with paused():  # (plain data)
+        decoded = {d: decode_artifact(data) for d, data in ctx.store.get_subjects(wanted).items()}
     return Previous(last, stats, {d: a for d, a in decoded.items() if a is not None})
 
 

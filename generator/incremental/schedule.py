@@ -18,6 +18,7 @@ from generator.analysis import summarize_subject
 from generator.analysis.summary_state import STATE_MIN_REVIEWS, SummaryState, changes
 from generator.analysis.types import ReviewAnalysis
 from generator.cache import slim_analysis, text_hash
+from generator.collector import paused
 from generator.content import Review, SubjectMeta
 from generator.executors import chunked, open_runner
 from generator.files import walk_files
@@ -339,7 +340,8 @@ def _unpickle_state(key: str, blob: bytes | None) -> SummaryState | None:
     if blob is None:
         return None
     try:
-        state = pickle.loads(blob)
+        with paused():
+            state = pickle.loads(blob)
     except Exception as exc:  # noqa: BLE001 - a state from another version: made afresh
         log.debug("summary state of %r unreadable (%s): made afresh", key, exc)
         return None

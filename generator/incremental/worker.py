@@ -14,16 +14,14 @@ from __future__ import annotations
 import array
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import io
 import itertools
 import operator
 import os
 import pickle
-import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from generator.analysis.summary_state import (
 )
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, slim_analysis, text_hash
+from generator.collector import bulk_allocations
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
@@ -277,35 +276,6 @@ class SubjectResult:
 
 
 _BYTECODE: dict[Path, jinja2.BytecodeCache] = {}
-
-
-@contextlib.contextmanager
-def bulk_allocations() -> Iterator[None]:
-    """Run a burst of allocations with CPython's cyclic garbage collector mostly
-    out of the way. A build makes millions of small objects that live until it
-    ends (reviews, analyses, their sentences); with the default thresholds the
-    collector walks all of them again every few thousand allocations (measured:
-    decoding the 6,400 cached analyses of one subject took 0.77 s instead of
-    0.13 s, and analysing while keeping the results was 23 % slower). Inside,
-    collections happen 100 times less often; the thresholds come back after."""
-    global _bulk_depth, _bulk_saved
-    with _bulk_lock:  # tasks may overlap in one process (threads of a Dask worker)
-        if not _bulk_depth:
-            _bulk_saved = gc.get_threshold()
-            gc.set_threshold(max(_bulk_saved[0], 70_000), *_bulk_saved[1:])
-        _bulk_depth += 1
-    try:
-        yield
-    finally:
-        with _bulk_lock:
-            _bulk_depth -= 1
-            if not _bulk_depth:
-                gc.set_threshold(*_bulk_saved)
-
-
-_bulk_lock = threading.Lock()
-_bulk_depth = 0
-_bulk_saved = gc.get_threshold()
 
 
 def build_subject(
