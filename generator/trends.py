@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -54,15 +55,34 @@ def _month(iso: str) -> int:
     return int(iso[:4]) * 12 + int(iso[5:7]) - 1
 
 
-def subject_trend(
-    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], language: str
-) -> Trend | None:
-    """The trend of a subject, or ``None`` when too few of its reviews are dated."""
+def _dated(
+    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis]
+) -> list[tuple[int, bool, float | None]]:
+    """(month, positive, rating) of each dated review. The last subject's are kept,
+    by identity, for the second call (``worker.page_digests`` hashes the trend,
+    then the page shows it; a subject's reviews and analyses are tuples)."""
+    global _last_dated
+    last = _last_dated
+    if last is not None and last[0] is reviews and last[1] is analyses:
+        return last[2]
     dated = []
     for review, analysis in zip(reviews, analyses):
         iso = iso_date(review.date) if review.date else ""
         if iso:
             dated.append((_month(iso), analysis.label == "positive", review.rating))
+    if isinstance(reviews, tuple) and isinstance(analyses, tuple):
+        _last_dated = (reviews, analyses, dated)
+    return dated
+
+
+_last_dated: tuple[Any, Any, list[tuple[int, bool, float | None]]] | None = None
+
+
+def subject_trend(
+    reviews: Sequence[Review], analyses: Sequence[ReviewAnalysis], language: str
+) -> Trend | None:
+    """The trend of a subject, or ``None`` when too few of its reviews are dated."""
+    dated = _dated(reviews, analyses)
     if len(dated) < MIN_DATED:
         return None
     first = min(m for m, _, _ in dated)

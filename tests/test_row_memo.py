@@ -118,18 +118,26 @@ def test_an_edited_table_read_through_the_cache_equals_read_content(
         content_dir=content, output_dir=tmp_path / "out", config_path=tmp_path / "sitegen.toml"
     )
     made = _made(monkeypatch)
+    hashed = [0]  # the other fields' hashes made (a review taken back has its own)
+    record_hash = sources_module._record_hash
+
+    def counted_hash(review):  # type: ignore[no-untyped-def]
+        hashed[0] += 1
+        return record_hash(review)
+
+    monkeypatch.setattr(sources_module, "_record_hash", counted_hash)
     path = content / "avis.csv"
-    taken_back = 0
+    taken_back = rehashed = 0
     steps = _with_genres(_steps()) if genres else _steps()
     for n, rows in enumerate(steps):
         _write(path, rows, 1_600_000_000 + n)
         made[0] = 0
         expected = read_content(config)
         fresh = made[0]
-        made[0] = 0
+        made[0] = hashed[0] = 0
         store = BuildCache.for_site(tmp_path)
         found, parsed = read_sources(config, store, {"": "k"}, NullProgress())
-        through_cache = made[0]
+        through_cache, rehashed_now = made[0], hashed[0]
         assert parsed == 1
         groups = subject_groups(found)
         reviews, _ = load_reviews(config, store, found, groups, list(groups))
@@ -149,10 +157,14 @@ def test_an_edited_table_read_through_the_cache_equals_read_content(
         assert entry.light() == again.light()
         if n:  # only the changed rows (and those after an unreadable date) made again
             taken_back += fresh - through_cache
+            rehashed += rehashed_now
             assert through_cache < fresh, (n, through_cache, fresh)
         else:
             assert through_cache == fresh
     assert taken_back > 20 * (len(_steps()) - 1)
+    # A review taken back at its line keeps its other fields' hash: only those
+    # made again or moved are hashed (``absolute_sources`` keeps them as they are).
+    assert rehashed < taken_back / 2
 
 
 def test_an_edited_table_builds_as_without_cache(
@@ -175,6 +187,22 @@ def test_an_edited_table_builds_as_without_cache(
         build(config, executor="serial")
         build(full, executor="serial", cache=False)
         assert tree(config.output_dir) == tree(full.output_dir), n
+
+
+def test_reviews_whose_source_is_absolute_already_are_kept_as_they_are(tmp_path: Path) -> None:
+    """``absolute_sources``: a review taken back from the cache keeps its identity
+    (its hashes are reused by it) even when its source is another object than the
+    one of the rows made again; a relative source is made absolute."""
+    from generator.content import Review
+
+    path = tmp_path / "avis.csv"
+    made_now = Review("r1", "s", "Un avis.", Path(str(path)), 2)
+    taken = [Review(f"r{i}", "s", "Un avis.", Path(str(path)), i + 1) for i in (2, 3)]
+    relative = Review("r4", "s", "Un avis.", Path(os.path.relpath(path)), 5)
+    out = sources_module.absolute_sources([made_now, *taken, relative])
+    assert out[0] is made_now and out[1] is taken[0] and out[2] is taken[1]
+    assert out[3] == dataclasses.replace(relative, source=path)
+    assert out[3].source.is_absolute()
 
 
 def _review(memo: RowMemo, row: list[str], line: int, make, reported):  # type: ignore[no-untyped-def]

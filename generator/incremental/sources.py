@@ -475,17 +475,23 @@ def _parse(
 
 
 def absolute_sources(reviews: list[Review]) -> list[Review]:
-    """The reviews with their source as an absolute path (one object per file)."""
+    """The reviews with their source as an absolute path (one object per file
+    for those made now). A review whose source is absolute already is kept as it
+    is: the reviews taken back from the cache (``RowMemo``) share another object
+    than the rows made again, and a copy of each would be hashed again
+    (``_LastRead.hashes`` knows a review taken back by identity)."""
     sources: dict[Path, Path] = {}
     out = []
+    last: Any = None  # (the reviews of a file share their source object: once per object)
     for review in reviews:
-        source = sources.get(review.source)
-        if source is None:
-            absolute = os.path.abspath(review.source)
-            # (a review taken back from the cache, ``RowMemo``, has it already)
-            source = review.source if str(review.source) == absolute else Path(absolute)
-            sources[review.source] = source
-        out.append(review if source is review.source else _with_source(review, source))
+        if review.source is not last:
+            last = review.source
+            source = sources.get(last)
+            if source is None:
+                absolute = os.path.abspath(last)
+                source = sources[last] = last if str(last) == absolute else Path(absolute)
+            keep = source is last or str(source) == str(last)
+        out.append(review if keep else _with_source(review, source))
     return out
 
 
