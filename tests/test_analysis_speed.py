@@ -17,6 +17,7 @@ All texts are written for these tests.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 
@@ -280,6 +281,26 @@ def test_random_regexes_match(text: str) -> None:
     from generator.analysis.sentences import _FAST_BOUNDARY
 
     assert [m.span() for m in _FAST_BOUNDARY.finditer(text)] == spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(review_text, st.text(max_size=40)), data=st.data())
+def test_token_spans_are_the_sums_of_lengths(text: str, data: st.DataObject) -> None:
+    # aspects._Starts.span adds the tokens' lengths up in C at each call when
+    # compiled (here as plain Python when the suite runs pure), where the plain
+    # form makes the list of every token's end once: the same offsets, those of
+    # the tokens as written, from the first one's first character.
+    spaced = aspects._SPACED_WORD_RE.findall(text)
+    if not spaced:
+        return
+    first = data.draw(st.integers(0, len(spaced) - 1))
+    last = data.draw(st.integers(first, len(spaced) - 1))
+    ends = list(itertools.accumulate(map(len, spaced)))
+    start, end = ends[first] - len(spaced[first].lstrip()), ends[last]
+    starts = aspects._Starts(spaced)
+    assert starts.span(first, last) == (start, end)
+    assert starts.span(first, last) == (start, end)  # a second call, as the walk makes
+    assert text[start:end] == "".join(spaced[first : last + 1]).lstrip()
 
 
 # Sentence ends: marks, closing quotes and brackets, capitals at the edges of

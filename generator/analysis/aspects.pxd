@@ -76,7 +76,8 @@ cdef class _Starts:
     cdef public list ends
     cdef public list tokens
 
-    @cython.locals(ends=list)
+    @cython.locals(ends=list, tokens=list, total=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t,
+                   n=Py_ssize_t, k=Py_ssize_t, t=str)
     cpdef tuple span(self, Py_ssize_t first, Py_ssize_t last)
 
 @cython.locals(phrases=dict, length=Py_ssize_t, key=tuple)

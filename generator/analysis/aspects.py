@@ -682,12 +682,18 @@ def _folds_and_marks(
     tokens: list[str], memo: _TokenMarks
 ) -> tuple[list[str], list[tuple[int, int, str] | int]]:
     """Each token's fold and ``_mark`` from ``memo`` (``_folded_tokens``' two
-    ``map``s over ``memo[t]``), in one loop: faster in C, where ``memo[t]`` is a
-    direct call of the table's lookup (the ``map``s are faster in plain Python)."""
+    ``map``s over ``memo[t]``), in one loop: faster in C, where ``memo.get`` is
+    a direct call of the dict's lookup (the ``map``s are faster in plain
+    Python). Not ``memo[t]``: on a subclass of dict, C code reaches the lookup
+    through the type's ``__getitem__`` slot, a call of a Python method (several
+    hundred instructions a token); a miss is ``memo[t]``'s ``__missing__``."""
     folded = []
     marks = []
+    get = memo.get
     for t in tokens:
-        entry = memo[t]
+        entry = get(t)
+        if entry is None:
+            entry = memo.__missing__(t)
         folded.append(entry[0])
         marks.append(entry[1])
     return folded, marks
@@ -704,7 +710,23 @@ class _Starts:
         self.ends: list[int] | None = None
 
     def span(self, first: int, last: int) -> tuple[int, int]:
-        """Offsets of the tokens ``first`` to ``last`` in the sentence."""
+        """Offsets of the tokens ``first`` to ``last`` in the sentence. Compiled,
+        the lengths are added up in C at each call, to the later of the two
+        (faster than making the list of every token's end, of Python integers,
+        once; in plain Python, that list is faster)."""
+        if COMPILED:
+            tokens = self.tokens
+            total = 0
+            start = end = 0
+            n = max(last, first)
+            for k in range(n + 1):
+                t = tokens[k]
+                total += len(t)
+                if k == first:
+                    start = total - len(t.lstrip())
+                if k == last:
+                    end = total
+            return start, end
         ends = self.ends
         if ends is None:
             ends = self.ends = list(accumulate(map(len, self.tokens)))
