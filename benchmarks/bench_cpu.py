@@ -16,6 +16,11 @@ cached, so everything but the analysis itself; run after a step that filled the
 cache, such as ``cold``). The CPU is the
 build process's user + system time (``os.times()`` children). Versions run in
 turn, in reverse order every other round; the table shows medians.
+
+``--instructions``: count the instructions each build executes instead (valgrind's
+cachegrind, ``PYTHONHASHSEED=0`` unless set; about 50 times slower, so a corpus of
+a few thousand reviews): robust to a loaded machine, where even CPU-seconds vary by
+several per cent from run to run.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import shutil
 import sqlite3
 import statistics
@@ -61,6 +67,41 @@ def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float
     return cpu, wall
 
 
+def instructions(source: str, site: Path, extra: list[str]) -> tuple[float, float]:
+    """(billions of instructions, wall seconds) of one build, under cachegrind."""
+    env = dict(os.environ, PYTHONPATH=source)
+    env.setdefault("PYTHONHASHSEED", "0")  # (string hashes change the dict probes)
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "-q",
+            "--executor",
+            "serial",
+            *extra,
+        ],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
+    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count from valgrind:\n{proc.stderr[-3000:]}")
+    return int(found.group(1).replace(",", "")) / 1e9, wall
+
+
 def keep_only_analyses(database: Path) -> None:
     """Empty every table of a build cache but the review analyses (and their
     namespaces): the next build parses, summarises, renders and writes everything
@@ -88,7 +129,13 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--steps", default="cold,nochange,edit,edit_largest")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions (cachegrind) instead of CPU-seconds",
+    )
     args = parser.parse_args()
+    measure, unit = (instructions, "G instr") if args.instructions else (cpu_seconds, "CPU-s")
     versions = [v.split("=", 1) for v in args.versions]
     steps = args.steps.split(",")
     results: dict[str, dict[str, list[float]]] = {name: {} for name, _ in versions}
@@ -119,14 +166,14 @@ def main() -> None:
                         edit_one_review(site / "content" / median)
                     elif step == "edit_largest":
                         edit_one_review(site / "content" / largest)
-                    cpu, wall = cpu_seconds(source, site, extra)
-                    results[name].setdefault(step, []).append(cpu)
+                    cost, wall = measure(source, site, extra)
+                    results[name].setdefault(step, []).append(cost)
                     print(
-                        f"round {round_} {step:13s} {name:12s} CPU {cpu:6.2f} s  wall {wall:6.2f} s",
+                        f"round {round_} {step:13s} {name:12s} {unit} {cost:6.2f}  wall {wall:6.2f} s",
                         flush=True,
                     )
         print()
-        print("| step (median CPU-s) | " + " | ".join(name for name, _ in versions) + " |")
+        print(f"| step (median {unit}) | " + " | ".join(name for name, _ in versions) + " |")
         print("| --- |" + " ---: |" * len(versions))
         for step in steps:
             row = " | ".join(

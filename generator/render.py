@@ -25,7 +25,7 @@ from markupsafe import Markup
 from slugify import slugify
 
 import generator
-from generator import badges, categories, charts, feeds, search, trends
+from generator import badges, categories, charts, feeds, search, template_code, trends
 from generator.analysis.types import UNANALYSED, Aspect, mention_label
 from generator.analysis.verdict import BAD_RATING, GOOD_RATING
 from generator.audience import Audience, audience_for
@@ -156,6 +156,7 @@ def _new_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    template_code.use(env)
     t = translator(language, audience)
     env.globals["t"] = t
     env.globals["LABELS"] = LABEL_ORDER

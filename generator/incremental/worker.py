@@ -28,7 +28,7 @@ from typing import Any
 
 import jinja2
 
-from generator import search, trends
+from generator import search, template_code, trends
 from generator.analysis import AnalysisSettings, summarize_subject
 from generator.analysis.snapshot import load_snapshot
 from generator.analysis.summary_state import (
@@ -547,7 +547,7 @@ def _use_bytecode(renderer: Renderer, bytecode: Path | None) -> None:
         with contextlib.suppress(OSError):
             bytecode.mkdir(parents=True, exist_ok=True)
             renderer.env.bytecode_cache = _BYTECODE.setdefault(
-                bytecode, jinja2.FileSystemBytecodeCache(str(bytecode))
+                bytecode, template_code.bytecode_cache(bytecode)
             )
 
 

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from generator import template_code
 from generator.incremental.artifacts import Artifact
 from generator.incremental.context import BuildContext
 from generator.incremental.keys import stable_hash
@@ -63,7 +62,7 @@ class SiteRenderer(Renderer):
         if bytecode is not None:  # compiled templates kept across builds (keyed by source)
             with contextlib.suppress(OSError):
                 bytecode.mkdir(parents=True, exist_ok=True)
-                self.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode))
+                self.env.bytecode_cache = template_code.bytecode_cache(bytecode)
 
     def subject_pages(self, subject: Subject, pages: Any = None) -> Iterator[OutputFile]:  # type: ignore[override]
         if subject.slug in self._skip:

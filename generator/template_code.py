@@ -1,0 +1,82 @@
+"""How the site's templates compile, and where compiled templates are kept.
+
+With autoescape on, Jinja compiles every ``{{ value }}`` to ``escape(value)``:
+MarkupSafe's escape, which wraps each result in a ``Markup`` through a
+constructor written in Python (about a tenth of the CPU of rendering a subject's
+pages, which output hundreds of values each). The result of an output is only ever
+joined into the page, never used as a value, so ``CodeGenerator`` has it
+compiled to ``html_text(value)`` instead: the same characters (MarkupSafe's own
+escaping, or the value's ``__html__``), as a plain string. Everything else
+compiles as Jinja makes it (``Markup`` where a value is made: macros, ``set``
+blocks, ``|safe``), and an ``{% autoescape %}`` block keeps Jinja's own code.
+
+``bytecode_cache``: the compiled templates kept across builds, in files named
+for this code generator (``CODE``), so that a template another version compiled
+is never loaded by this one, nor the other way round.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.compiler
+import markupsafe
+
+log = logging.getLogger(__name__)
+
+# MarkupSafe's escaping of a string, without the ``Markup`` (``markupsafe.escape``
+# is this and ``Markup(...)``); None when this MarkupSafe has none by that name.
+_escape_inner = getattr(markupsafe, "_escape_inner", None)
+
+
+def html_text(value: Any) -> str:
+    """``str(markupsafe.escape(value))``, without making the ``Markup``: a value
+    with ``__html__`` as it gives itself, anything else as a string, escaped."""
+    if type(value) is str:
+        return _escape_inner(value)  # type: ignore[misc]
+    if hasattr(value, "__html__"):
+        return value.__html__()  # type: ignore[no-any-return]
+    return _escape_inner(str(value))  # type: ignore[misc]
+
+
+_NAME = "_sitegen_html_text"  # its name in a compiled template
+
+
+class CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, but for an output's escaping (``html_text``)."""
+
+    def visit_Template(self, node: Any, frame: Any = None) -> None:
+        self.writeline(f"from {__name__} import html_text as {_NAME}")
+        super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write(f"{_NAME}(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+# Whether templates compile with ``CodeGenerator``: with a MarkupSafe that has the
+# escaping apart and a Jinja whose code generator has the method it replaces.
+ENABLED = _escape_inner is not None and callable(
+    getattr(jinja2.compiler.CodeGenerator, "_output_child_pre", None)
+)
+# The compiled code's version, in the names of the files of ``bytecode_cache``.
+CODE = "sitegen1" if ENABLED else "jinja2"
+
+
+def use(env: jinja2.Environment) -> None:
+    """Compile ``env``'s templates with ``CodeGenerator`` (when ``ENABLED``)."""
+    if ENABLED:
+        env.code_generator_class = CodeGenerator
+
+
+def bytecode_cache(folder: Path) -> jinja2.FileSystemBytecodeCache:
+    """Compiled templates kept in ``folder`` across builds (keyed by their source,
+    in files named for ``CODE``)."""
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__{CODE}_%s.cache")
