@@ -346,7 +346,7 @@ def translator(language: str, audience: Audience | None = None) -> Callable[...,
             message = plural(message, values.get("n", 0), language)
         if "{" not in message:
             return message
-        return message.format(**{**nouns, **values})
+        return message.format_map({**nouns, **values})
 
     return t
 

@@ -272,7 +272,7 @@ _MENTION_TAGS: dict[str, str] = {}  # aspect key -> its opening tag (keys repeat
 def mentioned(card: Card, aspects: Collection[str]) -> str:
     """The keys of ``aspects`` a card mentions, in text order, ``|``-separated (a
     key may hold spaces): its ``data-aspects``."""
-    return "|".join(dict.fromkeys(m[0] for m in card.mentions if m[0] in aspects))
+    return "|".join([key for key in dict.fromkeys([m[0] for m in card.mentions]) if key in aspects])
 
 
 # The aspect explorer: a section per aspect (its anchor, its counts and best

@@ -1,4 +1,4 @@
-"""How the site's templates compile, and where compiled templates are kept.
+"""How the site's templates compile and call, and where compiled templates are kept.
 
 With autoescape on, Jinja compiles every ``{{ value }}`` to ``escape(value)``:
 MarkupSafe's escape, which wraps each result in a ``Markup`` through a
@@ -10,6 +10,10 @@ escaping, or the value's ``__html__``), as a plain string. Everything else
 compiles as Jinja makes it (``Markup`` where a value is made: macros, ``set``
 blocks, ``|safe``), and an ``{% autoescape %}`` block keeps Jinja's own code.
 
+``Context``: a call from a template to a plain function (``t``, ``url``) or a
+macro goes straight to it, without Jinja's search for a ``pass_context`` mark
+such a callee cannot carry.
+
 ``bytecode_cache``: the compiled templates kept across builds, in files named
 for this code generator (``CODE``), so that a template another version compiled
 is never loaded by this one, nor the other way round.
@@ -19,11 +23,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
 import jinja2
 import jinja2.compiler
+import jinja2.runtime
 import markupsafe
+from jinja2.runtime import Macro
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,28 @@ class CodeGenerator(jinja2.compiler.CodeGenerator):
             self.write(finalize.src)
 
 
+class Context(jinja2.runtime.Context):
+    """Jinja's context, but for a call to a plain function (``t``, ``url``, a
+    plugin's global) or to a macro, which goes straight to it: Jinja's own
+    ``call`` first looks on the callee and on its ``__call__`` for the mark
+    ``jinja2.pass_context`` and its kin leave, which a macro never has and a
+    function can only hold in its ``__dict__``. Anything else (a marked function,
+    a callable object, a bound method) is called as Jinja calls it."""
+
+    def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        kind = type(obj)
+        if kind is Macro or (kind is FunctionType and "jinja_pass_arg" not in obj.__dict__):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return obj(*args, **kwargs)
+            except StopIteration:  # (as Jinja's own)
+                return self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(obj, *args, **kwargs)
+
+
 # Whether templates compile with ``CodeGenerator``: with a MarkupSafe that has the
 # escaping apart and a Jinja whose code generator has the method it replaces.
 ENABLED = _escape_inner is not None and callable(
@@ -71,9 +100,11 @@ CODE = "sitegen1" if ENABLED else "jinja2"
 
 
 def use(env: jinja2.Environment) -> None:
-    """Compile ``env``'s templates with ``CodeGenerator`` (when ``ENABLED``)."""
+    """Compile ``env``'s templates with ``CodeGenerator`` (when ``ENABLED``) and
+    render them with ``Context``."""
     if ENABLED:
         env.code_generator_class = CodeGenerator
+    env.context_class = Context
 
 
 def bytecode_cache(folder: Path) -> jinja2.FileSystemBytecodeCache:

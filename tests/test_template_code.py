@@ -94,11 +94,15 @@ def test_compiled_templates_are_kept_apart_from_jinjas_own(tmp_path: Path) -> No
     folder.mkdir()
     loader = jinja2.DictLoader({"page.html": "{{ value }}"})
     theirs = jinja2.Environment(
-        loader=loader, autoescape=True, bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder))
+        loader=loader,
+        autoescape=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)),
     )
     assert theirs.get_template("page.html").render(value="<") == "&lt;"
     ours = jinja2.Environment(
-        loader=loader, autoescape=True, bytecode_cache=template_code.bytecode_cache(folder)
+        loader=loader,
+        autoescape=True,
+        bytecode_cache=template_code.bytecode_cache(folder),
     )
     template_code.use(ours)
     assert ours.get_template("page.html").render(value="<") == "&lt;"
@@ -106,8 +110,69 @@ def test_compiled_templates_are_kept_apart_from_jinjas_own(tmp_path: Path) -> No
     assert len(names) == 2 and any(template_code.CODE in name for name in names)
     # Ours, loaded again from its file by a new environment, is still ours.
     again = jinja2.Environment(
-        loader=loader, autoescape=True, bytecode_cache=template_code.bytecode_cache(folder)
+        loader=loader,
+        autoescape=True,
+        bytecode_cache=template_code.bytecode_cache(folder),
     )
     template_code.use(again)
     assert again.get_template("page.html").render(value="<") == "&lt;"
     assert len(list(folder.iterdir())) == 2
+
+
+def context_globals() -> dict[str, object]:
+    def plain(*args: object, **kwargs: object) -> str:
+        return f"plain{args}{sorted(kwargs.items())}"
+
+    @jinja2.pass_context
+    def with_context(context: jinja2.runtime.Context, name: str) -> str:
+        return f"context:{context.get(name)}"
+
+    @jinja2.pass_environment
+    def with_environment(environment: jinja2.Environment) -> str:
+        return f"environment:{type(environment).__name__}"
+
+    @jinja2.pass_eval_context
+    def with_eval_context(eval_ctx: jinja2.nodes.EvalContext) -> str:
+        return f"autoescape:{eval_ctx.autoescape}"
+
+    class Callable:
+        @jinja2.pass_context
+        def __call__(self, context: jinja2.runtime.Context) -> str:
+            return f"callable:{context.get('value')}"
+
+    def stops() -> str:
+        raise StopIteration
+
+    return {
+        "plain": plain,
+        "with_context": with_context,
+        "with_environment": with_environment,
+        "with_eval_context": with_eval_context,
+        "callable": Callable(),
+        "stops": stops,
+        "bound": "<a>".upper,
+        "lambda_": lambda x="d": f"lambda {x}",
+    }
+
+
+CALLS = """\
+{% macro show(v, w="<w>") %}[{{ v }}{{ w }}{{ caller() if caller else "" }}]{% endmacro %}
+{{ plain(1, "<", k=value) }} {{ lambda_() }} {{ lambda_(value) }} {{ bound() }}
+{{ with_context("value") }} {{ with_environment() }} {{ with_eval_context() }} {{ callable() }}
+{% for x in [1, 2] %}{% set value = x %}{{ with_context("value") }}{{ plain(loop.index) }}{% endfor %}
+{{ show(value) }}{{ show(value, w=1) }}{% call show(2) %}<in {{ value }}>{% endcall %}
+{{ stops() is undefined }} {% autoescape false %}{{ plain(value) }}{% endautoescape %}
+"""
+
+
+@pytest.mark.parametrize("value", ["<v>", 3, Markup("<m>")], ids=repr)
+def test_calls_give_what_jinjas_own_context_gives(value: object) -> None:
+    plain, ours = environments(True)
+    for env in (plain, ours):
+        env.globals.update(context_globals())
+    assert ours.context_class is template_code.Context
+    expected = plain.from_string(CALLS).render(value=value)
+    # (the marked callees got what their marks ask for: loop variables too)
+    for shown in ("context:1", "context:2", "environment:Environment", "autoescape:True"):
+        assert shown in expected
+    assert ours.from_string(CALLS).render(value=value) == expected
