@@ -106,6 +106,7 @@ def test_analyze_matches_reference(analyzer: Analyzer, text: str) -> None:
 def test_results_do_not_depend_on_memos(analyzer: Analyzer) -> None:
     warm = [analyzer.analyze(t) for t in TEXTS]
     clear_caches()
+    assert not tokens._RUNS
     cold = [analyzer.analyze(t) for t in TEXTS]
     assert same(warm, cold)
     assert same(cold, [ref.analyze(analyzer, t) for t in TEXTS])
@@ -115,6 +116,7 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
     # With the per-word memos full, words are recomputed each time: same results.
     clear_caches()
     monkeypatch.setattr(model, "MEMO_LIMIT", 3)
+    monkeypatch.setattr(tokens, "RUNS_LIMIT", 3)
     for memo in (aspects._token_marks,):
         memo.update({f"__filler{i}": 0 for i in range(200_000)})
     try:
@@ -125,6 +127,7 @@ def test_memo_limit_reached(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer)
         assert m._fast.char_sums.keys() == m.word_char_sums.keys()
         assert len(m._fast.codes) <= 3
         assert len(m._fast.words) <= 3
+        assert len(tokens._RUNS) <= 3
     finally:
         clear_caches()
 
@@ -465,6 +468,20 @@ elision_text = pieces_text(
 def test_spaced_elision_deletion_is_the_pattern(text: str) -> None:
     # tokens_of_folded glues "l' acteur" back with a plain-string substitution.
     assert tokens._SPACES_AFTER_ELISION.sub("'", text) == ref._SPACED_ELISION.sub(r"\1'", text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(elision_text, review_text, st.text(max_size=30)))
+def test_runs_cut_one_by_one_are_the_text_cut(text: str) -> None:
+    # Compiled, tokens_of_folded cuts a text without "' " run by run
+    # (tokens._by_runs, each distinct run once); here its plain loop when the
+    # suite runs pure. The same tokens as the text cut as a whole, folded or not.
+    for folded in (text, ref.fold(text)):
+        whole = tokens._cut(folded, True)
+        if "' " not in folded:
+            assert tokens._by_runs(folded) == whole
+            assert tokens._by_runs(folded) == whole  # the runs now from the memo
+        assert tokens.tokens_of_folded(folded) == whole
 
 
 def plain_compared(sentence: str, start: int) -> bool:

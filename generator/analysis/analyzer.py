@@ -32,6 +32,7 @@ from math import log1p, sqrt, tanh
 
 from generator.analysis import aspects as _aspects
 from generator.analysis import language as _language
+from generator.analysis import tokens as _tokens
 from generator.analysis.aspects import _load_tables as load_aspect_tables
 from generator.analysis.aspects import drop_compared, fold_1to1
 from generator.analysis.aspects import extract_spans as extract_aspects
@@ -422,3 +423,4 @@ def clear_caches() -> None:
     for model in loaded_models():
         model.clear_caches()
     _aspects.clear_caches()
+    _tokens.clear_caches()

@@ -14,3 +14,6 @@ cpdef tuple score_tokens(tokens, lexicon, visit=*)
 
 @cython.locals(entries=tuple)
 cpdef object _match_phrase(tokens, Py_ssize_t i, t, tables)
+
+# Called in C by score_tokens (once per sentence scored), not through Python.
+cpdef object score_tables(lexicon)

@@ -13,6 +13,11 @@ cpdef bint _tripled(str folded)
 @cython.locals(out=list, n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, last=Py_ssize_t, c=Py_UCS4, spaced=bint, words=bint)
 cpdef list _scan(str text, int mode)
 
+@cython.locals(out=list, runs=dict, run=str, tokens=tuple)
+cpdef list _by_runs(str folded)
+
+cpdef list _cut(str folded, bint repeats)
+
 cdef Py_ssize_t _elision_end(str text, Py_ssize_t i, Py_ssize_t n, Py_UCS4 c)
 
 @cython.locals(end=Py_ssize_t)
