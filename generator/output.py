@@ -282,12 +282,19 @@ _ENTRY_INDENT = " " * 4  # a review's, in its subject's "reviews" list
 _FILE_END = b"\n  ]\n}\n"
 
 
+def entries_span(size: int, lengths: Sequence[int]) -> tuple[int, int]:
+    """Where the review entries of a ``subject_data_file`` of ``size`` bytes whose
+    entries have the byte lengths ``lengths`` begin and end (joined by
+    ``ENTRY_SEP``; what precedes and follows them is the rest of the file)."""
+    end = size - len(_FILE_END)
+    return end - sum(lengths) - (len(lengths) - 1) * len(ENTRY_SEP), end
+
+
 def data_file_entries(data: bytes, lengths: Sequence[int]) -> list[bytes]:
     """The review entries of a ``subject_data_file`` whose entries had the byte
     lengths ``lengths`` (the last build's), [] when it is not laid out so."""
     count = len(lengths)
-    end = len(data) - len(_FILE_END)
-    start = end - sum(lengths) - (count - 1) * len(ENTRY_SEP)
+    start, end = entries_span(len(data), lengths)
     opening = b"[\n"
     if not count or start < len(opening) or data[end:] != _FILE_END:
         return []

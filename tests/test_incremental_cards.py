@@ -203,3 +203,33 @@ def test_a_card_key_tells_its_mentions_from_its_analysis_ones() -> None:
     assert len({worker.value_digest(k) for k in keys}) == len(keys)
     at = worker._MENTIONS_AT
     assert keys[0][at] == worker._AS_ANALYSED and keys[1][at] == mentions[:1]
+
+
+def test_a_subjects_data_json_is_recorded_by_its_head_and_its_cards_digests() -> None:
+    """``_Last.data_sum``: a large subject's data.json is kept (not written again)
+    by a digest of its bytes but the entries, their lengths and the cards'
+    digests (an entry is taken back by its card's digest), not by hashing tens of
+    MB: any change of the rest of the file, of an entry's length or of a card's
+    digest changes it; without the cards' digests, the bytes are hashed."""
+    import hashlib
+
+    from generator.output import ENTRY_SEP
+
+    def data(head: bytes, entries: list[bytes]) -> bytes:
+        return head + b"[\n" + ENTRY_SEP.join(entries) + b"\n  ]\n}\n"
+
+    def digest(file: bytes, entries: list[bytes], cards: list[bytes]) -> bytes:
+        last = object.__new__(worker._Last)
+        last.lengths, last.cards = [len(e) for e in entries], cards
+        return last.data_sum(file)
+
+    entries = [b'    {"id": "r1"}', b'    {"id": "r2", "text": "Bien."}']
+    cards = [b"a" * 16, b"b" * 16]
+    file = data(b'{\n  "slug": "film",\n  "reviews": ', entries)
+    first = digest(file, entries, cards)
+    assert digest(file, entries, cards) == first
+    assert digest(data(b'{\n  "slug": "filme",\n  "reviews": ', entries), entries, cards) != first
+    assert digest(file, entries, [b"a" * 16, b"c" * 16]) != first
+    longer = [entries[0] + b" ", entries[1][1:]]  # (the same bytes, cut elsewhere)
+    assert digest(data(b'{\n  "slug": "film",\n  "reviews": ', longer), longer, cards) != first
+    assert digest(file, entries, []) == hashlib.blake2b(file, digest_size=16).digest()

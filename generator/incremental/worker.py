@@ -46,6 +46,7 @@ from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
 from generator.output import (
     data_file_entries,
+    entries_span,
     subject_data_file,
     subject_data_path,
     subject_fragment,
@@ -468,6 +469,26 @@ class _Last:
         self.lengths = [len(entry) for entry in entries]
         return data
 
+    def data_sum(self, data: bytes) -> bytes:
+        """The digest the subject's ``data.json`` (``data``, made by ``data_file``)
+        is recorded and kept by: its bytes but the reviews' entries, the entries'
+        lengths and the cards' digests, which tell an entry unchanged (``data_file``
+        takes an entry back by its card's digest); not a hash of its tens of MB.
+        A hash of the bytes when the cards are not known."""
+        if not self.lengths or len(self.cards) != len(self.lengths):
+            return hashlib.blake2b(data, digest_size=16).digest()
+        start, end = entries_span(len(data), self.lengths)
+        h = hashlib.blake2b(_DATA_SUM, digest_size=16)
+        with memoryview(data) as view:
+            h.update(view[:start])
+            h.update(view[end:])
+        h.update(array.array("Q", self.lengths).tobytes())
+        h.update(b"".join(self.cards))
+        return h.digest()
+
+
+_DATA_SUM = b"data.json by its cards 1"
+
 
 def _summarise(
     config: SiteConfig, job: SubjectJob, hashes: list[bytes], analyses: _Analyses
@@ -524,13 +545,18 @@ def _render(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
     )
     extra = []
+    data_path = subject_data_path(subject.slug)
     for item in files:
         if item.path not in result.pages:
             extra.append(item.path)
             if item.path != subject.cards_path:  # (its entry is the cards' record)
                 # A file besides the pages (badge, feed, search shard) the output
                 # holds with these very bytes is kept, not written again.
-                sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
+                sums[item.path] = (
+                    last.data_sum(item.data)
+                    if item.path == data_path
+                    else hashlib.blake2b(item.data, digest_size=16).digest()
+                )
                 if job.kept.get(item.path) == sums[item.path]:
                     result.same.append(item.path)
                     continue
