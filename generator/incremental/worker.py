@@ -83,18 +83,21 @@ def value_digest(value: Any) -> bytes:
 def value_digests(values: Iterable[Any]) -> list[bytes]:
     """``value_digest`` of each of ``values``, in order, with one pickler (each
     ``dump`` of a pickler without memo writes what a new one would: the same
-    bytes, without making a pickler and a buffer per value)."""
+    bytes, without making a pickler and a buffer per value), into one buffer:
+    each value's bytes are hashed where they lie in it, once all are written."""
     buffer = io.BytesIO()
     pickler = _fast_pickler(buffer)
-    blake2b = hashlib.blake2b
-    out = []
+    dump, tell = pickler.dump, buffer.tell
+    ends = [0]
     for value in values:
-        pickler.dump(value)
-        with buffer.getbuffer() as view:
-            out.append(blake2b(view, digest_size=16).digest())
-        buffer.seek(0)
-        buffer.truncate()
-    return out
+        dump(value)
+        ends.append(tell())
+    blake2b = hashlib.blake2b
+    with buffer.getbuffer() as view:
+        return [
+            blake2b(view[start:end], digest_size=16).digest()
+            for start, end in itertools.pairwise(ends)
+        ]
 
 
 def pickled_state(state: SummaryState) -> bytes:
@@ -169,16 +172,19 @@ def card_digests(
         text_hashes = [text_hash(review.text) for review in subject.reviews]
     cards = [card for page in subject.pages for card in page.cards]
     numbers = {card.review.id: n for n, card in enumerate(cards, start=1)}
-    aspects = {a.key for a in subject.summary.aspects}
+    is_aspect = {a.key for a in subject.summary.aspects}.__contains__
     return value_digests(
         [
             site_key,
             _card_key(card, digest),
             numbers[card.review.id],
-            [m[0] in aspects for m in card.mentions],
+            list(map(is_aspect, map(_first, card.mentions))),
         ]
         for card, digest in zip(cards, text_hashes)
     )
+
+
+_first = operator.itemgetter(0)
 
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
@@ -386,6 +392,7 @@ class _Last:
         self.cards: list[bytes] = []  # this build's card digests
         self.lengths: list[int] = []  # this build's data.json entries' lengths
         self.index: dict[bytes, int] = {}  # the last build's card digest -> card index
+        self.same: dict[int, int] | None = None  # (``_same``)
         self.old_lengths = array.array("I")
 
     def record(self) -> bytes:
@@ -407,8 +414,10 @@ class _Last:
             self._read_record(self.job.kept.get(subject.cards_path, b""))
         if path not in self.job.kept or not self.job.output:
             return {}
-        index = self.index
-        return {i: index[d] for i, d in enumerate(self.cards) if d in index}
+        if self.same is None:  # (the same for each of the subject's files)
+            index = self.index
+            self.same = {i: index[d] for i, d in enumerate(self.cards) if d in index}
+        return self.same
 
     def _read_record(self, old: bytes) -> None:
         if not old.startswith(_RECORD):
