@@ -12,6 +12,15 @@ site's ``content/``) as ``bench_scale.py`` does, in a fresh process; the table
 shows each stage's median over the runs. The first build after a change of
 sitegen's code rebuilds more than an edit does: run it once before (or look at
 the second run).
+
+    python benchmarks/bench_edit.py /tmp/s15k --instructions   # valgrind on the PATH
+    python benchmarks/bench_edit.py /tmp/s15k --file film-0002.csv --instructions
+    python benchmarks/bench_edit.py /tmp/s15k --no-edit --instructions  # nothing changed
+
+``--instructions``: each run's ``sitegen build`` (the whole process, start-up
+included) counted by valgrind's cachegrind, with ``PYTHONHASHSEED=0``: robust to
+a loaded machine where CPU seconds are not (about 50 times slower). ``--no-edit``:
+the rebuild with nothing changed.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ import functools
 import importlib
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -123,6 +133,10 @@ def main() -> None:
     parser.add_argument("site", type=Path, help="a site built by bench_scale.py --site DIR")
     parser.add_argument("--file", help="the CSV of content/ to edit (default: the largest)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (cachegrind)"
+    )
+    parser.add_argument("--no-edit", action="store_true", help="edit nothing")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from corpus import edit_one_review
@@ -130,6 +144,9 @@ def main() -> None:
     site = args.site.resolve()
     content = site / "content"
     path = content / args.file if args.file else max(content.glob("*.csv"), key=os.path.getsize)
+    if args.instructions:
+        _count_instructions(site, path, args)
+        return
     runs = []
     for _ in range(args.runs):
         edit_one_review(path)
@@ -155,6 +172,43 @@ def main() -> None:
         each = ", ".join(f"{v[0]:.3f}" for v in values)
         faults = statistics.median(v[1] for v in values)
         print(f"| {name} | {cpu:.3f} | {each} | {faults:,.0f} | {values[0][2]} |")
+
+
+def _count_instructions(site: Path, path: Path, args: argparse.Namespace) -> None:
+    """Each run: the edit (unless ``--no-edit``), then ``sitegen build`` under
+    cachegrind; its instruction count."""
+    from corpus import edit_one_review
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("PYTHONHASHSEED", "0")  # (dict probes vary with the seed)
+    command = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--quiet",
+    ]
+    counts = []
+    for _ in range(args.runs):
+        if not args.no_edit:
+            edit_one_review(path)
+        done = subprocess.run(
+            command, check=False, cwd=site, env=env, capture_output=True, text=True
+        )
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        if done.returncode or not found:
+            raise SystemExit(f"build failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        counts.append(int(found[1].replace(",", "")))
+    what = "nothing changed" if args.no_edit else f"edit of one review of {path.name}"
+    print(f"{what}: instructions per build (cachegrind, whole process), {args.runs} run(s):")
+    print(
+        ", ".join(f"{c / 1e9:.3f} G" for c in counts),
+        f"(median {statistics.median(counts) / 1e9:.3f} G)",
+    )
 
 
 if __name__ == "__main__":
