@@ -1,7 +1,8 @@
 """Which implementation of the per-review analysis runs: the compiled core or
 the pure-Python modules -- the same source either way.
 
-The modules in ``COMPILED`` (the per-review hot path) are plain Python. When
+The modules in ``COMPILED`` (the per-review hot path, and the summary's loops
+over a subject's mentions and sentences) are plain Python. When
 sitegen is installed on a machine with a C compiler, ``setup.py`` also compiles
 each of them with Cython into an extension module of the same name beside its
 ``.py`` (Python imports an extension before a source file of the same name).
@@ -50,14 +51,18 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "generator.analysis"
-# The per-review hot path, compiled when a compiler is there (setup.py reads this).
+# The per-review hot path, and the summary's loops over every mention
+# (aspect_summary) and sentence (quotes) of a subject, compiled when a compiler
+# is there (setup.py reads this).
 COMPILED = (
     "analyzer",
+    "aspect_summary",
     "aspects",
     "clauses",
     "language",
     "lexicon",
     "model",
+    "quotes",
     "sentences",
     "tokens",
 )
