@@ -32,7 +32,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -146,12 +146,18 @@ STOP_WORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lowercase, no accents, ``œ`` and ``æ`` spelt out (as ``search.js`` does)."""
-    return _MARKS.sub("", _decomposed(text))
+    return _MARKS.sub("", _decomposed(_lowered(text)))
 
 
-def _decomposed(text: str) -> str:
-    """``fold`` but for taking the accents (combining marks) out."""
-    return unicodedata.normalize("NFD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+def _lowered(text: str) -> str:
+    """``fold``'s first step: lowercase, ``œ`` and ``æ`` spelt out."""
+    return text.lower().replace("œ", "oe").replace("æ", "ae")
+
+
+def _decomposed(lowered: str) -> str:
+    """``fold`` of a ``_lowered`` text but for taking the accents (combining
+    marks) out."""
+    return unicodedata.normalize("NFD", lowered)
 
 
 _MARKS = re.compile("[\u0300-\u036f]+")
@@ -185,6 +191,35 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """The stems of ``text``'s words (its fold's runs of ``[a-z0-9]``), stop
     words and single letters left out."""
+    return list(_terms(text))
+
+
+def _terms(text: str) -> Iterator[str]:
+    """``words``, one at a time."""
+    return filter(None, map(_TERMS.__getitem__, _runs(text)))
+
+
+def _runs(text: str) -> list[str]:
+    """The runs of ``[a-z0-9]`` of ``fold(text)``, in order."""
+    lowered = _lowered(text)
+    try:
+        # Most reviews are Latin-1 text once their typographic apostrophes and
+        # ellipses are made spaces (which the fold makes them): one byte a
+        # character, each folded by a table (``_LATIN1_RUNS``).
+        raw = lowered.replace("\u2019", " ").replace("\u2026", " ").encode("latin-1")
+    except UnicodeEncodeError:
+        return _folded_runs(lowered)
+    return raw.translate(_LATIN1_RUNS).decode("ascii").split()
+
+
+def _folded_runs(lowered: str) -> list[str]:
+    """``_runs`` of any ``_lowered`` text."""
+    return _folded(lowered).decode("ascii").split()
+
+
+def _folded(lowered: str) -> bytes:
+    """A ``_lowered`` text's fold with every character but ``[a-z0-9]`` made a
+    space or taken out."""
     # In UTF-8 a character beyond ASCII is a lead byte (0xC2-0xF4) and
     # continuation bytes (0x80-0xBF). Every continuation byte deleted, and every
     # other byte but [a-z0-9] made a space, leaves those runs between spaces. The
@@ -192,19 +227,34 @@ def words(text: str) -> list[str]:
     # and 0xCD, deleted too: the fold itself is never made. (0xCD also leads
     # U+0370-U+037F, a few Greek letters, which are no accents: a text holding
     # one is folded.)
-    raw = _decomposed(text).encode("utf-8", "surrogatepass")
+    decomposed = _decomposed(lowered)
+    raw = decomposed.encode("utf-8", "surrogatepass")
     if _NOT_MARKS.search(raw):
-        raw = fold(text).encode("utf-8", "surrogatepass").translate(_RUNS, _CONTINUATION)
-    else:
-        raw = raw.translate(_RUNS, _MARKS_AND_CONTINUATION)
-    runs = raw.decode("ascii").split()
-    return list(filter(None, map(_TERMS.__getitem__, runs)))
+        raw = _MARKS.sub("", decomposed).encode("utf-8", "surrogatepass")
+        return raw.translate(_RUNS, _CONTINUATION)
+    return raw.translate(_RUNS, _MARKS_AND_CONTINUATION)
 
 
 _RUNS = bytes(b if 0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A else 0x20 for b in range(256))
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _MARKS_AND_CONTINUATION = _CONTINUATION + b"\xcc\xcd"
 _NOT_MARKS = re.compile(b"\xcd[\xb0-\xbf]")  # U+0370-U+037F
+
+
+def _latin1_byte(char: str) -> int:
+    """What ``_folded`` makes of a Latin-1 character: the one ASCII letter or
+    digit it folds to, or spaces (one here)."""
+    folded = _folded(char)
+    if len(folded) == 1:
+        return folded[0]
+    if folded and not folded.strip():
+        return 0x20
+    raise ValueError(f"{char!r} folds to {folded!r}")  # pragma: no cover - as Unicode has it
+
+
+# Latin-1 byte -> ``_latin1_byte``: ``_runs``'s fold of a Latin-1 text, one byte
+# at a time. ("æ", folded to two letters, is never met: ``_lowered`` spells it out.)
+_LATIN1_RUNS = bytes(0x20 if b == 0xE6 else _latin1_byte(chr(b)) for b in range(256))
 
 
 def term(word: str) -> str:
@@ -459,7 +509,7 @@ def _postings(
         _consume(
             map(
                 list.append,
-                map(lists, dict.fromkeys(words(text)) if terms is None else terms),
+                map(lists, dict.fromkeys(_terms(text)) if terms is None else terms),
                 repeat(card),
             )
         )

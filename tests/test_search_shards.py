@@ -113,6 +113,31 @@ def test_words_are_the_stems_of_the_folded_texts_runs_of_letters_and_digits(text
     assert search.words(text) == expected
 
 
+# Latin-1 text (most reviews), with the characters beyond it that ``_runs`` makes
+# spaces or spells out first
+_LATIN1_TEXT = st.lists(
+    st.sampled_from(
+        [chr(c) for c in range(256)] + ["\u2019", "\u2026", "œ", "Œ", "chansons", "Émotions"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_LATIN1_TEXT)
+def test_latin1_text_is_folded_through_its_table_as_any_text_is(text: str) -> None:
+    """``_runs`` folds Latin-1 text a byte at a time through a table made from
+    the fold of each character: the runs the fold of any text gives."""
+    assert search._runs(text) == search._folded_runs(search._lowered(text))
+    assert search._runs(text) == re.findall("[a-z0-9]+", search.fold(text))
+
+
+def test_every_latin1_character_is_folded_as_the_fold_makes_it() -> None:
+    for char in map(chr, range(256)):
+        for text in (char, f"ab{char}cd", f"x{char.upper()}é{char}"):
+            assert search._runs(text) == re.findall("[a-z0-9]+", search.fold(text)), text
+
+
 def test_the_words_table_is_bounded(monkeypatch) -> None:
     monkeypatch.setattr(search, "_TERMS_KEPT", 3)
     monkeypatch.setattr(search, "_TERMS", search._Terms())
