@@ -10,9 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.commands.build import build
 from generator.config import load_config
+from generator.render import safe_json_text
 from generator.site import display_title
 
 # Each payload runs `window.__xss=1` or opens a dialog if it ever executes.
@@ -305,3 +308,13 @@ def test_no_payload_runs_in_chromium(hostile_site: Path, browser) -> None:  # ty
         context.close()
     assert dialogs == []
     assert not [e for e in errors if "xss" in e or "alert" in e]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='<>&\u2028\u2029a’\\/"é', max_size=20))
+def test_safe_json_text_escapes_every_unsafe_character_and_reads_back(text: str) -> None:
+    """``safe_json_text`` leaves no ``<``, ``>``, ``&`` or line separator in the
+    JSON, and JSON reads it back as the same text."""
+    safe = safe_json_text(json.dumps(text, ensure_ascii=False))
+    assert not set(safe) & set("<>&\u2028\u2029")
+    assert json.loads(safe) == text
