@@ -15,11 +15,12 @@ Each NAME=SOURCE runs in a child process with ``SOURCE`` first on
 measured, and given to every version): every stage run once over every subject
 (not measured), then each stage ``--repeat`` times more, in CPU seconds
 (``time.process_time``; the best repeat, and the best round: versions run in
-turn) under the build's garbage-collector setting (``worker.bulk_allocations``).
+turn), the garbage collector off (when its walks of the heap come depends on
+allocation counts: noise here).
 With ``--instructions``, instead: the instructions one pass of each stage
 executes, counted by valgrind's cachegrind (the difference between a child that
-repeats the stage and one that does not; robust to the machine's load, about
-50x slower). Prints a digest of every subject's summary, search shard and
+repeats the stage and one that does not, after a run that compiles the
+sources' bytecode; robust to the machine's load, about 50x slower). Prints a digest of every subject's summary, search shard and
 ``data.json`` per version: equal digests, equal output.
 """
 
@@ -102,11 +103,12 @@ for stage in stages.split(",") if stages else ():
     run = runs[stage]
     for _ in range(repeat):
         gc.collect()
-        with bulk_allocations():
-            started = time.process_time()
-            for s in subjects:
-                run(s)
-            seconds = time.process_time() - started
+        gc.disable()
+        started = time.process_time()
+        for s in subjects:
+            run(s)
+        seconds = time.process_time() - started
+        gc.enable()
         times[stage] = min(seconds, times.get(stage, seconds))
 print(json.dumps({"times": times, "digest": digest.hexdigest(),
                   "reviews": sum(map(len, groups.values())), "subjects": len(groups)}))
@@ -159,6 +161,7 @@ def measure(
     for name, source in versions if round_ % 2 == 0 else versions[::-1]:
         mine = best.setdefault(name, {})
         if args.instructions:
+            run(source, site, 0, args.limit, "", kept)  # (their bytecode compiled)
             result, base = run(source, site, 0, args.limit, "", kept, cachegrind=True)
             for stage in STAGES:
                 _, counted = run(
