@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import re
 import shutil
 import sqlite3
 import statistics
@@ -41,6 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import cachegrind
 from corpus import edit_one_review
 
 
@@ -74,10 +74,7 @@ def instructions(source: str, site: Path, extra: list[str]) -> tuple[float, floa
     started = time.perf_counter()
     proc = subprocess.run(
         [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
+            *cachegrind.COMMAND,
             sys.executable,
             "-m",
             "generator",
@@ -96,10 +93,10 @@ def instructions(source: str, site: Path, extra: list[str]) -> tuple[float, floa
     wall = time.perf_counter() - started
     if proc.returncode:
         raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
-    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-    if found is None:
+    count = cachegrind.counted(proc.stderr)
+    if count is None:
         raise SystemExit(f"no instruction count from valgrind:\n{proc.stderr[-3000:]}")
-    return int(found.group(1).replace(",", "")) / 1e9, wall
+    return count / 1e9, wall
 
 
 def keep_only_analyses(database: Path) -> None:

@@ -30,7 +30,6 @@ import functools
 import importlib
 import json
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -41,6 +40,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cachegrind
 
 # (module, attribute): the stages timed, in the order they run (a function where
 # its caller finds it: ``worker`` imports ``make_subject`` by name)
@@ -182,10 +184,7 @@ def _count_instructions(site: Path, path: Path, args: argparse.Namespace) -> Non
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.setdefault("PYTHONHASHSEED", "0")  # (dict probes vary with the seed)
     command = [
-        "valgrind",
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        "--cachegrind-out-file=/dev/null",
+        *cachegrind.COMMAND,
         sys.executable,
         "-m",
         "generator",
@@ -199,10 +198,10 @@ def _count_instructions(site: Path, path: Path, args: argparse.Namespace) -> Non
         done = subprocess.run(
             command, check=False, cwd=site, env=env, capture_output=True, text=True
         )
-        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-        if done.returncode or not found:
+        count = cachegrind.counted(done.stderr)
+        if done.returncode or count is None:
             raise SystemExit(f"build failed ({done.returncode}):\n{done.stderr[-2000:]}")
-        counts.append(int(found[1].replace(",", "")))
+        counts.append(count)
     what = "nothing changed" if args.no_edit else f"edit of one review of {path.name}"
     print(f"{what}: instructions per build (cachegrind, whole process), {args.runs} run(s):")
     print(

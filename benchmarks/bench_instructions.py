@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import cachegrind
+
 CHILD = """
 import sys
 sys.path.insert(0, sys.argv[2])
@@ -64,10 +67,7 @@ def instructions(
     """(instructions executed, which core ran) of a child doing ``passes`` passes."""
     proc = subprocess.run(
         [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
+            *cachegrind.COMMAND,
             sys.executable,
             "-c",
             CHILD,
@@ -83,15 +83,15 @@ def instructions(
         check=False,
         env=dict(os.environ, PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0")),
     )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-    if proc.returncode or found is None:
+    count = cachegrind.counted(proc.stderr)
+    if proc.returncode or count is None:
         raise SystemExit(f"valgrind run failed for {source}:\n{proc.stderr[-3000:]}")
     core = proc.stderr.strip().splitlines()
     which = next((line for line in core if line.startswith(("compiled", "pure"))), "?")
     if not which.endswith(str(Path(source).resolve() / "generator" / "__init__.py")):
         raise SystemExit(f"{source}: the child imported another generator ({which})")
     which = which.rsplit(" ", 1)[0]
-    return int(found.group(1).replace(",", "")), which
+    return count, which
 
 
 def warm_up(source: str, data: Path) -> None:

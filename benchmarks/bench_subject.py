@@ -29,12 +29,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cachegrind
 
 STAGES = ("summary", "model", "search shard", "data.json")
 CHILD = r"""
@@ -122,29 +125,22 @@ def run(
     limit: int,
     stages: str,
     kept: Path,
-    cachegrind: bool = False,
+    counting: bool = False,
 ) -> tuple[dict, int]:
-    """The child's report, and the instructions it executed (``cachegrind``)."""
+    """The child's report, and the instructions it executed (``counting``: under cachegrind)."""
     # (one string hash seed: a set's repr in the summary, and so the digest,
     # depends on it; and so do the dict probes counted)
     env = dict(os.environ, PYTHONPATH=source, PYTHONHASHSEED=os.environ.get("PYTHONHASHSEED", "0"))
     command = [sys.executable, "-c", CHILD, str(site), str(repeat), str(limit), stages, str(kept)]
-    if cachegrind:
-        command = [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            *command,
-        ]
+    if counting:
+        command = [*cachegrind.COMMAND, *command]
     # (not from this folder: ``python -c`` puts the working folder first on sys.path)
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, check=False, cwd=kept.parent
     )
     if done.returncode:
         raise SystemExit(f"{source}: {done.stderr[-3000:]}")
-    counted = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr) if cachegrind else None
-    instructions = int(counted.group(1).replace(",", "")) if counted else 0
+    instructions = (cachegrind.counted(done.stderr) or 0) if counting else 0
     return json.loads(done.stdout.strip().splitlines()[-1]), instructions
 
 
@@ -162,11 +158,9 @@ def measure(
         mine = best.setdefault(name, {})
         if args.instructions:
             run(source, site, 0, args.limit, "", kept)  # (their bytecode compiled)
-            result, base = run(source, site, 0, args.limit, "", kept, cachegrind=True)
+            result, base = run(source, site, 0, args.limit, "", kept, counting=True)
             for stage in STAGES:
-                _, counted = run(
-                    source, site, args.repeat, args.limit, stage, kept, cachegrind=True
-                )
+                _, counted = run(source, site, args.repeat, args.limit, stage, kept, counting=True)
                 mine[stage] = (counted - base) / args.repeat
         else:
             result, _ = run(source, site, args.repeat, args.limit, ",".join(STAGES), kept)
