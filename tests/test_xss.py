@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.commands.build import build
 from generator.config import load_config
-from generator.render import safe_json_text
+from generator.render import js_string, safe_json_text
 from generator.site import display_title
 
 # Each payload runs `window.__xss=1` or opens a dialog if it ever executes.
@@ -318,3 +318,15 @@ def test_safe_json_text_escapes_every_unsafe_character_and_reads_back(text: str)
     safe = safe_json_text(json.dumps(text, ensure_ascii=False))
     assert not set(safe) & set("<>&\u2028\u2029")
     assert json.loads(safe) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet='<>&\u2028\u2029a’\\/"é', max_size=20))
+def test_js_string_escapes_only_the_line_separators_and_reads_back(text: str) -> None:
+    """``js_string`` (cards.js) is ``json.dumps`` of the text with the two line
+    separators escaped, and nothing else: ``<``, ``>`` and ``&`` stay as they are."""
+    literal = js_string(text)
+    expected = json.dumps(text, ensure_ascii=False)
+    assert literal == expected.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    assert not set(literal) & set("\u2028\u2029")
+    assert json.loads(literal) == text
