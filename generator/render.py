@@ -1110,9 +1110,15 @@ def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:
 
 def _newest(site: Site) -> list[tuple[Any, feeds.Entry]]:
     """The site's newest dated reviews, for ``feed.xml``."""
-    pairs = ((s, e) for s in site.subjects for e in s.latest)
+    # Chosen by date first: an unchanged subject's entries are read only if shown.
+    dated = (
+        (date, s.slug, i, s)
+        for s in site.subjects
+        for i, date in enumerate(feeds.entry_dates(s.latest))
+    )
     # (``sorted(..., reverse=True)[:n]``, ties as it orders them, without sorting all)
-    return heapq.nlargest(feeds.PER_SITE, pairs, key=lambda pair: (pair[1].date, pair[0].slug))
+    chosen = heapq.nlargest(feeds.PER_SITE, dated, key=lambda item: (item[0], item[1]))
+    return [(s, s.latest[i]) for _, _, i, s in chosen]
 
 
 def _site_feed(r: Renderer) -> list[OutputFile]:

@@ -1,6 +1,9 @@
 """What a build keeps of each subject for the next one (the cache's ``subjects``
 table): its summary, review count and output paths. Its part of ``data.json`` is
-stored beside it and read only when ``data.json`` changes.
+stored beside it and read only when ``data.json`` changes. What the site-wide
+pages rarely read is kept as bytes until read: the summary but its verdict and
+consensus (``CachedSummary``), the feed entries but their dates
+(``feeds.StoredEntries``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.analysis.types import SubjectSummary, Verdict
+from generator.feeds import StoredEntries
 
 
 @dataclass(frozen=True)
@@ -70,28 +74,30 @@ def encode_artifact(artifact: Artifact) -> tuple[Any, ...]:
     summary = artifact.summary
     verdict = tuple(getattr(summary.verdict, name) for name in _VERDICT_FIELDS)
     full = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
+    latest = StoredEntries.of(artifact.latest)
     return (
-        "a3",
+        "a4",
         verdict,
         summary.consensus,
         artifact.count,
         artifact.pages,
         artifact.files,
         full,
-        artifact.latest,
+        latest.dates,
+        latest.data,
         artifact.search_filter,
     )
 
 
 def decode_artifact(data: Any) -> Artifact | None:
-    if not (isinstance(data, tuple) and len(data) == 9 and data[0] == "a3"):
+    if not (isinstance(data, tuple) and len(data) == 10 and data[0] == "a4"):
         return None
-    _, verdict, consensus, count, pages, files, full, latest, search_filter = data
+    _, verdict, consensus, count, pages, files, full, dates, latest, search_filter = data
     return Artifact(
         CachedSummary(Verdict(*verdict), consensus, full),
         count,
         pages,
         files,
-        latest,
+        StoredEntries(dates, latest),
         search_filter,
     )
