@@ -33,7 +33,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,24 @@ def subject_data_file(
 ) -> tuple[bytes, list[bytes]]:
     """``subject_data_json(subject)``'s bytes, and the entries of its reviews in
     them (one a line, joined by ``ENTRY_SEP``). ``known``: review index -> its
-    entry as the last file holds it (unchanged reviews), not encoded again.
+    entry as the last file holds it (unchanged reviews), not encoded again."""
+    head, entries, tail = subject_data_parts(subject, known or {})
+    # In one join: each ``+`` on the whole would copy it again (a large subject's
+    # file is tens of MB, and fresh memory costs its page faults)
+    if not entries:
+        return head + tail, entries
+    if len(entries) == 1:
+        return head + entries[0] + tail, entries
+    return ENTRY_SEP.join([head + entries[0], *entries[1:-1], entries[-1] + tail]), entries
+
+
+def subject_data_parts(
+    subject: Subject, known: Mapping[int, Any]
+) -> tuple[bytes, list[Any], bytes]:
+    """``subject_data_file(subject)`` in parts: its bytes are ``head``, the
+    ``entries`` of its reviews joined by ``ENTRY_SEP``, then ``tail`` (no entries:
+    ``head + tail``). An entry in ``known`` (review index -> whatever stands for
+    its bytes: the last file's entry, or where it lies there) is given as is.
 
     ``json.dumps(..., indent=2)`` runs json's pure-Python encoder; the review list
     (most of the bytes) is written here instead, value by value with json's own
@@ -263,18 +280,13 @@ def subject_data_file(
     they are what they would be over the whole."""
     text = _with_last_key(subject, "reviews", None)  # (its value is spliced in below)
     if not text.endswith(_REVIEWS_TAIL):  # pragma: no cover - json changed its layout
-        return subject_data_json(subject).data, []
+        return subject_data_json(subject).data, [], b""
     # (the reviews written indented already: JSON strings hold no raw newline)
     head = text[: -len(_REVIEWS_TAIL)]
     if not subject.reviews:
-        return (_json_safe(head + "[]\n}") + "\n").encode("utf-8"), []
-    entries = _review_entries(subject, _ENTRY_INDENT, known or {})
-    prefix = _json_safe(head + "[\n").encode("utf-8")
-    # In one join: each ``+`` on the whole would copy it again (a large subject's
-    # file is tens of MB, and fresh memory costs its page faults)
-    if len(entries) == 1:
-        return prefix + entries[0] + _FILE_END, entries
-    return ENTRY_SEP.join([prefix + entries[0], *entries[1:-1], entries[-1] + _FILE_END]), entries
+        return (_json_safe(head + "[]\n}") + "\n").encode("utf-8"), [], b""
+    entries = _review_entries(subject, _ENTRY_INDENT, known)
+    return _json_safe(head + "[\n").encode("utf-8"), entries, _FILE_END
 
 
 ENTRY_SEP = b",\n"  # between two reviews' entries
@@ -335,7 +347,7 @@ def _json_scalar(value: Any) -> str:
 _INF = float("inf")
 
 
-def _review_entries(subject: Subject, indent: str, known: dict[int, bytes]) -> list[bytes]:
+def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> list[Any]:
     """The items of ``subject_data(subject)["reviews"]`` as ``dumps_data`` writes
     them (one line each, after ``indent``), safe (``safe_json_text``) and in UTF-8
     (one %-template per review and per mention: the build's hot path for
@@ -989,6 +1001,17 @@ def _copy_range(source: int, handle: Any, offset: int, length: int) -> None:
         offset += done
         length -= done
         handle.seek(0, os.SEEK_END)
+
+
+def write_spans(handle: Any, pieces: Iterable[bytes | tuple[int, int]], source: int) -> None:
+    """Write ``pieces`` to the file ``handle``: bytes, or ``(offset, length)``
+    spans of the file ``source`` (copied in the kernel where it can: never read
+    into this process)."""
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            handle.write(piece)
+        else:
+            _copy_range(source, handle, *piece)
 
 
 class StagedOutput:

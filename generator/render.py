@@ -671,8 +671,9 @@ class Renderer:
         # For the next ``cards_file``: card index -> its line of the last cards.js
         # (a JSON string, in UTF-8), for the cards known unchanged (``worker``).
         self.reused_cards: dict[int, bytes] = {}
-        # slug -> its ``<slug>/data.json`` made already (``worker._Last.data_file``)
-        self.data_files: dict[str, bytes] = {}
+        # slug -> its ``<slug>/data.json`` made already; None: written by the
+        # caller, not rendered here (``worker._render``)
+        self.data_files: dict[str, bytes | None] = {}
 
     @functools.cached_property
     def site_pages(self) -> list[SitePage]:
@@ -1097,8 +1098,11 @@ def _subject_data(r: Renderer, subject: Subject) -> list[OutputFile]:
     """A subject's ``<slug>/data.json``: its entry of ``data.json`` with its reviews."""
     from generator.output import subject_data_file, subject_data_path  # (output imports render)
 
-    data = r.data_files.pop(subject.slug, None)
-    if data is None:
+    if subject.slug in r.data_files:
+        data = r.data_files.pop(subject.slug)
+        if data is None:  # written by the caller (``worker._render``)
+            return []
+    else:
         data = subject_data_file(subject)[0]
     return [OutputFile(subject_data_path(subject.slug), data)]
 

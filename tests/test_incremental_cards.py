@@ -61,11 +61,11 @@ def test_an_edit_renders_only_the_changed_cards_of_cards_js(
     assert len(set(rendered)) == count
     rendered.clear()
     reused: list[int] = []
-    real_file = worker.subject_data_file
+    real_file = worker.subject_data_parts
     monkeypatch.setattr(
         worker,
-        "subject_data_file",
-        lambda subject, known=None: reused.append(len(known or {})) or real_file(subject, known),
+        "subject_data_parts",
+        lambda subject, known: reused.append(len(known)) or real_file(subject, known),
     )
     indexed: list[str] = []
     real_words = search.words
@@ -215,10 +215,12 @@ def test_a_subjects_data_json_is_recorded_by_its_head_and_its_cards_digests() ->
 
     from generator.output import ENTRY_SEP
 
-    def data(head: bytes, entries: list[bytes]) -> bytes:
-        return head + b"[\n" + ENTRY_SEP.join(entries) + b"\n  ]\n}\n"
+    def data(head: bytes, entries: list[bytes]) -> worker._DataFile:
+        made = worker._DataFile(head + b"[\n", entries, b"\n  ]\n}\n")
+        assert made.joined() == head + b"[\n" + ENTRY_SEP.join(entries) + b"\n  ]\n}\n"
+        return made
 
-    def digest(file: bytes, entries: list[bytes], cards: list[bytes]) -> bytes:
+    def digest(file: worker._DataFile, entries: list[bytes], cards: list[bytes]) -> bytes:
         last = object.__new__(worker._Last)
         last.lengths, last.cards = [len(e) for e in entries], cards
         return last.data_sum(file)
@@ -232,4 +234,47 @@ def test_a_subjects_data_json_is_recorded_by_its_head_and_its_cards_digests() ->
     assert digest(file, entries, [b"a" * 16, b"c" * 16]) != first
     longer = [entries[0] + b" ", entries[1][1:]]  # (the same bytes, cut elsewhere)
     assert digest(data(b'{\n  "slug": "film",\n  "reviews": ', longer), longer, cards) != first
-    assert digest(file, entries, []) == hashlib.blake2b(file, digest_size=16).digest()
+    whole = file.joined()
+    assert digest(file, entries, []) == hashlib.blake2b(whole, digest_size=16).digest()
+
+
+def test_a_data_json_takes_the_unchanged_entries_from_where_they_lie_in_the_last_one(
+    tmp_path: Path,
+) -> None:
+    """``_Last.data_file``: the unchanged reviews' entries are copied from the last
+    data.json (spans next to each other there copied as one, with their
+    separator), never read; a file whose bytes around them are not as recorded
+    gives no span (every entry is made again)."""
+    import array
+    import types
+
+    from generator.output import ENTRY_SEP
+
+    head, tail = b'{\n  "slug": "film",\n  "reviews": [\n', b"\n  ]\n}\n"
+    old = [b'    {"id": "r%d", "text": "%s"}' % (i, b"x" * i) for i in range(6)]
+    (tmp_path / "film").mkdir()
+    path = tmp_path / "film" / "data.json"
+    path.write_bytes(head + ENTRY_SEP.join(old) + tail)
+    last = object.__new__(worker._Last)
+    last.job = types.SimpleNamespace(output=str(tmp_path))
+    last.old_lengths = array.array("I", map(len, old))
+    same = {0: 0, 1: 1, 2: 3, 3: 4, 5: 5}  # new index -> old index; 4 is new
+    spans = last._old_spans("film/data.json", same)
+    assert sorted(spans) == sorted(same)
+    new = b'    {"id": "new"}'
+    entries = [spans.get(i, new) for i in range(6)]
+    made = worker._DataFile(head, entries, tail, str(path))
+    assert sum(isinstance(p, tuple) for p in made.pieces()) == 3  # (0-1, 3-4, 5)
+    expected = head + ENTRY_SEP.join([old[0], old[1], old[3], old[4], new, old[5]]) + tail
+    assert made.joined() == expected
+    name, size = made.write(str(tmp_path))
+    assert (tmp_path / name).read_bytes() == expected and size == len(expected)
+    # the separator after a run changed by hand (same size): no span
+    changed = bytearray(path.read_bytes())
+    after = len(head) + len(old[0]) + len(ENTRY_SEP) + len(old[1])
+    assert changed[after : after + 2] == ENTRY_SEP
+    changed[after] = ord(";")
+    path.write_bytes(bytes(changed))
+    assert last._old_spans("film/data.json", same) == {}
+    path.write_bytes(head + ENTRY_SEP.join(old) + tail + b" ")  # (not as recorded)
+    assert last._old_spans("film/data.json", same) == {}

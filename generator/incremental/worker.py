@@ -21,7 +21,7 @@ import operator
 import os
 import pickle
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,11 +45,12 @@ from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
 from generator.output import (
-    data_file_entries,
+    ENTRY_SEP,
     entries_span,
-    subject_data_file,
+    subject_data_parts,
     subject_data_path,
     subject_fragment,
+    write_spans,
 )
 from generator.plugins import loaded
 from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
@@ -463,37 +464,137 @@ class _Last:
             return {}
         return {i: lines[j + 1][:-1] if j + 1 < count else lines[j + 1] for i, j in same.items()}
 
-    def data_file(self, subject: Subject) -> bytes:
-        """The subject's ``data.json``; the unchanged reviews' entries from the last
-        one."""
+    def data_file(self, subject: Subject) -> _DataFile:
+        """The subject's ``data.json``, in parts: the unchanged reviews' entries as
+        where they lie in the last one (copied from there, never read here)."""
         path = subject_data_path(subject.slug)
-        known: dict[int, bytes] = {}
+        spans: dict[int, tuple[int, int]] = {}
         same = self._same(subject, path)
         if same and len(self.old_lengths) == len(self.index):
-            data = self._read(path)
-            entries = data_file_entries(data, self.old_lengths) if data is not None else []
-            if entries:
-                known = {i: entries[j] for i, j in same.items()}
-        data, entries = subject_data_file(subject, known)
-        self.lengths = [len(entry) for entry in entries]
-        return data
+            spans = self._old_spans(path, same)
+        head, entries, tail = subject_data_parts(subject, spans)
+        self.lengths = [len(e) if type(e) is bytes else e[1] for e in entries]
+        return _DataFile(head, entries, tail, str(Path(self.job.output, path)) if spans else "")
 
-    def data_sum(self, data: bytes) -> bytes:
-        """The digest the subject's ``data.json`` (``data``, made by ``data_file``)
-        is recorded and kept by: its bytes but the reviews' entries, the entries'
+    def _old_spans(self, path: str, same: dict[int, int]) -> dict[int, tuple[int, int]]:
+        """New review index -> (offset, length) of its entry in the last
+        ``data.json`` (laid out as the last build recorded: ``old_lengths``), for
+        the unchanged reviews; {} when the file is not laid out so (the bytes
+        around its entries and around each run of them are checked)."""
+        lengths = self.old_lengths
+        try:
+            fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            return {}
+        try:
+            size = os.fstat(fd).st_size
+            start, end = entries_span(size, lengths)
+            offsets = list(
+                itertools.accumulate((n + len(ENTRY_SEP) for n in lengths), initial=start)
+            )
+            if start < 2 or os.pread(fd, 2, start - 2) != b"[\n":
+                return {}
+            if os.pread(fd, len(_FILE_END) + 1, end) != _FILE_END:
+                return {}
+            used = sorted(set(same.values()))
+            for first, last in _runs(used):
+                before = os.pread(fd, 2, offsets[first] - 2)
+                after = os.pread(fd, 2, offsets[last] + lengths[last])
+                if before not in (b"[\n", ENTRY_SEP) or after not in (ENTRY_SEP, b"\n "):
+                    return {}
+        except OSError:
+            return {}
+        finally:
+            os.close(fd)
+        return {i: (offsets[j], lengths[j]) for i, j in same.items()}
+
+    def data_sum(self, data: _DataFile) -> bytes:
+        """The digest the subject's ``data.json`` (made by ``data_file``) is
+        recorded and kept by: its bytes but the reviews' entries, the entries'
         lengths and the cards' digests, which tell an entry unchanged (``data_file``
         takes an entry back by its card's digest); not a hash of its tens of MB.
         A hash of the bytes when the cards are not known."""
         if not self.lengths or len(self.cards) != len(self.lengths):
-            return hashlib.blake2b(data, digest_size=16).digest()
-        start, end = entries_span(len(data), self.lengths)
+            return hashlib.blake2b(data.joined(), digest_size=16).digest()
         h = hashlib.blake2b(_DATA_SUM, digest_size=16)
-        with memoryview(data) as view:
-            h.update(view[:start])
-            h.update(view[end:])
+        h.update(data.head)
+        h.update(data.tail)
         h.update(array.array("Q", self.lengths).tobytes())
         h.update(b"".join(self.cards))
         return h.digest()
+
+
+def _runs(sorted_values: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive integers of ``sorted_values``: (first, last)."""
+    if not sorted_values:
+        return
+    first = last = sorted_values[0]
+    for value in sorted_values[1:]:
+        if value != last + 1:
+            yield first, last
+            first = value
+        last = value
+    yield first, last
+
+
+_FILE_END = b"\n  ]\n}\n"  # (``output.subject_data_parts``' tail)
+
+
+@dataclass
+class _DataFile:
+    """A subject's ``data.json`` as ``output.subject_data_parts`` gives it: ``head``,
+    its reviews' entries joined by ``ENTRY_SEP``, ``tail``; an entry is bytes or
+    the ``(offset, length)`` of the same entry in the file ``source``."""
+
+    head: bytes
+    entries: list[Any]
+    tail: bytes
+    source: str = ""
+
+    def pieces(self) -> Iterator[bytes | tuple[int, int]]:
+        """The file's bytes in pieces: bytes, or spans of ``source`` (the spans of
+        entries next to each other there merged, with the separator between)."""
+        yield self.head
+        span: tuple[int, int] | None = None
+        sep = len(ENTRY_SEP)
+        for n, entry in enumerate(self.entries):
+            if type(entry) is bytes:
+                if span is not None:
+                    yield span
+                    span = None
+                yield ENTRY_SEP + entry if n else entry
+            elif span is not None and span[0] + span[1] + sep == entry[0]:
+                span = (span[0], span[1] + sep + entry[1])
+            else:
+                if span is not None:
+                    yield span
+                if n:
+                    yield ENTRY_SEP
+                span = entry
+        if span is not None:
+            yield span
+        yield self.tail
+
+    def joined(self) -> bytes:
+        if not self.source:
+            return b"".join(self.pieces())  # type: ignore[arg-type]
+        with open(self.source, "rb") as handle:  # pragma: no cover - (the cards are known)
+            return b"".join(
+                p if isinstance(p, bytes) else os.pread(handle.fileno(), p[1], p[0])
+                for p in self.pieces()
+            )
+
+    def write(self, folder: str) -> tuple[str, int]:
+        """Write it as a new file in ``folder`` (``_write_pending``); its name and size."""
+        fd = os.open(self.source, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC) if self.source else -1
+        try:
+            name, handle = _new_pending(folder)
+            with handle:
+                write_spans(handle, self.pieces(), fd)
+                return name, handle.tell()
+        finally:
+            if fd >= 0:
+                os.close(fd)
 
 
 _DATA_SUM = b"data.json by its cards 1"
@@ -543,10 +644,13 @@ def _render(
             pages.append(page)
     if not (pages or SUBJECT_FILES or config.plugins):  # (plugins may add files per subject)
         return
+    data_path = subject_data_path(subject.slug)
     renderer = Renderer(Site(config=config, subjects=(subject,)))
     _use_bytecode(renderer, bytecode)
-    # its data.json: the entries of the reviews unchanged since the last one kept
-    renderer.data_files[subject.slug] = last.data_file(subject)
+    # its data.json (written below): the entries of the reviews unchanged since
+    # the last one kept copied from there
+    data = last.data_file(subject)
+    renderer.data_files[subject.slug] = None
     if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
         sums[subject.cards_path] = last.record()
         renderer.reused_cards = last.card_lines(subject)
@@ -554,18 +658,13 @@ def _render(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
     )
     extra = []
-    data_path = subject_data_path(subject.slug)
     for item in files:
         if item.path not in result.pages:
             extra.append(item.path)
             if item.path != subject.cards_path:  # (its entry is the cards' record)
                 # A file besides the pages (badge, feed, search shard) the output
                 # holds with these very bytes is kept, not written again.
-                sums[item.path] = (
-                    last.data_sum(item.data)
-                    if item.path == data_path
-                    else hashlib.blake2b(item.data, digest_size=16).digest()
-                )
+                sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
                 if job.kept.get(item.path) == sums[item.path]:
                     result.same.append(item.path)
                     continue
@@ -573,6 +672,14 @@ def _render(
             result.written.append((item.path, _write_pending(job.write_to, item.data)))
         else:
             result.files.append(item)
+    extra.append(data_path)
+    sums[data_path] = last.data_sum(data)
+    if job.kept.get(data_path) == sums[data_path]:
+        result.same.append(data_path)
+    elif job.write_to:
+        result.written.append((data_path, data.write(job.write_to)[0]))
+    else:
+        result.files.append(OutputFile(data_path, data.joined()))
     result.extra = tuple(extra)
 
 
@@ -592,8 +699,14 @@ _written = itertools.count(1)
 def _write_pending(folder: str, data: bytes) -> str:
     """Write ``data`` as a new file in ``folder``; its name (unique across the
     build's processes, never all digits: see ``StagedOutput.adopt``)."""
-    name = f"w{os.getpid()}-{next(_written)}"
-    fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as handle:
+    name, handle = _new_pending(folder)
+    with handle:
         handle.write(data)
     return name
+
+
+def _new_pending(folder: str) -> tuple[str, io.BufferedWriter]:
+    """A new file in ``folder`` (``_write_pending``), open for writing."""
+    name = f"w{os.getpid()}-{next(_written)}"
+    fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    return name, os.fdopen(fd, "wb")
