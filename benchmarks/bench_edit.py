@@ -64,7 +64,7 @@ STAGES = [
     ("generator.incremental.worker", "_render"),
     ("generator.incremental.worker", "page_digests"),
     ("generator.incremental.worker", "_Last.data_file"),
-    ("generator.incremental.worker", "_Last.card_lines"),
+    ("generator.incremental.worker", "_Last.cards_file"),
     ("generator.render", "Renderer._render"),
     ("generator.incremental.worker", "_write_pending"),
     ("generator.cache", "BuildCache.put_states"),

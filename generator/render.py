@@ -643,7 +643,7 @@ class SubjectCards:
         start = self.starts[page.path]
         return [self.html(i, card) for i, card in enumerate(page.cards, start=start)]
 
-    def script_lines(self, reused: dict[int, bytes]) -> list[bytes] | None:
+    def script_lines(self, reused: dict[int, Any]) -> list[Any] | None:
         """Every card as a JSON string for ``cards.js``, in UTF-8 (``reused``: those
         known)."""
         if self.macro is None:
@@ -669,11 +669,12 @@ class Renderer:
         self.plugins = _plugins(self.config)
         self._card_memo: SubjectCards | None = None
         # For the next ``cards_file``: card index -> its line of the last cards.js
-        # (a JSON string, in UTF-8), for the cards known unchanged (``worker``).
-        self.reused_cards: dict[int, bytes] = {}
-        # slug -> its ``<slug>/data.json`` made already; None: written by the
-        # caller, not rendered here (``worker._render``)
-        self.data_files: dict[str, bytes | None] = {}
+        # (a JSON string, in UTF-8), or what stands for it (``worker``: where it
+        # lies there), for the cards known unchanged.
+        self.reused_cards: dict[int, Any] = {}
+        # Files of the subjects the caller writes itself (``worker._render``: their
+        # unchanged parts copied from the last ones), not rendered here.
+        self.written_elsewhere: set[str] = set()
 
     @functools.cached_property
     def site_pages(self) -> list[SitePage]:
@@ -781,21 +782,16 @@ class Renderer:
         subject of several pages, as its pages show them, for their filters). The
         cards in ``reused_cards`` (index -> the card's line in the last
         ``cards.js``, known unchanged) are not rendered again."""
-        if not subject.cards_path:
+        if not subject.cards_path or subject.cards_path in self.written_elsewhere:
             return
+        ends = self.cards_ends(subject)
         cards = self._subject_cards(subject)
         lines = cards.script_lines(self.reused_cards)
-        if lines and self._theme_template("cards.js"):
-            # Its layout (a header line, a card a line, the footer) filled in as
-            # bytes: not the lines decoded, put in a string and encoded again (tens
-            # of MB for a large subject); ``tests/test_incremental_cards.py``
-            # compares it with the template's own loop.
-            ends = self._render(
-                "cards.js", subject.cards_path, cards=[], cards_js=[], **cards.shared
-            )
-            head, _, foot = ends.data.partition(b"\n")
-            lines[0] = head + b"\n" + lines[0]
-            lines[-1] += b"\n" + foot
+        if ends is not None and lines:
+            # Its layout filled in as bytes: not the lines decoded, put in a string
+            # and encoded again (tens of MB for a large subject).
+            lines[0] = ends[0] + lines[0]
+            lines[-1] += ends[1]
             yield OutputFile(subject.cards_path, b",\n".join(lines))
             return
         yield self._render(
@@ -805,6 +801,26 @@ class Renderer:
             cards_js=[line.decode("utf-8") for line in lines] if lines is not None else None,
             **cards.shared,
         )
+
+    def cards_ends(self, subject: Subject) -> tuple[bytes, bytes] | None:
+        """What ``cards.js`` holds before and after its cards' lines (one a line,
+        JSON strings joined by ``",\\n"``: ``card_lines``) as the theme's template
+        lays it out; None with a site's own ``cards.js`` or ``_card.html``
+        (``tests/test_incremental_cards.py`` compares the file with the template's
+        own loop)."""
+        if not subject.cards_path or not self._theme_template("cards.js"):
+            return None
+        cards = self._subject_cards(subject)
+        if cards.macro is None:
+            return None
+        ends = self._render("cards.js", subject.cards_path, cards=[], cards_js=[], **cards.shared)
+        head, _, foot = ends.data.partition(b"\n")
+        return head + b"\n", b"\n" + foot
+
+    def card_lines(self, subject: Subject) -> list[Any]:
+        """Every card of ``subject`` as its line of ``cards.js`` (``cards_ends``), in
+        UTF-8; those in ``reused_cards`` as given there."""
+        return self._subject_cards(subject).script_lines(self.reused_cards) or []
 
     def _theme_template(self, name: str) -> bool:
         """Whether the template ``name`` is the theme's own (not the site's)."""
@@ -1098,13 +1114,10 @@ def _subject_data(r: Renderer, subject: Subject) -> list[OutputFile]:
     """A subject's ``<slug>/data.json``: its entry of ``data.json`` with its reviews."""
     from generator.output import subject_data_file, subject_data_path  # (output imports render)
 
-    if subject.slug in r.data_files:
-        data = r.data_files.pop(subject.slug)
-        if data is None:  # written by the caller (``worker._render``)
-            return []
-    else:
-        data = subject_data_file(subject)[0]
-    return [OutputFile(subject_data_path(subject.slug), data)]
+    path = subject_data_path(subject.slug)
+    if path in r.written_elsewhere:
+        return []
+    return [OutputFile(path, subject_data_file(subject)[0])]
 
 
 def _badge(r: Renderer, subject: Subject) -> list[OutputFile]:

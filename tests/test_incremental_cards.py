@@ -215,12 +215,12 @@ def test_a_subjects_data_json_is_recorded_by_its_head_and_its_cards_digests() ->
 
     from generator.output import ENTRY_SEP
 
-    def data(head: bytes, entries: list[bytes]) -> worker._DataFile:
-        made = worker._DataFile(head + b"[\n", entries, b"\n  ]\n}\n")
+    def data(head: bytes, entries: list[bytes]) -> worker._Spliced:
+        made = worker._Spliced(head + b"[\n", entries, b"\n  ]\n}\n")
         assert made.joined() == head + b"[\n" + ENTRY_SEP.join(entries) + b"\n  ]\n}\n"
         return made
 
-    def digest(file: worker._DataFile, entries: list[bytes], cards: list[bytes]) -> bytes:
+    def digest(file: worker._Spliced, entries: list[bytes], cards: list[bytes]) -> bytes:
         last = object.__new__(worker._Last)
         last.lengths, last.cards = [len(e) for e in entries], cards
         return last.data_sum(file)
@@ -259,11 +259,15 @@ def test_a_data_json_takes_the_unchanged_entries_from_where_they_lie_in_the_last
     last.job = types.SimpleNamespace(output=str(tmp_path))
     last.old_lengths = array.array("I", map(len, old))
     same = {0: 0, 1: 1, 2: 3, 3: 4, 5: 5}  # new index -> old index; 4 is new
-    spans = last._old_spans("film/data.json", same)
+
+    def old_spans() -> dict[int, tuple[int, int]]:
+        return last._old_spans("film/data.json", same, last.old_lengths, b"[\n", tail)
+
+    spans = old_spans()
     assert sorted(spans) == sorted(same)
     new = b'    {"id": "new"}'
     entries = [spans.get(i, new) for i in range(6)]
-    made = worker._DataFile(head, entries, tail, str(path))
+    made = worker._Spliced(head, entries, tail, str(path))
     assert sum(isinstance(p, tuple) for p in made.pieces()) == 3  # (0-1, 3-4, 5)
     expected = head + ENTRY_SEP.join([old[0], old[1], old[3], old[4], new, old[5]]) + tail
     assert made.joined() == expected
@@ -275,6 +279,27 @@ def test_a_data_json_takes_the_unchanged_entries_from_where_they_lie_in_the_last
     assert changed[after : after + 2] == ENTRY_SEP
     changed[after] = ord(";")
     path.write_bytes(bytes(changed))
-    assert last._old_spans("film/data.json", same) == {}
+    assert old_spans() == {}
     path.write_bytes(head + ENTRY_SEP.join(old) + tail + b" ")  # (not as recorded)
-    assert last._old_spans("film/data.json", same) == {}
+    assert old_spans() == {}
+
+
+def test_the_cards_record_gives_back_what_it_recorded() -> None:
+    """``_Last.record``: the card digests, data.json entries' lengths and cards.js
+    lines' lengths come back to the next build; lengths not known come back as
+    none (nothing is taken from where they would say)."""
+    last = worker._Last(None, [])  # type: ignore[arg-type]
+    last.cards = [b"a" * 16, b"b" * 16, b"c" * 16]
+    last.lengths, last.line_lengths = [10, 20, 30], [5, 6, 7]
+    again = worker._Last(None, [])  # type: ignore[arg-type]
+    again._read_record(last.record())
+    assert again.index == {b"a" * 16: 0, b"b" * 16: 1, b"c" * 16: 2}
+    assert list(again.old_lengths) == [10, 20, 30] and list(again.old_line_lengths) == [5, 6, 7]
+    last.line_lengths = []  # (cards.js made by the site's own template)
+    again = worker._Last(None, [])  # type: ignore[arg-type]
+    again._read_record(last.record())
+    assert len(again.index) == 3 and list(again.old_lengths) == [10, 20, 30]
+    assert not again.old_line_lengths
+    again = worker._Last(None, [])  # type: ignore[arg-type]
+    again._read_record(last.record()[:-1])  # (not as written)
+    assert not again.index and not again.old_lengths

@@ -376,34 +376,43 @@ def _build_subject(
     return result
 
 
-_RECORD = b"cards1"  # (the format of ``_Last.record``)
+_RECORD = b"cards2"  # (the format of ``_Last.record``)
 
 
 class _Last:
     """What a changed subject of several pages takes from its last files, card by
     card: the unchanged cards' lines of ``cards.js``, words of ``search.js`` and
-    entries of its ``data.json``, read from the output (on this machine) while the
-    plan found them intact. ``job.kept[cards_path]`` is what the last build
-    recorded (``record``): its card digests (``card_digests``) and its data.json
-    entries' lengths."""
+    entries of its ``data.json``, from the output (on this machine) while the plan
+    found them intact. ``job.kept[cards_path]`` is what the last build recorded
+    (``record``): its card digests (``card_digests``), its data.json entries'
+    lengths and its cards.js lines' lengths (where each lies in those files: they
+    are copied from there, not read)."""
 
     def __init__(self, job: SubjectJob, hashes: list[bytes]) -> None:
         self.job = job
         self.hashes = hashes
         self.cards: list[bytes] = []  # this build's card digests
         self.lengths: list[int] = []  # this build's data.json entries' lengths
+        self.line_lengths: list[int] = []  # this build's cards.js lines' lengths
         self.index: dict[bytes, int] = {}  # the last build's card digest -> card index
         self.same: dict[int, int] | None = None  # (``_same``)
         self.old_lengths = array.array("I")
+        self.old_line_lengths = array.array("I")
 
     def record(self) -> bytes:
         """What the next build gets back as ``job.kept[cards_path]``: a tag, the
-        number of cards, their digests, their data.json entries' lengths if known."""
-        head = _RECORD + len(self.cards).to_bytes(4, "little")
-        lengths = array.array("I", self.lengths)
-        if lengths.itemsize != 4 or len(self.lengths) != len(self.cards):
-            return head + b"".join(self.cards)
-        return head + b"".join(self.cards) + lengths.tobytes()
+        number of cards, their digests, their data.json entries' lengths and their
+        cards.js lines' lengths (each all zeros when not known)."""
+        count = len(self.cards)
+        return b"".join(
+            [
+                _RECORD,
+                count.to_bytes(4, "little"),
+                *self.cards,
+                _lengths_bytes(self.lengths, count),
+                _lengths_bytes(self.line_lengths, count),
+            ]
+        )
 
     def _same(self, subject: Subject, path: str) -> dict[int, int]:
         """New card index -> the same card's index in the last files (when the last
@@ -425,11 +434,16 @@ class _Last:
             return
         at = len(_RECORD) + 4
         count = int.from_bytes(old[len(_RECORD) : at], "little")
-        if len(old) not in (at + 16 * count, at + 20 * count):
+        if len(old) != at + 24 * count:
             return
         self.index = {old[at + i * 16 : at + i * 16 + 16]: i for i in range(count)}
-        if len(old) == at + 20 * count and self.old_lengths.itemsize == 4:
-            self.old_lengths.frombytes(old[at + 16 * count :])
+        at += 16 * count
+        for lengths in (self.old_lengths, self.old_line_lengths):
+            if lengths.itemsize == 4:
+                lengths.frombytes(old[at : at + 4 * count])
+                if 0 in lengths:  # (not known)
+                    del lengths[:]
+            at += 4 * count
 
     def _read(self, path: str) -> bytes | None:
         try:
@@ -448,67 +462,71 @@ class _Last:
         last = search.LastShard.parse(data.decode("utf-8", "replace"), same)
         return last if last is not None and last.count == len(self.index) else None
 
-    def card_lines(self, subject: Subject) -> dict[int, bytes]:
-        """The unchanged cards' lines of the last ``cards.js`` (JSON strings, in
-        UTF-8), by new card index; none unless it is laid out as
-        ``templates/cards.js`` writes it (a header line, a card a line, a footer
-        line)."""
+    def cards_file(self, subject: Subject, renderer: Renderer) -> _Spliced | None:
+        """The subject's ``cards.js`` in parts (``Renderer.cards_ends``), the
+        unchanged cards' lines as where they lie in the last one; None when the
+        renderer makes it (a site's own templates)."""
         path = subject.cards_path or ""
+        ends = renderer.cards_ends(subject)
+        if ends is None:
+            return None
+        head, foot = ends
+        spans: dict[int, tuple[int, int]] = {}
         same = self._same(subject, path)
-        data = self._read(path) if same else None
-        if data is None:
-            return {}
-        lines = data.split(b"\n")
-        count = len(self.index)
-        if len(lines) != count + 3 or lines[-1]:
-            return {}
-        return {i: lines[j + 1][:-1] if j + 1 < count else lines[j + 1] for i, j in same.items()}
+        if same and len(self.old_line_lengths) == len(self.index):
+            spans = self._old_spans(path, same, self.old_line_lengths, None, foot)
+        renderer.reused_cards = spans
+        lines = renderer.card_lines(subject)
+        renderer.reused_cards = {}
+        if not lines:
+            return None
+        self.line_lengths = [len(e) if type(e) is bytes else e[1] for e in lines]
+        return _Spliced(head, lines, foot, str(Path(self.job.output, path)) if spans else "")
 
-    def data_file(self, subject: Subject) -> _DataFile:
-        """The subject's ``data.json``, in parts: the unchanged reviews' entries as
-        where they lie in the last one (copied from there, never read here)."""
+    def data_file(self, subject: Subject) -> _Spliced:
+        """The subject's ``data.json`` in parts (``output.subject_data_parts``), the
+        unchanged reviews' entries as where they lie in the last one."""
         path = subject_data_path(subject.slug)
         spans: dict[int, tuple[int, int]] = {}
         same = self._same(subject, path)
         if same and len(self.old_lengths) == len(self.index):
-            spans = self._old_spans(path, same)
+            spans = self._old_spans(path, same, self.old_lengths, b"[\n", _FILE_END)
         head, entries, tail = subject_data_parts(subject, spans)
         self.lengths = [len(e) if type(e) is bytes else e[1] for e in entries]
-        return _DataFile(head, entries, tail, str(Path(self.job.output, path)) if spans else "")
+        return _Spliced(head, entries, tail, str(Path(self.job.output, path)) if spans else "")
 
-    def _old_spans(self, path: str, same: dict[int, int]) -> dict[int, tuple[int, int]]:
-        """New review index -> (offset, length) of its entry in the last
-        ``data.json`` (laid out as the last build recorded: ``old_lengths``), for
-        the unchanged reviews; {} when the file is not laid out so (the bytes
-        around its entries and around each run of them are checked)."""
-        lengths = self.old_lengths
+    def _old_spans(
+        self,
+        path: str,
+        same: dict[int, int],
+        lengths: Sequence[int],
+        opening: bytes | None,
+        closing: bytes,
+    ) -> dict[int, tuple[int, int]]:
+        """New index -> (offset, length) in the last ``path`` of the same item, for
+        the unchanged ones: the last file is ``opening`` (data.json: that of its
+        list of reviews; None: cards.js, its first line), items of ``lengths``
+        (as the last build recorded them) joined by ``ENTRY_SEP``, then
+        ``closing``. {} when it is not laid out so (what surrounds the items, and
+        each run of them taken, is checked)."""
         try:
             fd = os.open(Path(self.job.output, path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
             return {}
         try:
             size = os.fstat(fd).st_size
-            start, end = entries_span(size, lengths)
-            offsets = list(
-                itertools.accumulate((n + len(ENTRY_SEP) for n in lengths), initial=start)
-            )
-            if start < 2 or os.pread(fd, 2, start - 2) != b"[\n":
-                return {}
-            if os.pread(fd, len(_FILE_END) + 1, end) != _FILE_END:
-                return {}
-            used = sorted(set(same.values()))
-            for first, last in _runs(used):
-                before = os.pread(fd, 2, offsets[first] - 2)
-                after = os.pread(fd, 2, offsets[last] + lengths[last])
-                if before not in (b"[\n", ENTRY_SEP) or after not in (ENTRY_SEP, b"\n "):
-                    return {}
+            if opening is None:  # (after the first line)
+                start = os.pread(fd, 1 << 16, 0).find(b"\n") + 1
+                opening = b"\n"
+            else:
+                start = entries_span(size, lengths)[0]
+            return _spans_in(fd, size, start, lengths, same, opening, closing)
         except OSError:
             return {}
         finally:
             os.close(fd)
-        return {i: (offsets[j], lengths[j]) for i, j in same.items()}
 
-    def data_sum(self, data: _DataFile) -> bytes:
+    def data_sum(self, data: _Spliced) -> bytes:
         """The digest the subject's ``data.json`` (made by ``data_file``) is
         recorded and kept by: its bytes but the reviews' entries, the entries'
         lengths and the cards' digests, which tell an entry unchanged (``data_file``
@@ -537,14 +555,53 @@ def _runs(sorted_values: list[int]) -> Iterator[tuple[int, int]]:
     yield first, last
 
 
+def _spans_in(
+    fd: int,
+    size: int,
+    start: int,
+    lengths: Sequence[int],
+    same: dict[int, int],
+    opening: bytes,
+    closing: bytes,
+) -> dict[int, tuple[int, int]]:
+    """``_Last._old_spans`` in the file ``fd`` of ``size`` bytes whose items begin
+    at ``start``."""
+    sep = len(ENTRY_SEP)
+    offsets = list(itertools.accumulate((n + sep for n in lengths), initial=start))
+    end = offsets[-1] - sep if lengths else start
+    if start < len(opening) or end + len(closing) != size:
+        return {}
+    if os.pread(fd, len(opening), start - len(opening)) != opening:
+        return {}
+    if os.pread(fd, len(closing), end) != closing:
+        return {}
+    final = len(lengths) - 1
+    for first, last in _runs(sorted(set(same.values()))):
+        if first and os.pread(fd, sep, offsets[first] - sep) != ENTRY_SEP:
+            return {}
+        if last < final and os.pread(fd, sep, offsets[last] + lengths[last]) != ENTRY_SEP:
+            return {}
+    return {i: (offsets[j], lengths[j]) for i, j in same.items()}
+
+
+def _lengths_bytes(lengths: Sequence[int], count: int) -> bytes:
+    """``lengths`` as 4-byte integers for ``_Last.record``; zeros (not known) when
+    they are not ``count``."""
+    table = array.array("I", lengths if len(lengths) == count else [])
+    if table.itemsize != 4 or len(table) != count:
+        return bytes(4 * count)
+    return table.tobytes()
+
+
 _FILE_END = b"\n  ]\n}\n"  # (``output.subject_data_parts``' tail)
 
 
 @dataclass
-class _DataFile:
-    """A subject's ``data.json`` as ``output.subject_data_parts`` gives it: ``head``,
-    its reviews' entries joined by ``ENTRY_SEP``, ``tail``; an entry is bytes or
-    the ``(offset, length)`` of the same entry in the file ``source``."""
+class _Spliced:
+    """A file as ``head``, items joined by ``ENTRY_SEP``, ``tail`` (a subject's
+    ``data.json``: its reviews' entries; its ``cards.js``: its cards' lines); an
+    item is bytes or the ``(offset, length)`` of the same item in the file
+    ``source``."""
 
     head: bytes
     entries: list[Any]
@@ -647,21 +704,25 @@ def _render(
     data_path = subject_data_path(subject.slug)
     renderer = Renderer(Site(config=config, subjects=(subject,)))
     _use_bytecode(renderer, bytecode)
-    # its data.json (written below): the entries of the reviews unchanged since
-    # the last one kept copied from there
+    # Its cards.js and data.json (written here, not by the renderer): the cards
+    # and the reviews unchanged since the last ones kept copied from there.
+    cards_js = last.cards_file(subject, renderer) if subject.cards_path else None
     data = last.data_file(subject)
-    renderer.data_files[subject.slug] = None
-    if subject.cards_path:  # its cards.js: the cards unchanged since the last one kept
+    renderer.written_elsewhere.add(data_path)
+    extra: list[str] = []
+    if subject.cards_path:  # (its entry is the cards' record)
         sums[subject.cards_path] = last.record()
-        renderer.reused_cards = last.card_lines(subject)
+    if cards_js is not None:
+        renderer.written_elsewhere.add(subject.cards_path)
+        extra.append(subject.cards_path)
+        _add_spliced(job, result, subject.cards_path, cards_js)
     files = itertools.chain(
         renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
     )
-    extra = []
     for item in files:
         if item.path not in result.pages:
             extra.append(item.path)
-            if item.path != subject.cards_path:  # (its entry is the cards' record)
+            if item.path != subject.cards_path:
                 # A file besides the pages (badge, feed, search shard) the output
                 # holds with these very bytes is kept, not written again.
                 sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
@@ -676,11 +737,17 @@ def _render(
     sums[data_path] = last.data_sum(data)
     if job.kept.get(data_path) == sums[data_path]:
         result.same.append(data_path)
-    elif job.write_to:
-        result.written.append((data_path, data.write(job.write_to)[0]))
     else:
-        result.files.append(OutputFile(data_path, data.joined()))
+        _add_spliced(job, result, data_path, data)
     result.extra = tuple(extra)
+
+
+def _add_spliced(job: SubjectJob, result: SubjectResult, path: str, made: _Spliced) -> None:
+    """``made`` written as ``path``: into ``job.write_to``, or in ``result.files``."""
+    if job.write_to:
+        result.written.append((path, made.write(job.write_to)[0]))
+    else:
+        result.files.append(OutputFile(path, made.joined()))
 
 
 def _use_bytecode(renderer: Renderer, bytecode: Path | None) -> None:
