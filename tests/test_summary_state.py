@@ -290,6 +290,23 @@ def test_updates_equal_summaries_made_afresh(analyzer: Analyzer, seed: int) -> N
     assert updated < TRIALS
 
 
+def test_a_kept_state_holds_each_aspect_string_once(analyzer: Analyzer) -> None:
+    """The state's strings are shared (``summary_state._slim_fields``) and pickled
+    with the memo: read back, equal aspect keys and forms of different reviews'
+    mentions are one object, and the state is what was made."""
+    writer = Writer(analyzer, 5)
+    _, _, state = random_subject(writer, 60)
+    again = stored(state)
+    assert_same_state(again, state)
+    at = summary_state._SLIM.index("mentions")
+    mentions = [m for fields, _, _ in again.entries.values() for m in fields[at]]
+    keys: dict[str, str] = {}
+    for key, form, *_ in mentions:
+        assert keys.setdefault(key, key) is key
+        assert keys.setdefault(form, form) is form
+    assert len(mentions) > 2 * len(keys)  # (strings repeated across reviews: shared)
+
+
 def test_changes_lists_what_was_removed_and_added(analyzer: Analyzer) -> None:
     writer = Writer(analyzer, 4)
     reviews, _, state = random_subject(writer, 30)

@@ -81,8 +81,9 @@ def summarize_with_state(
     summary, tally, horizons, best = summarize_parts(reviews, analyses, config)
     if len(reviews) < STATE_MIN_REVIEWS:
         return summary, None
+    shared: dict[str, str] = {}
     entries = {
-        entry: (tuple(getattr(a, name) for name in _SLIM), pro, con)
+        entry: (_slim_fields(a, shared), pro, con)
         for entry, a, (pro, con) in zip(entries_of(reviews, hashes), analyses, best)
     }
     if len(entries) != len(reviews):
@@ -97,6 +98,28 @@ def summarize_with_state(
         tuple(a.key for a in summary.aspects),
     )
     return summary, state
+
+
+_LABEL_AT, _LANGUAGE_AT = _SLIM.index("label"), _SLIM.index("language")
+_PHRASES_AT, _KEYS_AT = _SLIM.index("key_phrases"), _SLIM.index("aspect_keys")
+_MENTIONS_AT = _SLIM.index("mentions")
+
+
+def _slim_fields(analysis: ReviewAnalysis, shared: dict[str, str]) -> tuple[Any, ...]:
+    """The slim analysis's fields, its strings (label, language, key phrases,
+    aspect keys, the mentions' keys and forms) each the one object of its value
+    in ``shared``: the state's pickle (with the memo) writes and loads each once,
+    not once per review and mention (``worker.pickled_state``)."""
+    s = shared.setdefault
+    fields = [getattr(analysis, name) for name in _SLIM]
+    fields[_LABEL_AT] = s(fields[_LABEL_AT], fields[_LABEL_AT])
+    fields[_LANGUAGE_AT] = s(fields[_LANGUAGE_AT], fields[_LANGUAGE_AT])
+    fields[_PHRASES_AT] = tuple([s(x, x) for x in fields[_PHRASES_AT]])
+    fields[_KEYS_AT] = tuple([s(x, x) for x in fields[_KEYS_AT]])
+    fields[_MENTIONS_AT] = tuple(
+        [(s(k, k), s(f, f), start, end, p) for k, f, start, end, p in fields[_MENTIONS_AT]]
+    )
+    return tuple(fields)
 
 
 def changes(

@@ -57,19 +57,9 @@ from generator.render import SUBJECT_FILES, OutputFile, Renderer, aspect_listing
 from generator.site import Card, Site, Subject, make_subject
 
 
-def _pickled_by_value(value: Any) -> io.BytesIO:
-    """``value`` (no cycles) pickled without the memo that would write a second
-    reference to an object instead of the object again: equal values, equal bytes;
-    and, for values of many small objects, faster to make and to load and smaller
-    (the summary state of a subject of 6,466 reviews: made in 0.029 s instead of
-    0.095, loaded in 0.052 s instead of 0.065, 5.8 MB instead of 6.3)."""
-    buffer = io.BytesIO()
-    _fast_pickler(buffer).dump(value)
-    return buffer
-
-
 def _fast_pickler(buffer: io.BytesIO) -> pickle.Pickler:
-    """A pickler without memo (``_pickled_by_value``) writing into ``buffer``."""
+    """A pickler without memo writing into ``buffer``: equal values (no cycles),
+    equal bytes; and, for values of many small objects, faster to make."""
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo
     return pickler
@@ -77,7 +67,7 @@ def _fast_pickler(buffer: io.BytesIO) -> pickle.Pickler:
 
 def value_digest(value: Any) -> bytes:
     """16-byte digest of plain data (lists, tuples, strings, numbers, bytes, None)
-    by value (``_pickled_by_value``). Twice as fast as hashing its ``repr``."""
+    by value (``_fast_pickler``). Twice as fast as hashing its ``repr``."""
     return value_digests((value,))[0]
 
 
@@ -102,11 +92,12 @@ def value_digests(values: Iterable[Any]) -> list[bytes]:
 
 
 def pickled_state(state: SummaryState) -> bytes:
-    """A summary state as the build cache keeps it (``_pickled_by_value``)."""
-    try:
-        return _pickled_by_value(state).getvalue()
-    except ValueError:  # pragma: no cover - (fast mode refuses a cycle)
-        return pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
+    """A summary state as the build cache keeps it: pickled with the memo, so that
+    each string the state shares (``summary_state.summarize_with_state``: the
+    aspects' keys and forms of every mention) is written, and loaded, once (a
+    subject of 6,400 reviews: loaded in 0.022 s instead of 0.044, 6.5k minor
+    page faults instead of 11.6k, 3.2 MB instead of 5.7)."""
+    return pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
 
 
 def page_digests(
