@@ -180,6 +180,9 @@ def test_value_digests_are_value_digest_of_each() -> None:
 
 
 def test_a_card_key_tells_its_mentions_from_its_analysis_ones() -> None:
+    """A card's key holds its text's hash for its analysis (the analysis of a text
+    is told by the text under the site key's analyses namespace) and its mentions
+    when they are not its analysis's."""
     from dataclasses import replace
 
     from generator.analysis.types import ReviewAnalysis
@@ -190,19 +193,25 @@ def test_a_card_key_tells_its_mentions_from_its_analysis_ones() -> None:
     review = Review("r1", "s", "Jeu bien, fin ratée.", Path("s.csv"), 2)
     analysis = ReviewAnalysis(0.1, 0.5, "positive", mentions=mentions)
     card = Card(review, analysis, mentions=mentions)
+    other = replace(analysis, mentions=mentions[:1])  # (of another text: "h2")
     keys = [
-        worker._card_key(c, b"h")
-        for c in (
-            card,
-            replace(card, mentions=mentions[:1]),
-            replace(card, mentions=()),
-            replace(card, analysis=replace(analysis, mentions=mentions[:1])),
-            replace(card, analysis=replace(analysis, mentions=mentions[:1]), mentions=mentions[:1]),
+        worker._card_key(c, h)
+        for c, h in (
+            (card, b"h"),
+            (replace(card, mentions=mentions[:1]), b"h"),
+            (replace(card, mentions=()), b"h"),
+            (replace(card, analysis=other), b"h2"),
+            (replace(card, analysis=other, mentions=mentions[:1]), b"h2"),
+            (replace(card, disagrees=True), b"h"),
         )
     ]
     assert len({worker.value_digest(k) for k in keys}) == len(keys)
     at = worker._MENTIONS_AT
     assert keys[0][at] == worker._AS_ANALYSED and keys[1][at] == mentions[:1]
+    assert keys[4][at] == worker._AS_ANALYSED and keys[3][at] == mentions
+    assert (
+        worker._card_key(replace(card, analysis=replace(analysis, polarity=0.9)), b"h") == keys[0]
+    )
 
 
 def test_a_subjects_data_json_is_recorded_by_its_head_and_its_cards_digests() -> None:

@@ -181,17 +181,17 @@ _first = operator.itemgetter(0)
 
 _REVIEW_FIELDS = tuple(f.name for f in dataclasses.fields(Review))
 _TEXT_AT, _SOURCE_AT = _REVIEW_FIELDS.index("text"), _REVIEW_FIELDS.index("source")
-_ANALYSIS_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewAnalysis))
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
 _REVIEW_AT, _ANALYSIS_AT = _CARD_FIELDS.index("review"), _CARD_FIELDS.index("analysis")
 _MENTIONS_AT = _CARD_FIELDS.index("mentions")
-_ANALYSIS_MENTIONS_AT = _ANALYSIS_FIELDS.index("mentions")
-# In a card's key, its mentions when they are its analysis's (most cards): a
-# string, which no tuple of mentions equals, instead of the mentions a second time.
+# In a card's key, its analysis: a string, for the analysis of its text (whose
+# hash the key holds; the analyses' namespace is in the site key).
+_OF_ITS_TEXT = "the analysis of its text"
+# ... and its mentions when they are its analysis's (most cards): a string, which
+# no tuple of mentions equals.
 _AS_ANALYSED = "as analysed"
 # (each field's value in one C call; the same lists as getattr one by one)
 _review_values = operator.attrgetter(*_REVIEW_FIELDS)
-_analysis_values = operator.attrgetter(*_ANALYSIS_FIELDS)
 _card_values = operator.attrgetter(*_CARD_FIELDS)
 
 
@@ -199,16 +199,16 @@ def _card_key(card: Card, digest: bytes) -> list[Any]:
     """Everything a card shows, for ``page_digests``: every field of the card, its
     review's fields with the text replaced by its hash ``digest`` (the text's
     ``repr`` made most of the cost on big subjects) and its source path by its
-    string, its analysis's fields as a
-    list (a dataclass's ``repr`` is several times slower), and the card's mentions
-    as ``_AS_ANALYSED`` when they equal its analysis's (half the bytes to digest)."""
+    string; its analysis as ``_OF_ITS_TEXT``: the analysis of a text is told by
+    the text (``digest``) and the analyses' namespace, which the site key given
+    with it holds (its fields made most of the bytes to digest); and the card's
+    mentions as ``_AS_ANALYSED`` when they are its analysis's."""
     fields = list(_review_values(card.review))
     fields[_TEXT_AT] = digest
     fields[_SOURCE_AT] = str(fields[_SOURCE_AT])  # (a ``Path`` pickles through Python code)
     out = list(_card_values(card))
-    analysis = list(_analysis_values(card.analysis))
-    out[_REVIEW_AT], out[_ANALYSIS_AT] = fields, analysis
-    if out[_MENTIONS_AT] == analysis[_ANALYSIS_MENTIONS_AT]:
+    out[_REVIEW_AT], out[_ANALYSIS_AT] = fields, _OF_ITS_TEXT
+    if out[_MENTIONS_AT] == card.analysis.mentions:
         out[_MENTIONS_AT] = _AS_ANALYSED
     return out
 
