@@ -328,31 +328,18 @@ class LastShard:
         first, ``"words"`` last): a string never holds an unescaped ``"``, so
         neither ``"],["`` between two cards nor a key of the object can be found
         inside one."""
+        # (cut by offsets into ``script``: no copy of the whole, or of a section,
+        # is made before its pieces; a large subject's shard is megabytes)
         if not (script.startswith(_SHARD_HEAD) and script.endswith(_SHARD_TAIL)):
             return None
-        body = script[len(_SHARD_HEAD) : -len(_SHARD_TAIL)]
-        end = body.find(_CARDS_END)
-        at = body.find(_WORDS_START, end)
+        start, stop = len(_SHARD_HEAD), len(script) - len(_SHARD_TAIL)
+        end = script.find(_CARDS_END, start, stop)
+        at = script.find(_WORDS_START, end, stop) if end >= 0 else -1
         if end < 0 or at < 0:
             return None
-        cards = body[:end]
-        if not cards:
-            texts = []
-        elif cards.startswith('["') and cards.endswith('"]'):
-            texts = [f'["{card}"]' for card in cards[2:-2].split(_CARDS_APART)]
-        else:
-            return None
-        # "word":[cards],"word":[cards]}  ->  word":[cards / word":[cards
-        section = body[at + len(_WORDS_START) :]
-        if section == "}":
-            words = {}
-        elif section.startswith('"') and section.endswith("]}"):
-            pieces = [p.partition('":[') for p in section[1:-2].split('],"')]
-            words = {term: cards for term, cut, cards in pieces if cut and cards}
-            # (a word of the index is letters and digits: its JSON is itself quoted)
-            if len(words) != len(pieces) or not _plain("".join(words)):
-                return None
-        else:
+        texts = _cut_cards(script, start, end)
+        words = _cut_words(script, at + len(_WORDS_START), stop)
+        if texts is None or words is None:
             return None
         return cls(texts, words, same)
 
@@ -386,6 +373,35 @@ class LastShard:
             or text.startswith(number + ",")
             or text.endswith("," + number)
         }
+
+
+def _cut_cards(script: str, start: int, end: int) -> list[str] | None:
+    """The cards' JSON texts of the shard ``script``, whose ``"cards"`` list's items
+    lie from ``start`` to ``end``; None when they are not laid out so."""
+    if end == start:
+        return []
+    if end - start < 4 or not (
+        script.startswith('["', start, end) and script.endswith('"]', start, end)
+    ):
+        return None
+    return [f'["{card}"]' for card in script[start + 2 : end - 2].split(_CARDS_APART)]
+
+
+def _cut_words(script: str, at: int, stop: int) -> dict[str, str] | None:
+    """The postings' texts of the shard ``script``, by word, whose ``"words"``
+    object's items lie from ``at`` to ``stop`` (with its closing brace); None when
+    they are not laid out so."""
+    # "word":[cards],"word":[cards]}  ->  word":[cards / word":[cards
+    if at == stop - 1 and script[at] == "}":
+        return {}
+    if stop - at < 3 or not (script.startswith('"', at, stop) and script.endswith("]}", at, stop)):
+        return None
+    pieces = [p.partition('":[') for p in script[at + 1 : stop - 2].split('],"')]
+    words = {term: cards for term, cut, cards in pieces if cut and cards}
+    # (a word of the index is letters and digits: its JSON is itself quoted)
+    if len(words) != len(pieces) or not _plain("".join(words)):
+        return None
+    return words
 
 
 def _plain(text: str) -> bool:

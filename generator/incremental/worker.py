@@ -450,7 +450,9 @@ class _Last:
         data = self._read(search.shard_path(subject.slug)) if same else None
         if data is None:
             return None
-        last = search.LastShard.parse(data.decode("utf-8", "replace"), same)
+        text = data.decode("utf-8", "replace")
+        del data  # (megabytes: freed before the text is cut up)
+        last = search.LastShard.parse(text, same)
         return last if last is not None and last.count == len(self.index) else None
 
     def cards_file(self, subject: Subject, renderer: Renderer) -> _Spliced | None:
@@ -600,28 +602,37 @@ class _Spliced:
     source: str = ""
 
     def pieces(self) -> Iterator[bytes | tuple[int, int]]:
-        """The file's bytes in pieces: bytes, or spans of ``source`` (the spans of
-        entries next to each other there merged, with the separator between)."""
-        yield self.head
+        """The file's bytes in pieces: the bytes between two spans of ``source``
+        joined (without spans: the whole file, in one join, one write), the spans
+        of items next to each other there merged (with the separator between)."""
+        run: list[bytes] = [self.head]  # (before ``span``)
         span: tuple[int, int] | None = None
         sep = len(ENTRY_SEP)
         for n, entry in enumerate(self.entries):
             if type(entry) is bytes:
                 if span is not None:
+                    yield b"".join(run)
                     yield span
-                    span = None
-                yield ENTRY_SEP + entry if n else entry
+                    run, span = [], None
+                if n:
+                    run.append(ENTRY_SEP)
+                run.append(entry)
             elif span is not None and span[0] + span[1] + sep == entry[0]:
                 span = (span[0], span[1] + sep + entry[1])
             else:
                 if span is not None:
+                    yield b"".join(run)
                     yield span
+                    run = []
                 if n:
-                    yield ENTRY_SEP
+                    run.append(ENTRY_SEP)
                 span = entry
         if span is not None:
+            yield b"".join(run)
             yield span
-        yield self.tail
+            run = []
+        run.append(self.tail)
+        yield b"".join(run)
 
     def joined(self) -> bytes:
         if not self.source:
