@@ -15,6 +15,7 @@ import logging
 import os
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -383,24 +384,27 @@ _last_listing: tuple[Subject, dict[str, tuple[tuple[Snippet, ...], int]]] | None
 def _aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], int]]:
     keys = [a.key for a in subject.summary.aspects]  # (in order: the digest hashes it)
     listed: dict[str, list[Snippet]] = {key: [] for key in keys}
-    counts = dict.fromkeys(keys, 0)
+    short = set(keys) if ASPECT_LIST_LIMIT > 0 else set()  # (those listing fewer)
+    counts: Counter[str] = Counter()  # reviews mentioning each key
     first = subject.pages[0].path if subject.pages else ""
     for page in subject.pages:
         for card in page.cards:
+            # (each key once a card: counted in C, the listing looked at while short)
+            counts.update({mention[0] for mention in card.mentions})
+            if not short:
+                continue
             seen: set[str] = set()
             for key, _form, start, end, polarity in card.mentions:
-                if key not in counts or key in seen:
+                if key not in short or key in seen:
                     continue
                 seen.add(key)
-                counts[key] += 1
-                if len(listed[key]) < ASPECT_LIST_LIMIT:
-                    before, words, after = snippet(card.review.text, start, end)
-                    review_id = card.review.id
-                    href = f"{relative(page.path, first)}#review-{review_id}"
-                    label = mention_label(polarity)
-                    listed[key].append(
-                        Snippet(review_id, page.path, before, words, after, label, href)
-                    )
+                review_id = card.review.id
+                before, words, after = snippet(card.review.text, start, end)
+                href = f"{relative(page.path, first)}#review-{review_id}"
+                label = mention_label(polarity)
+                listed[key].append(Snippet(review_id, page.path, before, words, after, label, href))
+                if len(listed[key]) == ASPECT_LIST_LIMIT:
+                    short.discard(key)
     return {key: (tuple(listed[key]), counts[key]) for key in keys}
 
 

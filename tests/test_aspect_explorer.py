@@ -175,3 +175,70 @@ def test_a_snippet_is_cut_at_the_nearest_sentence_ends(data) -> None:
         assert after == text[end : min(ends) + 1].rstrip()
     else:
         assert after.removesuffix("…") in text[end:high]
+
+
+def _listing_as_specified(subject):
+    """The first page's aspect listing as its spec says: per aspect of the
+    subject, its first ASPECT_LIST_LIMIT mentions (the first of each card), in
+    card order, and the number of cards mentioning it."""
+    from generator.analysis.types import mention_label
+    from generator.render import ASPECT_LIST_LIMIT, Snippet, relative
+
+    keys = [a.key for a in subject.summary.aspects]
+    listed = {key: [] for key in keys}
+    counts = dict.fromkeys(keys, 0)
+    first = subject.pages[0].path
+    for page in subject.pages:
+        for one in page.cards:
+            seen = set()
+            for key, _form, start, end, polarity in one.mentions:
+                if key not in counts or key in seen:
+                    continue
+                seen.add(key)
+                counts[key] += 1
+                if len(listed[key]) < ASPECT_LIST_LIMIT:
+                    before, words, after = snippet(one.review.text, start, end)
+                    href = f"{relative(page.path, first)}#review-{one.review.id}"
+                    listed[key].append(
+                        Snippet(
+                            one.review.id,
+                            page.path,
+                            before,
+                            words,
+                            after,
+                            mention_label(polarity),
+                            href,
+                        )
+                    )
+    return {key: (tuple(listed[key]), counts[key]) for key in keys}
+
+
+@given(st.randoms(use_true_random=False), st.integers(1, 60))
+@settings(max_examples=30, deadline=None)
+def test_the_aspect_listing_is_as_specified(rnd, count: int) -> None:
+    """``render._aspect_listing`` (counts in C, the listing looked at only while
+    an aspect lists fewer than its limit) gives what its spec gives."""
+    import dataclasses
+
+    from generator.analysis.types import SubjectSummary, Verdict
+    from generator.render import _aspect_listing
+    from generator.site import make_subject, paginate
+
+    words = ["jeu", "fin", "musique", "decor", "autre"]
+    text = "Le jeu et la fin, la musique, le décor et autre chose encore."
+    reviews = [Review(f"r{i}", "s", text, Path("s.csv"), i + 2) for i in range(count)]
+    cards = []
+    for review in reviews:
+        mentions = []
+        for _ in range(rnd.randrange(0, 6)):
+            key = rnd.choice(words)
+            start = rnd.randrange(0, len(text) - 5)
+            mentions.append((key, key, start, start + 3, rnd.choice([0.5, -0.5, 0.0])))
+        analysis = ReviewAnalysis(0.5, 0.5, "positive", mentions=tuple(mentions))
+        cards.append(Card(review, analysis, mentions=tuple(mentions)))
+    aspects = tuple(Aspect(key, key, 1, 1, 0) for key in words[:4])
+    summary = SubjectSummary(Verdict(50, "Mitigé", "mixed", 1, 1, 0, 0, 0.5), aspects=aspects)
+    analyses = [c.analysis for c in cards]
+    subject = make_subject(SiteConfig(page_size=7), "s", "s", None, reviews, analyses, summary)
+    subject = dataclasses.replace(subject, pages=paginate("s", cards, 7))
+    assert _aspect_listing(subject) == _listing_as_specified(subject)
