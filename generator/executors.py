@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.analysis import AnalysisSettings, Analyzer
-from generator.analysis.snapshot import load_snapshot, save_snapshot
+from generator.analysis.snapshot import add_packed, load_snapshot, save_snapshot
 from generator.cache import encode_analysis
 from generator.collector import paused
 from generator.exceptions import ConfigError
@@ -70,6 +70,8 @@ def get_analyzer(settings: AnalysisSettings, snapshot: Path | None = None) -> An
         analyzer = _ANALYZERS[settings] = Analyzer(settings)
         if snapshot is not None and not restored:
             save_snapshot(snapshot)
+        elif restored:
+            add_packed()  # (once per snapshot)
     return analyzer
 
 

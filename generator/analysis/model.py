@@ -40,11 +40,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import marshal
 import math
 import sys
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import InitVar, dataclass, field
 from functools import reduce
 from itertools import chain, compress, count, repeat
 from operator import and_, or_, rshift
@@ -65,6 +66,7 @@ from generator.analysis.lexicon import (
     score_tables,
     score_tokens,
 )
+from generator.analysis.packed import Packed
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MODEL_PATH = DATA_DIR / "sentiment-model.json.gz"
@@ -188,6 +190,30 @@ class _CharSums(dict):
         return value
 
 
+class _LazyCharSums(_CharSums):
+    """``_CharSums`` over a model's packed tables (``StoredTables``): the model
+    file's sums are looked up in ``base`` on a word's first use instead of
+    being copied in whole at the start (the same floats either way)."""
+
+    __slots__ = ()
+
+    def __init__(self, char_weights: Packed, base: Packed) -> None:  # type: ignore[override]
+        dict.__init__(self)
+        self.char_weights = char_weights
+        self.base = base
+
+    def reset(self) -> None:
+        self.clear()
+
+    def __missing__(self, token: str) -> float:
+        value = self.base.get(token)
+        if value is None:
+            value = _char_sum(self.char_weights, token)
+        if len(self) < MEMO_LIMIT:
+            self[token] = value
+        return value
+
+
 def _char_sum(char_weights: dict[str, float], token: str) -> float:
     """``sum(char_weights.get(g, 0.0) for g in char_features(token))``: the same
     n-grams in the same order (3-grams, 4-grams, 5-grams, each left to right),
@@ -237,6 +263,8 @@ class _Codes(dict):
         self.fast = fast
 
     def __missing__(self, token: str) -> int:
+        if self.fast.pending:
+            self.fast.count_word()
         code = _token_code(self.fast, token)
         if len(self) < MEMO_LIMIT:
             self[token] = code
@@ -310,6 +338,8 @@ def _new_word(fast: _Fast, token: str) -> _Word:
     tables, so each probe was a cache miss). A plain dict, probed with
     ``dict.get``: a dict subclass's ``__missing__`` would make every probe a
     method call."""
+    if fast.pending:
+        fast.count_word()
     rules = fast.rules
     key = rules.work_token if token in rules.work_words else token
     # The very string object the bigram tables hold (when they hold it), so
@@ -333,49 +363,130 @@ def _new_word(fast: _Fast, token: str) -> _Word:
     return record
 
 
-class _Fast:
-    """Lookup tables derived from a model and its lexicon once, at load time, for
-    ``Model.sentence_raw``. They add nothing: each one answers exactly what the
-    straightforward code asks of the model's feature strings
-    (``tests/reference_analysis.py`` checks).
-    """
-
-    def __init__(self, model: Model) -> None:
-        weights = model.weights
-        lexicon = model.lexicon
-        rules = self.rules = lexicon.rules
-        self.lexicon = lexicon
-        self.weights = weights
-        self.weight = weights.get
-        # "a b" -> w  becomes  ("a", "b") -> w: no string is built per bigram.
-        # Tokens never hold spaces, so a key with one space is one pair.
-        bigrams: dict[tuple[str, str], float] = {}
-        nots: dict[str, float] = {}
-        for key, value in weights.items():
-            if key.startswith("NOT_"):
-                nots[key[4:]] = value
-            if key.count(" ") == 1:
-                a, b = key.split(" ")
-                bigrams[(a, b)] = value
-        # Compiled (``_raw``): "a b" -> w as a -> {b: w}, each word's followers
-        # kept in its record (``_new_word``), so a bigram is one probe in a small dict.
-        # One string object per word: the keys of every word's followers.
-        follows: dict[str, dict[str, float]] = {}
-        strings: dict[str, str] = {}
-        for (a, b), value in bigrams.items():
+def _derived(weights: dict[str, float]) -> tuple[dict, dict, dict[str, float]]:
+    """``_Fast``'s tables of a model's weights: the bigrams by first word
+    ("a b" -> w as a -> {b: w}), one string object per second word (the keys of
+    every word's followers) and the negated words' weights ("NOT_a" -> w as
+    a -> w). Tokens never hold spaces, so a key with one space is one pair."""
+    follows: dict[str, dict[str, float]] = {}
+    strings: dict[str, str] = {}
+    nots: dict[str, float] = {}
+    for key, value in weights.items():
+        if key.startswith("NOT_"):
+            nots[key[4:]] = value
+        if key.count(" ") == 1:
+            a, b = key.split(" ")
             after = follows.get(a)
             if after is None:
                 after = follows[a] = {}
             after[strings.setdefault(b, b)] = value
-        self.follows = follows
-        self.strings = strings
-        self.starts = follows.get("<s>", _NO_FOLLOWERS)
-        self.end = strings.get("</s>", "</s>")
-        self.bigram = bigrams.get
-        self.nots = nots
-        self.not_weight = nots.get
-        self.char_weights = model.char_weights
-        self.char_sums = _CharSums(model.char_weights, model.word_char_sums)
+    return follows, strings, nots
+
+
+# A model restored from the analyzer's snapshot starts with its big tables
+# looked up word by word where the snapshot's file lies (``StoredTables``): a
+# build that analyses one edited review reads a few pages of them. A process
+# that meets this many new words loads them whole (as a model read from its
+# file has them from the start): from there a dict's probe is cheaper.
+LAZY_WORDS = 500
+PACKED = ("weights", "nots", "char_weights", "word_char_sums", "follows")
+
+
+@dataclass
+class StoredTables:
+    """A model's big tables as the analyzer's snapshot keeps them: ``load``
+    gives them whole (``Model.weights``, ``char_weights`` and
+    ``word_char_sums``), and ``packed`` (``packed.py``; None in a snapshot
+    without them) holds what the words of a few reviews are looked up in:
+    ``weights``, those of the keys without a space (all a token can find: a
+    key with one is a bigram's), ``nots``, ``char_weights``,
+    ``word_char_sums`` and ``follows`` (``_derived``'s, a first word's
+    followers as a ``marshal`` of their dict)."""
+
+    load: Callable[[], tuple[dict, dict, dict]]
+    packed: dict[str, Packed] | None = None
+    _whole: tuple[dict, dict, dict] | None = None
+
+    def whole(self) -> tuple[dict, dict, dict]:
+        if self._whole is None:
+            self._whole = self.load()
+        return self._whole
+
+
+class _WholeTable(Mapping):
+    """A field of a model restored from the snapshot (``restored``): its
+    table, loaded whole on first use."""
+
+    __slots__ = ("index", "stored")
+
+    def __init__(self, stored: StoredTables, index: int) -> None:
+        self.stored = stored
+        self.index = index
+
+    def table(self) -> dict:
+        return self.stored.whole()[self.index]
+
+    def __getitem__(self, key: str) -> float:
+        return self.table()[key]
+
+    def get(self, key: str, default=None):
+        return self.table().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+    def __reduce__(self):
+        return dict, (self.table(),)
+
+
+def _plain(table):
+    """A model field's dict (``_WholeTable``'s loaded)."""
+    return table.table() if isinstance(table, _WholeTable) else table
+
+
+class _Followers:
+    """First word -> its bigrams' weights by second word, decoded from the
+    packed table (``StoredTables.follows``) on first use."""
+
+    __slots__ = ("decoded", "packed")
+
+    def __init__(self, packed: Packed) -> None:
+        self.packed = packed
+        self.decoded: dict[str, dict[str, float]] = {}
+
+    def get(self, word: str, default=None):
+        after = self.decoded.get(word)
+        if after is None:
+            blob = self.packed.get(word)
+            if blob is None:
+                return default
+            after = self.decoded[word] = marshal.loads(blob)
+        return after
+
+
+class _Fast:
+    """Lookup tables derived from a model and its lexicon once, at load time, for
+    ``Model.sentence_raw``. They add nothing: each one answers exactly what the
+    straightforward code asks of the model's feature strings
+    (``tests/reference_analysis.py`` checks). From the snapshot (``stored``),
+    the big ones are looked up there until ``LAZY_WORDS`` new words were seen.
+    """
+
+    def __init__(self, model: Model, stored: StoredTables | None = None) -> None:
+        lexicon = model.lexicon
+        rules = self.rules = lexicon.rules
+        self.lexicon = lexicon
+        self.stored = stored
+        self.pending = 0  # new words to see before loading the stored tables whole
+        if stored is not None and stored.packed is not None:
+            self._packed(stored.packed)
+        else:
+            self._whole(
+                _plain(model.weights), _plain(model.char_weights), _plain(model.word_char_sums)
+            )
         tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
         self.phrase_keys = frozenset(lexicon.phrases) - rules.work_words
@@ -384,6 +495,72 @@ class _Fast:
         self.scored = tables.scored
         self.codes = _Codes(self)
         self.words: dict[str, _Word] = {}  # (_new_word)
+
+    def _whole(
+        self,
+        weights: dict[str, float],
+        char_weights: dict[str, float],
+        word_char_sums: dict[str, float],
+    ) -> None:
+        self.pending = 0
+        self.weights = weights
+        self.weight = weights.get
+        follows, strings, nots = _derived(weights)
+        # Compiled (``_raw``): each word's followers kept in its record
+        # (``_new_word``), so a bigram is one probe in a small dict.
+        self.follows = follows
+        self.strings = strings
+        self.starts = follows.get("<s>", _NO_FOLLOWERS)
+        self.end = strings.get("</s>", "</s>")
+        # Plain Python: ("a", "b") -> w, no string built per bigram.
+        self.bigram = (
+            None
+            if COMPILED
+            else {(a, b): w for a, after in follows.items() for b, w in after.items()}.get
+        )
+        self.nots = nots
+        self.not_weight = nots.get
+        self.char_weights = char_weights
+        self.char_sums = _CharSums(char_weights, word_char_sums)
+
+    def _packed(self, packed: dict[str, Packed]) -> None:
+        self.pending = LAZY_WORDS
+        self.weights = packed["weights"]
+        self.weight = self.weights.get
+        self.follows = _Followers(packed["follows"])
+        self.strings = {}  # (the same strings, not the same objects: equal keys)
+        self.starts = self.follows.get("<s>", _NO_FOLLOWERS)
+        self.end = "</s>"
+        self.bigram = self._bigram
+        self.nots = packed["nots"]
+        self.not_weight = self.nots.get
+        self.char_weights = packed["char_weights"]
+        self.char_sums = _LazyCharSums(self.char_weights, packed["word_char_sums"])
+
+    def _bigram(self, pair: tuple[str, str], default: float) -> float:
+        after = self.follows.get(pair[0])
+        return default if after is None else after.get(pair[1], default)
+
+    def count_word(self) -> None:
+        """One new word seen (``pending``): the stored tables are loaded whole
+        at the last (the words' records made so far hold the same numbers)."""
+        self.pending -= 1
+        if not self.pending:
+            self._whole(*self.stored.whole())
+
+    def tables(self) -> tuple[dict, dict, dict, dict, dict, dict]:
+        """The model's big tables whole, then ``_derived``'s (loaded whole
+        first, when they are looked up in the snapshot)."""
+        if self.pending:
+            self._whole(*self.stored.whole())
+        return (
+            self.weights,
+            self.char_weights,
+            self.char_sums.base,
+            self.follows,
+            self.strings,
+            self.nots,
+        )
 
     def clear(self) -> None:
         self.char_sums.reset()
@@ -406,14 +583,22 @@ class Model:
     # (``_CharSums``); {} in a model file without it.
     word_char_sums: dict[str, float] = field(default_factory=dict)
     _fast: _Fast | None = field(default=None, compare=False, repr=False)
+    # The big tables as the analyzer's snapshot keeps them (``restored``).
+    stored: InitVar[StoredTables | None] = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_fast", _Fast(self))
+    def __post_init__(self, stored: StoredTables | None) -> None:
+        object.__setattr__(self, "_fast", _Fast(self, stored))
 
     def _word_chars(self, token: str) -> tuple[float, int]:
         """(sum of the word's character n-gram weights, number of n-grams)."""
         fast = self._fast
         return fast.char_sums[token], fast.codes[token] >> _COUNT_SHIFT
+
+    def tables(self) -> tuple[dict, dict, dict, dict, dict, dict]:
+        """The big tables whole, for the analyzer's snapshot (``StoredTables``):
+        ``weights``, ``char_weights``, ``word_char_sums``, then ``_derived``'s
+        (bigrams by first word, their second words, the negated words')."""
+        return self._fast.tables()
 
     def clear_caches(self) -> None:
         """Empty the per-word memo tables (they refill as texts are analysed),
@@ -642,6 +827,17 @@ def round4(x: float) -> float:
 _lock = threading.Lock()
 _model: Model | None = None  # French, the default (analysis/snapshot.py saves it)
 _others: dict[str, Model] = {}  # other languages, loaded on first use
+
+
+TABLE_FIELDS = ("weights", "char_weights", "word_char_sums")  # (StoredTables.load's order)
+
+
+def restored(fields: dict, lexicon: Lexicon, stored: StoredTables) -> Model:
+    """A model from the analyzer's snapshot: ``fields`` (all but ``TABLE_FIELDS``
+    and the lexicon) and the big tables as stored (read whole on first use of
+    a field)."""
+    tables = {name: _WholeTable(stored, i) for i, name in enumerate(TABLE_FIELDS)}
+    return Model(lexicon=lexicon, **fields, **tables, stored=stored)
 
 
 def model_digest(language: str = "fr") -> str:
