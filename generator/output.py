@@ -962,6 +962,15 @@ def file_stat(path: Path | str) -> FileStat | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def _lstat(path: str) -> FileStat | None:
+    """``file_stat`` of ``path`` itself (a symbolic link's own)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def _safe_relative(path: str) -> str:
     """The normalised relative path, or UnsafeOutputError if it would leave the folder."""
     norm = os.path.normpath(path)
@@ -1159,7 +1168,8 @@ class StagedOutput:
 
     def keep(self, rel: str, stat: FileStat | None) -> None:
         """Keep ``rel`` as the current output has it (``stat``: as last recorded)."""
-        rel = _safe_relative(rel)
+        if self.old_files is None or rel not in self.old_files:  # (those are normal already)
+            rel = _safe_relative(rel)
         if rel not in self._new:
             self._kept[rel] = stat
 
@@ -1184,21 +1194,22 @@ class StagedOutput:
                 parent = os.path.dirname(parent)
         return folders
 
-    def _can_go_in_place(self, folders: set[str]) -> bool:
+    def _can_go_in_place(self) -> bool:
         if not self.in_place_ok or self.old_dirs is None or len(self._new) > IN_PLACE_LIMIT:
             return False
         if not os.path.isfile(os.path.join(self._output, MARKER)):
             return False
-        if set(self.old_dirs) != folders or self.old_files is None:
-            return False
-        if self.old_files != self._new.keys() | self._kept.keys():
+        if self.old_files is None or self.old_files != self._new.keys() | self._kept.keys():
             return False  # a file to add or to remove: stage a whole tree
+        # The same files, so the same folders as last time (``dirs`` holds those).
         root = self._output
+        if file_stat(root) != self.old_dirs.get(""):
+            return False
         for rel, known in self.old_dirs.items():
-            if file_stat(os.path.join(root, rel) if rel else root) != known:
+            # (``lstat``: a folder replaced by a symbolic link, never written
+            # through, has a stat of its own)
+            if rel and _lstat(os.path.join(root, rel)) != known:
                 return False  # a file added or removed by hand, a folder replaced
-        if any(rel and os.path.islink(os.path.join(root, rel)) for rel in folders):
-            return False  # a folder replaced by a symbolic link: never written through
         self._key = _journal_key(self.output, create=True)
         if self._key is None:
             return False  # no private place for the journal's secret: no journal
@@ -1210,8 +1221,7 @@ class StagedOutput:
         return True
 
     def commit(self) -> int:
-        folders = self._folders()
-        if self._can_go_in_place(folders):
+        if self._can_go_in_place():
             moves = [(name, rel) for rel, name in self._new.items()]
             # each new file's inode: once exchanged with its target, the file left
             # at its pending name is the old one (``_roll_forward``)
@@ -1245,6 +1255,7 @@ class StagedOutput:
             self.linked = len(self._kept)
             return self.written + self.linked
         # A whole new tree: folders, links to the unchanged files, new files moved in.
+        folders = self._folders()
         for rel in folders:
             if rel and os.path.islink(os.path.join(self._output, rel)):
                 raise UnsafeOutputError(

@@ -5,15 +5,18 @@ a full build gives."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from test_exchange import interrupted_at_the_second_swap
 from test_incremental import full_build, inodes, make_site, tree
 
 from generator.commands.build import build
+from generator.exceptions import UnsafeOutputError
 from generator.output import StagedOutput, output_lock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -197,3 +200,27 @@ def test_ctrl_c_during_the_renames_keeps_the_journal_and_the_next_build_finishes
     build(config, executor="serial")
     assert not list(config.output_dir.parent.glob(".output.sitegen-new-*"))
     assert tree(config.output_dir) == full_build(config)
+
+
+def test_a_folder_replaced_by_a_link_with_its_times_kept_is_never_written_through(
+    tmp_path: Path,
+) -> None:
+    # The folder moved out (same inode, same times) and a symbolic link left in its
+    # place, its parent's times put back: only the link's own stat tells.
+    config = make_site(tmp_path)
+    build(config, executor="serial")
+    largest = max(config.content_dir.glob("*.csv"), key=lambda p: p.stat().st_size)
+    parent = config.output_dir / largest.stem / "page"
+    folder, moved = parent / "2", tmp_path / "elsewhere"
+    assert folder.is_dir()
+    then = parent.stat()
+    folder.rename(moved)
+    folder.symlink_to(moved, target_is_directory=True)
+    os.utime(parent, ns=(then.st_atime_ns, then.st_mtime_ns))
+    before = tree(moved)
+    other = next(p for p in sorted(config.content_dir.glob("*.csv")) if p != largest)
+    edit_one_review(other)
+    with pytest.raises(UnsafeOutputError, match="symbolic link"):
+        build(config, executor="serial")
+    assert tree(moved) == before
+    assert folder.is_symlink()
