@@ -13,8 +13,10 @@ One SQLite file holds what makes rebuilds fast:
     the reading settings: a light index (ids, subjects, text hashes) read at every
     build, and the full reviews, read only when one of the file's subjects changed.
 ``subjects``
-    per subject, keyed by the hash of everything its pages depend on: its summary,
-    its slim per-review data and its part of ``data.json``.
+    per subject, keyed by the hash of everything its pages depend on: what the
+    next build reads of it (verdict, pages, feed dates) and its part of
+    ``data.json``; ``subject_bulk``, beside it, what a build reads only when a page
+    needs it (the summary in full and the feed entries).
 ``manifests``
     per output folder, which subject digest produced which pages, and the size,
     time and inode of every file the last build wrote, so the next build can
@@ -72,6 +74,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS subjects (
     digest BLOB PRIMARY KEY, data BLOB NOT NULL, fragment BLOB NOT NULL, used REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS subject_bulk (digest BLOB PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS summary_states (
     key BLOB PRIMARY KEY, space BLOB NOT NULL, data BLOB NOT NULL, used REAL NOT NULL
@@ -362,6 +365,23 @@ class BuildCache:
         rows = self._by_keys("SELECT digest, data FROM subjects WHERE digest IN ({marks})", digests)
         return {digest: pickle.loads(data) for digest, data in rows}
 
+    def get_subject_bulk(self, digest: bytes) -> bytes | None:
+        """The part of a subject's entry ``get_subjects`` leaves out (its ``bulk``),
+        read when first needed: maybe after the build closed the cache, then
+        through a read-only connection of its own."""
+        query = "SELECT data FROM subject_bulk WHERE digest = ?"
+        try:
+            row = self._db.execute(query, (digest,)).fetchone()
+        except sqlite3.ProgrammingError:  # closed
+            if self.path is None:
+                return None
+            db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=60.0)
+            try:
+                row = db.execute(query, (digest,)).fetchone()
+            finally:
+                db.close()
+        return row[0] if row else None
+
     def get_fragments(self, digests: Sequence[bytes]) -> dict[bytes, bytes]:
         return dict(
             self._by_keys(
@@ -369,19 +389,23 @@ class BuildCache:
             )
         )
 
-    def put_subjects(self, items: Iterable[tuple[bytes, Any, bytes]]) -> None:
+    def put_subjects(self, items: Iterable[tuple[bytes, Any, bytes, bytes]]) -> None:
+        """Store ``(digest, data, bulk, fragment)`` rows (``data`` as a value, the
+        others as bytes)."""
         if not self.persistent:
             return
         now = time.time()
-        # (a generator: the items' fragments are read one at a time, never all held)
-        rows = ((d, pickle.dumps(a, _PICKLE), f, now) for d, a, f in items)
+        rows = iter(items)  # (one at a time: the fragments are never all held)
         first = next(rows, None)
-        if first is not None:
-            with self._transaction() as db:
-                db.executemany(
+        if first is None:
+            return
+        with self._transaction() as db:
+            for digest, data, bulk, fragment in itertools.chain([first], rows):
+                db.execute(
                     "INSERT OR REPLACE INTO subjects VALUES (?, ?, ?, ?)",
-                    itertools.chain([first], rows),
+                    (digest, pickle.dumps(data, _PICKLE), fragment, now),
                 )
+                db.execute("INSERT OR REPLACE INTO subject_bulk VALUES (?, ?)", (digest, bulk))
 
     # ---- summary states (generator.analysis.summary_state)
 
@@ -445,6 +469,7 @@ class BuildCache:
         ]
         with self._transaction() as db:
             db.executemany("DELETE FROM subjects WHERE digest = ?", [(d,) for d in old])
+            db.executemany("DELETE FROM subject_bulk WHERE digest = ?", [(d,) for d in old])
             db.execute("DELETE FROM summary_states WHERE used < ? AND space != ?", (cutoff, space))
         return len(old)
 

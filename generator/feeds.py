@@ -22,10 +22,9 @@ says so.
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.i18n import iso_date
@@ -63,32 +62,21 @@ class Entry(NamedTuple):
 class StoredEntries(Sequence[Entry]):
     """A subject's newest dated reviews as the build cache keeps them for an
     unchanged subject: their dates at hand (what the site feed's choice needs,
-    ``entry_dates``), the entries unpickled only when read. At 1,000 subjects,
-    unpickling every subject's entries was most of reading the cached subjects,
-    though the site feed shows 30. Compares, prints and pickles as a tuple."""
+    ``entry_dates``), the entries read (``load``) only when a page shows them. At
+    1,000 subjects, reading every subject's entries was most of reading the cached
+    subjects, though the site feed shows 30. Compares, prints and pickles as a
+    tuple."""
 
-    __slots__ = ("_data", "_entries", "dates")
+    __slots__ = ("_entries", "_load", "dates")
 
-    def __init__(self, dates: tuple[str, ...], data: bytes) -> None:
+    def __init__(self, dates: tuple[str, ...], load: Callable[[], Sequence[Entry]]) -> None:
         self.dates = dates
-        self._data = data  # the pickled tuple of entries
+        self._load = load
         self._entries: tuple[Entry, ...] | None = None
-
-    @classmethod
-    def of(cls, entries: Sequence[Entry]) -> StoredEntries:
-        if isinstance(entries, StoredEntries):
-            return entries
-        return cls(
-            tuple(e.date for e in entries), pickle.dumps(tuple(entries), pickle.HIGHEST_PROTOCOL)
-        )
-
-    @property
-    def data(self) -> bytes:
-        return self._data
 
     def _all(self) -> tuple[Entry, ...]:
         if self._entries is None:
-            self._entries = pickle.loads(self._data)
+            self._entries = tuple(self._load())
         return self._entries
 
     def __len__(self) -> int:
@@ -102,7 +90,7 @@ class StoredEntries(Sequence[Entry]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, StoredEntries):
-            return self._data == other._data or self._all() == other._all()
+            other = other._all()
         return self._all() == other
 
     def __hash__(self) -> int:

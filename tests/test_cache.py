@@ -139,6 +139,17 @@ def test_cache_with_another_schema_version_starts_afresh(tmp_path: Path) -> None
     assert store.count_analyses() == 0
 
 
+def test_a_subjects_bulk_is_read_apart_even_after_the_cache_is_closed(tmp_path: Path) -> None:
+    store = BuildCache(tmp_path / "c.sqlite")
+    store.put_subjects([(b"d", ("a",), b"bulk", b"fragment")])
+    assert store.get_subjects([b"d"]) == {b"d": ("a",)}
+    assert store.get_fragments([b"d"]) == {b"d": b"fragment"}
+    assert store.get_subject_bulk(b"d") == b"bulk" and store.get_subject_bulk(b"e") is None
+    store.close()
+    assert store.get_subject_bulk(b"d") == b"bulk"  # through a connection of its own
+    assert BuildCache(None).get_subject_bulk(b"d") is None
+
+
 def _build_in_process(args: tuple[str, str, str]) -> tuple[int, int]:
     content, output, root = args
     config = SiteConfig(

@@ -21,7 +21,8 @@ HOME_WITH_REVIEWS = """<!doctype html><title>x</title>
 {% for review in subject.reviews %}<p>{{ review.text }}</p>{% endfor %}{% endfor %}
 """
 HOME_WITH_SUMMARIES = """<!doctype html><title>x</title>
-{% for subject in site.subjects %}<h2>{{ subject.title }} {{ subject.review_count }} {{ subject.summary.verdict.score }}</h2>
+{% for subject in site.subjects %}<h2>{{ subject.title }} {{ subject.review_count }} {{ subject.summary.verdict.score }}
+{{ subject.summary.aspects | length }} {{ subject.summary.pros | length }} {{ subject.latest | length }}</h2>
 {% for page in subject.pages %}<a href="{{ page.path }}">{{ page.number }}</a>{% endfor %}{% endfor %}
 """
 
@@ -75,8 +76,13 @@ def test_a_template_showing_what_kept_subjects_hold_builds_as_without_cache(tmp_
     kept = [s for s in report.site.subjects if isinstance(s, KeptSubject)]
     assert [s.key for s in kept] == ["dune"] and kept[0].review_count == 2
     incremental = tree(config.output_dir)
-    build(config, executor="serial", cache=False)
+    full = build(config, executor="serial", cache=False)
     assert tree(config.output_dir) == incremental
+    # What the cache holds of a kept subject beyond its verdict, read after the
+    # build closed the cache (through a connection of its own): the same.
+    dune = next(s for s in full.site.subjects if s.key == "dune")
+    assert kept[0].summary == dune.summary and kept[0].summary.pros == dune.summary.pros
+    assert tuple(kept[0].latest) == dune.latest
 
 
 def test_kept_subjects_and_pages_have_no_reviews_or_cards() -> None:
@@ -131,3 +137,21 @@ def test_kept_subjects_get_the_slugs_titles_and_order_build_site_gives(tmp_path:
 
     assert shown(got) == shown(expected)
     assert len({s.slug for s in got.subjects}) == len(keys)
+
+
+def test_a_kept_subjects_summary_is_read_from_the_cache_when_first_asked(tmp_path: Path) -> None:
+    # Read neither by the pages nor during the build: read after the build closed
+    # the cache, through a read-only connection of its own.
+    config = make_site(
+        tmp_path, "{% for subject in site.subjects %}{{ subject.title }}{% endfor %}"
+    )
+    build(config, executor="serial")
+    with (config.content_dir / "heat.txt").open("a", encoding="utf-8") as handle:
+        handle.write("Un régal.\n")
+    report = build(config, executor="serial")
+    (kept,) = [s for s in report.site.subjects if isinstance(s, KeptSubject)]
+    assert kept.summary._bulk._value is None
+    full = build(config.replace(output_dir=tmp_path / "full"), executor="serial", cache=False)
+    dune = next(s for s in full.site.subjects if s.key == "dune")
+    assert kept.summary.aspects == dune.summary.aspects and kept.summary == dune.summary
+    assert kept.summary._bulk._value is not None

@@ -1,19 +1,21 @@
 """What a build keeps of each subject for the next one (the cache's ``subjects``
 table): its summary, review count and output paths. Its part of ``data.json`` is
 stored beside it and read only when ``data.json`` changes. What the site-wide
-pages rarely read is kept as bytes until read: the summary but its verdict and
-consensus (``CachedSummary``), the feed entries but their dates
-(``feeds.StoredEntries``).
+pages rarely read (the summary but its verdict and consensus: ``CachedSummary``;
+the feed entries but their dates: ``feeds.StoredEntries``) is stored apart, the
+entry's ``bulk``, and read from the cache only when a page needs it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from generator.analysis.types import SubjectSummary, Verdict
+from generator.exceptions import SitegenError
 from generator.feeds import StoredEntries
 
 
@@ -35,22 +37,48 @@ class Artifact:
         return self.pages + self.files
 
 
+class _Bulk:
+    """A cached subject's summary in full and feed entries, read (``load``: the
+    bytes ``encode_artifact`` made, from the cache) when first needed."""
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load: Callable[[], bytes | None]) -> None:
+        self._load = load
+        self._value: tuple[SubjectSummary, tuple[Any, ...]] | None = None
+
+    def get(self) -> tuple[SubjectSummary, tuple[Any, ...]]:
+        if self._value is None:
+            data = self._load()
+            if data is None:
+                raise SitegenError(
+                    "an unchanged subject's summary is gone from the build cache "
+                    "(.sitegen-cache was changed during the build?): build again, or with --no-cache"
+                )
+            self._value = pickle.loads(data)
+        return self._value
+
+    def entries(self) -> tuple[Any, ...]:
+        return self.get()[1]
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
 class CachedSummary(SubjectSummary):
     """A clean subject's cached summary: its verdict and consensus (what the home
-    page shows) decoded at once, the rest (aspects, quotes, disagreements) only if
-    a template asks for it. Pickles, compares and prints as a ``SubjectSummary``."""
+    page shows) decoded at once, the rest (aspects, quotes, disagreements) read
+    only if a template asks for it. Pickles, compares and prints as a
+    ``SubjectSummary``."""
 
-    def __init__(self, verdict: Any, consensus: str, full: bytes) -> None:
+    def __init__(self, verdict: Any, consensus: str, bulk: _Bulk) -> None:
         object.__setattr__(self, "verdict", verdict)
         object.__setattr__(self, "consensus", consensus)
-        object.__setattr__(self, "_full", full)
+        object.__setattr__(self, "_bulk", bulk)
 
     def _load(self) -> SubjectSummary:
-        full = self.__dict__.get("_summary")
-        if full is None:
-            full = pickle.loads(self._full)
-            object.__setattr__(self, "_summary", full)
-        return full
+        return self._bulk.get()[0]
 
     aspects = property(lambda self: self._load().aspects)  # type: ignore[assignment]
     pros = property(lambda self: self._load().pros)  # type: ignore[assignment]
@@ -59,7 +87,7 @@ class CachedSummary(SubjectSummary):
     extra = property(lambda self: self._load().extra)  # type: ignore[assignment]
 
     def __reduce__(self) -> Any:
-        return (pickle.loads, (self._full,))
+        return (_itself, (self._load(),))
 
     def __eq__(self, other: object) -> bool:
         return self._load() == (other._load() if isinstance(other, CachedSummary) else other)
@@ -70,34 +98,39 @@ class CachedSummary(SubjectSummary):
 _VERDICT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict))
 
 
-def encode_artifact(artifact: Artifact) -> tuple[Any, ...]:
+def encode_artifact(artifact: Artifact) -> tuple[tuple[Any, ...], bytes]:
+    """What the cache keeps of ``artifact``: what every build reads of it, and its
+    bulk (``get_subject_bulk``: read when a page needs it)."""
     summary = artifact.summary
+    if isinstance(summary, CachedSummary):
+        summary = summary._load()
+    latest = tuple(artifact.latest)
     verdict = tuple(getattr(summary.verdict, name) for name in _VERDICT_FIELDS)
-    full = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
-    latest = StoredEntries.of(artifact.latest)
-    return (
-        "a4",
+    bulk = pickle.dumps((summary, latest), pickle.HIGHEST_PROTOCOL)
+    data = (
+        "a5",
         verdict,
         summary.consensus,
         artifact.count,
         artifact.pages,
         artifact.files,
-        full,
-        latest.dates,
-        latest.data,
+        tuple(e.date for e in latest),
         artifact.search_filter,
     )
+    return data, bulk
 
 
-def decode_artifact(data: Any) -> Artifact | None:
-    if not (isinstance(data, tuple) and len(data) == 10 and data[0] == "a4"):
+def decode_artifact(data: Any, load: Callable[[], bytes | None]) -> Artifact | None:
+    """The artifact ``data`` stands for; ``load`` reads its bulk."""
+    if not (isinstance(data, tuple) and len(data) == 8 and data[0] == "a5"):
         return None
-    _, verdict, consensus, count, pages, files, full, dates, latest, search_filter = data
+    _, verdict, consensus, count, pages, files, dates, search_filter = data
+    bulk = _Bulk(load)
     return Artifact(
-        CachedSummary(Verdict(*verdict), consensus, full),
+        CachedSummary(Verdict(*verdict), consensus, bulk),
         count,
         pages,
         files,
-        StoredEntries(dates, latest),
+        StoredEntries(dates, bulk.entries),
         search_filter,
     )

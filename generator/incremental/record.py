@@ -5,6 +5,7 @@ and what the next build finds of it (``previous``: the input of ``plan``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,12 @@ def previous(
     root = str(output)
     stats = {path: file_stat(f"{root}/{path}") for path in last.files}
     wanted = [d for key, d in digests.items() if last.subjects.get(slugs[key]) == d]
+    store = ctx.store
     with paused():  # (plain data)
-        decoded = {d: decode_artifact(data) for d, data in ctx.store.get_subjects(wanted).items()}
+        decoded = {
+            d: decode_artifact(data, functools.partial(store.get_subject_bulk, d))
+            for d, data in store.get_subjects(wanted).items()
+        }
     return Previous(last, stats, {d: a for d, a in decoded.items() if a is not None})
 
 
@@ -72,7 +77,7 @@ def record(
                 s.search_filter,
             )
     ctx.store.put_subjects(
-        (digests[key], encode_artifact(a), fragments[key]) for key, a in fresh.items()
+        (digests[key], *encode_artifact(a), fragments[key]) for key, a in fresh.items()
     )
     kept = manifest.Manifest(
         subjects={slugs[key]: digest for key, digest in digests.items()},
