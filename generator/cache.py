@@ -342,11 +342,22 @@ class BuildCache:
 
     def get_file_reviews(self, path: str, stamp: str) -> tuple[Any, bytes, bytes] | None:
         """(reviews, row keys, language flags) of the file as read under ``stamp``
-        (``readers.memo``)."""
-        row = self._db.execute("SELECT stamp, full FROM files WHERE path = ?", (path,)).fetchone()
-        if row is None or row[0] != stamp:
-            return None
-        full = pickle.loads(row[1])
+        (``readers.memo``). Unpickled as SQLite reads the blob (``_BlobReader``),
+        in the read transaction that found the stamp: no copy of the whole blob is
+        made (for a file of 6,400 reviews, 6.7 MB twice, SQLite's and Python's)."""
+        db = self._db
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")
+        try:
+            row = db.execute("SELECT rowid, stamp FROM files WHERE path = ?", (path,)).fetchone()
+            if row is None or row[1] != stamp:
+                return None
+            with db.blobopen("files", "full", row[0], readonly=True) as blob:
+                full = pickle.load(_BlobReader(blob))
+        finally:
+            if own:
+                db.execute("COMMIT")
         return full if isinstance(full, tuple) and len(full) == 3 else (full, b"", b"")
 
     def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
@@ -483,6 +494,29 @@ def _pickled(value: Any) -> bytes:
     """``value`` pickled, unless it is already (an index or a file's reviews is
     never ``bytes`` itself)."""
     return value if isinstance(value, bytes) else pickle.dumps(value, _PICKLE)
+
+
+class _BlobReader:
+    """A blob of the database as the file ``pickle.load`` reads: a pickle's frames
+    are read one by one (about 64 KB), never the whole blob at once."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self.blob = blob
+
+    def read(self, size: int = -1) -> bytes:
+        return self.blob.read(size)
+
+    def readline(self) -> bytes:
+        """(Only the text opcodes of pickle protocols 0 and 1 read lines.)"""
+        line = bytearray()
+        while not line.endswith(b"\n"):
+            char = self.blob.read(1)
+            if not char:
+                break
+            line += char
+        return bytes(line)
 
 
 class _Lazy:

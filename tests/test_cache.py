@@ -4,6 +4,7 @@ invalidation, and two builds sharing one cache at once."""
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import sqlite3
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.cache import (
 from generator.commands import build as build_module
 from generator.commands.build import build
 from generator.config import SiteConfig, Thresholds
+from generator.content import Review
 from generator.executors import get_analyzer
 from generator.readers import read_content
 
@@ -216,3 +218,32 @@ def test_custom_analyze_function_bypasses_the_cache(tmp_path: Path) -> None:
 
     report = build(config, analyze=analyze)
     assert calls == [report.reviews]
+
+
+def test_file_reviews_come_back_as_stored_under_their_stamp_only(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache.sqlite")
+    reviews = [
+        Review(
+            id=f"r{i}", subject="film", text="Très bon film. " * (i % 50), source=tmp_path, line=i
+        )
+        for i in range(3000)
+    ]
+    full = (reviews, bytes(16 * len(reviews)), bytes(len(reviews)))
+    cache.put_files([("/c/film.csv", "stamp-1", ([], [], [], [], b"", b"", [], [], {}), full)])
+    assert cache.get_file_reviews("/c/film.csv", "stamp-1") == full  # (pickle frames: many)
+    assert cache.get_file_reviews("/c/film.csv", "stamp-2") is None
+    assert cache.get_file_reviews("/c/other.csv", "stamp-1") is None
+    # Replaced by another build's read (another connection): the new stamp only.
+    other = BuildCache(tmp_path / "cache.sqlite")
+    newer = (reviews[:10], bytes(160), bytes(10))
+    other.put_files([("/c/film.csv", "stamp-2", ([], [], [], [], b"", b"", [], [], {}), newer)])
+    assert cache.get_file_reviews("/c/film.csv", "stamp-1") is None
+    assert cache.get_file_reviews("/c/film.csv", "stamp-2") == newer
+    # Reviews stored by an older sitegen (a list, no row keys), pickled as text.
+    cache.put_files([("/c/old.csv", "s", [], pickle.dumps(reviews[:3], protocol=0))])
+    assert cache.get_file_reviews("/c/old.csv", "s") == (reviews[:3], b"", b"")
+    # Inside a transaction of the caller's, left open.
+    with cache._transaction():
+        assert cache.get_file_reviews("/c/film.csv", "stamp-2") == newer
+        assert cache._db.in_transaction
+    assert not cache._db.in_transaction
