@@ -7,15 +7,21 @@ last run (every 700 allocations by default, a full walk now and then), mostly
 walks live objects for nothing. ``bulk_allocations`` (around a whole build, and
 each subject task) makes it run 100 times less often; ``paused`` stops it while a
 large value of plain data is unpickled, and keeps it from walking that value
-again until the build ends.
+again until the build ends. ``release_free_memory`` hands the memory a large
+subject task freed back to the system (a worker process otherwise keeps it for
+the rest of the build).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -85,3 +91,26 @@ def paused() -> Iterator[None]:
 _paused_depth = 0
 _was_enabled = True
 _frozen = False  # (objects frozen by ``paused``, until ``bulk_allocations`` ends)
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``;
+    elsewhere nothing, and False). After a subject of thousands of reviews, a
+    worker process's heap holds the hundreds of MB its pages and files took,
+    free but resident until the process ends (glibc keeps freed large blocks
+    for reuse); in a cold build with 2 workers that made the process tree's
+    peak about 250 MB larger. Costs a few ms; call it after large tasks only."""
+    if _malloc_trim is None:
+        return False
+    _malloc_trim(0)
+    return True

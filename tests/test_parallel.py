@@ -396,3 +396,49 @@ def test_ctrl_c_is_held_back_only_while_tasks_are_submitted() -> None:
             if line.startswith("SigBlk:")
         )
         assert not blocked & (1 << (signal.SIGINT - 1))
+
+
+def test_release_free_memory_gives_freed_heap_pages_back() -> None:
+    """Freed blocks in the middle of the C heap stay resident until
+    ``release_free_memory`` (glibc's ``malloc_trim``) hands them back."""
+    import os
+
+    from generator.collector import release_free_memory
+
+    def resident_mb() -> float:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    if not os.path.exists("/proc/self/statm") or not release_free_memory():
+        pytest.skip("needs Linux with glibc")
+    blocks = [bytearray(100_000) for _ in range(600)]  # (below the mmap threshold)
+    for block in blocks:
+        block[::4096] = b"\1" * len(block[::4096])  # touched: resident
+    above = bytearray(100_000)  # the heap's top cannot shrink past it
+    del blocks
+    before = resident_mb()
+    assert release_free_memory()
+    assert before - resident_mb() > 30
+    assert len(above) == 100_000
+
+
+def test_a_worker_releases_memory_before_the_task_after_a_large_subject(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from generator.incremental import worker
+
+    released: list[int] = []
+    done: list[int] = []
+    monkeypatch.setattr(worker, "RELEASE_AFTER", 3)
+    monkeypatch.setattr(worker, "_release_pending", False)
+    monkeypatch.setattr(worker, "release_free_memory", lambda: released.append(len(done)))
+
+    def build(settings, config, job, bytecode):
+        done.append(len(job.reviews))
+        return len(job.reviews)
+
+    monkeypatch.setattr(worker, "_build_subject", build)
+    for size in (1, 5, 2, 2, 3, 1):
+        assert worker.build_subject(None, None, SimpleNamespace(reviews=[0] * size)) == size
+    # released at the start of the task after each subject of 3 or more reviews
+    assert released == [2, 5]

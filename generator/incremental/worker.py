@@ -39,7 +39,7 @@ from generator.analysis.summary_state import (
 )
 from generator.analysis.types import ReviewAnalysis, SubjectSummary
 from generator.cache import decode_analysis, encode_analysis, slim_analysis, text_hash
-from generator.collector import bulk_allocations
+from generator.collector import bulk_allocations, release_free_memory
 from generator.config import SiteConfig
 from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
@@ -281,8 +281,20 @@ def build_subject(
     settings: AnalysisSettings, config: SiteConfig, job: SubjectJob, bytecode: Path | None = None
 ) -> SubjectResult:
     """Analyse, summarise and (``job.render``) render one subject."""
+    global _release_pending
+    if _release_pending:  # (the last task's result is sent and freed by now)
+        _release_pending = False
+        release_free_memory()
     with bulk_allocations():
-        return _build_subject(settings, config, job, bytecode)
+        result = _build_subject(settings, config, job, bytecode)
+    _release_pending = len(job.reviews) >= RELEASE_AFTER
+    return result
+
+
+# After a subject of this many reviews, the next task in the process starts by
+# giving the memory it freed back to the system (``collector.release_free_memory``).
+RELEASE_AFTER = 1_000
+_release_pending = False
 
 
 class _Analyses:
