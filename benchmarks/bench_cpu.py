@@ -44,13 +44,17 @@ import cachegrind
 from corpus import edit_one_review
 
 
-def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one build."""
+def _build(
+    source: str, site: Path, extra: list[str], prefix: tuple[str, ...] = (), **env_extra: str
+) -> tuple[subprocess.CompletedProcess, float]:
+    """One serial ``sitegen build`` of ``site`` with sitegen from ``source``
+    (after ``prefix``, such as cachegrind's command): the process, wall seconds."""
     env = dict(os.environ, PYTHONPATH=source)
-    before = os.times()
+    for name, value in env_extra.items():
+        env.setdefault(name, value)
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "-q", "--executor", "serial", *extra],
+        [*prefix, sys.executable, "-m", "generator", "build", "-q", "--executor", "serial", *extra],
         cwd=site,
         env=env,
         capture_output=True,
@@ -58,9 +62,16 @@ def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float
         check=False,
     )
     wall = time.perf_counter() - started
-    after = os.times()
     if proc.returncode:
         raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
+    return proc, wall
+
+
+def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one build."""
+    before = os.times()
+    _, wall = _build(source, site, extra)
+    after = os.times()
     cpu = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
@@ -69,30 +80,8 @@ def cpu_seconds(source: str, site: Path, extra: list[str]) -> tuple[float, float
 
 def instructions(source: str, site: Path, extra: list[str]) -> tuple[float, float]:
     """(billions of instructions, wall seconds) of one build, under cachegrind."""
-    env = dict(os.environ, PYTHONPATH=source)
-    env.setdefault("PYTHONHASHSEED", "0")  # (string hashes change the dict probes)
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [
-            *cachegrind.COMMAND,
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "-q",
-            "--executor",
-            "serial",
-            *extra,
-        ],
-        cwd=site,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if proc.returncode:
-        raise SystemExit(f"build failed in {site}:\n{proc.stderr[-3000:]}")
+    # (PYTHONHASHSEED unless set: string hashes change the dict probes)
+    proc, wall = _build(source, site, extra, tuple(cachegrind.COMMAND), PYTHONHASHSEED="0")
     count = cachegrind.counted(proc.stderr)
     if count is None:
         raise SystemExit(f"no instruction count from valgrind:\n{proc.stderr[-3000:]}")
@@ -106,8 +95,17 @@ def keep_only_analyses(database: Path) -> None:
     if not database.exists():
         raise SystemExit(f"{database} is missing: run a step that fills the cache first")
     with sqlite3.connect(database) as db:
-        for table in ("files", "subjects", "manifests", "summary_states"):
-            db.execute(f"DELETE FROM {table}")
+        tables = [
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        for table in tables:
+            if table not in _ANALYSIS_TABLES and not table.startswith("sqlite_"):
+                db.execute(f'DELETE FROM "{table}"')
+
+
+# What ``keep_only_analyses`` keeps (``generator.cache``'s schema): the analyses,
+# their namespaces and the cache's own format.
+_ANALYSIS_TABLES = {"analysis", "namespaces", "meta"}
 
 
 def median_and_largest(content: Path) -> tuple[str, str]:

@@ -99,23 +99,21 @@ def test_compiled_templates_are_kept_apart_from_jinjas_own(tmp_path: Path) -> No
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)),
     )
     assert theirs.get_template("page.html").render(value="<") == "&lt;"
-    ours = jinja2.Environment(
-        loader=loader,
-        autoescape=True,
-        bytecode_cache=template_code.bytecode_cache(folder),
-    )
-    template_code.use(ours)
-    assert ours.get_template("page.html").render(value="<") == "&lt;"
+
+    def ours() -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            bytecode_cache=template_code.bytecode_cache(folder),
+        )
+        template_code.use(env)
+        return env
+
+    assert ours().get_template("page.html").render(value="<") == "&lt;"
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 2 and any(template_code.CODE in name for name in names)
     # Ours, loaded again from its file by a new environment, is still ours.
-    again = jinja2.Environment(
-        loader=loader,
-        autoescape=True,
-        bytecode_cache=template_code.bytecode_cache(folder),
-    )
-    template_code.use(again)
-    assert again.get_template("page.html").render(value="<") == "&lt;"
+    assert ours().get_template("page.html").render(value="<") == "&lt;"
     assert len(list(folder.iterdir())) == 2
 
 
