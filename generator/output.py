@@ -286,42 +286,20 @@ def subject_data_parts(
     if not subject.reviews:
         return (_json_safe(head + "[]\n}") + "\n").encode("utf-8"), [], b""
     entries = _review_entries(subject, _ENTRY_INDENT, known)
-    return _json_safe(head + "[\n").encode("utf-8"), entries, _FILE_END
+    return _json_safe(head + "[\n").encode("utf-8"), entries, DATA_FILE_END
 
 
 ENTRY_SEP = b",\n"  # between two reviews' entries
 _ENTRY_INDENT = " " * 4  # a review's, in its subject's "reviews" list
-_FILE_END = b"\n  ]\n}\n"
+DATA_FILE_END = b"\n  ]\n}\n"  # after a subject's data.json's review entries
 
 
 def entries_span(size: int, lengths: Sequence[int]) -> tuple[int, int]:
     """Where the review entries of a ``subject_data_file`` of ``size`` bytes whose
     entries have the byte lengths ``lengths`` begin and end (joined by
     ``ENTRY_SEP``; what precedes and follows them is the rest of the file)."""
-    end = size - len(_FILE_END)
+    end = size - len(DATA_FILE_END)
     return end - sum(lengths) - (len(lengths) - 1) * len(ENTRY_SEP), end
-
-
-def data_file_entries(data: bytes, lengths: Sequence[int]) -> list[bytes]:
-    """The review entries of a ``subject_data_file`` whose entries had the byte
-    lengths ``lengths`` (the last build's), [] when it is not laid out so."""
-    count = len(lengths)
-    start, end = entries_span(len(data), lengths)
-    opening = b"[\n"
-    if not count or start < len(opening) or data[end:] != _FILE_END:
-        return []
-    if data[start - len(opening) : start] != opening:
-        return []
-    entries = []
-    at = start
-    for i, length in enumerate(lengths):
-        entries.append(data[at : at + length])
-        at += length
-        if i < count - 1:
-            if data[at : at + len(ENTRY_SEP)] != ENTRY_SEP:
-                return []
-            at += len(ENTRY_SEP)
-    return entries
 
 
 _REVIEWS_TAIL = "null\n}"

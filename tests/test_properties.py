@@ -176,9 +176,11 @@ def test_subject_data_file_is_json_dumps_of_subject_data(rows) -> None:
 
     from generator.analysis.types import ReviewAnalysis, SubjectSummary, Verdict
     from generator.content import Review
+    from generator.incremental.worker import _spans_in
     from generator.output import (
+        DATA_FILE_END,
         _json_safe,
-        data_file_entries,
+        entries_span,
         subject_data,
         subject_data_file,
         subject_data_json,
@@ -204,7 +206,15 @@ def test_subject_data_file_is_json_dumps_of_subject_data(rows) -> None:
     made, entries = subject_data_file(subject)
     assert json.loads(made) == {**data, "reviews": reviews}
     assert made == (_json_safe(text) + "\n").encode("utf-8") == subject_data_json(subject).data
-    assert data_file_entries(made, [len(e) for e in entries]) == entries
+    # the entries are found again in the file from their lengths (``_Last``)
+    lengths = [len(e) for e in entries]
+    with tempfile.TemporaryFile() as handle:
+        handle.write(made)
+        handle.flush()
+        same = {i: i for i in range(len(entries))}
+        start = entries_span(len(made), lengths)[0]
+        spans = _spans_in(handle.fileno(), len(made), start, lengths, same, b"[\n", DATA_FILE_END)
+    assert [made[spans[i][0] : sum(spans[i])] for i in range(len(entries))] == entries
     if entries:  # an entry given is written as given
         known = {0: b'    {"id": "known"}'}
         again = subject_data_file(subject, known)

@@ -45,6 +45,7 @@ from generator.content import Review, SubjectMeta
 from generator.executors import get_analyzer
 from generator.incremental.keys import stable_hash
 from generator.output import (
+    DATA_FILE_END,
     ENTRY_SEP,
     entries_span,
     subject_data_parts,
@@ -495,7 +496,7 @@ class _Last:
         spans: dict[int, tuple[int, int]] = {}
         same = self._same(subject, path)
         if same and len(self.old_lengths) == len(self.index):
-            spans = self._old_spans(path, same, self.old_lengths, b"[\n", _FILE_END)
+            spans = self._old_spans(path, same, self.old_lengths, b"[\n", DATA_FILE_END)
         head, entries, tail = subject_data_parts(subject, spans)
         self.lengths = [len(e) if type(e) is bytes else e[1] for e in entries]
         return _Spliced(head, entries, tail, str(Path(self.job.output, path)) if spans else "")
@@ -596,9 +597,6 @@ def _lengths_bytes(lengths: Sequence[int], count: int) -> bytes:
     if table.itemsize != 4 or len(table) != count:
         return bytes(4 * count)
     return table.tobytes()
-
-
-_FILE_END = b"\n  ]\n}\n"  # (``output.subject_data_parts``' tail)
 
 
 @dataclass
