@@ -249,7 +249,7 @@ class _Schedule:
             hashes,
             self.snapshot,
             keep_state=self.ctx.store.persistent and len(hashes) >= STATE_MIN_REVIEWS,
-            state=self.states.get(key),
+            state=self.states.pop(key, None),  # (the job holds it, until the task lets go)
             added=self.plans.get(key, []),
             removed=self.removed.get(key, {}),
             output=str(jobs.staged.output) if self.write_to and jobs.staged is not None else "",

@@ -351,6 +351,14 @@ def _build_subject(
     if made is None:
         return SubjectResult(job.key, len(job.reviews), None, analyses.new, b"", retry=True)
     summary, state, slim = made
+    del made
+    updated = job.state is not None
+    state_bytes = b""
+    if state is not None:
+        # Pickled now and let go of, with the last one, before the subject is
+        # modelled and rendered: a large subject's state is tens of MB of objects.
+        state_bytes = pickled_state(state)
+        job.state = state = None
     summary = analyses.plugins.summarised(job.reviews, slim, summary)
     last = _Last(job, hashes) if job.render else None
     subject = make_subject(
@@ -366,10 +374,8 @@ def _build_subject(
     fragment = subject_fragment(subject).encode("utf-8")
     pages = tuple(p.path for p in subject.pages)
     result = SubjectResult(job.key, len(job.reviews), summary, analyses.new, fragment, pages)
-    result.updated = job.state is not None
+    result.updated, result.state = updated, state_bytes
     result.latest, result.search_filter = subject.latest, subject.search_filter
-    if state is not None:
-        result.state = pickled_state(state)
     if not job.render:
         result.analyses = slim
         return result
