@@ -620,8 +620,9 @@ def verdict_groups(subjects: Sequence[Subject]) -> list[tuple[str, str, list[Sub
 class SubjectCards:
     """A subject's cards, each rendered once (``_card.html``'s ``review_card``) for
     its pages and its ``cards.js`` alike (both used to render every card), when
-    first asked for. ``macro`` None: the site's own ``_card.html``, which the
-    templates call themselves."""
+    first asked for, and kept only until its line of ``cards.js`` is made (the
+    last use: a large subject's cards are tens of MB of text). ``macro`` None: the
+    site's own ``_card.html``, which the templates call themselves."""
 
     def __init__(self, subject: Subject, shared: dict[str, Any], macro: Any) -> None:
         self.subject = subject
@@ -647,16 +648,22 @@ class SubjectCards:
         start = self.starts[page.path]
         return [self.html(i, card) for i, card in enumerate(page.cards, start=start)]
 
-    def script_lines(self, reused: dict[int, Any]) -> list[Any] | None:
+    def script_lines(self, reused: dict[int, Any]) -> Iterator[Any] | None:
         """Every card as a JSON string for ``cards.js``, in UTF-8 (``reused``: those
-        known)."""
+        known), made as they are asked for; a card's HTML is no longer kept after
+        its line (its page rendered before, when it is: ``worker._render``)."""
         if self.macro is None:
             return None
+        return self._lines(reused)
+
+    def _lines(self, reused: dict[int, Any]) -> Iterator[Any]:
         cards = (card for page in self.subject.pages for card in page.cards)
-        return [
-            reused.get(i) or js_string(str(self.html(i, card)).strip()).encode("utf-8")
-            for i, card in enumerate(cards)
-        ]
+        for i, card in enumerate(cards):
+            line = reused.get(i)
+            if line is None:
+                line = js_string(str(self.html(i, card)).strip()).encode("utf-8")
+            self.done.pop(i, None)
+            yield line
 
 
 class Renderer:
@@ -763,11 +770,12 @@ class Renderer:
             first = page.number == 1
             if first not in views:
                 views[first] = aspect_views(subject, listing=first, t=self.t)
-            yield self._render(
+            cards_html = cards.page(page)
+            made = self._render(
                 "subject.html",
                 page.path,
                 page=page,
-                cards_html=cards.page(page),
+                cards_html=cards_html,
                 aspect_views=views[first],
                 subject_categories=in_categories,
                 badge=badge,
@@ -780,6 +788,12 @@ class Renderer:
                 json_ld=self.json_ld(subject, page),
                 **shared,
             )
+            if cards_html is not None:
+                # The template's context (in a reference cycle, as every jinja
+                # context: garbage until the collector next walks it, which in a
+                # build may be long after) does not hold the cards' HTML either.
+                cards_html.clear()
+            yield made
 
     def cards_file(self, subject: Subject) -> Iterator[OutputFile]:
         """A subject's cards data file (``Subject.cards_path``: every card of a
@@ -790,7 +804,8 @@ class Renderer:
             return
         ends = self.cards_ends(subject)
         cards = self._subject_cards(subject)
-        lines = cards.script_lines(self.reused_cards)
+        made = cards.script_lines(self.reused_cards)
+        lines = list(made) if made is not None else None
         if ends is not None and lines:
             # Its layout filled in as bytes: not the lines decoded, put in a string
             # and encoded again (tens of MB for a large subject).
@@ -821,10 +836,11 @@ class Renderer:
         head, _, foot = ends.data.partition(b"\n")
         return head + b"\n", b"\n" + foot
 
-    def card_lines(self, subject: Subject) -> list[Any]:
+    def card_lines(self, subject: Subject) -> Iterator[Any]:
         """Every card of ``subject`` as its line of ``cards.js`` (``cards_ends``), in
-        UTF-8; those in ``reused_cards`` as given there."""
-        return self._subject_cards(subject).script_lines(self.reused_cards) or []
+        UTF-8, made as they are asked for (``SubjectCards.script_lines``); those
+        in ``reused_cards`` (as it is now) as given there."""
+        return self._subject_cards(subject).script_lines(self.reused_cards) or iter(())
 
     def _theme_template(self, name: str) -> bool:
         """Whether the template ``name`` is the theme's own (not the site's)."""

@@ -21,7 +21,7 @@ import operator
 import os
 import pickle
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -477,7 +477,8 @@ class _Last:
     def cards_file(self, subject: Subject, renderer: Renderer) -> _Spliced | None:
         """The subject's ``cards.js`` in parts (``Renderer.cards_ends``), the
         unchanged cards' lines as where they lie in the last one; None when the
-        renderer makes it (a site's own templates)."""
+        renderer makes it (a site's own templates). Its lines are made as they
+        are written (``line_lengths`` then filled in): not held all at once."""
         path = subject.cards_path or ""
         ends = renderer.cards_ends(subject)
         if ends is None:
@@ -488,12 +489,18 @@ class _Last:
         if same and len(self.old_line_lengths) == len(self.index):
             spans = self._old_spans(path, same, self.old_line_lengths, None, foot)
         renderer.reused_cards = spans
-        lines = renderer.card_lines(subject)
+        lines = self._measured(renderer.card_lines(subject))
         renderer.reused_cards = {}
-        if not lines:
-            return None
-        self.line_lengths = [len(e) if type(e) is bytes else e[1] for e in lines]
         return _Spliced(head, lines, foot, str(Path(self.job.output, path)) if spans else "")
+
+    def _measured(self, lines: Iterator[Any]) -> Iterator[Any]:
+        """``lines`` (of ``cards.js``), their lengths put in ``line_lengths`` as
+        they pass."""
+        self.line_lengths = []
+        add = self.line_lengths.append
+        for line in lines:
+            add(len(line) if type(line) is bytes else line[1])
+            yield line
 
     def data_file(self, subject: Subject) -> _Spliced:
         """The subject's ``data.json`` in parts (``output.subject_data_parts``), the
@@ -610,36 +617,41 @@ class _Spliced:
     """A file as ``head``, items joined by ``ENTRY_SEP``, ``tail`` (a subject's
     ``data.json``: its reviews' entries; its ``cards.js``: its cards' lines); an
     item is bytes or the ``(offset, length)`` of the same item in the file
-    ``source``."""
+    ``source``. ``entries`` may be an iterator (``cards.js``): it is then
+    read once, as the file is written."""
 
     head: bytes
-    entries: list[Any]
+    entries: Iterable[Any]
     tail: bytes
     source: str = ""
 
     def pieces(self) -> Iterator[bytes | tuple[int, int]]:
         """The file's bytes in pieces: the bytes between two spans of ``source``
-        joined (without spans: the whole file, in one join, one write), the spans
-        of items next to each other there merged (with the separator between)."""
+        joined, in runs of about ``_RUN`` bytes (not the whole file in one more
+        copy), the spans of items next to each other there merged (with the
+        separator between)."""
         run: list[bytes] = [self.head]  # (before ``span``)
+        size = 0  # (of ``run``'s items since the last one written)
         span: tuple[int, int] | None = None
         sep = len(ENTRY_SEP)
         for n, entry in enumerate(self.entries):
             if type(entry) is bytes:
-                if span is not None:
+                if span is not None or size >= _RUN:
                     yield b"".join(run)
-                    yield span
-                    run, span = [], None
+                    if span is not None:
+                        yield span
+                    run, size, span = [], 0, None
                 if n:
                     run.append(ENTRY_SEP)
                 run.append(entry)
+                size += len(entry)
             elif span is not None and span[0] + span[1] + sep == entry[0]:
                 span = (span[0], span[1] + sep + entry[1])
             else:
                 if span is not None:
                     yield b"".join(run)
                     yield span
-                    run = []
+                    run, size = [], 0
                 if n:
                     run.append(ENTRY_SEP)
                 span = entry
@@ -673,6 +685,7 @@ class _Spliced:
 
 
 _DATA_SUM = b"data.json by its cards 1"
+_RUN = 1 << 20  # (``_Spliced.pieces``)
 
 
 def _summarise(
@@ -705,12 +718,13 @@ def _render(
     last: _Last | None = None,
 ) -> None:
     """Render the subject's pages but those the output holds already (same
-    digest), and its other files; into ``job.write_to`` or ``result.files``."""
+    digest), and its other files; into ``job.write_to`` or ``result.files``. Its
+    large files one at a time (``_Files``): ``cards.js`` written as the pages are
+    rendered (``_lines_after_pages``), ``data.json`` made after."""
     last = last or _Last(job, hashes)
     if subject.cards_path and not last.cards:
         last.cards = card_digests(job.site_key, subject, hashes)
-    cards = last.cards
-    sums = result.page_sums = page_digests(job.site_key, subject, hashes, cards)
+    sums = result.page_sums = page_digests(job.site_key, subject, hashes, last.cards)
     pages = []
     for page in subject.pages:
         if page.path in sums and job.kept.get(page.path) == sums[page.path]:
@@ -724,48 +738,85 @@ def _render(
     _use_bytecode(renderer, bytecode)
     # Its cards.js and data.json (written here, not by the renderer): the cards
     # and the reviews unchanged since the last ones kept copied from there.
-    cards_js = last.cards_file(subject, renderer) if subject.cards_path else None
-    data = last.data_file(subject)
     renderer.written_elsewhere.add(data_path)
-    extra: list[str] = []
-    if subject.cards_path:  # (its entry is the cards' record)
-        sums[subject.cards_path] = last.record()
+    files = _Files(job, result, subject.cards_path or "")
+    rendered: Iterable[OutputFile] = renderer.subject_pages(subject, pages) if pages else ()
+    cards_js = last.cards_file(subject, renderer) if subject.cards_path else None
     if cards_js is not None:
         renderer.written_elsewhere.add(subject.cards_path)
-        extra.append(subject.cards_path)
-        _add_spliced(job, result, subject.cards_path, cards_js)
-    files = itertools.chain(
-        renderer.subject_pages(subject, pages) if pages else (), renderer.subject_files(subject)
-    )
-    for item in files:
-        if item.path not in result.pages:
-            extra.append(item.path)
-            if item.path != subject.cards_path:
-                # A file besides the pages (badge, feed, search shard) the output
-                # holds with these very bytes is kept, not written again.
-                sums[item.path] = hashlib.blake2b(item.data, digest_size=16).digest()
-                if job.kept.get(item.path) == sums[item.path]:
-                    result.same.append(item.path)
-                    continue
-        if job.write_to:
-            result.written.append((item.path, _write_pending(job.write_to, item.data)))
-        else:
-            result.files.append(item)
-    extra.append(data_path)
+        files.extra.append(subject.cards_path)
+        cards_js.entries = _lines_after_pages(cards_js.entries, rendered, subject, files.put)
+        files.spliced(subject.cards_path, cards_js)
+        rendered = ()
+    for item in itertools.chain(rendered, renderer.subject_files(subject)):
+        files.put(item)
+    files.extra.append(data_path)
+    data = last.data_file(subject)
+    if subject.cards_path:  # (its entry is the cards' record: their lines' and entries' lengths)
+        sums[subject.cards_path] = last.record()
     sums[data_path] = last.data_sum(data)
     if job.kept.get(data_path) == sums[data_path]:
         result.same.append(data_path)
     else:
-        _add_spliced(job, result, data_path, data)
-    result.extra = tuple(extra)
+        files.spliced(data_path, data)
+    result.extra = tuple(files.extra)
 
 
-def _add_spliced(job: SubjectJob, result: SubjectResult, path: str, made: _Spliced) -> None:
-    """``made`` written as ``path``: into ``job.write_to``, or in ``result.files``."""
-    if job.write_to:
-        result.written.append((path, made.write(job.write_to)[0]))
-    else:
-        result.files.append(OutputFile(path, made.joined()))
+def _lines_after_pages(
+    lines: Iterable[Any],
+    pages: Iterable[OutputFile],
+    subject: Subject,
+    put: Callable[[OutputFile], None],
+) -> Iterator[Any]:
+    """``lines`` (of the subject's ``cards.js``), each of its ``pages`` rendered and
+    ``put`` before the lines of its cards: a card's HTML, made for its page, is
+    then held until its line is made only (``render.SubjectCards``), not every
+    card's at once (tens of MB for a large subject)."""
+    lines = iter(lines)
+    counts = (len(page.cards) for page in subject.pages)
+    ends = dict(zip((page.path for page in subject.pages), itertools.accumulate(counts)))
+    done = 0
+    for page in pages:
+        put(page)
+        yield from itertools.islice(lines, ends[page.path] - done)
+        done = ends[page.path]
+    yield from lines
+
+
+class _Files:
+    """Where a subject task's files go: into ``job.write_to``, or in
+    ``result.files``."""
+
+    def __init__(self, job: SubjectJob, result: SubjectResult, cards_path: str) -> None:
+        self.job = job
+        self.result = result
+        self.cards_path = cards_path
+        self.extra: list[str] = []  # the subject's files besides its pages
+
+    def put(self, item: OutputFile) -> None:
+        """A page or another file of the subject, rendered."""
+        job, result = self.job, self.result
+        if item.path not in result.pages:
+            self.extra.append(item.path)
+            if item.path != self.cards_path:
+                # A file besides the pages (badge, feed, search shard) the output
+                # holds with these very bytes is kept, not written again.
+                digest = hashlib.blake2b(item.data, digest_size=16).digest()
+                result.page_sums[item.path] = digest
+                if job.kept.get(item.path) == digest:
+                    result.same.append(item.path)
+                    return
+        if job.write_to:
+            result.written.append((item.path, _write_pending(job.write_to, item.data)))
+        else:
+            result.files.append(item)
+
+    def spliced(self, path: str, made: _Spliced) -> None:
+        """``made`` written as ``path``."""
+        if self.job.write_to:
+            self.result.written.append((path, made.write(self.job.write_to)[0]))
+        else:
+            self.result.files.append(OutputFile(path, made.joined()))
 
 
 def _use_bytecode(renderer: Renderer, bytecode: Path | None) -> None:
