@@ -255,7 +255,8 @@ def subject_data_file(
     """``subject_data_json(subject)``'s bytes, and the entries of its reviews in
     them (one a line, joined by ``ENTRY_SEP``). ``known``: review index -> its
     entry as the last file holds it (unchanged reviews), not encoded again."""
-    head, entries, tail = subject_data_parts(subject, known or {})
+    head, made, tail = subject_data_parts(subject, known or {})
+    entries = list(made)
     # In one join: each ``+`` on the whole would copy it again (a large subject's
     # file is tens of MB, and fresh memory costs its page faults)
     if not entries:
@@ -267,11 +268,13 @@ def subject_data_file(
 
 def subject_data_parts(
     subject: Subject, known: Mapping[int, Any]
-) -> tuple[bytes, list[Any], bytes]:
+) -> tuple[bytes, Iterable[Any], bytes]:
     """``subject_data_file(subject)`` in parts: its bytes are ``head``, the
     ``entries`` of its reviews joined by ``ENTRY_SEP``, then ``tail`` (no entries:
     ``head + tail``). An entry in ``known`` (review index -> whatever stands for
     its bytes: the last file's entry, or where it lies there) is given as is.
+    The entries are made as they are read (a large subject's are tens of MB: a
+    caller may write each and let it go).
 
     ``json.dumps(..., indent=2)`` runs json's pure-Python encoder; the review list
     (most of the bytes) is written here instead, value by value with json's own
@@ -325,7 +328,7 @@ def _json_scalar(value: Any) -> str:
 _INF = float("inf")
 
 
-def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> list[Any]:
+def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> Iterator[Any]:
     """The items of ``subject_data(subject)["reviews"]`` as ``dumps_data`` writes
     them (one line each, after ``indent``), safe (``safe_json_text``) and in UTF-8
     (one %-template per review and per mention: the build's hot path for
@@ -333,7 +336,6 @@ def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> 
     s, v = _encode_string, _json_scalar
     review_json = indent + _REVIEW_JSON
     shown_of: dict[float, str] = {}  # a mention's polarity and label, by polarity
-    parts = []
     # A review's mentions as its card has them (``site.make_cards``: the same
     # ``summary.mentions_of``), not resolved a second time.
     cards = [card for page in subject.pages for card in page.cards]
@@ -342,7 +344,7 @@ def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> 
     mentions_of = subject.summary.mentions_of
     for i, (review, analysis) in enumerate(zip(subject.reviews, subject.analyses)):
         if i in known:
-            parts.append(known[i])
+            yield known[i]
             continue
         phrases = analysis.key_phrases
         listed = "[" + ", ".join(map(s, phrases)) + "]"
@@ -381,8 +383,7 @@ def _review_entries(subject: Subject, indent: str, known: Mapping[int, Any]) -> 
         if analysis.extra:  # what plugins add, the review's last key
             extra = json.dumps(analysis.extra, ensure_ascii=False)
             entry = entry[:-1] + ', "extra": ' + extra + "}"
-        parts.append(_json_safe(entry).encode("utf-8"))
-    return parts
+        yield _json_safe(entry).encode("utf-8")
 
 
 _REVIEW_JSON = (

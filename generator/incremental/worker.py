@@ -489,29 +489,23 @@ class _Last:
         if same and len(self.old_line_lengths) == len(self.index):
             spans = self._old_spans(path, same, self.old_line_lengths, None, foot)
         renderer.reused_cards = spans
-        lines = self._measured(renderer.card_lines(subject))
+        self.line_lengths = []
+        lines = _measured(renderer.card_lines(subject), self.line_lengths)
         renderer.reused_cards = {}
         return _Spliced(head, lines, foot, str(Path(self.job.output, path)) if spans else "")
 
-    def _measured(self, lines: Iterator[Any]) -> Iterator[Any]:
-        """``lines`` (of ``cards.js``), their lengths put in ``line_lengths`` as
-        they pass."""
-        self.line_lengths = []
-        add = self.line_lengths.append
-        for line in lines:
-            add(len(line) if type(line) is bytes else line[1])
-            yield line
-
     def data_file(self, subject: Subject) -> _Spliced:
         """The subject's ``data.json`` in parts (``output.subject_data_parts``), the
-        unchanged reviews' entries as where they lie in the last one."""
+        unchanged reviews' entries as where they lie in the last one. Its entries
+        are made as they are read (``lengths`` then filled in)."""
         path = subject_data_path(subject.slug)
         spans: dict[int, tuple[int, int]] = {}
         same = self._same(subject, path)
         if same and len(self.old_lengths) == len(self.index):
             spans = self._old_spans(path, same, self.old_lengths, b"[\n", DATA_FILE_END)
         head, entries, tail = subject_data_parts(subject, spans)
-        self.lengths = [len(e) if type(e) is bytes else e[1] for e in entries]
+        self.lengths = []
+        entries = _measured(entries, self.lengths)
         return _Spliced(head, entries, tail, str(Path(self.job.output, path)) if spans else "")
 
     def _old_spans(
@@ -559,6 +553,15 @@ class _Last:
         h.update(array.array("Q", self.lengths).tobytes())
         h.update(b"".join(self.cards))
         return h.digest()
+
+
+def _measured(items: Iterable[Any], lengths: list[int]) -> Iterator[Any]:
+    """``items`` (of a ``_Spliced``), the length of each appended to ``lengths`` as
+    it passes."""
+    add = lengths.append
+    for item in items:
+        add(len(item) if type(item) is bytes else item[1])
+        yield item
 
 
 def _runs(sorted_values: list[int]) -> Iterator[tuple[int, int]]:
@@ -751,15 +754,31 @@ def _render(
     for item in itertools.chain(rendered, renderer.subject_files(subject)):
         files.put(item)
     files.extra.append(data_path)
-    data = last.data_file(subject)
+    _data_file(job, subject, last, files)
     if subject.cards_path:  # (its entry is the cards' record: their lines' and entries' lengths)
         sums[subject.cards_path] = last.record()
-    sums[data_path] = last.data_sum(data)
-    if job.kept.get(data_path) == sums[data_path]:
-        result.same.append(data_path)
-    else:
-        files.spliced(data_path, data)
     result.extra = tuple(files.extra)
+
+
+def _data_file(job: SubjectJob, subject: Subject, last: _Last, files: _Files) -> None:
+    """The subject's ``data.json``, and its digest (``_Last.data_sum``); kept as it
+    is when the output holds it with that digest. Without a digest to compare
+    with, and its cards known (the digest is then made of its entries' lengths),
+    written as its entries are made: they are not held at once (tens of MB for
+    a large subject)."""
+    path = subject_data_path(subject.slug)
+    data = last.data_file(subject)
+    sums = files.result.page_sums
+    if last.cards and path not in job.kept:
+        files.spliced(path, data)
+        sums[path] = last.data_sum(data)
+        return
+    data.entries = list(data.entries)
+    sums[path] = last.data_sum(data)
+    if job.kept.get(path) == sums[path]:
+        files.result.same.append(path)
+    else:
+        files.spliced(path, data)
 
 
 def _lines_after_pages(
