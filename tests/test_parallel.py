@@ -442,3 +442,24 @@ def test_a_worker_releases_memory_before_the_task_after_a_large_subject(monkeypa
         assert worker.build_subject(None, None, SimpleNamespace(reviews=[0] * size)) == size
     # released at the start of the task after each subject of 3 or more reviews
     assert released == [2, 5]
+
+
+def test_the_pool_is_shut_down_before_the_site_is_modelled(
+    config: SiteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its processes (and their memory) are gone once the subjects are built: the
+    stages after that run in the build's own process only."""
+    from generator.incremental import pipeline, sitemodel
+
+    monkeypatch.setattr(executors, "MIN_POOL_CHARS", 0)
+    seen: list[object] = []
+    model_site = sitemodel.model_site
+
+    def modelling(ctx, *args, **kwargs):
+        seen.append(ctx.pool.executor)
+        return model_site(ctx, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.sitemodel, "model_site", modelling)
+    report = build(config, jobs=2)
+    assert report.executor == "2 processes"
+    assert seen == [None]
