@@ -4,6 +4,7 @@ concurrent.futures executor."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,11 @@ from generator.analysis import AnalysisSettings
 from generator.cache import decode_analysis
 from generator.commands.build import build
 from generator.config import SiteConfig
+from generator.content import Review
 from generator.executors import analyze_texts, chunked, get_analyzer, open_runner
+from generator.incremental import pipeline
 from generator.incremental import schedule as schedule_module
+from generator.incremental.worker import PackedReviews
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import make_corpus
@@ -463,3 +467,47 @@ def test_the_pool_is_shut_down_before_the_site_is_modelled(
     report = build(config, jobs=2)
     assert report.executor == "2 processes"
     assert seen == [None]
+
+
+def test_packed_reviews_travel_as_bytes_and_arrive_as_the_list() -> None:
+    reviews = [
+        Review(
+            id=f"r{i}", subject="s", text=f"Très bien, numéro {i}", source=Path("/a.csv"), line=i
+        )
+        for i in range(5)
+    ]
+    packed = PackedReviews(reviews)
+    assert len(packed) == 5 and packed.unpack() == reviews
+    assert pickle.loads(pickle.dumps(packed)) == reviews
+
+
+def test_subjects_rendered_elsewhere_leave_their_reviews_packed(
+    config: SiteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sent to an executor, a subject's reviews go packed (a task run in the build's
+    process unpacks them), and once its task is made the build holds them no more:
+    the site model gets none. The site is byte for byte the serial one."""
+    serial = build(config, executor="serial", cache=False)
+    sent: list[type] = []
+    real_build_subject = schedule_module.build_subject
+
+    def build_subject(settings, site_config, job, bytecode):
+        sent.append(type(job.reviews))
+        return real_build_subject(settings, site_config, job, bytecode)
+
+    left: list[int] = []
+    real_model_site = pipeline.sitemodel.model_site
+
+    def model_site(ctx, groups, metas, done, reviews, summaries, analyses):
+        left.append(len(reviews))
+        return real_model_site(ctx, groups, metas, done, reviews, summaries, analyses)
+
+    monkeypatch.setattr(schedule_module, "build_subject", build_subject)
+    monkeypatch.setattr(pipeline.sitemodel, "model_site", model_site)
+    with cf.ThreadPoolExecutor(2) as pool:
+        threaded = build(
+            config.replace(output_dir=config.root / "threads"), executor=pool, cache=False
+        )
+    assert threaded.analyzed == serial.analyzed
+    assert sent == [PackedReviews] * 5 and left == [0]
+    assert tree(config.root / "threads") == tree(config.root / "serial")

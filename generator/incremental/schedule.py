@@ -18,14 +18,14 @@ from generator.analysis import summarize_subject
 from generator.analysis.summary_state import STATE_MIN_REVIEWS, SummaryState, changes
 from generator.analysis.types import ReviewAnalysis
 from generator.cache import slim_analysis, text_hash
-from generator.collector import paused
+from generator.collector import paused, release_free_memory
 from generator.content import Review, SubjectMeta
 from generator.executors import chunked, open_runner
 from generator.files import walk_files
 from generator.incremental.artifacts import Artifact
 from generator.incremental.context import BuildContext
 from generator.incremental.keys import stable_hash
-from generator.incremental.worker import SubjectJob, SubjectResult, build_subject
+from generator.incremental.worker import PackedReviews, SubjectJob, SubjectResult, build_subject
 from generator.output import StagedOutput
 from generator.render import template_dirs
 
@@ -87,7 +87,8 @@ class Built:
 def build_subjects(
     ctx: BuildContext, reviews: dict[str, list[Review]], hashes: dict[str, list[bytes]], jobs: Jobs
 ) -> Built:
-    """Analyse, summarise and (``jobs.render``) render the subjects in ``reviews``."""
+    """Analyse, summarise and (``jobs.render``) render the subjects in ``reviews``
+    (rendered, a subject's reviews leave ``reviews`` with its task)."""
     if ctx.analyze is not None:
         return _with_custom_analysis(ctx, reviews)
     return _Schedule(ctx, reviews, hashes, jobs).run()
@@ -172,6 +173,7 @@ class _Schedule:
             # The analyzer's tables load from a snapshot in the cache (on this machine).
             self.snapshot = str(self.cache_folder) if local else ""
             self._analyse_big(runner, to_do, total_missing)
+            self._pack(runner)
             # Then every subject, the largest first (the longest jobs start early).
             order = sorted(reviews, key=lambda k: -len(reviews[k]))
             calls = (
@@ -219,6 +221,18 @@ class _Schedule:
             self.blobs.update(rows)
             self._store(rows)
 
+    def _pack(self, runner: Any) -> None:
+        """With pages rendered where they are analysed, on an executor: the
+        subjects' reviews packed (``PackedReviews``) until their tasks are sent
+        (the subjects need them no more here, and the workers would have them
+        pickled anyway)."""
+        if not self.jobs.render or runner.executor is None:
+            return
+        reviews = self.reviews
+        for key, rs in reviews.items():
+            reviews[key] = PackedReviews(rs)  # type: ignore[assignment]
+        release_free_memory()
+
     def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
         self.batch.extend(rows)
         if len(self.batch) >= _BATCH_ROWS:
@@ -240,7 +254,8 @@ class _Schedule:
             key,
             jobs.slugs[key],
             jobs.metas.get(key),
-            self.reviews[key],
+            # (rendered with its analysis, a subject needs its reviews no more here)
+            self.reviews.pop(key) if jobs.render else self.reviews[key],
             known,
             jobs.render,
             self.ctx.site_key,
@@ -276,7 +291,7 @@ class _Schedule:
                 jobs.staged.write(item)
             for path, name in result.written:
                 jobs.staged.adopt(path, name)
-            result.files = []
+            result.files, result.written = [], []
             self.out.results[key] = result
         else:
             self.out.summaries[key] = result.summary

@@ -20,6 +20,7 @@ import itertools
 import operator
 import os
 import pickle
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -221,7 +222,7 @@ class SubjectJob:
     key: str
     slug: str
     meta: SubjectMeta | None
-    reviews: list[Review]
+    reviews: list[Review]  # (``PackedReviews`` until sent to another process)
     known: dict[bytes, bytes]  # text hash -> cached analysis (``cache.encode_analysis``)
     render: bool  # render its pages here (built-in templates only)
     site_key: bytes = b""
@@ -244,6 +245,33 @@ class SubjectJob:
     # The output folder (with ``write_to``), to reuse the unchanged cards of its
     # ``cards.js``, ``search.js`` and ``data.json`` (``_Last``).
     output: str = ""
+
+
+class PackedReviews:
+    """A subject's reviews as the build holds them until its task is sent to
+    another process: pickled and compressed (at 100,000 reviews, 20 MB instead
+    of 180 MB of objects, among them the UTF-8 copy of each text that pickling a
+    string leaves in it). They travel as these bytes and arrive as the list
+    (``__reduce__``); a task run where it was made unpacks them (``build_subject``)."""
+
+    __slots__ = ("count", "data")
+
+    def __init__(self, reviews: Sequence[Review]) -> None:
+        self.data = zlib.compress(pickle.dumps(reviews, pickle.HIGHEST_PROTOCOL), 1)
+        self.count = len(reviews)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def unpack(self) -> list[Review]:
+        return _unpacked(self.data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpacked, (self.data,))
+
+
+def _unpacked(data: bytes) -> list[Review]:
+    return pickle.loads(zlib.decompress(data))  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -283,6 +311,8 @@ def build_subject(
 ) -> SubjectResult:
     """Analyse, summarise and (``job.render``) render one subject."""
     global _release_pending
+    if isinstance(job.reviews, PackedReviews):  # (not sent to another process)
+        job = dataclasses.replace(job, reviews=job.reviews.unpack())
     if _release_pending:  # (the last task's result is sent and freed by now)
         _release_pending = False
         release_free_memory()
