@@ -484,9 +484,10 @@ def test_packed_reviews_travel_as_bytes_and_arrive_as_the_list() -> None:
 def test_subjects_rendered_elsewhere_leave_their_reviews_packed(
     config: SiteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Sent to an executor, a subject's reviews go packed (a task run in the build's
-    process unpacks them), and once its task is made the build holds them no more:
-    the site model gets none. The site is byte for byte the serial one."""
+    """Sent to an executor, a subject's reviews go packed once every worker has a
+    task (a task run in the build's process unpacks them), and once its task is
+    made the build holds them no more: the site model gets none. The site is
+    byte for byte the serial one."""
     serial = build(config, executor="serial", cache=False)
     sent: list[type] = []
     real_build_subject = schedule_module.build_subject
@@ -506,8 +507,9 @@ def test_subjects_rendered_elsewhere_leave_their_reviews_packed(
     monkeypatch.setattr(pipeline.sitemodel, "model_site", model_site)
     with cf.ThreadPoolExecutor(2) as pool:
         threaded = build(
-            config.replace(output_dir=config.root / "threads"), executor=pool, cache=False
+            config.replace(output_dir=config.root / "threads"), executor=pool, jobs=2, cache=False
         )
     assert threaded.analyzed == serial.analyzed
-    assert sent == [PackedReviews] * 5 and left == [0]
+    # (the first task of each of the 2 workers is sent before the others are packed)
+    assert sent[:2] == [list, list] and sent[2:] == [PackedReviews] * 3 and left == [0]
     assert tree(config.root / "threads") == tree(config.root / "serial")

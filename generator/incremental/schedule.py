@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,13 +174,9 @@ class _Schedule:
             # The analyzer's tables load from a snapshot in the cache (on this machine).
             self.snapshot = str(self.cache_folder) if local else ""
             self._analyse_big(runner, to_do, total_missing)
-            self._pack(runner)
             # Then every subject, the largest first (the longest jobs start early).
             order = sorted(reviews, key=lambda k: -len(reviews[k]))
-            calls = (
-                (key, (ctx.settings, ctx.config, self._job(key), ctx.bytecode)) for key in order
-            )
-            for key, result in runner.map(build_subject, calls):
+            for key, result in runner.map(build_subject, self._calls(runner, order)):
                 self._collect(key, result)
             ctx.store.put_analyses(self.ns, self.batch)
             ctx.store.put_states(ctx.state_space, self.new_states)
@@ -220,6 +217,15 @@ class _Schedule:
             rows = list(zip(tags, results))
             self.blobs.update(rows)
             self._store(rows)
+
+    def _calls(self, runner: Any, order: list[str]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """The subject tasks in ``order``; once every worker has one, the reviews
+        of the subjects not sent yet are packed (``_pack``) while they work."""
+        ctx = self.ctx
+        for n, key in enumerate(order):
+            if n == runner.workers:
+                self._pack(runner)
+            yield key, (ctx.settings, ctx.config, self._job(key), ctx.bytecode)
 
     def _pack(self, runner: Any) -> None:
         """With pages rendered where they are analysed, on an executor: the
