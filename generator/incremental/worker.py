@@ -324,7 +324,7 @@ def build_subject(
 
 # After a subject of this many reviews, the next task in the process starts by
 # giving the memory it freed back to the system (``collector.release_free_memory``).
-RELEASE_AFTER = 100
+RELEASE_AFTER = 1_000
 _release_pending = False
 
 
