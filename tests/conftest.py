@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from chromium import CHROMIUM, CHROMIUM_ARGS
+
+# A suite started in the background by a shell without job control (``cmd &`` in
+# a script) inherits SIGINT ignored, and so would every process a test starts:
+# Python leaves an ignored SIGINT ignored, and the Ctrl-C tests would wait for a
+# signal that never arrives. The default handler here is reset to the default
+# disposition in each process the tests start.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def unavailable(reason: str) -> None:
