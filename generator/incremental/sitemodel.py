@@ -9,6 +9,7 @@ that says so, instead of printing blanks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,7 @@ class KeptSubject:
 
 
 def slugs(
-    config: SiteConfig, groups: dict[str, list[int]], metas: dict[str, Any]
+    config: SiteConfig, groups: dict[str, Sequence[int]], metas: dict[str, Any]
 ) -> dict[str, str]:
     """Subject key -> slug, as ``build_site`` assigns them."""
     return assign_slugs(groups)
@@ -81,7 +82,7 @@ def slugs(
 
 def model_site(
     ctx: BuildContext,
-    groups: dict[str, list[int]],
+    groups: dict[str, Sequence[int]],
     metas: dict[str, SubjectMeta],
     done: dict[str, Artifact],
     reviews: dict[str, list[Review]],
