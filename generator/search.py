@@ -384,7 +384,18 @@ def _cut_cards(script: str, start: int, end: int) -> list[str] | None:
         script.startswith('["', start, end) and script.endswith('"]', start, end)
     ):
         return None
-    return [f'["{card}"]' for card in script[start + 2 : end - 2].split(_CARDS_APART)]
+    # Cut where ``split`` of the section inside the outer brackets would cut it, but
+    # each card taken with its brackets straight from ``script``: no copy of the
+    # section, and of each card one only (a large subject's shard is megabytes).
+    cards = []
+    at, stop = start + 2, end - 2
+    while True:
+        apart = script.find(_CARDS_APART, at, stop)
+        if apart < 0:
+            cards.append(script[at - 2 : end])
+            return cards
+        cards.append(script[at - 2 : apart + 2])
+        at = apart + len(_CARDS_APART)
 
 
 def _cut_words(script: str, at: int, stop: int) -> dict[str, str] | None:
@@ -396,10 +407,23 @@ def _cut_words(script: str, at: int, stop: int) -> dict[str, str] | None:
         return {}
     if stop - at < 3 or not (script.startswith('"', at, stop) and script.endswith("]}", at, stop)):
         return None
-    pieces = [p.partition('":[') for p in script[at + 1 : stop - 2].split('],"')]
-    words = {term: cards for term, cut, cards in pieces if cut and cards}
+    # (``split('],"')`` of the section, then ``partition('":[')`` of each piece,
+    # by offsets: no copy of the section, nor of its pieces)
+    words: dict[str, str] = {}
+    pieces = 0
+    at, end = at + 1, stop - 2
+    while True:
+        apart = script.find('],"', at, end)
+        piece_end = end if apart < 0 else apart
+        cut = script.find('":[', at, piece_end)
+        pieces += 1
+        if cut >= 0 and cut + 3 < piece_end:
+            words[script[at:cut]] = script[cut + 3 : piece_end]
+        if apart < 0:
+            break
+        at = apart + 3
     # (a word of the index is letters and digits: its JSON is itself quoted)
-    if len(words) != len(pieces) or not _plain("".join(words)):
+    if len(words) != pieces or not _plain("".join(words)):
         return None
     return words
 
@@ -494,18 +518,19 @@ def _patched_index(
             number += 1
     words = _patched(last, about, texts)
     head = _dumps({"slug": slug, "title": title, "url": f"{slug}/index.html"})[1:-1]
-    text = "".join(
-        [
-            _SHARD_HEAD,
-            ",".join(cards),
-            "],",
-            _safe(head),
-            ',"words":{',
-            ",".join(f'"{term}":[{numbers}]' for term, numbers in words.items()),
-            "}",
-            _SHARD_TAIL,
-        ]
-    )
+    # In one join of all the pieces: joining the cards first, then the whole,
+    # copied the cards twice (megabytes for a subject of thousands of reviews).
+    pieces = [_SHARD_HEAD]
+    for number, card in enumerate(cards):
+        if number:
+            pieces.append(",")
+        pieces.append(card)
+    pieces += ("],", _safe(head), ',"words":{')
+    for number, (term, numbers) in enumerate(words.items()):
+        pieces += ("," if number else "", '"', term, '":[', numbers, "]")
+    pieces += ("}", _SHARD_TAIL)
+    text = "".join(pieces)
+    del pieces
     return SubjectIndex(text, bloom(words))
 
 
