@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -33,9 +33,11 @@ def _unset_options_without_pydantic() -> None:
     imports pydantic for nothing, 0.07 CPU-s of every command. Here a None value
     goes through typer's own pass-through coercion instead (same ``coerce``, same
     result: None, or () for a multiple option), and typer's processing -- the
-    required check, the callback -- is unchanged. A value given on the command line
-    is coerced by typer as always. Versions of typer without these internals
-    (those before pydantic) are left alone.
+    required check, the callback -- is unchanged. So is a string given to a plain
+    text option (``--executor serial``: ``_plain_text``), which typer's coercion
+    returns as it is (another 0.1 CPU-s of a build given one). Any other value
+    given on the command line is coerced by typer as always. Versions of typer
+    without these internals (those before pydantic) are left alone.
     """
     try:
         from typer._coercion import PassThroughRuntimeParam
@@ -49,11 +51,20 @@ def _unset_options_without_pydantic() -> None:
         return
 
     def process_value(self: Any, ctx: Any, value: Any) -> Any:
-        if value is not None or getattr(self, "_runtime_param", True) is not None:
+        if getattr(self, "_runtime_param", True) is not None:
             return original(self, ctx, value)
         described = self.type_descriptor
+        if value is None:
+            annotation = described.annotation
+        elif type(value) is str and _plain_text(self, described):
+            # A string given to a plain text option (``--executor serial``): what
+            # typer's pydantic coercion returns is the string itself (its
+            # ``_parse_cli_str``); the pass-through checks it is a ``str``.
+            annotation = str
+        else:
+            return original(self, ctx, value)
         self._runtime_param = PassThroughRuntimeParam(
-            parameter_info=described.parameter_info, annotation=described.annotation
+            parameter_info=described.parameter_info, annotation=annotation
         )
         try:
             return original(self, ctx, value)
@@ -62,6 +73,24 @@ def _unset_options_without_pydantic() -> None:
 
     process_value.sitegen_unset = True  # type: ignore[attr-defined]
     _TyperParameter.process_value = process_value  # type: ignore[method-assign]
+
+
+def _plain_text(param: Any, described: Any) -> bool:
+    """Whether typer reads the option ``param`` as a plain string: annotated
+    ``str`` or ``str | None``, one value, no parser, choices or path checks of
+    its own (typer's coercion of a string is then that very string)."""
+    return (
+        described.annotation in _TEXT_ANNOTATIONS
+        and described.parameter_info.parser is None
+        and not param.multiple
+        and param.nargs == 1
+        and described.file_annotation is None
+        and not described.is_path
+        and described.choices is None
+    )
+
+
+_TEXT_ANNOTATIONS = (str, str | None, Optional[str])  # noqa: UP045 - (as typing may give it)
 
 
 _unset_options_without_pydantic()

@@ -339,14 +339,23 @@ def translator(language: str, audience: Audience | None = None) -> Callable[...,
     reviewers' noun: ``audience``, else the one of the default ``item_type``."""
     messages = CATALOGUE[language]
     nouns = (audience or audience_for("Movie", language)).values()
+    # A message asked for without values, as made the first time (most calls of
+    # a page's templates: its headings and labels)
+    plain: dict[str, str] = {}
 
     def t(key: str, **values: object) -> str:
+        if not values:
+            found = plain.get(key)
+            if found is not None:
+                return found
         message = messages[key]
         if "|" in message:
             message = plural(message, values.get("n", 0), language)
-        if "{" not in message:
-            return message
-        return message.format_map({**nouns, **values})
+        if "{" in message:
+            message = message.format_map({**nouns, **values})
+        if not values:
+            plain[key] = message
+        return message
 
     return t
 

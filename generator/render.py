@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
+import itertools
 import json
 import logging
+import operator
 import os
 import posixpath
 import re
@@ -271,9 +273,9 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
     # Escaping works character by character: the pieces escaped in one call,
     # joined by a character escape leaves alone and the text does not hold.
     if _PIECE_SEP in text:
-        escaped = [str(_escape(piece)) for piece in pieces]
+        escaped = [_escape_text(piece) for piece in pieces]
     else:
-        escaped = str(_escape(_PIECE_SEP.join(pieces))).split(_PIECE_SEP)
+        escaped = _escape_text(_PIECE_SEP.join(pieces)).split(_PIECE_SEP)
     out = [""] * (2 * len(tags) + 1)  # piece, tag, piece, ..., piece
     out[0::2] = escaped
     out[1::2] = [tag for _, _, tag in tags]
@@ -281,8 +283,16 @@ def highlight(card: Card, aspects: Collection[str] = ()) -> Markup:
 
 
 _escape = jinja2.utils.markupsafe.escape
+# MarkupSafe's escaping of a string as a plain string: ``str(_escape(text))``
+# without the ``Markup`` made, then copied (``template_code.html_text``'s)
+_escape_text: Callable[[str], str] = template_code._escape_inner or (
+    lambda text: str(_escape(text))
+)
 _PIECE_SEP = "\x00"
 _MENTION_TAGS: dict[str, str] = {}  # aspect key -> its opening tag (keys repeat across cards)
+
+
+_first = operator.itemgetter(0)
 
 
 def mentioned(card: Card, aspects: Collection[str]) -> str:
@@ -385,14 +395,17 @@ def _aspect_listing(subject: Subject) -> dict[str, tuple[tuple[Snippet, ...], in
     keys = [a.key for a in subject.summary.aspects]  # (in order: the digest hashes it)
     listed: dict[str, list[Snippet]] = {key: [] for key in keys}
     short = set(keys) if ASPECT_LIST_LIMIT > 0 else set()  # (those listing fewer)
-    counts: Counter[str] = Counter()  # reviews mentioning each key
+    # Reviews mentioning each key (each key once a card, counted in one call)
+    counts = Counter(
+        itertools.chain.from_iterable(
+            set(map(_first, card.mentions)) for page in subject.pages for card in page.cards
+        )
+    )
     first = subject.pages[0].path if subject.pages else ""
     for page in subject.pages:
         for card in page.cards:
-            # (each key once a card: counted in C, the listing looked at while short)
-            counts.update({mention[0] for mention in card.mentions})
-            if not short:
-                continue
+            if not short:  # (every key listing its first mentions)
+                break
             seen: set[str] = set()
             for key, _form, start, end, polarity in card.mentions:
                 if key not in short or key in seen:
@@ -449,6 +462,18 @@ def relative(target: str, from_path: str) -> str:
     when both are plain (no empty, ``.`` or ``..`` part, not absolute), as the site's
     paths are: relpath asks the system for the working folder at every call, and
     a subject of many pages links every page from every page."""
+    found = _plain_relative(target, from_path)
+    if found is not None:
+        return found
+    return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_relative(target: str, from_path: str) -> str | None:
+    """``relative`` of two plain paths, from their names alone; None when one is
+    not plain. (Memoised: pure, and a build asks for the same links again and
+    again: every page's links to the subject's pages, categories and home, each
+    listed mention's link to its card.)"""
     base = posixpath.dirname(from_path)
     to = target.split("/")
     here = base.split("/") if base else []
@@ -459,7 +484,7 @@ def relative(target: str, from_path: str) -> str:
                 break
             common += 1
         return "/".join([".."] * (len(here) - common) + to[common:]) or "."
-    return posixpath.relpath(target, base or ".")
+    return None
 
 
 _PLAIN = frozenset(["", ".", ".."])  # parts that are not a plain name

@@ -10,9 +10,10 @@ escaping, or the value's ``__html__``), as a plain string. Everything else
 compiles as Jinja makes it (``Markup`` where a value is made: macros, ``set``
 blocks, ``|safe``), and an ``{% autoescape %}`` block keeps Jinja's own code.
 
-``Context``: a call from a template to a plain function (``t``, ``url``) or a
-macro goes straight to it, without Jinja's search for a ``pass_context`` mark
-such a callee cannot carry.
+``Context``: a call from a template to a plain function (``t``, ``url``), a
+method of one (``subject.review_page``), a function or method written in C
+(``numbers.get``) or a macro goes straight to it, without Jinja's search for a
+``pass_context`` mark such a callee cannot carry.
 
 ``bytecode_cache``: the compiled templates kept across builds, in files named
 for this code generator (``CODE``), so that a template another version compiled
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from types import FunctionType
+from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
@@ -70,15 +71,26 @@ class CodeGenerator(jinja2.compiler.CodeGenerator):
 
 class Context(jinja2.runtime.Context):
     """Jinja's context, but for a call to a plain function (``t``, ``url``, a
-    plugin's global) or to a macro, which goes straight to it: Jinja's own
-    ``call`` first looks on the callee and on its ``__call__`` for the mark
-    ``jinja2.pass_context`` and its kin leave, which a macro never has and a
-    function can only hold in its ``__dict__``. Anything else (a marked function,
-    a callable object, a bound method) is called as Jinja calls it."""
+    plugin's global), a method of one, a function or method written in C or a
+    macro, which goes straight to it: Jinja's own ``call`` first looks on the
+    callee and on its ``__call__`` for the mark ``jinja2.pass_context`` and its
+    kin leave, which a macro or a C function never has, a function can only hold
+    in its ``__dict__`` and a bound method only in its function's. Anything else
+    (a marked function or method, a callable object) is called as Jinja calls
+    it."""
 
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
-        if kind is Macro or (kind is FunctionType and "jinja_pass_arg" not in obj.__dict__):
+        if (
+            kind is Macro
+            or kind in _BUILTINS
+            or (kind is FunctionType and "jinja_pass_arg" not in obj.__dict__)
+            or (
+                kind is MethodType
+                and type(obj.__func__) is FunctionType
+                and "jinja_pass_arg" not in obj.__func__.__dict__
+            )
+        ):
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             try:
@@ -88,6 +100,11 @@ class Context(jinja2.runtime.Context):
                     "value was undefined because a callable raised a StopIteration exception"
                 )
         return super().call(obj, *args, **kwargs)
+
+
+# Functions and methods written in C (``numbers.get``): they hold no attribute of
+# their own, so never Jinja's mark.
+_BUILTINS = frozenset([BuiltinFunctionType, BuiltinMethodType])
 
 
 # Whether templates compile with ``CodeGenerator``: with a MarkupSafe that has the

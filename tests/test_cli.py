@@ -257,15 +257,17 @@ def test_a_plain_build_does_not_import_pydantic_and_given_values_are_still_check
         # The shortcut reads typer internals as 0.29 has them; another typer may
         # import pydantic again (slower, never wrong): not a failure of sitegen.
         pytest.skip(f"typer {typer.__version__}: the pydantic shortcut was written for 0.29")
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "generator", "build", "-q"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "generator.cli" in imported and "jinja2" in imported
-    assert not [name for name in imported if name.split(".")[0] == "pydantic"]
+    # (and a string given to a plain text option is that string: ``--executor``)
+    for given in ([], ["--executor", "serial"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "generator", "build", "-q", *given],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+        assert "generator.cli" in imported and "jinja2" in imported
+        assert not [name for name in imported if name.split(".")[0] == "pydantic"], given

@@ -138,6 +138,13 @@ def context_globals() -> dict[str, object]:
         def __call__(self, context: jinja2.runtime.Context) -> str:
             return f"callable:{context.get('value')}"
 
+        @jinja2.pass_context
+        def marked(self, context: jinja2.runtime.Context) -> str:
+            return f"marked method:{context.get('value')}"
+
+        def method(self, *args: object) -> str:
+            return f"method{args}"
+
     def stops() -> str:
         raise StopIteration
 
@@ -149,6 +156,9 @@ def context_globals() -> dict[str, object]:
         "callable": Callable(),
         "stops": stops,
         "bound": "<a>".upper,
+        "builtin": len,
+        "marked_method": Callable().marked,
+        "method": Callable().method,
         "lambda_": lambda x="d": f"lambda {x}",
     }
 
@@ -156,6 +166,7 @@ def context_globals() -> dict[str, object]:
 CALLS = """\
 {% macro show(v, w="<w>") %}[{{ v }}{{ w }}{{ caller() if caller else "" }}]{% endmacro %}
 {{ plain(1, "<", k=value) }} {{ lambda_() }} {{ lambda_(value) }} {{ bound() }}
+{{ builtin("ab") }} {{ marked_method() }} {{ method(value) }} {{ {"k": value}.get("k") }}
 {{ with_context("value") }} {{ with_environment() }} {{ with_eval_context() }} {{ callable() }}
 {% for x in [1, 2] %}{% set value = x %}{{ with_context("value") }}{{ plain(loop.index) }}{% endfor %}
 {{ show(value) }}{{ show(value, w=1) }}{% call show(2) %}<in {{ value }}>{% endcall %}
@@ -171,6 +182,12 @@ def test_calls_give_what_jinjas_own_context_gives(value: object) -> None:
     assert ours.context_class is template_code.Context
     expected = plain.from_string(CALLS).render(value=value)
     # (the marked callees got what their marks ask for: loop variables too)
-    for shown in ("context:1", "context:2", "environment:Environment", "autoescape:True"):
+    for shown in (
+        "context:1",
+        "context:2",
+        "environment:Environment",
+        "autoescape:True",
+        "marked method:",
+    ):
         assert shown in expected
     assert ours.from_string(CALLS).render(value=value) == expected
