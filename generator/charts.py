@@ -9,6 +9,7 @@ scales with its container.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,8 +41,11 @@ class Bar:
         return self.value if self.value is not None else sum(s.count for s in self.segments)
 
 
+@functools.lru_cache(maxsize=4096)
 def _num(value: float) -> str:
-    """Compact SVG coordinate."""
+    """Compact SVG coordinate. (Memoised: a page's charts write the same few
+    coordinates again and again; equal numbers, even 0.0 and -0.0 or 1 and 1.0,
+    are written alike.)"""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text if text not in ("-0", "") else "0"
 

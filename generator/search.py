@@ -320,11 +320,24 @@ def bloom(terms: Iterable[str]) -> str:
     size = max(64, (len(terms) * BITS_PER_WORD + 7) // 8 * 8)
     bits = bytearray(size // 8)
     for term in terms:
-        h1, h2 = _fnv(term, 0x811C9DC5), _fnv(term, 0x01000193) | 1
+        h1, h2 = _TERM_HASHES.get(term) or _term_hashes(term)
         for i in range(HASHES):
             bit = (h1 + i * h2) % size
             bits[bit >> 3] |= 1 << (bit & 7)
     return base64.b64encode(bytes(bits)).decode("ascii")
+
+
+def _term_hashes(term: str) -> tuple[int, int]:
+    """The two FNV hashes ``bloom`` derives a term's bits from; the first
+    ``_TERMS_KEPT`` terms' kept (a byte at a time in Python, and every subject's
+    filter holds most of the site's common words)."""
+    found = _fnv(term, 0x811C9DC5), _fnv(term, 0x01000193) | 1
+    if len(_TERM_HASHES) < _TERMS_KEPT:
+        _TERM_HASHES[term] = found
+    return found
+
+
+_TERM_HASHES: dict[str, tuple[int, int]] = {}
 
 
 @dataclass(frozen=True)

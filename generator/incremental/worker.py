@@ -149,9 +149,21 @@ def page_digests(
         shown = b"".join(cards[at : at + len(page.cards)])
         at += len(page.cards)
         # The first page lists each aspect's first mentions, from any page.
-        listing = value_digest(list(aspect_listing(subject).items())) if page.number == 1 else b""
+        listing = _listing_digest(subject) if page.number == 1 else b""
         out[page.path] = stable_hash(common, page.number, shown, listing)
     return out
+
+
+def _listing_digest(subject: Subject) -> bytes:
+    """``value_digest`` of the subject's aspect listing, its snippets as plain
+    tuples of their fields (a ``NamedTuple`` pickles through Python code: most of
+    the digest's cost)."""
+    return value_digest(
+        [
+            (key, list(map(tuple, snippets)), count)
+            for key, (snippets, count) in aspect_listing(subject).items()
+        ]
+    )
 
 
 def card_digests(
