@@ -691,6 +691,13 @@ class SubjectCards:
             yield line
 
 
+@functools.lru_cache(maxsize=256)
+def _in_theme(filename: str) -> bool:
+    """Whether the template file ``filename`` is in the theme's folder (asked for
+    twice a subject: each time two paths resolved, a system call a part)."""
+    return Path(filename).parent.resolve() == theme_dir().resolve()
+
+
 class Renderer:
     """Renders one site. Templates are compiled once and reused for every page."""
 
@@ -869,8 +876,7 @@ class Renderer:
 
     def _theme_template(self, name: str) -> bool:
         """Whether the template ``name`` is the theme's own (not the site's)."""
-        template = self.env.get_template(name)
-        return Path(template.filename or "").parent.resolve() == theme_dir().resolve()
+        return _in_theme(self.env.get_template(name).filename or "")
 
     def _subject_cards(self, subject: Subject) -> SubjectCards:
         """The subject's shared context and cards, made once for its pages and its

@@ -532,9 +532,33 @@ def subject_index(
         "cards": cards,
         "words": postings,
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    words = _words_text(postings, count)
+    if words is None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    else:
+        # What that ``json.dumps`` writes (keys sorted: "cards", "slug", "title",
+        # "url", "words"), the postings' numbers written by ``_words_text``
+        del data["cards"], data["words"]
+        text = "".join(['{"cards":', _dumps(cards), ",", _dumps(data)[1:-1], words, "}"])
     text = _safe(text)
     return SubjectIndex(f"sitegenSearch.add({text});\n", bloom(postings))
+
+
+def _words_text(postings: Mapping[str, list[int]], count: int) -> str | None:
+    """``,"words":{...}`` as ``json.dumps(..., separators=(",", ":"),
+    sort_keys=True)`` writes the postings of a shard of ``count`` cards: each
+    card number's text made once for the shard, not once each time a word's list
+    holds it (a million numbers at 10,000 reviews). None when a word is not
+    plain letters and digits (it might need escaping; the index's never do)."""
+    if not postings or not _plain("".join(postings)):
+        return None
+    # card number -> its text; the subject's own card, ``SUBJECT_CARD``, last
+    numerals = [*map(str, range(count)), str(SUBJECT_CARD)]
+    if SUBJECT_CARD != -1:  # pragma: no cover - (found at the list's end by index -1)
+        return None
+    name = numerals.__getitem__
+    listed = [f'"{term}":[{",".join(map(name, postings[term]))}]' for term in sorted(postings)]
+    return ',"words":{' + ",".join(listed) + "}"
 
 
 def _patched_index(

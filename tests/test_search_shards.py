@@ -221,3 +221,25 @@ def test_a_shard_not_laid_out_as_made_is_not_reused() -> None:
     assert search.LastShard.parse(script.replace(":[", ": [", 1), {}) is None
     assert search.LastShard.parse(script.replace('"]],"slug"', '"],"slug"'), {}) is None
     assert search.LastShard.parse(script[:-3], {}) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    postings=st.dictionaries(
+        st.text(alphabet='ab09zé-"\\', max_size=5),
+        st.lists(st.integers(-1, 19), max_size=6),
+        max_size=8,
+    )
+)
+def test_a_shards_words_are_written_as_json_writes_them(postings: dict[str, list[int]]) -> None:
+    """``_words_text`` writes the postings of a shard (of 20 cards) as
+    ``json.dumps(..., separators=(",", ":"), sort_keys=True)`` does, or leaves
+    them to it (None) when a word is not plain letters and digits."""
+    found = search._words_text(postings, 20)
+    expected = json.dumps(
+        {"words": postings}, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    if found is None:
+        assert not postings or not all(w.isascii() and w.isalnum() for w in postings)
+    else:
+        assert found == "," + expected[1:-1]
