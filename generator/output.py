@@ -310,6 +310,8 @@ _REVIEWS_TAIL = "null\n}"
 
 def _json_scalar(value: Any) -> str:
     """One value as ``json.dumps`` writes it (strings, numbers, booleans, None)."""
+    if type(value) is float and value - value == 0.0:  # (finite: most values here)
+        return float.__repr__(value)
     if isinstance(value, str):
         return _encode_string(value)
     if value is None:

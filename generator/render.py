@@ -686,7 +686,8 @@ class SubjectCards:
         for i, card in enumerate(cards):
             line = reused.get(i)
             if line is None:
-                line = js_string(str(self.html(i, card)).strip()).encode("utf-8")
+                # (``str.strip``: the plain string, without copying the card first)
+                line = js_string(str.strip(self.html(i, card))).encode("utf-8")
             self.done.pop(i, None)
             yield line
 
