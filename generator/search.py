@@ -329,15 +329,16 @@ def bloom(terms: Iterable[str]) -> str:
 
 def _term_hashes(term: str) -> tuple[int, int]:
     """The two FNV hashes ``bloom`` derives a term's bits from; the first
-    ``_TERMS_KEPT`` terms' kept (a byte at a time in Python, and every subject's
-    filter holds most of the site's common words)."""
+    ``_TERM_HASHES_KEPT`` terms' kept (a byte at a time in Python, and every
+    subject's filter holds most of the site's common words, met first)."""
     found = _fnv(term, 0x811C9DC5), _fnv(term, 0x01000193) | 1
-    if len(_TERM_HASHES) < _TERMS_KEPT:
+    if len(_TERM_HASHES) < _TERM_HASHES_KEPT:
         _TERM_HASHES[term] = found
     return found
 
 
 _TERM_HASHES: dict[str, tuple[int, int]] = {}
+_TERM_HASHES_KEPT = 20_000  # (about 3 MB at most)
 
 
 @dataclass(frozen=True)
