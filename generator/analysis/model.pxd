@@ -15,6 +15,7 @@ cdef class _Word:
     cdef readonly double factor
     cdef readonly double polarity
     cdef readonly double subjectivity
+    cdef readonly frozenset seconds
 
 @cython.locals(words=dict, records=list, visit=list, present=cython.long, c_n=cython.long,
                c_total=cython.double, total=cython.double, value=cython.double,
@@ -33,7 +34,8 @@ cpdef object _raw(fast, list tokens, bint opinion_only, bint negation_marking)
 cdef tuple _score_records(fast, list tokens, list records, list visit, double total,
                           Py_ssize_t n_feats, double c_total, long c_n)
 
-@cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word)
+@cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word, last=cython.Py_ssize_t,
+               j=cython.Py_ssize_t, seconds=frozenset)
 cpdef list _merged_records(fast, list records, list starts)
 
 @cython.locals(y=cython.double, frac=cython.double, a=cython.double, t=cython.longlong,

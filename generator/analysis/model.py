@@ -315,7 +315,9 @@ class _Word:
     diminisher), and ``polarity`` and ``subjectivity``, its entry in the
     lexicon's words (0.0 and 0.0 without one). ``model.pxd`` makes it a C
     struct: its numbers are read without a pointer to follow or a float to
-    unbox."""
+    unbox. ``seconds``: the tokens that may follow its key in an
+    expression the key begins (None if it begins none), for
+    ``_merged_records``."""
 
     __slots__ = (
         "chars",
@@ -327,6 +329,7 @@ class _Word:
         "negated",
         "polarity",
         "scope",
+        "seconds",
         "subjectivity",
         "weight",
     )
@@ -341,6 +344,7 @@ class _Word:
         negated: float,
         scope: int,
         lexical: tuple[int, float, float, float],
+        seconds: frozenset[str] | None,
     ) -> None:
         self.code = code
         self.chars = chars
@@ -350,6 +354,7 @@ class _Word:
         self.negated = negated
         self.scope = scope
         self.lex, self.factor, self.polarity, self.subjectivity = lexical
+        self.seconds = seconds
 
 
 # What score_tokens asks of a token (``_Word.lex``): a break, an expression's
@@ -405,6 +410,7 @@ def _new_word(fast: _Fast, token: str) -> _Word:
         fast.nots.get(key, 0.0),
         _ENDS_SCOPE if key in rules.clause_end else _OPENS_SCOPE if key in rules.negators else 0,
         _lexical(fast.lexicon, token),
+        fast.phrase_seconds.get(key),
     )
     words = fast.words
     if len(words) < MEMO_LIMIT:
@@ -540,6 +546,11 @@ class _Fast:
         # merge_phrases replaces work words before matching expressions.
         self.phrase_keys = frozenset(lexicon.phrases) - rules.work_words
         self.phrase_by_pair = tables.by_pair
+        # An expression's first token -> the second tokens it may have (_Word.seconds).
+        seconds: dict[str, set[str]] = {}
+        for first, second in tables.by_pair:
+            seconds.setdefault(first, set()).add(second)
+        self.phrase_seconds = {first: frozenset(found) for first, found in seconds.items()}
         self.opinion = tables.opinion
         self.scored = tables.scored
         self.codes = _Codes(self)
@@ -899,7 +910,16 @@ def _score_records(
 def _merged_records(fast: _Fast, records: list[_Word], starts: list[int]) -> list[_Word] | None:
     """The records of ``merge_phrases``' tokens, after the work-word step (the
     records' keys), for ``_raw``; None when no expression joins tokens
-    (``starts``: where a token can start one)."""
+    (``starts``: where a token can start one; no expression joins tokens
+    unless one begins with a start's key and the next key, ``_Word.seconds``)."""
+    last = len(records) - 1
+    for j in starts:
+        if j < last:
+            seconds = records[j].seconds
+            if seconds is not None and records[j + 1].key in seconds:
+                break
+    else:
+        return None
     keys = [record.key for record in records]
     merged = _merge(keys, fast, starts)
     if merged is keys:
