@@ -213,6 +213,45 @@ def test_the_compiled_sentence_sums_match_the_reference(language: str) -> None:
                 assert same(some, expected) or (some is None and not expected[4] + expected[5])
 
 
+def _scorer_words(language: str) -> list[str]:
+    """Tokens that each rule of ``lexicon.score_tokens`` and of the model's
+    expression merging acts on (and a few it ignores), for random sentences."""
+    lexicon = model.load_lexicon(language)
+    rules = lexicon.rules
+    words = sorted(lexicon.words)
+    opinion = [w for w in words if lexicon.words[w][0] != 0.0]
+    phrased = sorted({t for entries in lexicon.phrases.values() for e in entries for t in e[0]})
+    return sorted(
+        {*opinion[::40], *phrased[::3], *rules.negators, *rules.intensifiers}
+        | {*rules.diminishers, *rules.contrasts, *rules.breaks, *rules.work_words}
+        | {"le", "film", "est", "xyzzy", "tres", "bon", "pas", "mal", "du", "tout"}
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_random_scorer_sentences_match_reference(language: str) -> None:
+    # The compiled sentence_raw reads the lexicon's rules from each token's
+    # record (_score_records, _merged_records): random runs of the words those
+    # rules act on (intensifiers before clamped polarities, negators, phrases,
+    # contrasts, breaks) give the reference's numbers, cold and warm.
+    import random
+
+    m = model.load_model(language=language)
+    words = _scorer_words(language)
+    lexicon = model.load_lexicon(language)
+    expressions = sorted(e[0] for entries in lexicon.phrases.values() for e in entries)
+    rng = random.Random(20261208)
+    clear_caches()
+    for _ in range(3000):
+        toks = []
+        for _ in range(rng.randint(1, 10)):  # words, and whole expressions
+            toks += rng.choice(expressions) if rng.random() < 0.15 else [rng.choice(words)]
+        expected = ref.sentence_raw(m, toks)
+        assert same(m.sentence_raw(toks), expected), toks
+        some = m.sentence_raw(toks, True)
+        assert same(some, expected) or (some is None and not expected[4] + expected[5]), toks
+
+
 def test_repeat_check_agrees() -> None:
     for text in TEXTS + ["aaa", "aab", "xAAAy", "éééé", "ooo!", "a a a"]:
         folded = ref.fold(text)
