@@ -32,7 +32,9 @@ floats in the same order as the plain feature definitions training uses
 token (``_new_word``: a record of everything the sums read of a word, so the big
 weight, bigram and character-sum tables are not probed again, each probe a
 likely cache miss): the same additions in the same order, on the same IEEE
-doubles.
+doubles. The record also holds what the lexicon's scorer asks of the word, so
+the compiled sum walks ``score_tokens``' steps on the records
+(``_score_records``) instead of probing the lexicon's sets and dicts again.
 """
 
 from __future__ import annotations
