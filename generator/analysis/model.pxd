@@ -41,3 +41,8 @@ cpdef list _merged_records(fast, list records, list starts)
 @cython.locals(y=cython.double, frac=cython.double, a=cython.double, t=cython.longlong,
                n=cython.longlong)
 cpdef double round4(double x)
+
+@cython.locals(contrast_at=cython.Py_ssize_t, k=cython.Py_ssize_t, i=cython.Py_ssize_t, record=_Word)
+cdef Py_ssize_t _contrast_at(list records, list visit) except? -2
+
+cdef double _record_polarity(double p, bint intensified, double intensity, bint negated) noexcept

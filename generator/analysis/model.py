@@ -840,13 +840,8 @@ def _score_records(
     last_negator = -100
     intensity = 1.0
     intensity_at = -100
-    contrast_at = -1
+    contrast_at = _contrast_at(records, visit)
     n = len(visit)
-    for k in range(n):
-        i = visit[k]
-        record = records[i]
-        if record.code & _IS_CONTRAST:
-            contrast_at = i
     weight = BEFORE_CONTRAST if contrast_at >= 0 else 1.0
     skip_to = 0
     for k in range(n):
@@ -885,19 +880,9 @@ def _score_records(
             intensity_at = i
             continue
         if lex & _LEX_OPINION:
-            p = record.polarity
-            if i - intensity_at <= 2:
-                if intensity < 0:
-                    p = p * intensity if p > 0 else p * 0.5
-                else:
-                    p = p * intensity
-                    # max(-1.0, min(1.0, p)), as Python's min and max choose
-                    if not p < 1.0:
-                        p = 1.0
-                    if not p > -1.0:
-                        p = -1.0
-            if i - last_negator <= reach:
-                p = -0.7 * p if p > 0 else -0.4 * p
+            p = _record_polarity(
+                record.polarity, i - intensity_at <= 2, intensity, i - last_negator <= reach
+            )
             value = p * weight
             if value > 0:
                 pos += value
@@ -907,6 +892,34 @@ def _score_records(
             count += 1
             intensity_at = -100
     return total, n_feats, c_total, c_n, pos, neg, subj / count if count else 0.0
+
+
+def _contrast_at(records: list[_Word], visit: list[int]) -> int:
+    """score_tokens' last contrast among the visited tokens; -1 if none."""
+    contrast_at = -1
+    for k in range(len(visit)):
+        i = visit[k]
+        record = records[i]
+        if record.code & _IS_CONTRAST:
+            contrast_at = i
+    return contrast_at
+
+
+def _record_polarity(p: float, intensified: bool, intensity: float, negated: bool) -> float:
+    """``lexicon._word_polarity`` on C doubles: the same operations."""
+    if intensified:
+        if intensity < 0:
+            p = p * intensity if p > 0 else p * 0.5
+        else:
+            p = p * intensity
+            # max(-1.0, min(1.0, p)), as Python's min and max choose
+            if not p < 1.0:
+                p = 1.0
+            if not p > -1.0:
+                p = -1.0
+    if negated:
+        p = -0.7 * p if p > 0 else -0.4 * p
+    return p
 
 
 def _merged_records(fast: _Fast, records: list[_Word], starts: list[int]) -> list[_Word] | None:
