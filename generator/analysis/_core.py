@@ -10,7 +10,7 @@ There is one implementation of every rule: Cython compiles the very same code,
 annotations are not taken as C types (``annotation_typing`` off); the only C
 types are those an augmenting ``.pxd`` beside a module declares (``tokens.pxd``,
 ``clauses.pxd``, ``model.pxd``, ``sentences.pxd``, ``aspects.pxd``,
-``language.pxd``, ``lexicon.pxd``, ``packed.pxd``, ``analyzer.pxd``: C integers for offsets and counts, ``Py_UCS4`` characters, C
+``language.pxd``, ``lexicon.pxd``, ``packed.pxd``: C integers for offsets and counts, ``Py_UCS4`` characters, C
 doubles added in the order Python adds them, ``cpdef`` functions, which stay
 importable; only the small ``cdef`` helpers of ``tokens`` and ``sentences`` are
 not; ``aspects``' per-sentence walk is an extension type whose methods are called

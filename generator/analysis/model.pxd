@@ -11,11 +11,6 @@ cdef class _Word:
     cdef readonly dict followers
     cdef readonly double negated
     cdef readonly int scope
-    cdef readonly long lex
-    cdef readonly double factor
-    cdef readonly double polarity
-    cdef readonly double subjectivity
-    cdef readonly frozenset seconds
 
 @cython.locals(words=dict, records=list, visit=list, present=cython.long, c_n=cython.long,
                c_total=cython.double, total=cython.double, value=cython.double,
@@ -25,24 +20,9 @@ cdef class _Word:
                scope=cython.int)
 cpdef object _raw(fast, list tokens, bint opinion_only, bint negation_marking)
 
-@cython.locals(pos=cython.double, neg=cython.double, subj=cython.double, value=cython.double,
-               weight=cython.double, intensity=cython.double, p=cython.double,
-               count=cython.Py_ssize_t, last_negator=cython.Py_ssize_t,
-               intensity_at=cython.Py_ssize_t, contrast_at=cython.Py_ssize_t,
-               skip_to=cython.Py_ssize_t, i=cython.Py_ssize_t, k=cython.Py_ssize_t,
-               n=cython.Py_ssize_t, reach=cython.Py_ssize_t, lex=cython.long, record=_Word)
-cdef tuple _score_records(fast, list tokens, list records, list visit, double total,
-                          Py_ssize_t n_feats, double c_total, long c_n)
-
-@cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word, last=cython.Py_ssize_t,
-               j=cython.Py_ssize_t, seconds=frozenset)
+@cython.locals(keys=list, merged=list, words=dict, out=list, record=_Word)
 cpdef list _merged_records(fast, list records, list starts)
 
 @cython.locals(y=cython.double, frac=cython.double, a=cython.double, t=cython.longlong,
                n=cython.longlong)
 cpdef double round4(double x)
-
-@cython.locals(contrast_at=cython.Py_ssize_t, k=cython.Py_ssize_t, i=cython.Py_ssize_t, record=_Word)
-cdef Py_ssize_t _contrast_at(list records, list visit) except? -2
-
-cdef double _record_polarity(double p, bint intensified, double intensity, bint negated) noexcept

@@ -32,9 +32,7 @@ floats in the same order as the plain feature definitions training uses
 token (``_new_word``: a record of everything the sums read of a word, so the big
 weight, bigram and character-sum tables are not probed again, each probe a
 likely cache miss): the same additions in the same order, on the same IEEE
-doubles. The record also holds what the lexicon's scorer asks of the word, so
-the compiled sum walks ``score_tokens``' steps on the records
-(``_score_records``) instead of probing the lexicon's sets and dicts again.
+doubles.
 """
 
 from __future__ import annotations
@@ -61,12 +59,9 @@ except ImportError:  # pragma: no cover - Cython is needed only to build
     COMPILED = False
 
 from generator.analysis.lexicon import (
-    AFTER_CONTRAST,
-    BEFORE_CONTRAST,
     FRENCH,
     Lexicon,
     Rules,
-    _match_phrase,
     load_lexicon,
     score_tables,
     score_tokens,
@@ -311,30 +306,10 @@ class _Word:
     (``_ENDS_SCOPE`` if it ends a negation's scope, else ``_OPENS_SCOPE`` if
     it is a negator, else 0: ``negated_words`` on the key). A feature the model does not
     have weighs 0.0: adding 0.0 to a sum that started at 0.0 changes nothing
-    (such a sum is never -0.0). Then what ``lexicon.score_tokens`` asks of the
-    token (for ``_score_records``): ``lex``, which of the lexicon's lists it
-    is in (``_LEX_*`` bits), ``factor``, its intensifier's factor (-0.5 for a
-    diminisher), and ``polarity`` and ``subjectivity``, its entry in the
-    lexicon's words (0.0 and 0.0 without one). ``model.pxd`` makes it a C
-    struct: its numbers are read without a pointer to follow or a float to
-    unbox. ``seconds``: the tokens that may follow its key in an
-    expression the key begins (None if it begins none), for
-    ``_merged_records``."""
+    (such a sum is never -0.0). ``model.pxd`` makes it a C struct: its
+    numbers are read without a pointer to follow or a float to unbox."""
 
-    __slots__ = (
-        "chars",
-        "code",
-        "factor",
-        "followers",
-        "key",
-        "lex",
-        "negated",
-        "polarity",
-        "scope",
-        "seconds",
-        "subjectivity",
-        "weight",
-    )
+    __slots__ = ("chars", "code", "followers", "key", "negated", "scope", "weight")
 
     def __init__(
         self,
@@ -345,8 +320,6 @@ class _Word:
         followers: dict[str, float],
         negated: float,
         scope: int,
-        lexical: tuple[int, float, float, float],
-        seconds: frozenset[str] | None,
     ) -> None:
         self.code = code
         self.chars = chars
@@ -355,34 +328,6 @@ class _Word:
         self.followers = followers
         self.negated = negated
         self.scope = scope
-        self.lex, self.factor, self.polarity, self.subjectivity = lexical
-        self.seconds = seconds
-
-
-# What score_tokens asks of a token (``_Word.lex``): a break, an expression's
-# first token (lexicon.phrases), an intensifier or diminisher, a word with a
-# polarity other than 0.0.
-_LEX_BREAK, _LEX_PHRASE, _LEX_INTENSITY, _LEX_OPINION = 1, 2, 4, 8
-
-
-def _lexical(lexicon: Lexicon, token: str) -> tuple[int, float, float, float]:
-    """``_Word``'s ``lex``, ``factor``, ``polarity`` and ``subjectivity``."""
-    rules = lexicon.rules
-    lex = 0
-    if token in rules.breaks:
-        lex |= _LEX_BREAK
-    if token in lexicon.phrases:
-        lex |= _LEX_PHRASE
-    factor = rules.intensifiers.get(token)
-    if factor is not None or token in rules.diminishers:
-        lex |= _LEX_INTENSITY
-        if factor is None:
-            factor = -0.5
-    value = lexicon.words.get(token)
-    if value is not None and value[0] != 0.0:
-        lex |= _LEX_OPINION
-    polarity, subjectivity = value if value is not None else (0.0, 0.0)
-    return lex, factor if factor is not None else 1.0, polarity, subjectivity
 
 
 def _new_word(fast: _Fast, token: str) -> _Word:
@@ -411,8 +356,6 @@ def _new_word(fast: _Fast, token: str) -> _Word:
         fast.follows.get(key, _NO_FOLLOWERS),
         fast.nots.get(key, 0.0),
         _ENDS_SCOPE if key in rules.clause_end else _OPENS_SCOPE if key in rules.negators else 0,
-        _lexical(fast.lexicon, token),
-        fast.phrase_seconds.get(key),
     )
     words = fast.words
     if len(words) < MEMO_LIMIT:
@@ -544,15 +487,10 @@ class _Fast:
             self._whole(
                 _plain(model.weights), _plain(model.char_weights), _plain(model.word_char_sums)
             )
-        tables = self.tables_of_lexicon = score_tables(lexicon)
+        tables = score_tables(lexicon)
         # merge_phrases replaces work words before matching expressions.
         self.phrase_keys = frozenset(lexicon.phrases) - rules.work_words
         self.phrase_by_pair = tables.by_pair
-        # An expression's first token -> the second tokens it may have (_Word.seconds).
-        seconds: dict[str, set[str]] = {}
-        for first, second in tables.by_pair:
-            seconds.setdefault(first, set()).add(second)
-        self.phrase_seconds = {first: frozenset(found) for first, found in seconds.items()}
         self.opinion = tables.opinion
         self.scored = tables.scored
         self.codes = _Codes(self)
@@ -763,13 +701,11 @@ def _raw(
     total = 0.0
     starts = []
     shift, scored, phrase = _COUNT_SHIFT, _SCORED, _IS_PHRASE
-    for t in tokens:
+    for i, t in enumerate(tokens):
         record = words.get(t)
         if record is None:
             record = _new_word(fast, t)
         records.append(record)
-    for i in range(len(records)):
-        record = records[i]
         code = record.code
         present |= code
         c_n += code >> shift
@@ -781,7 +717,6 @@ def _raw(
         c_total += record.chars
     if opinion_only and not present & _IS_OPINION:
         return None
-    token_records = records
     if starts:
         # When an expression joins tokens, the n-grams are the merged tokens'.
         merged = _merged_records(fast, records, starts)
@@ -814,127 +749,14 @@ def _raw(
                 total += record.negated
     if not present & _IS_OPINION:  # no opinion word: score_tokens finds nothing
         return total, n_feats, c_total, c_n, 0.0, 0.0, 0.0
-    return _score_records(fast, tokens, token_records, visit, total, n_feats, c_total, c_n)
-
-
-def _score_records(
-    fast: _Fast,
-    tokens: list[str],
-    records: list[_Word],
-    visit: list[int],
-    total: float,
-    n_feats: int,
-    c_total: float,
-    c_n: int,
-) -> tuple[float, int, float, int, float, float, float]:
-    """``_raw``'s result from ``lexicon.score_tokens(tokens, fast.lexicon,
-    visit)``, computed from the tokens' records (``_Word.lex`` and its
-    numbers) instead of the lexicon's tables: the same steps in the same order
-    (its contrast, breaks, expressions, negators, intensifiers, then opinion
-    words with ``lexicon._word_polarity``), on the same doubles."""
-    lexicon = fast.lexicon
-    tables = fast.tables_of_lexicon
-    reach = lexicon.rules.negation_reach
-    pos = neg = subj = 0.0
-    count = 0
-    last_negator = -100
-    intensity = 1.0
-    intensity_at = -100
-    contrast_at = _contrast_at(records, visit)
-    n = len(visit)
-    weight = BEFORE_CONTRAST if contrast_at >= 0 else 1.0
-    skip_to = 0
-    for k in range(n):
-        i = visit[k]
-        if i < skip_to:
-            continue
-        record = records[i]
-        lex = record.lex
-        if i == contrast_at:
-            weight = AFTER_CONTRAST
-            last_negator = -100
-            continue
-        if lex & _LEX_BREAK:
-            last_negator = -100
-            intensity_at = -100
-            continue
-        if lex & _LEX_PHRASE:
-            matched = _match_phrase(tokens, i, tokens[i], tables)
-            if matched is not None:
-                expr, p, s = matched
-                count += 1
-                value = p * weight
-                if value > 0:
-                    pos += value
-                else:
-                    neg -= value
-                subj += s
-                skip_to = i + len(expr)
-                last_negator = -100
-                continue
-        if record.code & _IS_NEGATOR:
-            last_negator = i
-            continue
-        if lex & _LEX_INTENSITY:
-            intensity = record.factor
-            intensity_at = i
-            continue
-        if lex & _LEX_OPINION:
-            p = _record_polarity(
-                record.polarity, i - intensity_at <= 2, intensity, i - last_negator <= reach
-            )
-            value = p * weight
-            if value > 0:
-                pos += value
-            else:
-                neg -= value
-            subj += record.subjectivity
-            count += 1
-            intensity_at = -100
-    return total, n_feats, c_total, c_n, pos, neg, subj / count if count else 0.0
-
-
-def _contrast_at(records: list[_Word], visit: list[int]) -> int:
-    """score_tokens' last contrast among the visited tokens; -1 if none."""
-    contrast_at = -1
-    for k in range(len(visit)):
-        i = visit[k]
-        record = records[i]
-        if record.code & _IS_CONTRAST:
-            contrast_at = i
-    return contrast_at
-
-
-def _record_polarity(p: float, intensified: bool, intensity: float, negated: bool) -> float:
-    """``lexicon._word_polarity`` on C doubles: the same operations."""
-    if intensified:
-        if intensity < 0:
-            p = p * intensity if p > 0 else p * 0.5
-        else:
-            p = p * intensity
-            # max(-1.0, min(1.0, p)), as Python's min and max choose
-            if not p < 1.0:
-                p = 1.0
-            if not p > -1.0:
-                p = -1.0
-    if negated:
-        p = -0.7 * p if p > 0 else -0.4 * p
-    return p
+    pos, neg, n_scored, subj = score_tokens(tokens, fast.lexicon, visit)
+    return total, n_feats, c_total, c_n, pos, neg, subj / n_scored if n_scored else 0.0
 
 
 def _merged_records(fast: _Fast, records: list[_Word], starts: list[int]) -> list[_Word] | None:
     """The records of ``merge_phrases``' tokens, after the work-word step (the
     records' keys), for ``_raw``; None when no expression joins tokens
-    (``starts``: where a token can start one; no expression joins tokens
-    unless one begins with a start's key and the next key, ``_Word.seconds``)."""
-    last = len(records) - 1
-    for j in starts:
-        if j < last:
-            seconds = records[j].seconds
-            if seconds is not None and records[j + 1].key in seconds:
-                break
-    else:
-        return None
+    (``starts``: where a token can start one)."""
     keys = [record.key for record in records]
     merged = _merge(keys, fast, starts)
     if merged is keys:
