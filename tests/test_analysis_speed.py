@@ -230,10 +230,10 @@ def _scorer_words(language: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_random_scorer_sentences_match_reference(language: str) -> None:
-    # The compiled sentence_raw reads the lexicon's rules from each token's
-    # record (_score_records, _merged_records): random runs of the words those
-    # rules act on (intensifiers before clamped polarities, negators, phrases,
-    # contrasts, breaks) give the reference's numbers, cold and warm.
+    # sentence_raw (compiled or plain) against the reference: random runs of the
+    # words the lexicon's rules act on (intensifiers before clamped polarities,
+    # negators, phrases, contrasts, breaks) give the reference's numbers, cold
+    # and warm.
     import random
 
     m = model.load_model(language=language)
