@@ -289,6 +289,20 @@ class BuildCache:
         else:
             _retry(lambda: db.execute("COMMIT"))
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction (unless one is open already): a row found and its
+        blob then read stay the same row."""
+        db = self._db
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            if own:
+                db.execute("COMMIT")
+
     # ---- analyses
 
     def namespace(self, name: str) -> int:
@@ -345,19 +359,11 @@ class BuildCache:
         (``readers.memo``). Unpickled as SQLite reads the blob (``_BlobReader``),
         in the read transaction that found the stamp: no copy of the whole blob is
         made (for a file of 6,400 reviews, 6.7 MB twice, SQLite's and Python's)."""
-        db = self._db
-        own = not db.in_transaction
-        if own:
-            db.execute("BEGIN")
-        try:
+        with self._reading() as db:
             row = db.execute("SELECT rowid, stamp FROM files WHERE path = ?", (path,)).fetchone()
             if row is None or row[1] != stamp:
                 return None
-            with db.blobopen("files", "full", row[0], readonly=True) as blob:
-                full = pickle.load(_BlobReader(blob))
-        finally:
-            if own:
-                db.execute("COMMIT")
+            full = _unpickled_blob(db, "files", "full", row[0])
         return full if isinstance(full, tuple) and len(full) == 3 else (full, b"", b"")
 
     def put_files(self, rows: Iterable[tuple[str, str, Any, Any]]) -> None:
@@ -444,21 +450,11 @@ class BuildCache:
     # rebuild's peak memory 8 MB higher at its very end).
 
     def get_manifest(self, output: Path) -> Any | None:
-        db = self._db
-        own = not db.in_transaction
-        if own:
-            db.execute("BEGIN")
-        try:
+        with self._reading() as db:
             row = db.execute(
                 "SELECT rowid FROM manifests WHERE output = ?", (str(output),)
             ).fetchone()
-            if row is None:
-                return None
-            with db.blobopen("manifests", "data", row[0], readonly=True) as blob:
-                return pickle.load(_BlobReader(blob))
-        finally:
-            if own:
-                db.execute("COMMIT")
+            return None if row is None else _unpickled_blob(db, "manifests", "data", row[0])
 
     def put_manifest(self, output: Path, manifest: Any) -> None:
         if not self.persistent:
@@ -539,6 +535,13 @@ class _BlobReader:
                 break
             line += char
         return bytes(line)
+
+
+def _unpickled_blob(db: sqlite3.Connection, table: str, column: str, rowid: int) -> Any:
+    """The value pickled in a blob, unpickled as SQLite reads it (``_BlobReader``):
+    no copy of the whole blob is made, SQLite's nor Python's."""
+    with db.blobopen(table, column, rowid, readonly=True) as blob:
+        return pickle.load(_BlobReader(blob))
 
 
 class _Counter:
